@@ -1,0 +1,1 @@
+"""Retrieval for Loket: loading, chunking, embedding, searching. Never imports ``bot`` or Slack."""

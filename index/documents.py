@@ -1,0 +1,52 @@
+"""Plain data types shared by loaders, the chunker and the index.
+
+Loaders turn a file into a :class:`Document` made of :class:`Section` objects; the
+chunker turns sections into :class:`Chunk` objects that carry everything a citation
+needs (title, heading path, page, path) so that nothing has to be looked up later.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of body text under one heading path (and, for PDF, on one page)."""
+
+    heading_path: tuple[str, ...]
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    """A loaded source document.
+
+    ``path`` is the identity of the document in the index (relative to the source root
+    where possible); ``meta`` holds front matter such as theme, province, source, updated,
+    url, valid_from, valid_until, superseded_by.
+    """
+
+    path: str
+    title: str
+    sections: list[Section]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The unit of retrieval: a passage of one section, with its citation data."""
+
+    id: str  # content hash: same text + same citation data -> same id
+    doc_path: str
+    title: str
+    heading_path: tuple[str, ...]
+    text: str
+    page: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def section(self) -> str:
+        """Human-readable section label for citations."""
+        return " › ".join(self.heading_path)
