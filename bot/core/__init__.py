@@ -1,0 +1,1 @@
+"""Platform-independent core: ask -> answer or escalate, escalation lifecycle, signals, summaries."""
