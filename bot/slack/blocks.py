@@ -1,0 +1,308 @@
+"""Block Kit builders: pure functions from core types to Slack message payloads.
+
+Nothing here talks to Slack or the database, so every message Loket can send is testable
+by calling a function. Each builder returns a ``Message`` (``text`` for notifications and
+screen readers, ``blocks`` for display) ready for ``chat.postMessage(**message)``.
+
+All user-typed text goes through :mod:`bot.slack.escaping` and into fields with
+``verbatim: true``; knowledge-base text is escaped too (documents may contain ``<``).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, TypedDict
+
+from bot.core.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source
+from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, dutch_status
+from bot.core.service import EscalationView
+from bot.slack import action_ids
+from bot.slack.escaping import defuse_broadcasts, echo, escape_mrkdwn, quote, truncate_mrkdwn
+
+SECTION_LIMIT = 3000  # Slack's limit for a section's text
+CONTEXT_LIMIT = 2000  # a context element's text
+FALLBACK_LIMIT = 300  # notification text: short on purpose
+PASSAGE_LIMIT = 500
+MAX_SOURCES = 5
+MAX_PASSAGES = 3
+
+
+class Message(TypedDict):
+    """Keyword arguments for ``chat.postMessage`` / ``chat.update``."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+# -- primitives ----------------------------------------------------------------------------
+def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": truncate_mrkdwn(text, limit), "verbatim": True}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _context(*texts: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [_mrkdwn(t, CONTEXT_LIMIT) for t in texts if t][:10]}
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _actions(block_id: str, *buttons: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "actions", "block_id": block_id, "elements": list(buttons)}
+
+
+def _message(text: str, blocks: list[dict[str, Any]]) -> Message:
+    return {"text": truncate_mrkdwn(text, FALLBACK_LIMIT), "blocks": blocks[:50]}
+
+
+def _simple(text: str) -> Message:
+    return _message(text, [_section(text)])
+
+
+def _link(url: str | None, label: str) -> str | None:
+    """An mrkdwn link, only for plain http(s) URLs that cannot break out of ``<…>``."""
+    if not url or not url.startswith(("https://", "http://")) or any(c in url for c in "<>| \n"):
+        return None
+    return f"<{url.replace('&', '&amp;')}|{escape_mrkdwn(label)}>"
+
+
+def _source_line(source: Source) -> str:
+    parts = [f"*{escape_mrkdwn(source.title)}*"]
+    if source.section and source.section != source.title:
+        parts.append(escape_mrkdwn(source.section))
+    if source.page:
+        parts.append(f"p. {source.page}")
+    link = _link(source.url, "openen")
+    if link:
+        parts.append(link)
+    return " · ".join(parts)
+
+
+# -- asker side ----------------------------------------------------------------------------
+def searching() -> Message:
+    """The placeholder shown while Loket looks for an answer."""
+    return _message("Even zoeken…", [_context(":mag: Even zoeken…")])
+
+
+def is_smalltalk(answer: Answer) -> bool:
+    """Greetings, thanks, empty messages: a friendly reply, no buttons."""
+    return answer.kind in (KIND_SMALLTALK, KIND_EMPTY)
+
+
+def answer_message(answer: Answer, question_id: int) -> Message:
+    """Loket's answer: the quoted text, its sources, and the two feedback buttons."""
+    if is_smalltalk(answer):
+        return _simple(escape_mrkdwn(answer.answer))
+    if answer.kind == KIND_VERIFIED:
+        body = echo(answer.answer)  # a core-team reply: stored as Slack text
+        label = ":white_check_mark: Eerder beantwoord door het kernteam"
+    else:
+        body = escape_mrkdwn(answer.answer)
+        label = ":books: Uit de kennisbank"
+    blocks = [_section(quote(body)), _context(label)]
+    document_sources = [s for s in answer.sources if s.kind != "verified"][:MAX_SOURCES]
+    if document_sources:
+        blocks.append(_context("*Bronnen*", *(_source_line(s) for s in document_sources)))
+    value = str(question_id)
+    blocks.append(
+        _actions(
+            f"answer-{question_id}",
+            _button("Dit helpt", action_ids.HELPFUL, value, "primary"),
+            _button("Stel aan kernteam", action_ids.ESCALATE, value),
+        )
+    )
+    return _message(body, blocks)
+
+
+def not_answered_message(answer: Answer, question_id: int) -> Message:
+    """No good answer and (for some reason) no escalation yet: offer the button."""
+    text = "Daar vind ik in de kennisbank geen goed antwoord op."
+    return _message(
+        text,
+        [
+            _section(text + " Wil je de vraag aan het kernteam stellen?"),
+            _actions(f"answer-{question_id}", _button("Stel aan kernteam", action_ids.ESCALATE, str(question_id), "primary")),
+        ],
+    )
+
+
+def escalated_notice(number: int, *, by_asker: bool = False) -> Message:
+    """Told to the asker: the question is with the core team, under #number."""
+    if by_asker:
+        text = f"Ik heb je vraag doorgezet naar het kernteam als *#{number}*. Het antwoord komt hier in deze thread."
+    else:
+        text = (
+            "Daar vind ik in de kennisbank geen goed antwoord op. "
+            f"Ik heb je vraag doorgezet naar het kernteam als *#{number}*. Het antwoord komt hier in deze thread."
+        )
+    return _message(text, [_section(f":outbox_tray: {text}")])
+
+
+def already_escalated_notice(number: int) -> Message:
+    return _simple(f"Deze vraag ligt al bij het kernteam als *#{number}*.")
+
+
+def followup_forwarded_notice(number: int) -> Message:
+    """Told to the asker: the follow-up went to the core team's thread."""
+    return _simple(f":outbox_tray: Doorgestuurd naar het kernteam (bij vraag *#{number}*).")
+
+
+def core_reply_relay(number: int, user_id: str, text: str) -> Message:
+    """A core member's reply, relayed into the asker's thread with attribution."""
+    head = f"Antwoord van <@{user_id}> (kernteam) op vraag #{number}:"
+    body = defuse_broadcasts(text)
+    return _message(f"{head} {body}", [_section(head), _section(quote(body))])
+
+
+def claimed_notice(number: int, user_id: str) -> Message:
+    return _simple(f":raising_hand: Vraag *#{number}* is opgepakt door <@{user_id}> van het kernteam.")
+
+
+def closed_notice(number: int, user_id: str) -> Message:
+    return _simple(f":lock: Vraag *#{number}* is gesloten door <@{user_id}>.")
+
+
+def thanks_for_feedback(helpful: bool) -> str:
+    return "Fijn, dank je!" if helpful else "Dank je voor je reactie."
+
+
+def command_root(user_id: str, question: str) -> Message:
+    """The visible root of a ``/loket`` conversation in the channel (a thread starts here)."""
+    head = f"<@{user_id}> vroeg via `/loket`:"
+    body = echo(question)
+    return _message(f"{head} {body}", [_section(f"{head}\n{quote(body)}")])
+
+
+def help_message() -> Message:
+    text = (
+        "*Loket* is het kennis- en informatieloket van het ondersteuningsarrangement.\n"
+        "• Stuur me een privébericht, noem me met @Loket in een kanaal, of typ `/loket <je vraag>`.\n"
+        "• Ik antwoord met tekst uit de kennisbank en noem de bronnen.\n"
+        "• Helpt het antwoord niet? Klik *Stel aan kernteam*: het kernteam antwoordt in dezelfde thread.\n"
+        "_English is fine too._"
+    )
+    return _simple(text)
+
+
+def unknown_command(word: str) -> Message:
+    return _simple(
+        f"Onbekend commando `{escape_mrkdwn(word)[:40]}`. "
+        "Typ `/loket help` voor uitleg, of stel een hele vraag: `/loket Hoe vraag ik ondersteuning aan?`"
+    )
+
+
+def error_message() -> Message:
+    return _simple("Er ging iets mis bij het zoeken. Probeer het zo nog eens; lukt het niet, dan kijkt het kernteam mee.")
+
+
+def home_view() -> dict[str, Any]:
+    """The App Home tab."""
+    return {
+        "type": "home",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "Loket: kennis- en informatieloket"}},
+            *help_message()["blocks"],
+        ],
+    }
+
+
+def ephemeral(text: str) -> Message:
+    """A short message for ``chat.postEphemeral`` (errors, confirmations)."""
+    return _simple(text)
+
+
+# -- core side -----------------------------------------------------------------------------
+def _status_line(esc: EscalationView) -> str:
+    if esc.status == CLAIMED and esc.claimed_by:
+        return f":raising_hand: Opgepakt door <@{esc.claimed_by}>"
+    if esc.status == ANSWERED and esc.answered_by:
+        return f":speech_balloon: Beantwoord door <@{esc.answered_by}>"
+    if esc.status == CLOSED:
+        who = f" door <@{esc.closed_by}>" if esc.closed_by else ""
+        return f":lock: Gesloten{who}"
+    return f":large_yellow_circle: {dutch_status(esc.status).capitalize()}"
+
+
+def _where(esc: EscalationView, asker_permalink: str | None, is_dm: bool) -> str:
+    who = f"Gesteld door <@{esc.asker_user_id}>"
+    if is_dm:
+        return f"{who} in een privébericht aan Loket"
+    link = _link(asker_permalink, "dit gesprek")
+    return f"{who} in {link}" if link else f"{who} in <#{esc.asker_channel_id}>"
+
+
+def _passages(passages: Iterable[Passage]) -> list[dict[str, Any]]:
+    blocks = []
+    for p in list(passages)[:MAX_PASSAGES]:
+        snippet = truncate_mrkdwn(escape_mrkdwn(" ".join(p.text.split())), PASSAGE_LIMIT)
+        blocks.append(_section(f"{_source_line(p.source)}\n{quote(snippet)}"))
+    return blocks
+
+
+def escalation_post(
+    esc: EscalationView,
+    *,
+    asker_permalink: str | None = None,
+    is_dm: bool = False,
+    province: str | None = None,
+    theme: str | None = None,
+) -> Message:
+    """The escalation in the core channel: question, asker, where, found passages, buttons."""
+    question = echo(esc.question)
+    reason = "Doorgezet door de vrager" if esc.escalated_by else "Loket vond geen goed antwoord"
+    blocks: list[dict[str, Any]] = [
+        _section(f"*Vraag #{esc.number}* voor het kernteam\n{quote(question)}"),
+        _context(_where(esc, asker_permalink, is_dm), reason, _status_line(esc)),
+    ]
+    labels = [f"Provincie: {escape_mrkdwn(province)}" if province else "", f"Thema: {escape_mrkdwn(theme)}" if theme else ""]
+    if any(labels):
+        blocks.append(_context(*labels))
+    if esc.context:
+        blocks.append(_context(f"Eerdere vraag in dit gesprek: {truncate_mrkdwn(echo(esc.context), 500)}"))
+    if esc.passages:
+        blocks.append(_context("*Wat Loket vond* (niet goed genoeg om zelf te antwoorden):"))
+        blocks.extend(_passages(esc.passages))
+    if esc.status != CLOSED:
+        buttons = []
+        if esc.status not in (CLAIMED, ANSWERED):
+            buttons.append(_button("Oppakken", action_ids.CLAIM, str(esc.number), "primary"))
+        buttons.append(_button("Sluiten", action_ids.CLOSE, str(esc.number)))
+        blocks.append(_actions(f"escalation-{esc.number}", *buttons))
+    blocks.append(_context("Antwoord in deze thread: Loket stuurt het door naar de vrager."))
+    return _message(f"Vraag #{esc.number} voor het kernteam: {question}", blocks)
+
+
+def followup_post(number: int, user_id: str, text: str) -> Message:
+    """An asker's follow-up, posted in the escalation's core thread."""
+    head = f"Aanvulling van <@{user_id}> op vraag #{number}:"
+    body = echo(text)
+    return _message(f"{head} {body}", [_section(f"{head}\n{quote(body)}")])
+
+
+def relayed_notice(number: int, asker_user_id: str) -> Message:
+    """In the core thread after a relay: confirmation plus "Opnemen in kennisbank"."""
+    text = f":white_check_mark: Doorgestuurd naar <@{asker_user_id}>."
+    return _message(
+        text,
+        [
+            _section(text),
+            _actions(
+                f"relayed-{number}",
+                _button("Opnemen in kennisbank", action_ids.SAVE_VERIFIED, str(number)),
+            ),
+        ],
+    )
+
+
+def saved_notice(number: int, user_id: str) -> Message:
+    return _simple(f":books: Vraag #{number} en het antwoord staan nu in de kennisbank (door <@{user_id}>).")

@@ -1,0 +1,468 @@
+"""A loopback fake of Slack's Web API (and Socket Mode WebSocket), for the Slack adapter tests.
+
+Only Slack itself is faked: the app under test uses its real ``slack_sdk.WebClient``
+pointed at ``FakeSlack.api_url``. Every call is recorded with its parsed parameters, so a
+test can wait for "chat.postMessage to C_CORE" instead of sleeping. Failures are
+scriptable per method (``fail_next``): HTTP 429 with ``Retry-After``, HTTP 5xx, or a
+Slack ``ok: false`` error.
+
+For Socket Mode, ``apps.connections.open`` returns a ``ws://`` URL on the same server;
+the server speaks just enough RFC 6455 (handshake, text frames, ping/pong, close) for
+slack_sdk's built-in ``SocketModeClient``. Tests push envelopes with
+``send_socket_envelope`` and wait for the client's acknowledgement with ``wait_for_ack``.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import json
+import queue
+import select
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qsl, urlsplit
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T0001"
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+@dataclass
+class Call:
+    """One Web API call as the fake received it."""
+
+    method: str
+    params: dict[str, Any]
+    status: int  # HTTP status the fake answered with
+    ok: bool  # Slack's "ok" field
+    token: str | None
+    at: float = field(default_factory=time.monotonic)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.params.get(key, default)
+
+    @property
+    def blocks(self) -> list[dict]:
+        """The ``blocks`` parameter, parsed if it came as a JSON string."""
+        b = self.params.get("blocks") or []
+        return json.loads(b) if isinstance(b, str) else b
+
+    def all_text(self) -> str:
+        """``text`` plus every text found in the blocks, for assertions."""
+        parts = [str(self.params.get("text") or "")]
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if k == "text" and isinstance(v, str):
+                        parts.append(v)
+                    else:
+                        walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        walk(self.blocks)
+        return "\n".join(parts)
+
+    def action_ids(self) -> list[str]:
+        """The action ids of every button in the blocks."""
+        return [
+            el.get("action_id")
+            for b in self.blocks
+            if b.get("type") == "actions"
+            for el in b.get("elements", [])
+        ]
+
+
+@dataclass
+class _Failure:
+    remaining: int
+    status: int
+    retry_after: int | None
+    error: str | None
+
+
+class FakeSlack:
+    """The fake Web API server. Use as a context manager or call ``start``/``stop``."""
+
+    def __init__(self, members: dict[str, list[str]] | None = None) -> None:
+        self.members: dict[str, list[str]] = dict(members or {})
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[str, str], dict] = {}
+        self._failures: dict[str, list[_Failure]] = {}
+        self._lock = threading.Condition()
+        self._ts = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        # Socket Mode
+        self._ws_outbox: "queue.Queue[str]" = queue.Queue()
+        self.ws_received: list[dict] = []
+        self.ws_connected = threading.Event()
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self) -> "FakeSlack":
+        handler = _make_handler(self)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> "FakeSlack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return self._server.server_address[1]
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    # -- scripting ---------------------------------------------------------------------
+    def fail_next(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        status: int = 429,
+        retry_after: int | None = 1,
+        error: str | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail.
+
+        ``status=429`` sends ``Retry-After``; ``status=500``/``503`` a server error;
+        ``status=200, error="channel_not_found"`` a Slack-level ``ok: false``.
+        """
+        with self._lock:
+            self._failures.setdefault(method, []).append(
+                _Failure(times, status, retry_after if status == 429 else None, error)
+            )
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        with self._lock:
+            queue_ = self._failures.get(method) or []
+            while queue_ and queue_[0].remaining <= 0:
+                queue_.pop(0)
+            if not queue_:
+                return None
+            queue_[0].remaining -= 1
+            return queue_[0]
+
+    # -- inspection --------------------------------------------------------------------
+    def calls_to(self, method: str | None = None, *, ok_only: bool = True, **params: Any) -> list[Call]:
+        """Recorded calls of ``method`` (all if None) whose params include ``params``."""
+        with self._lock:
+            calls = list(self.calls)
+        return [
+            c
+            for c in calls
+            if (method is None or c.method == method)
+            and (not ok_only or c.ok)
+            and all(c.params.get(k) == v for k, v in params.items())
+        ]
+
+    def wait_for(
+        self,
+        method: str,
+        predicate: Callable[[Call], bool] | None = None,
+        *,
+        count: int = 1,
+        timeout: float = 10.0,
+        **params: Any,
+    ) -> list[Call]:
+        """Wait until at least ``count`` matching successful calls were made; return them."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [
+                    c
+                    for c in self.calls
+                    if c.method == method
+                    and c.ok
+                    and all(c.params.get(k) == v for k, v in params.items())
+                    and (predicate is None or predicate(c))
+                ]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [(c.method, c.params.get("channel"), c.status) for c in self.calls]
+                    raise AssertionError(
+                        f"timed out waiting for {count}x {method} {params}; calls so far: {seen}"
+                    )
+                self._lock.wait(min(left, 0.05))
+
+    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until no call arrived for ``quiet`` seconds (to assert that nothing MORE happens)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                last = self.calls[-1].at if self.calls else 0.0
+            if time.monotonic() - last >= quiet:
+                return
+            time.sleep(0.05)
+
+    def message(self, channel: str, ts: str) -> dict:
+        """The current state of a posted message (after any chat.update)."""
+        with self._lock:
+            return dict(self.messages[(channel, ts)])
+
+    # -- Web API -----------------------------------------------------------------------
+    def _record(self, method: str, params: dict, status: int, ok: bool, token: str | None) -> None:
+        with self._lock:
+            self.calls.append(Call(method, params, status, ok, token))
+            self._lock.notify_all()
+
+    def _next_ts(self) -> str:
+        return f"{1700000000 + next(self._ts)}.{next(self._ts):06d}"
+
+    def handle(self, method: str, params: dict) -> dict:
+        """Produce the successful response of one Web API method."""
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://loket-test.slack.com/",
+                "team": "Loket test",
+                "user": "loket",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+            }
+        if method == "chat.postMessage":
+            ts = self._next_ts()
+            msg = {k: params.get(k) for k in ("text", "blocks", "thread_ts")} | {"ts": ts, "user": BOT_USER_ID}
+            with self._lock:
+                self.messages[(params["channel"], ts)] = msg
+            return {"ok": True, "channel": params["channel"], "ts": ts, "message": msg}
+        if method == "chat.update":
+            key = (params["channel"], params["ts"])
+            with self._lock:
+                if key not in self.messages:
+                    return {"ok": False, "error": "message_not_found"}
+                self.messages[key].update({k: params[k] for k in ("text", "blocks") if k in params})
+            return {"ok": True, "channel": params["channel"], "ts": params["ts"]}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": self._next_ts()}
+        if method == "chat.getPermalink":
+            ts = str(params.get("message_ts", "")).replace(".", "")
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "permalink": f"https://loket-test.slack.com/archives/{params.get('channel')}/p{ts}",
+            }
+        if method == "conversations.members":
+            members = self.members.get(str(params.get("channel")))
+            if members is None:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
+        if method in ("reactions.add", "reactions.remove", "views.publish", "views.open"):
+            return {"ok": True}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link/?ticket=test"}
+        return {"ok": False, "error": "unknown_method"}
+
+    # -- Socket Mode -------------------------------------------------------------------
+    def send_socket_envelope(self, payload: dict, *, type_: str = "events_api", retry_attempt: int = 0) -> str:
+        """Queue one Socket Mode envelope for the connected client; return its envelope id."""
+        envelope_id = f"env-{next(self._ts)}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": type_,
+            "payload": payload,
+            "accepts_response_payload": type_ != "events_api",
+        }
+        if type_ == "events_api":
+            envelope |= {"retry_attempt": retry_attempt, "retry_reason": "timeout" if retry_attempt else ""}
+        self._ws_outbox.put(json.dumps(envelope))
+        return envelope_id
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict:
+        """Wait for the client's acknowledgement of ``envelope_id``."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                for m in self.ws_received:
+                    if m.get("envelope_id") == envelope_id:
+                        return m
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no ack for {envelope_id}; got {self.ws_received}")
+                self._lock.wait(min(left, 0.05))
+
+    def _ws_received(self, text: str) -> None:
+        with self._lock:
+            self.ws_received.append(json.loads(text))
+            self._lock.notify_all()
+
+
+def _parse_params(handler: BaseHTTPRequestHandler) -> dict:
+    """Parse query string, form or JSON body the way Slack accepts them."""
+    parts = urlsplit(handler.path)
+    params: dict[str, Any] = dict(parse_qsl(parts.query))
+    length = int(handler.headers.get("Content-Length") or 0)
+    body = b""
+    while len(body) < length:  # rfile is unbuffered (see Handler.rbufsize): read in a loop
+        chunk = handler.rfile.read(length - len(body))
+        if not chunk:
+            break
+        body += chunk
+    ctype = handler.headers.get("Content-Type") or ""
+    if body and "application/json" in ctype:
+        params.update(json.loads(body))
+    elif body:
+        params.update(dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
+    for key in ("blocks", "attachments"):
+        if isinstance(params.get(key), str):
+            try:
+                params[key] = json.loads(params[key])
+            except ValueError:
+                pass
+    return params
+
+
+def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # Unbuffered reads: after the WebSocket upgrade we select() on the raw socket, so
+        # no frame may hide in a read buffer.
+        rbufsize = 0
+
+        def log_message(self, *args: object) -> None:  # keep test output quiet
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.startswith("/link"):
+                self._websocket()
+            else:
+                self._api()
+
+        def do_POST(self) -> None:
+            self._api()
+
+        def _api(self) -> None:
+            method = urlsplit(self.path).path.rsplit("/", 1)[-1]
+            params = _parse_params(self)
+            auth = self.headers.get("Authorization") or ""
+            token = auth.removeprefix("Bearer ") or params.get("token")
+            failure = fake._take_failure(method)
+            if failure and failure.status != 200:
+                fake._record(method, params, failure.status, False, token)
+                body = json.dumps({"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal_error"})
+                self.send_response(failure.status)
+                if failure.retry_after is not None:
+                    self.send_header("Retry-After", str(failure.retry_after))
+                self._send_json_body(body)
+                return
+            result = {"ok": False, "error": failure.error} if failure else fake.handle(method, params)
+            fake._record(method, params, 200, bool(result.get("ok")), token)
+            self.send_response(200)
+            self._send_json_body(json.dumps(result))
+
+        def _send_json_body(self, body: str) -> None:
+            data = body.encode("utf-8")
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        # -- minimal RFC 6455 server side ------------------------------------------
+        def _websocket(self) -> None:
+            key = self.headers.get("Sec-WebSocket-Key", "")
+            accept = base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest()).decode()
+            self.send_response(101, "Switching Protocols")
+            self.send_header("Upgrade", "websocket")
+            self.send_header("Connection", "Upgrade")
+            self.send_header("Sec-WebSocket-Accept", accept)
+            self.end_headers()
+            self.wfile.flush()
+            sock: socket.socket = self.connection
+            sock.settimeout(None)
+            self._ws_send(sock, 0x1, json.dumps({"type": "hello", "num_connections": 1}).encode())
+            fake.ws_connected.set()
+            try:
+                self._ws_loop(sock)
+            finally:
+                fake.ws_connected.clear()
+                self.close_connection = True
+
+        def _ws_loop(self, sock: socket.socket) -> None:
+            while True:
+                try:
+                    while True:
+                        self._ws_send(sock, 0x1, fake._ws_outbox.get_nowait().encode())
+                except queue.Empty:
+                    pass
+                readable, _, _ = select.select([sock], [], [], 0.02)
+                if not readable:
+                    continue
+                frame = self._ws_read(sock)
+                if frame is None:
+                    return
+                opcode, payload = frame
+                if opcode == 0x8:  # close
+                    self._ws_send(sock, 0x8, payload[:2])
+                    return
+                if opcode == 0x9:  # ping -> pong
+                    self._ws_send(sock, 0xA, payload)
+                elif opcode == 0x1:
+                    fake._ws_received(payload.decode("utf-8"))
+
+        @staticmethod
+        def _ws_send(sock: socket.socket, opcode: int, payload: bytes) -> None:
+            n = len(payload)
+            if n < 126:
+                header = struct.pack("!BB", 0x80 | opcode, n)
+            elif n < 65536:
+                header = struct.pack("!BBH", 0x80 | opcode, 126, n)
+            else:
+                header = struct.pack("!BBQ", 0x80 | opcode, 127, n)
+            sock.sendall(header + payload)
+
+        def _ws_read(self, sock: socket.socket) -> tuple[int, bytes] | None:
+            head = self._recv_exact(sock, 2)
+            if head is None:
+                return None
+            opcode = head[0] & 0x0F
+            masked = head[1] & 0x80
+            n = head[1] & 0x7F
+            if n == 126:
+                n = struct.unpack("!H", self._recv_exact(sock, 2) or b"\0\0")[0]
+            elif n == 127:
+                n = struct.unpack("!Q", self._recv_exact(sock, 8) or b"\0" * 8)[0]
+            mask = self._recv_exact(sock, 4) if masked else b"\0\0\0\0"
+            data = self._recv_exact(sock, n) if n else b""
+            if mask is None or data is None:
+                return None
+            return opcode, bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+
+        def _recv_exact(self, sock: socket.socket, n: int) -> bytes | None:
+            buf = b""
+            while len(buf) < n:
+                try:
+                    chunk = sock.recv(n - len(buf))
+                except OSError:
+                    return None
+                if not chunk:
+                    return None
+                buf += chunk
+            return buf
+
+    return Handler
