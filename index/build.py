@@ -1,0 +1,135 @@
+"""Build or update an index from source folders, re-embedding only what changed.
+
+Every chunk's embedded text is keyed by a content hash (model + text). A rebuild reuses
+the vectors of unchanged chunks from the current index, so an unchanged corpus embeds
+nothing and an edited file embeds only its own new chunks; chunks of removed files are
+simply not written again.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from pathlib import Path
+from typing import Callable, NamedTuple, Sequence
+
+import numpy as np
+from tqdm import tqdm
+
+from .chunking import chunk_document, embedding_text
+from .documents import Chunk, Document
+from .embeddings import Embedder
+from .persist import IndexMissingError, ModelMismatchError, StoredIndex, load_index, save_index
+
+log = logging.getLogger(__name__)
+
+
+class BuildReport(NamedTuple):
+    """What a build did; ``added``/``changed``/``removed`` list document paths."""
+
+    documents: int
+    chunks: int
+    embedded: int
+    reused: int
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    errors: list[str]
+    seconds: float
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def embed_key(model_id: str, text: str) -> str:
+    """Content hash of what is embedded, so unchanged text is never embedded twice."""
+    return hashlib.sha256(f"{model_id}\n{text}".encode("utf-8")).hexdigest()[:32]
+
+
+def doc_fingerprint(chunks: Sequence[Chunk]) -> str:
+    """Hash of a document's chunks: changes when its text or citation data changes."""
+    return hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()[:24]
+
+
+def _previous(index_dir: Path, model_id: str, rebuild: bool) -> StoredIndex | None:
+    if rebuild:
+        return None
+    try:
+        return load_index(index_dir, expect_model=model_id)
+    except IndexMissingError:
+        return None
+    except ModelMismatchError:
+        log.info("index built with another model: embedding everything again")
+        return None
+
+
+def embed_missing(
+    texts: Sequence[str], keys: Sequence[str], cache: dict[str, np.ndarray], embedder: Embedder,
+    *, batch_size: int = 16, progress: bool = True,
+) -> int:
+    """Embed the texts whose key is not in ``cache`` (adds them); returns how many."""
+    todo = [(k, t) for k, t in dict(zip(keys, texts)).items() if k not in cache]
+    bar = tqdm(total=len(todo), desc="Embedden", unit="passage", disable=not progress or not todo, leave=False)
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        vectors = embedder.embed_passages([t for _, t in batch])
+        for (key, _), vec in zip(batch, vectors):
+            cache[key] = vec
+        bar.update(len(batch))
+    bar.close()
+    return len(todo)
+
+
+def build_from_documents(
+    documents: Sequence[Document], index_dir: Path, embedder: Embedder,
+    *, rebuild: bool = False, progress: bool = True, errors: Sequence[str] = (), batch_size: int = 16,
+) -> BuildReport:
+    """Chunk, embed (incrementally) and save ``documents`` as the index in ``index_dir``."""
+    started = time.perf_counter()
+    previous = _previous(Path(index_dir), embedder.model_id, rebuild)
+    cache: dict[str, np.ndarray] = {}
+    if previous is not None:
+        cache = dict(zip(previous.embed_keys, previous.vectors))
+    chunks: list[Chunk] = []
+    files: dict[str, str] = {}
+    for doc in documents:
+        doc_chunks = chunk_document(doc)
+        if doc_chunks:
+            files[doc.path] = doc_fingerprint(doc_chunks)
+            chunks.extend(doc_chunks)
+    texts = [embedding_text(c) for c in chunks]
+    keys = [embed_key(embedder.model_id, t) for t in texts]
+    embedded = embed_missing(texts, keys, cache, embedder, batch_size=batch_size, progress=progress)
+    vectors = np.stack([cache[k] for k in keys]) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
+    save_index(Path(index_dir), StoredIndex(chunks, vectors, embedder.model_id, keys, files, time.time()))
+    old_files = previous.files if previous is not None else {}
+    return BuildReport(
+        documents=len(files),
+        chunks=len(chunks),
+        embedded=embedded,
+        reused=len(set(keys)) - embedded,
+        added=sorted(p for p in files if p not in old_files),
+        changed=sorted(p for p in files if p in old_files and old_files[p] != files[p]),
+        removed=sorted(p for p in old_files if p not in files),
+        errors=list(errors),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def build_index(
+    sources: Sequence[Path | str], index_dir: Path, embedder: Embedder,
+    *, rebuild: bool = False, progress: bool = True, on_error: Callable[[Exception], None] | None = None,
+) -> BuildReport:
+    """Load every document under ``sources`` and build the index; bad files are reported and skipped."""
+    from .loaders import load_all
+
+    errors: list[str] = []
+
+    def _record(exc: Exception) -> None:
+        errors.append(str(exc))
+        if on_error is not None:
+            on_error(exc)
+
+    documents = load_all([Path(s) for s in sources], on_error=_record)
+    return build_from_documents(documents, index_dir, embedder, rebuild=rebuild, progress=progress, errors=errors)

@@ -1,0 +1,99 @@
+"""Split documents into retrieval chunks that keep their citation data.
+
+Sections are already the natural unit of a knowledge page; only long sections are cut,
+at paragraph (then sentence) boundaries, so a chunk never starts mid-sentence and always
+knows its heading path and page.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from .documents import Chunk, Document, Section
+from .text import sentences
+
+DEFAULT_MAX_WORDS = 180
+DEFAULT_MIN_WORDS = 40
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _split_long_paragraph(paragraph: str, max_words: int) -> list[str]:
+    """Cut a paragraph that alone exceeds ``max_words`` at sentence boundaries."""
+    pieces: list[str] = []
+    current: list[str] = []
+    for sentence in sentences(paragraph):
+        if current and _words(" ".join(current + [sentence])) > max_words:
+            pieces.append(" ".join(current))
+            current = []
+        current.append(sentence)
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def split_section_text(text: str, *, max_words: int = DEFAULT_MAX_WORDS, min_words: int = DEFAULT_MIN_WORDS) -> list[str]:
+    """Group paragraphs into passages of at most ``max_words`` words.
+
+    A trailing passage shorter than ``min_words`` is merged into the previous one when that
+    keeps it under 1.5x ``max_words``: tiny tails make poor evidence on their own.
+    """
+    paragraphs: list[str] = []
+    for para in (p.strip() for p in text.split("\n\n")):
+        if not para:
+            continue
+        paragraphs.extend(_split_long_paragraph(para, max_words) if _words(para) > max_words else [para])
+    passages: list[str] = []
+    current: list[str] = []
+    for para in paragraphs:
+        if current and _words("\n\n".join(current + [para])) > max_words:
+            passages.append("\n\n".join(current))
+            current = []
+        current.append(para)
+    if current:
+        tail = "\n\n".join(current)
+        if passages and _words(tail) < min_words and _words(passages[-1]) + _words(tail) <= 1.5 * max_words:
+            passages[-1] = passages[-1] + "\n\n" + tail
+        else:
+            passages.append(tail)
+    return passages
+
+
+def chunk_id(doc_path: str, heading_path: tuple[str, ...], page: int | None, text: str) -> str:
+    """Content hash of a chunk and its citation data (stable across runs and machines)."""
+    h = hashlib.sha256()
+    for part in (doc_path, "\x1f".join(heading_path), str(page or ""), text):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1e")
+    return h.hexdigest()[:24]
+
+
+def chunk_section(doc: Document, section: Section, *, max_words: int = DEFAULT_MAX_WORDS) -> list[Chunk]:
+    """Chunks of one section."""
+    heading_path = section.heading_path or (doc.title,)
+    return [
+        Chunk(
+            id=chunk_id(doc.path, heading_path, section.page, passage),
+            doc_path=doc.path,
+            title=doc.title,
+            heading_path=heading_path,
+            text=passage,
+            page=section.page,
+            meta=dict(doc.meta),
+        )
+        for passage in split_section_text(section.text, max_words=max_words)
+    ]
+
+
+def chunk_document(doc: Document, *, max_words: int = DEFAULT_MAX_WORDS) -> list[Chunk]:
+    """All chunks of a document, in document order."""
+    return [c for section in doc.sections for c in chunk_section(doc, section, max_words=max_words)]
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the dense model sees: the heading path gives short passages their topic."""
+    path = list(chunk.heading_path)
+    if not path or path[0] != chunk.title:
+        path.insert(0, chunk.title)
+    return " › ".join(path) + "\n" + chunk.text

@@ -1,0 +1,138 @@
+"""On-disk layout of an index: plain files, written atomically.
+
+``meta.json`` (model, dimensions, files), ``chunks.jsonl`` (one chunk per line) and
+``vectors.npy`` (row i embeds chunk i). A build writes a complete new folder next to the
+old one and swaps it in with renames, so a crash mid-write never leaves a half-written
+index to be loaded.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .documents import Chunk
+
+FORMAT_VERSION = 1
+
+
+class IndexMissingError(FileNotFoundError):
+    """No (complete) index at the given place."""
+
+
+class ModelMismatchError(RuntimeError):
+    """The index was built with another embedding model than the one configured."""
+
+
+@dataclass
+class StoredIndex:
+    """What is on disk: chunks, their vectors and build metadata."""
+
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    model_id: str
+    embed_keys: list[str] = field(default_factory=list)  # content hash of each chunk's embedded text
+    files: dict[str, str] = field(default_factory=dict)  # doc path -> file content hash
+    built_at: float = 0.0
+
+
+def _chunk_to_json(chunk: Chunk, embed_key: str) -> str:
+    return json.dumps(
+        {
+            "id": chunk.id,
+            "doc_path": chunk.doc_path,
+            "title": chunk.title,
+            "heading_path": list(chunk.heading_path),
+            "page": chunk.page,
+            "text": chunk.text,
+            "meta": chunk.meta,
+            "ekey": embed_key,
+        },
+        ensure_ascii=False,
+        default=str,
+    )
+
+
+def _chunk_from_json(line: str) -> tuple[Chunk, str]:
+    d: dict[str, Any] = json.loads(line)
+    chunk = Chunk(
+        id=d["id"],
+        doc_path=d["doc_path"],
+        title=d["title"],
+        heading_path=tuple(d["heading_path"]),
+        text=d["text"],
+        page=d.get("page"),
+        meta=d.get("meta") or {},
+    )
+    return chunk, d.get("ekey", "")
+
+
+def save_index(index_dir: Path, stored: StoredIndex) -> None:
+    """Write ``stored`` to ``index_dir`` atomically (new folder, then rename)."""
+    index_dir = Path(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = index_dir.parent / f".{index_dir.name}.tmp-{os.getpid()}-{time.monotonic_ns()}"
+    tmp.mkdir()
+    try:
+        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for chunk, key in zip(stored.chunks, stored.embed_keys):
+                fh.write(_chunk_to_json(chunk, key) + "\n")
+        np.save(tmp / "vectors.npy", np.asarray(stored.vectors, dtype=np.float32))
+        meta = {
+            "format": FORMAT_VERSION,
+            "model_id": stored.model_id,
+            "dim": int(stored.vectors.shape[1]) if stored.vectors.ndim == 2 else 0,
+            "n_chunks": len(stored.chunks),
+            "files": stored.files,
+            "built_at": stored.built_at or time.time(),
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        _swap_in(tmp, index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap_in(new_dir: Path, index_dir: Path) -> None:
+    old = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}-{time.monotonic_ns()}"
+    if index_dir.exists():
+        os.replace(index_dir, old)
+    os.replace(new_dir, index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_meta(index_dir: Path) -> dict[str, Any]:
+    """The build metadata, or IndexMissingError when there is no complete index."""
+    path = Path(index_dir) / "meta.json"
+    if not path.exists():
+        raise IndexMissingError(f"Geen index in {index_dir}: bouw er een met 'loket index build'.")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_index(index_dir: Path, *, expect_model: str | None = None) -> StoredIndex:
+    """Load an index; refuse one built with another model than ``expect_model``."""
+    index_dir = Path(index_dir)
+    meta = read_meta(index_dir)
+    if expect_model is not None and meta["model_id"] != expect_model:
+        raise ModelMismatchError(
+            f"De index in {index_dir} is gebouwd met model '{meta['model_id']}', maar nu is "
+            f"'{expect_model}' ingesteld. Bouw de index opnieuw: 'loket index build --rebuild'."
+        )
+    chunks: list[Chunk] = []
+    keys: list[str] = []
+    with open(index_dir / "chunks.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                chunk, key = _chunk_from_json(line)
+                chunks.append(chunk)
+                keys.append(key)
+    vectors = np.load(index_dir / "vectors.npy")
+    if len(vectors) != len(chunks):
+        raise IndexMissingError(f"Index in {index_dir} is onvolledig: bouw hem opnieuw met 'loket index build --rebuild'.")
+    return StoredIndex(chunks, vectors, meta["model_id"], keys, meta.get("files", {}), meta.get("built_at", 0.0))

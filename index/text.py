@@ -1,0 +1,125 @@
+"""Dutch text analysis shared by BM25, coverage features and answer extraction.
+
+One analyzer for every lexical signal keeps them consistent: the BM25 index, the
+"does this passage cover the question's words" feature and sentence selection all see
+the same stemmed terms.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+import Stemmer
+
+# Function words (Snowball's Dutch list plus common forms it lacks).
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    aan al alle alles als altijd andere anders ben bij daar daarom dan dat de der deze die dit doch doen
+    door dus een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets
+    ik in is ja je jij jou jouw kan kon kunnen maar me meer men met mij mijn moet moeten mogen na naar niet
+    niets nog nu of om omdat onder ons onze ook op over reeds te tegen toch toen tot u uit uw van veel voor
+    want waren was wat we werd wezen wie wij wil worden wordt zal ze zelf zich zij zijn zo zonder zou zullen
+    zouden dan den des die dien eer hen hare heb hadden had hebt kunt mag moest
+    word wordt werden geworden zo'n zulke zulk welk welke waar waarom wanneer hoeveel hoelang hoever
+    waarvoor waarmee waarover waarin waaruit waarop waardoor wiens wier
+    enz etc bijv bv ca nl o.a. oa
+    the a an of and or to is are what who when where which how
+    """.split()
+)
+
+# Words that frame a question rather than say what it is about ("wat betekent X",
+# "kun je uitleggen ..."). They carry no evidence, so coverage ignores them.
+QUESTION_FRAMING: frozenset[str] = frozenset(
+    """
+    betekent betekenen betekenis bedoeld bedoelt bedoelen houdt houden inhoud
+    staat staan vertel vertellen uitleg uitleggen leg weten wil willen graag vraag vragen
+    kun kunt kan kunnen zou zouden mogelijk precies eigenlijk ongeveer even
+    iemand welk soort type manier vaak
+    """.split()
+)
+
+_TOKEN_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+
+
+class Term(NamedTuple):
+    """A content word of a text, with what makes it salient."""
+
+    stem: str
+    surface: str
+    salient: bool  # a name, abbreviation or number: evidence must mention it
+    alternatives: tuple[str, ...] = ()  # folded synonyms/expansions that count as the same term
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("dutch")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics, so 'coördinatie' and 'coordinatie' match."""
+    nfkd = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in nfkd if not unicodedata.combining(c))
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Word and number tokens with their original case (hyphenated words split)."""
+    out: list[str] = []
+    for match in _TOKEN_RE.finditer(text):
+        tok = match.group(0).replace("’", "'")
+        if tok[0].isdigit():
+            out.append(tok.replace(",", ".").rstrip("."))
+        else:
+            out.extend(p for p in re.split(r"[-']", tok) if p)
+    return out
+
+
+def stem(word: str) -> str:
+    """Stem one already folded word (numbers pass through)."""
+    if word[0].isdigit():
+        return word.replace(".", "")
+    return _stemmer().stemWord(word)
+
+
+def analyze(text: str) -> list[str]:
+    """Stemmed content tokens for BM25 (stop words removed)."""
+    toks = [fold(t) for t in raw_tokens(text)]
+    return [stem(t) for t in toks if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+
+
+def _is_salient(surface: str, position: int) -> bool:
+    """Names, abbreviations and numbers: things an answer must be about."""
+    if any(c.isdigit() for c in surface):
+        return True
+    if len(surface) >= 2 and surface.isupper():
+        return True
+    return position > 0 and surface[0].isupper()
+
+
+def query_terms(question: str) -> list[Term]:
+    """The content terms of a question, de-duplicated, with salience marked."""
+    seen: set[str] = set()
+    terms: list[Term] = []
+    for i, surface in enumerate(raw_tokens(question)):
+        folded = fold(surface)
+        if folded in STOPWORDS or folded in QUESTION_FRAMING or (len(folded) < 2 and not folded.isdigit()):
+            continue
+        s = stem(folded)
+        if s in seen:
+            continue
+        seen.add(s)
+        terms.append(Term(s, surface, _is_salient(surface, i)))
+    return terms
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences; list items and lines count as their own sentence."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        parts = re.split(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ])", line)
+        out.extend(p.strip() for p in parts if p.strip())
+    return out
