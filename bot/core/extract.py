@@ -1,0 +1,132 @@
+"""Pick the sentences of the best passages that answer the question.
+
+People want the fact, not a 200-word chunk: the answer quotes the sentences that
+cover most of the question's weighted terms, with what they need to make sense (the
+list an introducing sentence announces, or the next sentence of a very short one).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple, Sequence
+
+from index.search import Hit, Query, SearchIndex
+from index.text import fold, raw_tokens, sentences
+
+DEFAULT_MAX_CHARS = 1200
+SHORT_SENTENCE = 90
+
+
+class Quote(NamedTuple):
+    """Sentences quoted from one hit."""
+
+    text: str
+    hit: Hit
+    score: float
+
+
+def _sentence_words(text: str) -> tuple[frozenset[str], str]:
+    from index.text import analyze
+
+    folded = [fold(t) for t in raw_tokens(text)]
+    return frozenset(analyze(text)) | frozenset(folded), " " + " ".join(folded) + " "
+
+
+def sentence_scores(index: SearchIndex, query: Query, sents: Sequence[str]) -> list[float]:
+    """IDF-weighted share of question terms each sentence mentions."""
+    weights = [index.term_weight(t) for t in query.terms]
+    total = max(sum(weights), 1e-9)
+    out = []
+    for s in sents:
+        words = _sentence_words(s)
+        out.append(sum(w for t, w in zip(query.terms, weights) if index.mentions(words, t)) / total)
+    return out
+
+
+def _child_headings(index: SearchIndex, hit: Hit, limit: int = 12) -> list[str]:
+    """Headings of the sections right below the hit's section (what a trailing colon announces)."""
+    parent = hit.chunk.heading_path
+    out: list[str] = []
+    for chunk in index.chunks[hit.index + 1 :]:
+        if chunk.doc_path != hit.chunk.doc_path or chunk.heading_path[: len(parent)] != parent:
+            break
+        if len(chunk.heading_path) == len(parent) + 1 and chunk.heading_path[-1] not in out:
+            out.append(chunk.heading_path[-1])
+        if len(out) >= limit:
+            break
+    return out
+
+
+_ANAPHORA = ("dat ", "dit ", "deze ", "die ", "daarbij", "daarnaast", "hierbij", "hiervoor", "zij ", "ze ", "zo ", "voorbeelden")
+_NUMBER_QUESTION = ("hoeveel", "hoe vaak", "hoe lang", "wanneer", "tot wanneer", "vanaf wanneer", "welk jaar", "welke datum")
+
+
+def _continues(sentence: str) -> bool:
+    """Whether a sentence leans on the one before it ("Dat zijn ...", "Deze ...")."""
+    return sentence.lower().startswith(_ANAPHORA)
+
+
+def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit) -> list[int]:
+    """Indexes of sentence ``i`` plus what it needs: its list, its continuation, or the next short one."""
+    picked = [i]
+    j = i + 1
+    if sents[i].rstrip().endswith(":"):
+        while j < len(sents) and sents[j].startswith("- "):
+            picked.append(j)
+            j += 1
+        return picked
+    if j < len(sents) and (_continues(sents[j]) or len(sents[i]) < SHORT_SENTENCE) and not sents[j].startswith("- "):
+        picked.append(j)
+    return picked
+
+
+def _render(sents: list[str], picked: list[int], index: SearchIndex, hit: Hit, max_chars: int) -> str:
+    parts = [sents[k] for k in sorted(set(picked))]
+    if parts[-1].rstrip().endswith(":") and max(picked) == len(sents) - 1:
+        parts.extend(f"- {h}" for h in _child_headings(index, hit))
+    out: list[str] = []
+    for part in parts:
+        if out and len("\n".join(out + [part])) > max_chars:
+            break
+        out.append(part)
+    joined = "".join((("\n" if p.startswith("- ") or (k and out[k - 1].startswith("- ")) else " ") if k else "") + p
+                     for k, p in enumerate(out))
+    return joined[:max_chars].rstrip()
+
+
+def wants_number(question: str) -> bool:
+    """Questions whose answer is a number or a date."""
+    q = " " + fold(question) + " "
+    return any(f" {w} " in q or q.strip().startswith(w) for w in _NUMBER_QUESTION)
+
+
+def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = DEFAULT_MAX_CHARS) -> Quote:
+    """The best one or two sentences (with context) of a hit, in document order.
+
+    The second-best sentence is added when it is at least half as good: facts are often
+    split over a topic sentence and the one that names the details.
+    """
+    sents = sentences(hit.chunk.text)
+    if not sents:
+        return Quote("", hit, 0.0)
+    scores = sentence_scores(index, query, sents)
+    if wants_number(query.text):
+        scores = [sc + (0.15 if any(c.isdigit() for c in s) else 0.0) for sc, s in zip(scores, sents)]
+    order = sorted(range(len(sents)), key=lambda i: (-scores[i], i))
+    best = order[0]
+    picked = _expansion(sents, best, index, hit)
+    if len(order) > 1:
+        second = order[1] if order[1] not in picked else (order[2] if len(order) > 2 else None)
+        if second is not None and scores[second] > 0 and scores[second] >= 0.5 * scores[best]:
+            picked += _expansion(sents, second, index, hit)
+    return Quote(_render(sents, picked, index, hit, max_chars), hit, min(scores[best], 1.0))
+
+
+def compose(quotes: Sequence[Quote], *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """Join quotes from different passages, never past ``max_chars``."""
+    out: list[str] = []
+    for q in quotes:
+        if not q.text or q.text in out:
+            continue
+        if out and len("\n\n".join(out + [q.text])) > max_chars:
+            break
+        out.append(q.text)
+    return "\n\n".join(out)[:max_chars]
