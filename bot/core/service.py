@@ -16,23 +16,29 @@ committed to the store before anything is posted, so a crash or restart loses no
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
 from datetime import datetime, timezone
 from typing import Any, Callable, Protocol, Sequence
 
-from bot.core.answer import Answer, Passage, VerifiedItem
+from sqlalchemy.exc import IntegrityError
 
-# Asker.via values
-VIA_DM = "dm"
-VIA_MENTION = "mention"
-VIA_COMMAND = "command"
-VIA_CLI = "cli"
+from bot.core.answer import Answer, VerifiedItem
+from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, KIND_QUESTION, OPEN, InvalidTransition, check_transition
+from bot.core.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP, Outbox
+from bot.core.views import (
+    VIA_CLI, VIA_COMMAND, VIA_DM, VIA_MENTION, Asker, EscalationView, OutboxPost, Outcome,
+    escalation_view, passages_to_json,
+)
+from bot.store.models import Escalation, Question, VerifiedAnswer
+from bot.store.repo import Store, Tx
 
-# Outbox post kinds (OutboxPost.kind) and their payload keys.
-POST_CORE_REPLY = "core_reply"  # core reply -> asker thread. payload: number, user_id, text
-POST_FOLLOWUP = "followup"  # asker follow-up -> core thread. payload: number, user_id, text, question_id
-POST_CLAIMED = "claimed"  # notice -> asker thread. payload: number, user_id
-POST_CLOSED = "closed"  # notice -> asker thread (closed by someone else). payload: number, user_id
+__all__ = [
+    "Asker", "EscalationView", "Outcome", "OutboxPost", "LoketService", "NotAllowed", "AlreadyClaimed",
+    "InvalidTransition", "POST_CORE_REPLY", "POST_FOLLOWUP", "POST_CLAIMED", "POST_CLOSED",
+    "VIA_DM", "VIA_MENTION", "VIA_COMMAND", "VIA_CLI", "utcnow",
+]
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -43,107 +49,39 @@ def utcnow() -> datetime:
 class DeskLike(Protocol):
     """What the service needs from ``bot.core.desk.Desk``."""
 
-    def ask(self, text: str) -> Answer: ...
+    def ask(self, question: str) -> Answer: ...
     def add_verified_answer(self, item: VerifiedItem) -> None: ...
     def set_verified_answers(self, items: Sequence[VerifiedItem]) -> None: ...
-
-
-@dataclass(frozen=True)
-class Asker:
-    """Who asked, and where the conversation lives.
-
-    ``thread_ts`` is the thread the message was posted in (None for a top-level message),
-    ``message_ts`` the message itself. Loket replies in ``conversation_ts``.
-    """
-
-    user_id: str
-    channel_id: str
-    thread_ts: str | None = None
-    message_ts: str | None = None
-    via: str = VIA_DM  # "dm" | "mention" | "command" | "cli"
-
-    @property
-    def conversation_ts(self) -> str | None:
-        """The root of the thread this message belongs to (where Loket replies)."""
-        return self.thread_ts or self.message_ts
-
-
-@dataclass(frozen=True)
-class EscalationView:
-    """An escalation as the adapter renders it (#number, status, who, where)."""
-
-    number: int
-    status: str  # see bot.core.escalations: open | claimed | answered | closed
-    kind: str  # "vraag" | "ondersteuning"
-    question_id: int
-    question: str
-    asker_user_id: str
-    asker_channel_id: str
-    asker_thread_ts: str | None
-    created_at: datetime
-    context: str | None = None  # the earlier question when this one was a follow-up
-    core_channel_id: str | None = None
-    core_ts: str | None = None
-    permalink: str | None = None
-    claimed_by: str | None = None
-    claimed_at: datetime | None = None
-    answered_by: str | None = None
-    answered_at: datetime | None = None
-    answer_text: str | None = None
-    closed_by: str | None = None
-    closed_at: datetime | None = None
-    escalated_by: str | None = None
-    passages: tuple[Passage, ...] = ()
-
-    @property
-    def posted(self) -> bool:
-        """True once the escalation is in the core channel."""
-        return self.core_ts is not None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The result of ``handle_question``.
-
-    * answered or not: ``answer`` (``answer.answered``); reply with it in the asker's thread.
-    * ``escalation``: opened by *this* call (unposted): post it to the core channel.
-    * ``followup_of``: the message was a follow-up in the thread of an escalation that is not
-      closed; the desk was not asked (``answer`` is None) and the message is already queued
-      in the outbox for the core thread (kind ``followup``).
-    """
-
-    question_id: int
-    answer: Answer | None
-    escalation: EscalationView | None = None
-    followup_of: EscalationView | None = None
-    context: str | None = None  # the earlier question used as context, if any
-
-
-@dataclass(frozen=True)
-class OutboxPost:
-    """A queued outgoing message. ``channel_id``/``thread_ts`` say where it goes."""
-
-    id: int
-    kind: str
-    channel_id: str
-    thread_ts: str | None
-    payload: dict[str, Any] = field(default_factory=dict)
-    attempts: int = 0
-    escalation_number: int | None = None
 
 
 class NotAllowed(Exception):
     """A user who is not in the core team tried a core-team action."""
 
 
-class LoketService:
-    """Questions in, answers and escalations out; all state in the store."""
+class AlreadyClaimed(InvalidTransition):
+    """Another core member has the escalation already (``claimed_by``)."""
 
-    def __init__(self, *, desk: DeskLike, store, is_core: Callable[[str], bool], clock: Callable[[], datetime] = utcnow):
+    def __init__(self, number: int, claimed_by: str):
+        self.claimed_by = claimed_by
+        super().__init__(number, "claim", CLAIMED, f"Escalatie #{number} is al opgepakt door iemand anders.")
+
+
+class LoketService:
+    """Questions in, answers and escalations out; all state in the store.
+
+    Thread-safe as far as the store is: every method runs its own transaction(s), and the
+    desk is only asked outside a transaction (it can take a while).
+    """
+
+    def __init__(self, *, desk: DeskLike, store: Store, is_core: Callable[[str], bool], clock: Callable[[], datetime] = utcnow):
         self.desk = desk
         self.store = store
         self.is_core = is_core
         self.clock = clock
+        self.outbox = Outbox(store, self._now)
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(timezone.utc)
 
     # -- events -------------------------------------------------------------------------
     def claim_event(self, event_id: str) -> bool:
@@ -152,82 +90,281 @@ class LoketService:
         Enforced by a unique constraint in the database, so it holds across restarts and
         across processes.
         """
-        raise NotImplementedError
+        return self.store.claim_event(event_id, now=self._now())
 
     # -- questions ----------------------------------------------------------------------
-    def handle_question(self, asker: Asker, text: str) -> Outcome:
-        """Store the question, answer it or escalate it; see :class:`Outcome`."""
-        raise NotImplementedError
+    def handle_question(self, asker: Asker, text: str, *, allow_escalation: bool = True) -> Outcome:
+        """Store the question, answer it or escalate it; see :class:`Outcome`.
+
+        A message in the thread of an escalation that is not closed is a follow-up for the
+        core team (queued, the desk is not asked). A message in the thread of an earlier
+        question is asked on its own first and, if the desk has no answer, together with
+        that earlier question. ``allow_escalation=False`` (e.g. the CLI) never escalates.
+        """
+        now = self._now()
+        with self.store.tx() as tx:
+            active = self._active_escalation(tx, asker)
+            root = tx.conversation_root(asker.channel_id, asker.thread_ts) if asker.thread_ts else None
+            earlier = active.question_id if active is not None else (root.id if root else None)
+            question = tx.add_question(
+                user_id=asker.user_id, channel_id=asker.channel_id, thread_ts=asker.thread_ts,
+                message_ts=asker.message_ts, conversation_ts=asker.conversation_ts, via=asker.via, text=text,
+                followup_of_id=earlier, created_at=now,
+            )
+            if active is not None:
+                return self._forward_followup(tx, active, question)
+            question_id, context = question.id, root.text if root else None
+        log.info("question %s: via=%s chars=%d followup=%s", question_id, asker.via, len(text), context is not None)
+        answer, used_context = self._ask(text, context)
+        with self.store.tx() as tx:
+            question = tx.question(question_id)
+            _record_answer(question, answer)
+            escalation = None
+            if not answer.answered and allow_escalation:
+                escalation = self._open_escalation(tx, question, by_user=None, context=context)
+        log.info("question %s: answered=%s kind=%s confidence=%.3f escalation=%s", question_id, answer.answered,
+                 answer.kind, answer.confidence, escalation.number if escalation else None)
+        return Outcome(question_id=question_id, answer=answer, escalation=escalation,
+                       context=context if used_context else None)
+
+    def _active_escalation(self, tx: Tx, asker: Asker) -> Escalation | None:
+        """The not-closed escalation whose asker thread this message was posted in."""
+        if not asker.thread_ts:
+            return None
+        row = tx.escalation_for_asker_thread(asker.channel_id, asker.thread_ts)
+        return row if row is not None and row.status != CLOSED else None
+
+    def _forward_followup(self, tx: Tx, active: Escalation, question: Question) -> Outcome:
+        """Queue a follow-up for the core thread of ``active`` (same transaction)."""
+        tx.enqueue_post(
+            kind=POST_FOLLOWUP, channel_id=None, thread_ts=None, escalation_id=active.id,
+            payload={"number": active.id, "user_id": question.user_id, "text": question.text, "question_id": question.id},
+            dedupe_key=f"esc{active.id}:followup:{question.id}", now=question.created_at,
+        )
+        log.info("question %s: follow-up of escalation #%s, queued for the core thread", question.id, active.id)
+        return Outcome(question_id=question.id, answer=None, followup_of=self._view(tx, active))
+
+    def _ask(self, text: str, context: str | None) -> tuple[Answer, bool]:
+        """Ask the desk; a follow-up without an answer of its own is asked with its context."""
+        answer = self.desk.ask(text)
+        if answer.answered or not context:
+            return answer, False
+        with_context = self.desk.ask(f"{context} {text}")
+        if with_context.answered:
+            return with_context, True
+        return answer, False
 
     def escalate(self, question_id: int, *, by_user: str) -> EscalationView:
         """The "Stel aan kernteam" button: open (or return the existing) escalation."""
-        raise NotImplementedError
+        with self.store.tx() as tx:
+            question = tx.question(question_id)
+            root = tx.question(question.followup_of_id) if question.followup_of_id else None
+            return self._open_escalation(tx, question, by_user=by_user, context=root.text if root else None)
+
+    def _open_escalation(self, tx: Tx, question: Question, *, by_user: str | None, context: str | None) -> EscalationView:
+        """Insert the escalation of ``question`` unless it has one (unique question_id)."""
+        existing = tx.escalation_for_question(question.id)
+        if existing is not None:
+            return escalation_view(existing, question, context=context)
+        try:
+            row = tx.add_escalation(
+                question_id=question.id, kind=KIND_QUESTION, status=OPEN, asker_user_id=question.user_id,
+                asker_channel_id=question.channel_id, asker_thread_ts=question.conversation_ts,
+                escalated_by=by_user, passages=question.passages, reply_count=0, created_at=self._now(),
+            )
+        except IntegrityError:  # a concurrent call won the race
+            row = tx.escalation_for_question(question.id)
+        log.info("escalation #%s opened for question %s", row.id, question.id)
+        return escalation_view(row, question, context=context)
 
     def feedback(self, question_id: int, *, user_id: str, helpful: bool) -> None:
-        """Record 👍/👎 on Loket's answer (the last click counts)."""
-        raise NotImplementedError
+        """Record 👍/👎 on Loket's answer (the last click counts). KeyError if unknown."""
+        with self.store.tx() as tx:
+            question = tx.question(question_id)
+            question.helpful, question.feedback_by, question.feedback_at = helpful, user_id, self._now()
+        log.info("question %s: feedback helpful=%s", question_id, helpful)
 
-    # -- escalation posts ---------------------------------------------------------------
+    # -- escalation posts and look-ups --------------------------------------------------
     def mark_posted(self, escalation_number: int, *, channel_id: str, ts: str, permalink: str | None = None) -> None:
-        """Remember where the escalation was posted in the core channel."""
-        raise NotImplementedError
+        """Remember where the escalation was posted in the core channel.
+
+        The first post wins: if a retry posted it twice, the later ts is ignored (logged),
+        so core replies keep arriving in one thread.
+        """
+        with self.store.tx() as tx:
+            row = tx.escalation(escalation_number, for_update=True)
+            if row.core_ts is not None and (row.core_channel_id, row.core_ts) != (channel_id, ts):
+                log.warning("escalation #%s was already posted; keeping the first post", row.id)
+                return
+            row.core_channel_id, row.core_ts = channel_id, ts
+            row.permalink = permalink or row.permalink
 
     def pending_escalation_posts(self) -> list[EscalationView]:
         """Escalations not yet posted to the core channel (and not closed), oldest first."""
-        raise NotImplementedError
+        with self.store.tx() as tx:
+            return [self._view(tx, row) for row in tx.unposted_escalations()]
 
     def escalation(self, number: int) -> EscalationView:
         """One escalation by number (KeyError if unknown)."""
-        raise NotImplementedError
+        with self.store.tx() as tx:
+            return self._view(tx, tx.escalation(number))
 
     def escalation_for_core_thread(self, channel_id: str, thread_ts: str) -> EscalationView | None:
         """The escalation whose core-channel post is ``thread_ts`` (for core replies)."""
-        raise NotImplementedError
+        with self.store.tx() as tx:
+            row = tx.escalation_for_core_thread(channel_id, thread_ts)
+            return self._view(tx, row) if row else None
 
     def escalation_for_asker_thread(self, channel_id: str, thread_ts: str) -> EscalationView | None:
-        """The latest escalation that lives in this asker thread."""
-        raise NotImplementedError
+        """The latest escalation that lives in this asker thread (any status)."""
+        with self.store.tx() as tx:
+            row = tx.escalation_for_asker_thread(channel_id, thread_ts)
+            return self._view(tx, row) if row else None
+
+    def _view(self, tx: Tx, row: Escalation) -> EscalationView:
+        question = tx.question(row.question_id)
+        root = tx.question(question.followup_of_id) if question.followup_of_id else None
+        return escalation_view(row, question, context=root.text if root else None)
 
     # -- core team actions --------------------------------------------------------------
+    def _require_core(self, user_id: str, action: str) -> None:
+        if not self.is_core(user_id):
+            raise NotAllowed(f"Alleen het kernteam kan dit ({action}).")
+
     def claim(self, number: int, *, user_id: str) -> EscalationView:
-        """A core member takes the question. NotAllowed for others; idempotent for the
-        same user; InvalidTransition if closed/answered or claimed by someone else."""
-        raise NotImplementedError
+        """A core member takes the question.
+
+        NotAllowed for others; idempotent for the same user; AlreadyClaimed if someone else
+        has it; InvalidTransition if it is answered or closed.
+        """
+        self._require_core(user_id, "oppakken")
+        with self.store.tx() as tx:
+            row = tx.escalation(number, for_update=True)
+            if row.status == CLAIMED and row.claimed_by == user_id:
+                return self._view(tx, row)
+            if row.status == CLAIMED:
+                raise AlreadyClaimed(number, row.claimed_by)
+            check_transition(number, "claim", row.status)
+            row.status, row.claimed_by, row.claimed_at = CLAIMED, user_id, self._now()
+            self._notify_asker(tx, row, POST_CLAIMED, {"user_id": user_id}, key="claimed")
+            log.info("escalation #%s claimed", number)
+            return self._view(tx, row)
 
     def record_core_reply(self, number: int, *, user_id: str, text: str, message_ts: str | None = None) -> EscalationView | None:
         """A core member replied in the core thread: store it and queue it for the asker.
 
         Returns None (and changes nothing) when ``user_id`` is not in the core team: chatter
-        of others in the core thread is not relayed. ``message_ts`` (the reply's ts) makes
-        the relay idempotent. Several replies are joined into ``answer_text``.
+        of others in the core thread is not relayed. An open escalation is claimed by the
+        replier on the way. Several replies are joined into ``answer_text``. ``message_ts``
+        (the reply's own ts) makes the relay idempotent. InvalidTransition when closed.
         """
-        raise NotImplementedError
+        if not self.is_core(user_id):
+            return None
+        with self.store.tx() as tx:
+            row = tx.escalation(number, for_update=True)
+            check_transition(number, "reply", row.status)
+            if not text.strip():
+                return self._view(tx, row)
+            now = self._now()
+            if row.claimed_by is None:
+                row.claimed_by, row.claimed_at = user_id, now
+            row.reply_count += 1
+            row.answer_text = f"{row.answer_text}\n\n{text}" if row.answer_text else text
+            row.status, row.answered_by, row.answered_at = ANSWERED, user_id, now
+            key = f"reply:{message_ts or row.reply_count}"
+            self._notify_asker(tx, row, POST_CORE_REPLY, {"user_id": user_id, "text": text}, key=key)
+            log.info("escalation #%s: core reply %d (%d chars)", number, row.reply_count, len(text))
+            return self._view(tx, row)
 
     def close(self, number: int, *, user_id: str) -> EscalationView:
-        """Close the escalation (core member or the asker). Idempotent."""
-        raise NotImplementedError
+        """Close the escalation (a core member or the asker). Idempotent."""
+        with self.store.tx() as tx:
+            row = tx.escalation(number, for_update=True)
+            if user_id != row.asker_user_id:
+                self._require_core(user_id, "sluiten")
+            if row.status == CLOSED:
+                return self._view(tx, row)
+            row.status, row.closed_by, row.closed_at = CLOSED, user_id, self._now()
+            if user_id != row.asker_user_id:
+                self._notify_asker(tx, row, POST_CLOSED, {"user_id": user_id}, key="closed")
+            log.info("escalation #%s closed", number)
+            return self._view(tx, row)
 
+    def _notify_asker(self, tx: Tx, row: Escalation, kind: str, payload: dict[str, Any], *, key: str) -> None:
+        """Queue a post for the asker's thread in the current transaction."""
+        tx.enqueue_post(
+            kind=kind, channel_id=row.asker_channel_id, thread_ts=row.asker_thread_ts, escalation_id=row.id,
+            payload={"number": row.id, **payload}, dedupe_key=f"esc{row.id}:{key}", now=self._now(),
+        )
+
+    # -- verified answers ---------------------------------------------------------------
     def save_verified(self, number: int, *, user_id: str) -> VerifiedItem:
-        """Keep the core team's answer as a verified answer and make it searchable at once."""
-        raise NotImplementedError
+        """Keep the core team's answer as a verified answer and make it searchable at once.
+
+        Only for escalations with an answer (answered, or closed after an answer); saving
+        again updates the stored item (same key).
+        """
+        self._require_core(user_id, "bewaren als geverifieerd antwoord")
+        with self.store.tx() as tx:
+            row = tx.escalation(number, for_update=True)
+            check_transition(number, "save_verified", row.status)
+            if not row.answer_text:
+                raise InvalidTransition(number, "save_verified", row.status,
+                                        f"Escalatie #{number} heeft nog geen antwoord van het kernteam.")
+            view = self._view(tx, row)
+            question = f"{view.context} {view.question}" if view.context else view.question
+            saved = tx.verified_for_escalation(row.id)
+            if saved is None:
+                saved = tx.add_verified(question=question, answer=row.answer_text, answered_by=row.answered_by,
+                                        escalation_id=row.id, created_at=self._now())
+            else:
+                saved.question, saved.answer, saved.answered_by = question, row.answer_text, row.answered_by
+            item = _verified_item(saved)
+        self.desk.add_verified_answer(item)
+        log.info("escalation #%s saved as verified answer %s", number, item.key)
+        return item
+
+    def verified_answers(self) -> list[VerifiedItem]:
+        """All stored verified answers, oldest first."""
+        with self.store.tx() as tx:
+            return [_verified_item(row) for row in tx.all_verified()]
 
     def load_verified_into(self, desk: DeskLike) -> int:
         """At start-up: give the desk all stored verified answers; returns how many."""
-        raise NotImplementedError
+        items = self.verified_answers()
+        desk.set_verified_answers(items)
+        return len(items)
 
-    # -- outbox -------------------------------------------------------------------------
+    # -- outbox (see bot.core.outbox for the kinds and payloads) ------------------------
     def enqueue_post(self, *, kind: str, channel_id: str, thread_ts: str | None, payload: dict[str, Any], dedupe_key: str) -> int | None:
         """Queue a post of the adapter's own; None if ``dedupe_key`` was queued before."""
-        raise NotImplementedError
+        return self.outbox.enqueue(kind=kind, channel_id=channel_id, thread_ts=thread_ts, payload=payload, dedupe_key=dedupe_key)
 
     def due_posts(self, *, limit: int = 50) -> list[OutboxPost]:
-        """Posts to send now (pending, retry time passed, destination known), oldest first."""
-        raise NotImplementedError
+        """Lease the posts to send now (destination known), oldest first."""
+        return self.outbox.due(limit=limit)
 
     def mark_sent(self, post_id: int, *, ts: str | None) -> None:
-        """The post went out (``ts`` = the Slack message ts, if any)."""
-        raise NotImplementedError
+        """The post went out (``ts`` = the platform's message ts, if any)."""
+        self.outbox.mark_sent(post_id, ts=ts)
 
     def mark_failed(self, post_id: int, *, error: str, retry_at: datetime | None = None, give_up: bool = False) -> None:
         """The post failed: retry at ``retry_at`` (default: backoff) or give up for good."""
-        raise NotImplementedError
+        self.outbox.mark_failed(post_id, error=error, retry_at=retry_at, give_up=give_up)
+
+
+def _record_answer(question: Question, answer: Answer) -> None:
+    """Copy what the desk said onto the question row."""
+    question.answered = answer.answered
+    question.confidence = float(answer.confidence)
+    question.answer_kind = answer.kind
+    question.answer_text = answer.answer
+    question.passages = passages_to_json(answer.passages)
+
+
+def _verified_item(row: VerifiedAnswer) -> VerifiedItem:
+    created = row.created_at
+    return VerifiedItem(
+        key=f"verified-{row.id}", question=row.question, answer=row.answer, answered_by=row.answered_by,
+        answered_at=created.date().isoformat() if created else None,
+    )

@@ -1,0 +1,84 @@
+"""The outbox: outgoing messages queued in the database, drained by the adapter.
+
+A post is written in the same transaction as the state change that causes it, so a crash
+can never leave "answer stored but never relayed" (or the reverse). The adapter leases due
+posts, sends them and reports back; a post that keeps failing is retried with backoff and
+finally marked ``failed``. Sending is at-least-once: a crash between sending and
+``mark_sent`` sends the post again after the lease expires.
+
+Post kinds written by the service, and their payloads (all carry ``number``, the #N of the
+escalation):
+
+* ``core_reply`` -> asker thread: a core member's reply. ``user_id``, ``text``.
+* ``followup``  -> core thread: the asker's follow-up message. ``user_id``, ``text``,
+  ``question_id``. Its destination is the escalation's core post; it only becomes due once
+  the escalation has been posted (``mark_posted``).
+* ``claimed``   -> asker thread: a core member took the question. ``user_id``.
+* ``closed``    -> asker thread: someone other than the asker closed it. ``user_id``.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from bot.core.views import OutboxPost, outbox_view
+from bot.store.repo import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, Store
+
+log = logging.getLogger(__name__)
+
+POST_CORE_REPLY = "core_reply"
+POST_FOLLOWUP = "followup"
+POST_CLAIMED = "claimed"
+POST_CLOSED = "closed"
+
+LEASE = timedelta(minutes=2)  # a leased post is not handed out again for this long
+MAX_ATTEMPTS = 8
+_FIRST_RETRY = timedelta(seconds=15)
+_MAX_RETRY = timedelta(hours=1)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 15 s, 30 s, 1 min, ... capped at an hour."""
+    return min(_FIRST_RETRY * (2 ** max(attempts - 1, 0)), _MAX_RETRY)
+
+
+class Outbox:
+    """Queue, lease and settle outgoing posts."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime]):
+        self.store = store
+        self.clock = clock
+
+    def enqueue(self, *, kind: str, channel_id: str, thread_ts: str | None, payload: dict[str, Any], dedupe_key: str) -> int | None:
+        """Queue a post in a transaction of its own; None if the key was queued before."""
+        with self.store.tx() as tx:
+            return tx.enqueue_post(
+                kind=kind, channel_id=channel_id, thread_ts=thread_ts, payload=payload, dedupe_key=dedupe_key, now=self.clock()
+            )
+
+    def due(self, *, limit: int = 50) -> list[OutboxPost]:
+        """Lease and return the posts to send now, oldest first."""
+        now = self.clock()
+        with self.store.tx() as tx:
+            rows = tx.lease_due_posts(now=now, lease_until=now + LEASE, limit=limit)
+            return [outbox_view(post, escalation) for post, escalation in rows]
+
+    def mark_sent(self, post_id: int, *, ts: str | None) -> None:
+        """The post went out; ``ts`` is the platform's message id, if any."""
+        with self.store.tx() as tx:
+            row = tx.outbox_post(post_id)
+            row.status, row.sent_ts, row.sent_at, row.last_error = OUTBOX_SENT, ts, self.clock(), None
+
+    def mark_failed(self, post_id: int, *, error: str, retry_at: datetime | None = None, give_up: bool = False) -> None:
+        """Schedule a retry (default: backoff), or give up after MAX_ATTEMPTS or when asked."""
+        with self.store.tx() as tx:
+            row = tx.outbox_post(post_id)
+            if row.status != OUTBOX_PENDING:
+                return
+            row.last_error = error[:2000]
+            if give_up or row.attempts >= MAX_ATTEMPTS:
+                row.status = OUTBOX_FAILED
+                log.warning("outbox post %s (%s) failed for good after %d attempts", row.id, row.kind, row.attempts)
+                return
+            row.next_attempt_at = retry_at or self.clock() + retry_delay(row.attempts)

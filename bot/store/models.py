@@ -1,0 +1,148 @@
+"""The tables of Loket's store (SQLAlchemy 2 declarative models).
+
+The schema itself is created by the Alembic migrations in ``bot/store/migrations``; these
+models must match them (a test compares the two). Times are stored timezone-aware (UTC);
+SQLite hands them back naive, which :func:`as_utc` repairs.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TS = String(32)  # Slack timestamps ("1712345678.123456") and ids
+ID = String(64)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Make a stored datetime timezone-aware UTC (SQLite drops the zone)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Question(Base):
+    """Every message put to Loket, answered or not (the audit trail and the statistics)."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID)
+    channel_id: Mapped[str] = mapped_column(ID)
+    thread_ts: Mapped[str | None] = mapped_column(TS)
+    message_ts: Mapped[str | None] = mapped_column(TS)
+    conversation_ts: Mapped[str | None] = mapped_column(TS)  # thread_ts or message_ts: where Loket replies
+    via: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    followup_of_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"))
+    answered: Mapped[bool | None] = mapped_column(Boolean)  # None: not (yet) put to the desk
+    confidence: Mapped[float | None] = mapped_column(Float)
+    answer_kind: Mapped[str | None] = mapped_column(String(16))
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    passages: Mapped[list[Any] | None] = mapped_column(JSON)
+    helpful: Mapped[bool | None] = mapped_column(Boolean)
+    feedback_by: Mapped[str | None] = mapped_column(ID)
+    feedback_at: Mapped[datetime | None]
+    province: Mapped[str | None] = mapped_column(String(64))
+    theme: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_questions_conversation", "channel_id", "conversation_ts"),)
+
+
+class Escalation(Base):
+    """A question handed to the core team; ``id`` is the number shown as #N."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="vraag")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    asker_user_id: Mapped[str] = mapped_column(ID)
+    asker_channel_id: Mapped[str] = mapped_column(ID)
+    asker_thread_ts: Mapped[str | None] = mapped_column(TS)
+    escalated_by: Mapped[str | None] = mapped_column(ID)
+    core_channel_id: Mapped[str | None] = mapped_column(ID)
+    core_ts: Mapped[str | None] = mapped_column(TS)
+    permalink: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(ID)
+    claimed_at: Mapped[datetime | None]
+    answered_by: Mapped[str | None] = mapped_column(ID)
+    answered_at: Mapped[datetime | None]
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    closed_by: Mapped[str | None] = mapped_column(ID)
+    closed_at: Mapped[datetime | None]
+    passages: Mapped[list[Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_escalations_asker_thread", "asker_channel_id", "asker_thread_ts"),
+        Index("ix_escalations_core_thread", "core_channel_id", "core_ts"),
+        Index("ix_escalations_status", "status"),
+    )
+
+
+class VerifiedAnswer(Base):
+    """A core-team answer kept for the next asker (one per escalation)."""
+
+    __tablename__ = "verified_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(ID)
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id", ondelete="SET NULL"), unique=True)
+    created_at: Mapped[datetime]
+
+
+class ProcessedEvent(Base):
+    """Slack event ids already handled: the unique key makes processing exactly-once."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class OutboxPost(Base):
+    """An outgoing message, written in the transaction of the change that causes it.
+
+    ``channel_id`` NULL with an ``escalation_id`` means "the escalation's core thread",
+    resolved when the escalation has been posted.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(ID)
+    thread_ts: Mapped[str | None] = mapped_column(TS)
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_ts: Mapped[str | None] = mapped_column(TS)
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)

@@ -1,0 +1,222 @@
+"""Queries and writes on the store, one transaction at a time.
+
+``Store.tx()`` opens a transaction and hands out a :class:`Tx`: everything done through it
+commits together or not at all. That is how a state change and the outbox post it causes
+land atomically. Rows are returned as ORM objects; they stay readable after the commit
+(``expire_on_commit=False``) but are not meant to be changed outside their transaction.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Iterator
+
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.db import make_engine, migrate
+from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, VerifiedAnswer
+
+log = logging.getLogger(__name__)
+
+OUTBOX_PENDING = "pending"
+OUTBOX_SENT = "sent"
+OUTBOX_FAILED = "failed"
+
+
+class Store:
+    """The database behind Loket (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, *, upgrade: bool = True) -> "Store":
+        """Connect to ``url`` and (by default) migrate the schema to head."""
+        engine = make_engine(url)
+        if upgrade:
+            migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release all connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def tx(self) -> Iterator["Tx"]:
+        """A transaction: commits when the block ends, rolls back on an exception."""
+        with self._sessions.begin() as session:
+            yield Tx(session)
+
+    def claim_event(self, event_id: str, *, now: datetime) -> bool:
+        """Insert the event id; False when the unique key says it was processed before."""
+        try:
+            with self.tx() as tx:
+                tx.session.add(ProcessedEvent(event_id=event_id, created_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+
+class Tx:
+    """The operations of one transaction."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    # -- questions ----------------------------------------------------------------------
+    def add_question(self, **fields: Any) -> Question:
+        """Insert a question and get its id."""
+        row = Question(**fields)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def question(self, question_id: int) -> Question:
+        """A question by id (KeyError if unknown)."""
+        row = self.session.get(Question, question_id)
+        if row is None:
+            raise KeyError(f"question {question_id}")
+        return row
+
+    def conversation_root(self, channel_id: str, conversation_ts: str | None) -> Question | None:
+        """The first question of a conversation (thread), if any."""
+        if conversation_ts is None:
+            return None
+        stmt = (
+            select(Question)
+            .where(Question.channel_id == channel_id, Question.conversation_ts == conversation_ts)
+            .order_by(Question.id)
+            .limit(1)
+        )
+        return self.session.scalar(stmt)
+
+    # -- escalations --------------------------------------------------------------------
+    def add_escalation(self, **fields: Any) -> Escalation:
+        """Insert an escalation (IntegrityError if the question has one already)."""
+        row = Escalation(**fields)
+        with self.session.begin_nested():
+            self.session.add(row)
+            self.session.flush()
+        return row
+
+    def escalation(self, number: int, *, for_update: bool = False) -> Escalation:
+        """An escalation by number (KeyError if unknown); ``for_update`` locks the row."""
+        stmt = select(Escalation).where(Escalation.id == number)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = self.session.scalar(stmt)
+        if row is None:
+            raise KeyError(f"escalation {number}")
+        return row
+
+    def escalation_for_question(self, question_id: int) -> Escalation | None:
+        return self.session.scalar(select(Escalation).where(Escalation.question_id == question_id))
+
+    def escalation_for_asker_thread(self, channel_id: str, thread_ts: str) -> Escalation | None:
+        """The latest escalation started in this asker thread."""
+        stmt = (
+            select(Escalation)
+            .where(Escalation.asker_channel_id == channel_id, Escalation.asker_thread_ts == thread_ts)
+            .order_by(Escalation.id.desc())
+            .limit(1)
+        )
+        return self.session.scalar(stmt)
+
+    def escalation_for_core_thread(self, channel_id: str, thread_ts: str) -> Escalation | None:
+        stmt = select(Escalation).where(Escalation.core_channel_id == channel_id, Escalation.core_ts == thread_ts)
+        return self.session.scalar(stmt.order_by(Escalation.id).limit(1))
+
+    def unposted_escalations(self) -> list[Escalation]:
+        """Escalations without a core post that are still open for business, oldest first."""
+        stmt = (
+            select(Escalation)
+            .where(Escalation.core_ts.is_(None), Escalation.status != "closed")
+            .order_by(Escalation.id)
+        )
+        return list(self.session.scalars(stmt))
+
+    # -- verified answers ---------------------------------------------------------------
+    def verified_for_escalation(self, escalation_id: int) -> VerifiedAnswer | None:
+        return self.session.scalar(select(VerifiedAnswer).where(VerifiedAnswer.escalation_id == escalation_id))
+
+    def add_verified(self, **fields: Any) -> VerifiedAnswer:
+        row = VerifiedAnswer(**fields)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def all_verified(self) -> list[VerifiedAnswer]:
+        return list(self.session.scalars(select(VerifiedAnswer).order_by(VerifiedAnswer.id)))
+
+    # -- outbox -------------------------------------------------------------------------
+    def enqueue_post(
+        self,
+        *,
+        kind: str,
+        channel_id: str | None,
+        thread_ts: str | None,
+        payload: dict[str, Any],
+        dedupe_key: str,
+        now: datetime,
+        escalation_id: int | None = None,
+    ) -> int | None:
+        """Queue a post in this transaction; None if ``dedupe_key`` is queued already.
+
+        The insert runs in a savepoint, so a duplicate key does not spoil the surrounding
+        transaction (the state change that caused the post still commits).
+        """
+        row = OutboxPost(
+            kind=kind,
+            channel_id=channel_id,
+            thread_ts=thread_ts,
+            escalation_id=escalation_id,
+            payload=payload,
+            dedupe_key=dedupe_key,
+            status=OUTBOX_PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+                self.session.flush()
+        except IntegrityError:
+            log.info("outbox: duplicate dedupe key for kind=%s, not queued again", kind)
+            return None
+        return row.id
+
+    def lease_due_posts(self, *, now: datetime, lease_until: datetime, limit: int) -> list[tuple[OutboxPost, Escalation | None]]:
+        """Pending posts due at ``now`` whose destination is known; leased until ``lease_until``.
+
+        The lease (moving ``next_attempt_at`` forward and counting the attempt) keeps a
+        second drainer from sending the same post meanwhile; on PostgreSQL rows another
+        drainer has locked are skipped.
+        """
+        stmt = (
+            select(OutboxPost, Escalation)
+            .outerjoin(Escalation, OutboxPost.escalation_id == Escalation.id)
+            .where(
+                OutboxPost.status == OUTBOX_PENDING,
+                OutboxPost.next_attempt_at <= now,
+                or_(OutboxPost.channel_id.is_not(None), Escalation.core_ts.is_not(None)),
+            )
+            .order_by(OutboxPost.id)
+            .limit(limit)
+            .with_for_update(of=OutboxPost, skip_locked=True)
+        )
+        rows = [(post, escalation) for post, escalation in self.session.execute(stmt)]
+        for post, _ in rows:
+            post.attempts += 1
+            post.next_attempt_at = lease_until
+        return rows
+
+    def outbox_post(self, post_id: int) -> OutboxPost:
+        row = self.session.get(OutboxPost, post_id)
+        if row is None:
+            raise KeyError(f"outbox post {post_id}")
+        return row
