@@ -116,6 +116,7 @@ class Desk:
         self.thresholds = thresholds
         self._verified = _Verified()
         self._lock = threading.Lock()  # the embedder is not guaranteed thread-safe
+        self.mode = "hybrid"  # ranking: "hybrid", or "dense"/"bm25" to measure each part alone
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -129,18 +130,21 @@ class Desk:
         return cls(SearchIndex.load(index_dir, embedder), synonyms=Synonyms.from_sources(sources))
 
     @classmethod
-    def open(cls, settings, *, build_if_missing: bool = True, progress: bool = True) -> "Desk":
+    def open(
+        cls, settings, *, index_dir: Path | None = None, build_if_missing: bool = True, progress: bool = True,
+    ) -> "Desk":
         """Open the desk for ``settings``; build the index first when there is none."""
         embedder = load_embedder(settings.embedding_model)
+        index_dir = Path(index_dir or settings.index_dir)
         try:
-            index = SearchIndex.load(settings.index_dir, embedder)
+            index = SearchIndex.load(index_dir, embedder)
         except IndexMissingError:
             if not build_if_missing:
                 raise
-            log.info("no index yet in %s: building it", settings.index_dir)
-            report: BuildReport = build_index(settings.sources, settings.index_dir, embedder, progress=progress)
-            log.info("index built: %d documents, %d chunks", report.documents, report.chunks)
-            index = SearchIndex.load(settings.index_dir, embedder)
+            log.info("no index yet in %s: building it", index_dir)
+            report: BuildReport = build_index(settings.sources, index_dir, embedder, progress=progress)
+            log.info("index built: %d documents, %d chunks, %d errors", report.documents, report.chunks, len(report.errors))
+            index = SearchIndex.load(index_dir, embedder)
         return cls(index, synonyms=Synonyms.from_sources(settings.sources))
 
     # -- verified answers ---------------------------------------------------------------
@@ -212,7 +216,7 @@ class Desk:
 
     def answer_query(self, query: Query, *, k: int = 5) -> Answer:
         """The answer for an analysed question."""
-        hits = self.index.search(query, k=k)
+        hits = self.index.search(query, k=k, mode=self.mode)
         passages = [Passage(h.chunk.text, _source(h)) for h in hits[:3]]
         if not hits:
             return Answer(query.text, False, NOT_ANSWERED_TEXT, 0.0, [], KIND_NONE, passages)

@@ -1,0 +1,47 @@
+"""``loket ask``: one question, or a file of questions with the model loaded once."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .common import CliError, fail, open_desk, settings_for
+from .render import render_answer
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ask", help="een vraag stellen (of een bestand met een vraag per regel)")
+    p.add_argument("question", nargs="*", help="de vraag")
+    p.add_argument("--file", metavar="BESTAND", help="een vraag per regel; '-' leest van standaardinvoer")
+    p.add_argument("--json", action="store_true", help="een JSON-object per vraag")
+    p.add_argument("--source", action="append", metavar="PAD", help="andere bron dan knowledge/")
+    p.set_defaults(func=cmd_ask)
+
+
+def _questions(args: argparse.Namespace) -> list[str]:
+    if args.file:
+        try:
+            fh = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"kan {args.file} niet openen: {exc.strerror}") from exc
+        with fh:
+            return [line.strip() for line in fh if line.strip()]
+    text = " ".join(args.question).strip()
+    if not text:
+        raise CliError("geef een vraag, bijvoorbeeld: loket ask \"Wat is een GVL?\"")
+    return [text]
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    try:
+        questions = _questions(args)
+        desk = open_desk(settings_for(args.source), progress=True)
+    except CliError as exc:
+        return fail(str(exc))
+    for q in questions:
+        answer = desk.ask(q)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(render_answer(answer) + ("\n" if len(questions) > 1 else ""), flush=True)
+    return 0

@@ -1,0 +1,83 @@
+"""``loket chat``: the terminal chat on the embedded defaults (local index, SQLite).
+
+The same core as in Slack: questions are stored, and what Loket cannot answer is kept
+as an escalation for the core team, so it reaches them once Slack is connected.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import TextIO
+
+from .common import CliError, fail, open_desk, settings_for
+from .render import render_answer
+
+PROMPT = "vraag> "
+WELCOME = (
+    "Loket — kennis- en informatieloket van het ondersteuningsarrangement.\n"
+    "Stel je vraag in gewone taal. 'help' voor uitleg, 'stop' (of Ctrl-D) om te stoppen."
+)
+STOP_WORDS = {"stop", "exit", "quit", "doei", ":q"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("chat", help="chatten met Loket in de terminal (bouwt de index als die er nog niet is)")
+    p.add_argument("--source", action="append", metavar="PAD", help="andere bron dan knowledge/")
+    p.set_defaults(func=cmd_chat)
+
+
+def _open_service(settings, desk):
+    """The core service on the configured database (SQLite in the data dir by default)."""
+    from bot.core.service import LoketService
+    from bot.store.repo import Store
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store.open(settings.db_url)
+    service = LoketService(desk=desk, store=store, is_core=lambda user: False)
+    service.load_verified_into(desk)
+    return service
+
+
+def chat_loop(service, *, user_id: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """Read questions until EOF or a stop word; answer each through the core service."""
+    from bot.core.views import VIA_CLI, Asker
+
+    interactive = stdin.isatty()
+    print(WELCOME, file=stdout)
+    while True:
+        if interactive:
+            print(PROMPT, end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            break
+        text = line.strip()
+        if text.lower() in STOP_WORDS:
+            break
+        if not text:
+            continue
+        outcome = service.handle_question(Asker(user_id=user_id, channel_id="terminal", via=VIA_CLI), text)
+        print(render_outcome(outcome), file=stdout, flush=True)
+    print("Tot ziens!", file=stdout)
+    return 0
+
+
+def render_outcome(outcome) -> str:
+    """Answer text, or the escalation notice with its number."""
+    if outcome.escalation is not None:
+        return (
+            "Dit kan ik niet met zekerheid beantwoorden uit de kennisbank. Je vraag is opgeslagen voor het "
+            f"kernteam als #{outcome.escalation.number}; zij nemen contact met je op. Je kunt ook mailen naar "
+            "het ondersteuningsarrangement (zie 'Wat is het e-mailadres van het ondersteuningsarrangement?')."
+        )
+    return render_answer(outcome.answer)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    settings = settings_for(args.source)
+    try:
+        desk = open_desk(settings, progress=True)
+        service = _open_service(settings, desk)
+    except CliError as exc:
+        return fail(str(exc))
+    return chat_loop(service, user_id=f"terminal:{getpass.getuser()}")

@@ -1,0 +1,25 @@
+"""Plain-text rendering of answers for the terminal (pure functions)."""
+from __future__ import annotations
+
+from bot.core.answer import Answer, Source
+
+
+def source_line(source: Source) -> str:
+    """'Titel › Sectie (pad, p. 3)' for a citation."""
+    where = source.path + (f", p. {source.page}" if source.page else "")
+    label = source.section if source.section.startswith(source.title) else f"{source.title} › {source.section}"
+    return f"{label} ({where})"
+
+
+def render_answer(answer: Answer) -> str:
+    """The answer as the terminal chat shows it: quote, then sources."""
+    if answer.kind in ("smalltalk", "empty"):
+        return answer.answer
+    lines = [answer.answer]
+    if answer.answered and answer.sources:
+        lines.append("")
+        lines.append("Bron: " if len(answer.sources) == 1 else "Bronnen:")
+        lines[-1] = lines[-1] + (source_line(answer.sources[0]) if len(answer.sources) == 1 else "")
+        if len(answer.sources) > 1:
+            lines.extend(f"  - {source_line(s)}" for s in answer.sources)
+    return "\n".join(lines)
