@@ -1,0 +1,137 @@
+"""The outbox: leasing, retries with backoff, giving up, and posts that wait for their thread."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+from bot.core.outbox import LEASE, MAX_ATTEMPTS, Outbox, retry_delay
+from bot.store.models import OutboxPost as OutboxRow
+from conftest_db import db_url, store  # noqa: F401  (fixtures)
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    """A settable clock: tests move time instead of sleeping."""
+
+    def __init__(self, now: datetime = T0):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+def _enqueue(outbox: Outbox, key: str, **kw) -> int | None:
+    args = dict(kind="notice", channel_id="D1", thread_ts="1.1", payload={"key": key}, dedupe_key=key) | kw
+    return outbox.enqueue(**args)
+
+
+def test_a_due_post_is_leased_and_comes_back_only_after_the_lease(store):
+    clock = Clock()
+    outbox = Outbox(store, clock)
+    post_id = _enqueue(outbox, "a")
+    [post] = outbox.due()
+    assert (post.id, post.kind, post.channel_id, post.thread_ts, post.payload, post.attempts) == (
+        post_id, "notice", "D1", "1.1", {"key": "a"}, 1)
+    assert outbox.due() == []  # leased: another drainer must not send it too
+    clock.advance(LEASE + timedelta(seconds=1))
+    [again] = outbox.due()
+    assert again.id == post_id and again.attempts == 2
+
+
+def test_sent_posts_are_done(store):
+    clock = Clock()
+    outbox = Outbox(store, clock)
+    _enqueue(outbox, "a")
+    [post] = outbox.due()
+    outbox.mark_sent(post.id, ts="123.456")
+    clock.advance(timedelta(days=1))
+    assert outbox.due() == []
+    with store.tx() as tx:
+        row = tx.outbox_post(post.id)
+        assert (row.status, row.sent_ts) == ("sent", "123.456")
+
+
+def test_duplicate_keys_are_queued_once(store):
+    outbox = Outbox(store, Clock())
+    assert _enqueue(outbox, "same") is not None
+    assert _enqueue(outbox, "same") is None
+    assert len(outbox.due()) == 1
+
+
+def test_failed_posts_are_retried_with_backoff_then_given_up(store):
+    clock = Clock()
+    outbox = Outbox(store, clock)
+    _enqueue(outbox, "a")
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        [post] = outbox.due()
+        assert post.attempts == attempt
+        outbox.mark_failed(post.id, error="ratelimited")
+        if attempt < MAX_ATTEMPTS:
+            clock.advance(retry_delay(attempt) - timedelta(seconds=1))
+            assert outbox.due() == []  # not yet
+            clock.advance(timedelta(seconds=1))
+    clock.advance(timedelta(days=1))
+    assert outbox.due() == []
+    with store.tx() as tx:
+        row = tx.session.query(OutboxRow).one()
+        assert (row.status, row.attempts, row.last_error) == ("failed", MAX_ATTEMPTS, "ratelimited")
+
+
+def test_explicit_retry_time_and_give_up(store):
+    clock = Clock()
+    outbox = Outbox(store, clock)
+    _enqueue(outbox, "a")
+    _enqueue(outbox, "b")
+    a, b = outbox.due()
+    outbox.mark_failed(a.id, error="channel_not_found", give_up=True)
+    outbox.mark_failed(b.id, error="timeout", retry_at=T0 + timedelta(minutes=10))
+    clock.advance(timedelta(minutes=9))
+    assert outbox.due() == []
+    clock.advance(timedelta(minutes=1))
+    assert [p.id for p in outbox.due()] == [b.id]
+
+
+def test_backoff_grows_and_is_capped():
+    delays = [retry_delay(n) for n in range(1, 20)]
+    assert delays == sorted(delays)
+    assert delays[0] == timedelta(seconds=15) and delays[-1] == timedelta(hours=1)
+
+
+def test_a_post_for_the_core_thread_waits_until_the_escalation_is_posted(store):
+    clock = Clock()
+    outbox = Outbox(store, clock)
+    with store.tx() as tx:
+        q = tx.add_question(user_id="U1", channel_id="D1", conversation_ts="1.1", via="dm", text="vraag", created_at=T0)
+        esc = tx.add_escalation(question_id=q.id, asker_user_id="U1", asker_channel_id="D1", created_at=T0)
+        tx.enqueue_post(kind="followup", channel_id=None, thread_ts=None, escalation_id=esc.id, payload={},
+                        dedupe_key="f1", now=T0)
+    assert outbox.due() == []
+    with store.tx() as tx:
+        row = tx.escalation(esc.id)
+        row.core_channel_id, row.core_ts = "CCORE", "9.9"
+    [post] = outbox.due()
+    assert (post.channel_id, post.thread_ts, post.escalation_number) == ("CCORE", "9.9", esc.id)
+
+
+def test_concurrent_drainers_never_get_the_same_post(store):
+    outbox = Outbox(store, Clock())
+    for i in range(40):
+        _enqueue(outbox, f"p{i}")
+    got: list[list[int]] = []
+    barrier = threading.Barrier(4)
+
+    def drain() -> None:
+        barrier.wait()
+        got.append([p.id for p in outbox.due(limit=15)])
+
+    threads = [threading.Thread(target=drain) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ids = [i for batch in got for i in batch]
+    assert len(ids) == len(set(ids)) == 40

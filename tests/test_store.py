@@ -1,0 +1,153 @@
+"""The store: migrations, engine set-up, and the constraints that make processing exactly-once."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.db import alembic_config, current_revision, downgrade, make_engine, migrate
+from bot.store.models import Base, Escalation, OutboxPost, Question
+from bot.store.repo import Store
+from conftest_db import db_url, store  # noqa: F401  (fixtures)
+
+NOW = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
+TABLES = {"questions", "escalations", "verified_answers", "processed_events", "outbox"}
+
+
+def _head(engine) -> str:
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def _question(tx, text: str = "Wat kost een opvangplek?") -> Question:
+    return tx.add_question(user_id="U1", channel_id="D1", message_ts="1.1", conversation_ts="1.1", via="dm",
+                           text=text, created_at=NOW)
+
+
+def test_upgrade_empty_database_to_head_and_downgrade_to_base(db_url):
+    engine = make_engine(db_url)
+    assert current_revision(engine) is None
+    migrate(engine)
+    assert current_revision(engine) == _head(engine)
+    assert TABLES <= set(inspect(engine).get_table_names())
+    downgrade(engine)
+    assert current_revision(engine) is None
+    assert not TABLES & set(inspect(engine).get_table_names())
+    migrate(db_url).dispose()  # a URL works too, and upgrading again after a downgrade
+    assert current_revision(engine) == _head(engine)
+    engine.dispose()
+
+
+def test_migrations_match_the_models(store):
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_migrate_twice_is_harmless(db_url):
+    engine = migrate(db_url)
+    migrate(engine)
+    assert current_revision(engine) == _head(engine)
+    engine.dispose()
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'loket.db'}")  # creates the directory
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    engine.dispose()
+
+
+def test_event_ids_are_claimed_once_even_after_a_restart(db_url):
+    first = Store.open(db_url)
+    assert first.claim_event("Ev1", now=NOW) is True
+    assert first.claim_event("Ev1", now=NOW) is False
+    assert first.claim_event("Ev2", now=NOW) is True
+    first.close()
+    second = Store.open(db_url)  # a new process: the memory is in the database
+    assert second.claim_event("Ev1", now=NOW) is False
+    second.close()
+
+
+def test_concurrent_claims_of_one_event_let_exactly_one_through(store):
+    results: list[bool] = []
+    barrier = threading.Barrier(6)
+
+    def claim() -> None:
+        barrier.wait()
+        results.append(store.claim_event("EvRace", now=NOW))
+
+    threads = [threading.Thread(target=claim) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 5 + [True]
+
+
+def test_a_question_has_at_most_one_escalation_and_the_transaction_survives(store):
+    with store.tx() as tx:
+        q = _question(tx)
+        tx.add_escalation(question_id=q.id, asker_user_id="U1", asker_channel_id="D1", created_at=NOW)
+        with pytest.raises(IntegrityError):
+            tx.add_escalation(question_id=q.id, asker_user_id="U1", asker_channel_id="D1", created_at=NOW)
+        _question(tx, "nog een vraag")  # the savepoint kept the transaction usable
+    with store.tx() as tx:
+        assert tx.session.query(Escalation).count() == 1
+        assert tx.session.query(Question).count() == 2
+        assert tx.escalation_for_question(q.id).status == "open"
+
+
+def test_foreign_keys_are_enforced(store):
+    with pytest.raises(IntegrityError):
+        with store.tx() as tx:
+            tx.add_escalation(question_id=999, asker_user_id="U1", asker_channel_id="D1", created_at=NOW)
+
+
+def test_duplicate_outbox_key_is_skipped_without_losing_the_state_change(store):
+    with store.tx() as tx:
+        q = _question(tx)
+        first = tx.enqueue_post(kind="x", channel_id="D1", thread_ts="1.1", payload={"n": 1}, dedupe_key="k", now=NOW)
+        again = tx.enqueue_post(kind="x", channel_id="D1", thread_ts="1.1", payload={"n": 2}, dedupe_key="k", now=NOW)
+    assert isinstance(first, int) and again is None
+    with store.tx() as tx:
+        assert tx.question(q.id).text == "Wat kost een opvangplek?"
+        posts = tx.session.query(OutboxPost).all()
+        assert [(p.dedupe_key, p.payload) for p in posts] == [("k", {"n": 1})]
+
+
+def test_an_aborted_transaction_leaves_nothing_behind(store):
+    with pytest.raises(RuntimeError):
+        with store.tx() as tx:
+            _question(tx)
+            tx.enqueue_post(kind="x", channel_id="D1", thread_ts=None, payload={}, dedupe_key="k", now=NOW)
+            raise RuntimeError("crash before commit")
+    with store.tx() as tx:
+        assert tx.session.query(Question).count() == 0
+        assert tx.session.query(OutboxPost).count() == 0
+
+
+def test_text_is_stored_as_given(store):
+    odd = "  Vraag met ‘quotes’, emoji 🙂,\nnieuwe regel en <tags> & 100% — ëï  "
+    with store.tx() as tx:
+        qid = _question(tx, odd).id
+    with store.tx() as tx:
+        assert tx.question(qid).text == odd
+
+
+def test_schema_lives_where_the_url_points(store):
+    """The PostgreSQL fixture isolates tests by schema; make sure the tables went there."""
+    with store.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            schema = conn.execute(text("select current_schema()")).scalar()
+            assert schema.startswith("t_")
+            assert TABLES <= set(inspect(conn).get_table_names(schema=schema))
+        else:
+            assert TABLES <= set(inspect(conn).get_table_names())
