@@ -106,7 +106,8 @@ class SentenceTransformerEmbedder:
             ) from exc
         self._batch_size = batch_size
         self._e5 = "e5" in Path(path).name.lower() or "e5" in name.lower()
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.model_id = f"st:{name}"
 
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:

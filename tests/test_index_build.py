@@ -1,0 +1,107 @@
+"""Persistence and incremental builds with the real default model (tiny documents)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.build import build_from_documents
+from index.documents import Document, Section
+from index.persist import IndexMissingError, ModelMismatchError, load_index, read_meta
+from index.search import SearchIndex
+
+
+def _doc(path: str, *bodies: str) -> Document:
+    return Document(path, path.split(".")[0], [Section((path, f"Kop {i}"), b) for i, b in enumerate(bodies)])
+
+
+DOCS = [
+    _doc("opvang.md", "Een regionale opvanglocatie ligt dicht bij de gemeente van huisvesting.",
+         "Een satellietlocatie vangt op wanneer een aanmeldlocatie vol is."),
+    _doc("team.md", "Het kernteam is het eerste aanspreekpunt voor vragen van de regietafels."),
+    _doc("geld.md", "Subsidieregelingen en financieringsstructuren bepalen wat een gemeente kan betalen."),
+]
+
+
+def test_first_build_embeds_everything_and_persists(tmp_path, embedder):
+    report = build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+    assert (report.documents, report.chunks, report.embedded, report.reused) == (3, 4, 4, 0)
+    assert report.added == ["geld.md", "opvang.md", "team.md"]
+    stored = load_index(tmp_path / "idx", expect_model=embedder.model_id)
+    assert len(stored.chunks) == 4 and stored.vectors.shape == (4, embedder.dim)
+    assert np.allclose(np.linalg.norm(stored.vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_unchanged_rebuild_embeds_nothing(tmp_path, embedder):
+    build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+    report = build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+    assert report.embedded == 0 and report.reused == 4
+    assert not report.changed_anything
+
+
+def test_changed_file_re_embeds_only_its_own_new_chunks(tmp_path, embedder):
+    build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+    changed = [DOCS[0], _doc("team.md", "Het kernteam is altijd bereikbaar per e-mail."), DOCS[2]]
+    report = build_from_documents(changed, tmp_path / "idx", embedder, progress=False)
+    assert report.embedded == 1
+    assert report.changed == ["team.md"] and not report.added and not report.removed
+
+
+def test_removed_file_leaves_the_index(tmp_path, embedder):
+    build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+    report = build_from_documents(DOCS[:2], tmp_path / "idx", embedder, progress=False)
+    assert report.removed == ["geld.md"] and report.embedded == 0
+    stored = load_index(tmp_path / "idx")
+    assert all(c.doc_path != "geld.md" for c in stored.chunks)
+
+
+def test_index_records_its_model_and_refuses_another(tmp_path, embedder):
+    build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+    assert read_meta(tmp_path / "idx")["model_id"] == embedder.model_id
+    with pytest.raises(ModelMismatchError, match="loket index build --rebuild"):
+        load_index(tmp_path / "idx", expect_model="st:some-other-model")
+
+
+def test_missing_index_says_how_to_build_one(tmp_path):
+    with pytest.raises(IndexMissingError, match="loket index build"):
+        load_index(tmp_path / "nothing")
+
+
+def test_failed_write_keeps_the_previous_index(tmp_path, embedder, monkeypatch):
+    build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+
+    def broken_save(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("index.persist.np.save", broken_save)
+    with pytest.raises(OSError):
+        build_from_documents(DOCS[:1], tmp_path / "idx", embedder, progress=False)
+    monkeypatch.undo()
+    assert len(load_index(tmp_path / "idx").chunks) == 4
+    assert [p.name for p in tmp_path.iterdir()] == ["idx"]  # no temp folder left behind
+
+
+def test_hybrid_search_finds_the_right_passage_and_keeps_scores(tmp_path, embedder):
+    build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+    index = SearchIndex.load(tmp_path / "idx", embedder)
+    hits = index.search(index.analyse("Wie is het eerste aanspreekpunt?"), k=3)
+    assert hits[0].chunk.doc_path == "team.md"
+    assert hits[0].coverage > 0.5 and 0 < hits[0].dense <= 1.0
+    assert hits == sorted(hits, key=lambda h: h.score, reverse=True)
+    bm25_only = index.search(index.analyse("subsidieregelingen"), k=1, mode="bm25")
+    assert bm25_only[0].chunk.doc_path == "geld.md" and bm25_only[0].bm25 > 0
+
+
+def test_unknown_terms_are_detected_with_compounds(tmp_path, embedder):
+    build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+    index = SearchIndex.load(tmp_path / "idx", embedder)
+    unknown = {t.surface for t in index.unknown_terms(index.analyse("Hoeveel opvang is er in Gelderland?"))}
+    assert unknown == {"Gelderland"}  # "opvang" is part of "opvanglocatie"
+
+
+def test_empty_corpus_builds_an_empty_index_that_answers_nothing(tmp_path, embedder):
+    report = build_from_documents([], tmp_path / "idx", embedder, progress=False)
+    assert report.chunks == 0
+    index = SearchIndex.load(Path(tmp_path / "idx"), embedder)
+    assert index.search(index.analyse("iets"), k=3) == []

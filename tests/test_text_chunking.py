@@ -1,0 +1,81 @@
+"""Dutch analysis and chunking: the units every other part of retrieval builds on."""
+from __future__ import annotations
+
+from index.chunking import chunk_document, chunk_id, embedding_text, split_section_text
+from index.documents import Document, Section
+from index.text import analyze, fold, query_terms, sentences
+
+
+def test_analyze_stems_and_drops_stop_words():
+    toks = analyze("De provinciale plannen van de gemeenten")
+    assert "de" not in toks and "van" not in toks
+    assert analyze("plannen") == analyze("plan")
+    assert analyze("opvanglocaties")[0] == analyze("opvanglocatie")[0]
+
+
+def test_numbers_keep_their_value():
+    assert "2450" in analyze("2.450 plekken")
+    assert "2020" in analyze("in 2020")
+
+
+def test_fold_strips_diacritics_for_matching():
+    assert fold("Coördinatie") == "coordinatie"
+    assert fold("financiële") == "financiele"
+
+
+def test_query_terms_mark_names_and_numbers_salient():
+    terms = {t.surface: t for t in query_terms("Hoeveel plekken moet Zuid-Holland in 2020 realiseren?")}
+    assert terms["2020"].salient
+    assert terms["Holland"].salient
+    assert not terms["plekken"].salient
+    assert "Hoeveel" not in terms  # question word, not content
+
+
+def test_question_framing_words_are_not_terms():
+    assert [t.surface for t in query_terms("Wat betekent taakstelling?")] == ["taakstelling"]
+
+
+def test_sentences_split_on_punctuation_and_list_items():
+    sents = sentences("Eerste zin. Tweede zin, o.a. met afkorting.\n- punt een\n- punt twee")
+    assert sents == ["Eerste zin.", "Tweede zin, o.a. met afkorting.", "- punt een", "- punt twee"]
+
+
+def _para(n: int, word: str = "woord") -> str:
+    return " ".join([word] * (n - 1)) + " einde."
+
+
+def test_split_keeps_passages_under_the_limit_and_whole_sentences():
+    text = "\n\n".join(_para(60, f"w{i}") for i in range(6))
+    passages = split_section_text(text, max_words=130)
+    assert len(passages) == 3
+    assert all(len(p.split()) <= 130 for p in passages)
+    assert all(p.rstrip().endswith(".") for p in passages)
+
+
+def test_long_paragraph_is_cut_at_sentence_boundaries():
+    para = " ".join(f"Zin nummer {i} gaat over iets." for i in range(100))
+    passages = split_section_text(para, max_words=60)
+    assert len(passages) > 1
+    assert all(p.startswith("Zin nummer") and p.endswith(".") for p in passages)
+
+
+def test_tiny_tail_merges_into_previous_passage():
+    text = _para(100) + "\n\n" + _para(10, "staart")
+    passages = split_section_text(text, max_words=100, min_words=40)
+    assert len(passages) == 1 and "staart" in passages[0]
+
+
+def test_chunks_keep_citation_data_and_stable_ids():
+    doc = Document("a/b.md", "Titel", [Section(("Titel", "Kop"), "Tekst over iets.", page=3)], {"theme": "x"})
+    (chunk,) = chunk_document(doc)
+    assert chunk.heading_path == ("Titel", "Kop") and chunk.page == 3 and chunk.doc_path == "a/b.md"
+    assert chunk.section == "Titel › Kop"
+    assert chunk.meta["theme"] == "x"
+    assert chunk.id == chunk_id("a/b.md", ("Titel", "Kop"), 3, "Tekst over iets.")
+    assert chunk.id != chunk_id("a/b.md", ("Titel", "Kop"), 3, "Tekst over iets anders.")
+    assert embedding_text(chunk).startswith("Titel › Kop\n")
+
+
+def test_embedding_text_adds_title_when_heading_path_lacks_it():
+    doc = Document("x.md", "Documenttitel", [Section(("Kop",), "Inhoud.")])
+    assert embedding_text(chunk_document(doc)[0]).startswith("Documenttitel › Kop\n")
