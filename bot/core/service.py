@@ -221,6 +221,12 @@ class LoketService:
             row = tx.escalation_for_asker_thread(channel_id, thread_ts)
             return self._view(tx, row) if row else None
 
+    def conversation_asker(self, channel_id: str, thread_ts: str) -> str | None:
+        """Who started the Loket conversation in this thread (None: not a Loket thread)."""
+        with self.store.tx() as tx:
+            root = tx.conversation_root(channel_id, thread_ts)
+            return root.user_id if root is not None else None
+
     def _view(self, tx: Tx, row: Escalation) -> EscalationView:
         question = tx.question(row.question_id)
         root = tx.question(question.followup_of_id) if question.followup_of_id else None
