@@ -151,3 +151,38 @@ def test_schema_lives_where_the_url_points(store):
             assert TABLES <= set(inspect(conn).get_table_names(schema=schema))
         else:
             assert TABLES <= set(inspect(conn).get_table_names())
+
+
+def test_prune_forgets_old_conversations_but_keeps_active_escalations_and_knowledge(store):
+    from datetime import timedelta
+
+    old, recent = NOW - timedelta(days=400), NOW - timedelta(days=1)
+    with store.tx() as tx:
+        q_old = tx.add_question(user_id="U1", channel_id="D1", via="dm", text="oud", created_at=old)
+        q_old_followup = tx.add_question(user_id="U1", channel_id="D1", via="dm", text="oud 2",
+                                         followup_of_id=q_old.id, created_at=recent)
+        q_old_open = tx.add_question(user_id="U1", channel_id="D1", via="dm", text="oud, open", created_at=old)
+        q_new = tx.add_question(user_id="U1", channel_id="D1", via="dm", text="nieuw", created_at=recent)
+        closed = tx.add_escalation(question_id=q_old.id, status="closed", asker_user_id="U1", asker_channel_id="D1",
+                                   created_at=old)
+        tx.add_escalation(question_id=q_old_open.id, status="open", asker_user_id="U1", asker_channel_id="D1",
+                          created_at=old)
+        tx.add_verified(question="oud", answer="antwoord", escalation_id=closed.id, created_at=old)
+        tx.enqueue_post(kind="x", channel_id="D1", thread_ts=None, payload={}, dedupe_key="sent", now=old)
+        tx.outbox_post(1).status = "sent"
+        tx.enqueue_post(kind="x", channel_id="D1", thread_ts=None, payload={}, dedupe_key="pending", now=old)
+    store.claim_event("EvOld", now=old)
+    store.claim_event("EvNew", now=recent)
+    with store.tx() as tx:
+        counts = tx.prune(questions_before=NOW - timedelta(days=365), bookkeeping_before=NOW - timedelta(days=14))
+    assert counts == {"questions": 1, "events": 1, "posts": 1}
+    with store.tx() as tx:
+        assert sorted(q.text for q in tx.session.query(Question)) == ["nieuw", "oud 2", "oud, open"]
+        assert tx.question(q_old_followup.id).followup_of_id is None
+        assert [e.question_id for e in tx.session.query(Escalation)] == [q_old_open.id]
+        [kept] = tx.all_verified()
+        assert (kept.answer, kept.escalation_id) == ("antwoord", None)
+        assert [p.dedupe_key for p in tx.session.query(OutboxPost)] == ["pending"]
+        assert tx.question(q_new.id).text == "nieuw"
+    assert store.claim_event("EvNew", now=NOW) is False
+    assert store.claim_event("EvOld", now=NOW) is True  # forgotten, as intended

@@ -17,7 +17,7 @@ committed to the store before anything is posted, so a crash or restart loses no
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Protocol, Sequence
 
 from sqlalchemy.exc import IntegrityError
@@ -340,6 +340,17 @@ class LoketService:
         items = self.verified_answers()
         desk.set_verified_answers(items)
         return len(items)
+
+    # -- retention ----------------------------------------------------------------------
+    def prune(self, *, retention_days: int, bookkeeping_days: int = 14) -> dict[str, int]:
+        """Forget conversations older than ``retention_days`` (settings.retention_days) and
+        event ids / settled outbox posts older than ``bookkeeping_days``. Returns counts."""
+        now = self._now()
+        with self.store.tx() as tx:
+            counts = tx.prune(questions_before=now - timedelta(days=retention_days),
+                              bookkeeping_before=now - timedelta(days=bookkeeping_days))
+        log.info("pruned %s", counts)
+        return counts
 
     # -- outbox (see bot.core.outbox for the kinds and payloads) ------------------------
     def enqueue_post(self, *, kind: str, channel_id: str, thread_ts: str | None, payload: dict[str, Any], dedupe_key: str) -> int | None:

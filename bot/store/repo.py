@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -220,3 +220,28 @@ class Tx:
         if row is None:
             raise KeyError(f"outbox post {post_id}")
         return row
+
+    # -- retention ----------------------------------------------------------------------
+    def prune(self, *, questions_before: datetime, bookkeeping_before: datetime) -> dict[str, int]:
+        """Delete old questions (with their closed escalations) and old bookkeeping rows.
+
+        Questions whose escalation is still active are kept. Verified answers stay: they
+        are knowledge, not conversation (their escalation link becomes NULL).
+        """
+        active = select(Escalation.question_id).where(Escalation.status != "closed")
+        old = select(Question.id).where(Question.created_at < questions_before, Question.id.not_in(active))
+        old_ids = list(self.session.scalars(old))
+        counts = {"questions": 0}
+        for start in range(0, len(old_ids), 500):
+            batch = old_ids[start:start + 500]
+            self.session.execute(
+                Question.__table__.update().where(Question.followup_of_id.in_(batch)).values(followup_of_id=None)
+            )
+            self.session.execute(delete(Escalation).where(Escalation.question_id.in_(batch)))
+            counts["questions"] += self.session.execute(delete(Question).where(Question.id.in_(batch))).rowcount
+        counts["events"] = self.session.execute(
+            delete(ProcessedEvent).where(ProcessedEvent.created_at < bookkeeping_before)).rowcount
+        counts["posts"] = self.session.execute(
+            delete(OutboxPost).where(OutboxPost.status != OUTBOX_PENDING, OutboxPost.created_at < bookkeeping_before)
+        ).rowcount
+        return counts
