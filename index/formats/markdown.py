@@ -1,0 +1,298 @@
+"""Markdown (including mkdocs Material syntax) to sections.
+
+A small line-based parser rather than a full CommonMark implementation: what matters for
+retrieval is the heading path, paragraphs, list items and table rows, with the text a
+reader sees. mkdocs containers (admonitions ``!!! note "Titel"``, collapsibles ``???``,
+content tabs ``=== "Tab"``) are unwrapped first: their title becomes a line of its own
+and their indented body is de-indented.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from index.documents import Section
+
+from .markup import html_blocks_to_markdown, remove_template_code, strip_inline
+from .sections import SectionBuilder
+
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*\{?\s*\.?([\w+-]*)")
+_CONTAINER = re.compile(
+    r'^(\s*)(?:!!!|\?\?\?\+?|===[+!]?)(?:\s+[\w-]+)*(?:\s+"(?P<title>[^"]*)")?\s*$'
+)
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
+# pymdownx "blocks" (/// note | Titel ... ///): unindented body, so only the marker goes.
+_BLOCK_MARKER = re.compile(r"^/{3,}\s*(?P<kind>[\w-]*)\s*(?:\|\s*(?P<title>.*?))?\s*$")
+_LAYOUT_BLOCKS = frozenset({"", "html", "attrs"})
+_BODY_INDENT = 4
+
+_ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^(=+|-+)\s*$")
+_THEMATIC_BREAK = re.compile(r"^([-*_])(?:\s*\1){2,}\s*$")
+_LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
+_REFERENCE_DEFINITION = re.compile(r"^\[[^\]]+\]:\s*\S+.*$|^\*\[[^\]]+\]:.*$")
+
+# Fences whose content is not prose: diagrams and mkdocs configuration.
+_DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "flowchart"})
+_MKDOCS_CONFIG = re.compile(
+    r"^(?:site_name|site_url|nav|theme|plugins|markdown_extensions|extra|docs_dir|repo_url):", re.MULTILINE
+)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _dedent(line: str, at: int) -> str:
+    """Remove one body indentation step (``_BODY_INDENT`` spaces) after column ``at``."""
+    if _indent(line) >= at + _BODY_INDENT:
+        return line[:at] + line[at + _BODY_INDENT:]
+    return line.lstrip(" ")
+
+
+@dataclass
+class _Fence:
+    indent: int
+    marker: str
+
+    def closes(self, line: str) -> bool:
+        stripped = line.strip()
+        return stripped.startswith(self.marker) and set(stripped) == {self.marker[0]}
+
+
+def _open_fence(line: str) -> _Fence | None:
+    match = _FENCE.match(line)
+    return _Fence(len(match.group(1)), match.group(2)) if match else None
+
+
+def unwrap_containers(lines: list[str]) -> list[str]:
+    """Replace admonitions and content tabs by their title line and de-indented body."""
+    out: list[str] = []
+    fence: _Fence | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if fence:
+            fence = None if fence.closes(line) else fence
+            out.append(line)
+            continue
+        fence = _open_fence(line)
+        container = None if fence else _CONTAINER.match(line)
+        block_marker = None if fence or container else _BLOCK_MARKER.match(line.strip())
+        if block_marker:
+            title = (block_marker.group("title") or "").strip()
+            if block_marker.group("kind").lower() not in _LAYOUT_BLOCKS and title:
+                out.extend([title, ""])
+            continue
+        if not container:
+            out.append(line)
+            continue
+        at = len(container.group(1))
+        title = (container.group("title") or "").strip()
+        if title:
+            out.extend([" " * at + title, ""])
+        body: list[str] = []
+        while i < len(lines) and (not lines[i].strip() or _indent(lines[i]) >= at + _BODY_INDENT):
+            body.append(_dedent(lines[i], at))
+            i += 1
+        out.extend(unwrap_containers(body))
+    return out
+
+
+@dataclass(frozen=True)
+class Block:
+    """One parsed unit: a heading (with level) or body text of some kind."""
+
+    kind: str  # heading | para | item | row | code
+    text: str
+    level: int = 0
+
+
+def _is_table_start(lines: list[str], i: int) -> bool:
+    return "|" in lines[i] and i + 1 < len(lines) and bool(_TABLE_SEPARATOR.match(lines[i + 1].strip())) \
+        and "-" in lines[i + 1]
+
+
+def _table_row(line: str) -> str:
+    cells = [strip_inline(cell) for cell in _CELL_SPLIT.split(line.strip())]
+    if cells and not cells[0]:
+        cells = cells[1:]
+    if cells and not cells[-1]:
+        cells = cells[:-1]
+    return " | ".join(cells) if any(cells) else ""
+
+
+def _keep_fence(language: str, content: list[str]) -> bool:
+    if language.lower() in _DROPPED_FENCE_LANGUAGES:
+        return False
+    return not _MKDOCS_CONFIG.search("\n".join(line.strip() for line in content))
+
+
+class _BlockParser:
+    """Line-by-line parser producing :class:`Block` objects in reading order."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.paragraph: list[str] = []
+        self.item: str | None = None  # the open list item, with its "- " / "1. " prefix
+        self.blocks: list[Block] = []
+
+    def parse(self) -> list[Block]:
+        i = 0
+        while i < len(self.lines):
+            i = self._step(i)
+        self._close()
+        return self.blocks
+
+    # -- emitting --------------------------------------------------------------------
+
+    def _close(self) -> None:
+        if self.paragraph:
+            self._emit("para", " ".join(self.paragraph))
+        if self.item is not None:
+            marker, _, text = self.item.partition(" ")
+            cleaned = strip_inline(text)
+            if cleaned:
+                self.blocks.append(Block("item", f"{marker} {cleaned}"))
+        self.paragraph, self.item = [], None
+
+    def _emit(self, kind: str, text: str, level: int = 0) -> None:
+        cleaned = strip_inline(text) if kind not in {"row", "code"} else text
+        if cleaned:
+            self.blocks.append(Block(kind, cleaned, level))
+
+    # -- one line --------------------------------------------------------------------
+
+    def _step(self, i: int) -> int:
+        raw = self.lines[i]
+        fence = _open_fence(raw)
+        if fence:
+            return self._fence(i, fence)
+        line = _BLOCKQUOTE.sub("", raw.strip()).strip()
+        if not line:
+            self._close()
+            return i + 1
+        if _is_table_start(self.lines, i):
+            return self._table(i)
+        if self._heading(line):
+            return i + 1
+        if _THEMATIC_BREAK.match(line) or _REFERENCE_DEFINITION.match(line) or _CONFLICT_MARKER.match(line):
+            self._close()
+            return i + 1
+        self._text_line(line, indented=_indent(raw) >= 2)
+        return i + 1
+
+    def _heading(self, line: str) -> bool:
+        atx = _ATX.match(line)
+        if atx:
+            self._close()
+            self._emit("heading", atx.group(2) or "", len(atx.group(1)))
+            return True
+        if _SETEXT.match(line) and self.paragraph and self.item is None:
+            text = " ".join(self.paragraph)
+            self.paragraph = []
+            self._emit("heading", text, 1 if line.startswith("=") else 2)
+            return True
+        return False
+
+    def _text_line(self, line: str, *, indented: bool) -> None:
+        item = _LIST_ITEM.match(line)
+        if item and _ATX.match(item.group(3)):
+            self._heading(item.group(3))  # mkdocs grid cards: "-   ## Card title"
+            return
+        if item:
+            self._close()
+            marker = "-" if item.group(1) else f"{item.group(2)}."
+            self.item = f"{marker} {item.group(3)}"
+            return
+        footnote = _FOOTNOTE_DEFINITION.match(line)
+        if footnote:
+            self._close()
+            line = footnote.group(1)
+        if self.item is not None and (indented or not self.paragraph):
+            self.item += " " + line  # continuation (indented or lazy) of the open item
+        else:
+            self.paragraph.append(line)
+
+    def _table(self, i: int) -> int:
+        self._close()
+        row = _table_row(self.lines[i])
+        if row:
+            self.blocks.append(Block("row", row))
+        i += 2  # header row and separator
+        while i < len(self.lines) and "|" in self.lines[i] and self.lines[i].strip():
+            row = _table_row(self.lines[i])
+            if row:
+                self.blocks.append(Block("row", row))
+            i += 1
+        return i
+
+    def _fence(self, i: int, fence: _Fence) -> int:
+        self._close()
+        language = (_FENCE.match(self.lines[i]) or [""] * 4)[3] or ""
+        content: list[str] = []
+        i += 1
+        while i < len(self.lines) and not fence.closes(self.lines[i]):
+            content.append(self.lines[i])
+            i += 1
+        if _keep_fence(language, content):
+            for line in content:
+                if line.strip():
+                    self.blocks.append(Block("code", " ".join(line.split())))
+        return i + 1
+
+
+def _drop_conflict_markers(lines: list[str]) -> list[str]:
+    """Drop leftover git merge markers (``<<<<<<<``, ``=======``, ``>>>>>>>``)."""
+    return [line for line in lines if not _CONFLICT_MARKER.match(line.strip())]
+
+
+def _prepare(text: str) -> list[str]:
+    """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
+    lines = _drop_conflict_markers(text.expandtabs(_BODY_INDENT).split("\n"))
+    lines = unwrap_containers(lines)
+    return _outside_fences(lines, lambda chunk: html_blocks_to_markdown(remove_template_code(chunk)))
+
+
+def _outside_fences(lines: list[str], rewrite) -> list[str]:  # type: ignore[no-untyped-def]
+    """Apply ``rewrite`` to the text between code fences, leaving fenced code untouched."""
+    out: list[str] = []
+    chunk: list[str] = []
+    fence: _Fence | None = None
+    for line in lines:
+        if fence is None and (opened := _open_fence(line)):
+            out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
+            chunk, fence = [], opened
+            out.append(line)
+        elif fence is not None:
+            fence = None if fence.closes(line) else fence
+            out.append(line)
+        else:
+            chunk.append(line)
+    out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
+    return out
+
+
+def iter_blocks(text: str) -> Iterator[Block]:
+    """Parse a Markdown body (without front matter) into blocks in reading order."""
+    yield from _BlockParser(_prepare(text)).parse()
+
+
+def parse_markdown(text: str, *, title: str) -> tuple[str | None, list[Section]]:
+    """Return ``(first H1 text or None, sections)``; ``title`` heads the path until an H1."""
+    builder = SectionBuilder(title)
+    first_h1: str | None = None
+    for block in iter_blocks(text):
+        if block.kind == "heading":
+            if block.level == 1 and first_h1 is None:
+                first_h1 = block.text
+            builder.heading(block.level, block.text)
+        else:
+            builder.block(block.text, kind=block.kind)
+    return first_h1, builder.finish()

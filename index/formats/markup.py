@@ -1,0 +1,99 @@
+"""Remove markup from Markdown text: mkdocs macros, comments, inline HTML, inline syntax.
+
+Block structure (headings, lists, tables) is handled in :mod:`index.formats.markdown`;
+this module only rewrites text so that what is left is what a reader sees: link text
+without the URL, no emphasis markers, no images, no template code.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from index.clean import fix_ocr_words, normalize_characters
+
+# --- template code and comments (run on raw text, may span lines) ---------------------
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def remove_template_code(text: str) -> str:
+    """Drop mkdocs/Jinja macros (``{{ ... }}``, ``{% ... %}``, ``{# ... #}``) and HTML comments.
+
+    Macros render to content we cannot reproduce; leaving them in would put template
+    code into answers.
+    """
+    return _TEMPLATE.sub("", _COMMENT.sub("", text))
+
+
+# --- block-level HTML embedded in Markdown --------------------------------------------
+
+_DROPPED_ELEMENTS = re.compile(
+    r"<(script|style|button|svg|noscript|template|iframe)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
+)
+_HEADING_ELEMENT = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
+_LIST_ITEM_START = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
+_ROW_END = re.compile(r"</tr\s*>", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|section|article|main|ul|ol|li|table|thead|tbody|tfoot|tr|blockquote|details|summary"
+    r"|figure|figcaption|dl|dt|dd|hr|aside|nav|header|footer|pre|form|fieldset|center)\b[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")
+
+
+def html_blocks_to_markdown(text: str) -> str:
+    """Turn embedded HTML into the Markdown the block parser understands.
+
+    Headings become ATX headings (so they join the heading path), list items become
+    ``- `` items, table rows separate lines with ``|`` between cells, other block
+    elements become line breaks; remaining tags are removed and their text kept.
+    """
+    text = _DROPPED_ELEMENTS.sub("", text)
+    text = _HEADING_ELEMENT.sub(
+        lambda m: "\n\n" + "#" * int(m.group(1)) + " " + " ".join(_ANY_TAG.sub("", m.group(2)).split()) + "\n\n",
+        text,
+    )
+    text = _LIST_ITEM_START.sub("\n- ", text)
+    text = _CELL_END.sub(" | ", text)
+    text = _ROW_END.sub("\n\n", text)
+    text = _LINE_BREAK.sub("\n", text)
+    text = _BLOCK_TAG.sub("\n", text)
+    return _ANY_TAG.sub("", text)
+
+
+# --- inline Markdown (one logical line at a time) -------------------------------------
+
+_BRACKETED = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
+_PARENS = r"\((?:[^()]|\([^()]*\))*\)"
+_INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
+    (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"), ""),  # image
+    (re.compile(r"\[\s*\]"), ""),  # brackets left empty by a removed image: [![alt](img)]
+    (re.compile(_BRACKETED + _PARENS), r"\1"),  # [text](url)
+    (re.compile(_BRACKETED + r"\[[^\]]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>"), r"\1"),  # autolink
+    (re.compile(r"<([^@>\s]+@[^@>\s]+\.[a-z]{2,})>", re.IGNORECASE), r"\1"),  # e-mail autolink
+    (re.compile(r"\{\s*(?:[:.#]|\w+=)[^{}]*\}"), ""),  # attribute list {target="_blank"}
+    (re.compile(r":(?:material|fontawesome|octicons|simple)-[\w-]+:"), ""),  # mkdocs icon
+    (re.compile(r"\[/?[ibu]\]", re.IGNORECASE), ""),  # BBCode emphasis
+    (re.compile(r"(`+)(.+?)\1"), r"\2"),  # inline code
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis *x*
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),  # emphasis _x_
+    (re.compile(r"(~~|==|\^\^)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strike, mark, insert
+    (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escape
+)
+_SPACES = re.compile(r"\s+")
+
+
+def strip_inline(text: str) -> str:
+    """Remove inline Markdown and HTML from one logical line and normalise characters."""
+    text = _ANY_TAG.sub("", text)
+    for pattern, replacement in _INLINE_RULES:
+        text = pattern.sub(replacement, text)
+    text = html.unescape(text)
+    text = fix_ocr_words(normalize_characters(text))
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,79 @@
+"""Turn a stream of headings and body blocks into :class:`~index.documents.Section` s.
+
+Every format parser (Markdown, plain text, PDF, DOCX, HTML) walks its input in reading
+order and reports headings with a level and body blocks; the builder owns the one rule
+for heading paths so that they look the same whatever the source format.
+"""
+from __future__ import annotations
+
+from index.documents import Section
+
+TITLE_LEVEL = 1
+
+
+class SectionBuilder:
+    """Collect body blocks under the current heading path.
+
+    The path starts with the document title at level 1; a level-1 heading (a Markdown
+    H1, an HTML h1, a DOCX "Title") replaces it. A heading pops every heading at its own
+    level or deeper. Blocks of a kind that forms a group (list items, table rows, code
+    lines) are joined with a newline; other blocks are paragraphs, joined with a blank
+    line. A section without body text is dropped.
+    """
+
+    GROUPED_KINDS = frozenset({"item", "row", "code"})
+
+    def __init__(self, title: str) -> None:
+        self._stack: list[tuple[int, str]] = [(TITLE_LEVEL, title)]
+        self._page: int | None = None
+        self._parts: list[str] = []
+        self._last_kind: str | None = None
+        self.sections: list[Section] = []
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(text for _, text in self._stack)
+
+    def heading(self, level: int, text: str) -> None:
+        """Start a new heading; an empty heading text is ignored."""
+        text = " ".join(text.split())
+        if not text:
+            return
+        self.flush()
+        level = max(TITLE_LEVEL, level)
+        while self._stack and self._stack[-1][0] >= level:
+            self._stack.pop()
+        self._stack.append((level, text))
+
+    @property
+    def current_page(self) -> int | None:
+        return self._page
+
+    def page(self, number: int | None) -> None:
+        """Start a new page: text on different pages goes to different sections."""
+        if number != self._page:
+            self.flush()
+            self._page = number
+
+    def block(self, text: str, *, kind: str = "para") -> None:
+        """Add body text; ``kind`` "item", "row" or "code" groups consecutive blocks."""
+        text = text.strip()
+        if not text:
+            return
+        if self._parts:
+            grouped = kind == self._last_kind and kind in self.GROUPED_KINDS
+            self._parts.append("\n" if grouped else "\n\n")
+        self._parts.append(text)
+        self._last_kind = kind
+
+    def flush(self) -> None:
+        """Close the current section (dropped when it has no body text)."""
+        text = "".join(self._parts).strip()
+        if text:
+            self.sections.append(Section(heading_path=self.path, text=text, page=self._page))
+        self._parts = []
+        self._last_kind = None
+
+    def finish(self) -> list[Section]:
+        self.flush()
+        return self.sections

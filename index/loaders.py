@@ -1,0 +1,305 @@
+"""Find and load source documents into :class:`~index.documents.Document` objects.
+
+This is the one entry point for turning files (Markdown with front matter, plain text,
+PDF, DOCX, HTML) or Markdown text from the database into documents with clean body
+text and heading paths. The format-specific work lives in :mod:`index.formats`; this
+module owns file discovery, decoding, titles, metadata and error reporting.
+
+Errors are :class:`LoadError` with a Dutch message that names the file, says what is
+wrong and what to do, because they end up in front of the people who maintain the
+knowledge folder. Messages and logs never contain document text.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .documents import Document, Section
+from .formats import FormatError
+from .formats.frontmatter import opts_out, parse_front_matter, plain_values, split_front_matter
+from .formats.html_page import parse_html
+from .formats.markdown import parse_markdown
+from .formats.pdf import parse_pdf
+from .formats.plaintext import parse_plain
+from .formats.word import parse_docx
+
+logger = logging.getLogger(__name__)
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+SUPPORTED_SUFFIXES: frozenset[str] = MARKDOWN_SUFFIXES | {".txt", ".pdf", ".docx", ".html", ".htm"}
+
+EMPTY = "leeg bestand - voeg tekst toe of verwijder het"
+NO_TEXT = "bevat geen tekst - voeg tekst toe of verwijder het"
+BINARY = "geen tekstbestand (binaire inhoud) - controleer of de bestandsextensie klopt, of verwijder het"
+UNDECODABLE = "onbekende tekencodering - sla het bestand op als UTF-8"
+MAX_CONTROL_RATIO = 0.05  # more control characters than this: not a text file
+SNIFF_BYTES = 8192
+
+
+class LoadError(Exception):
+    """A file that cannot be loaded; ``str(e)`` is ``"<file>: <why> - <what to do>"``."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+# --- discovery -----------------------------------------------------------------------
+
+
+def _hidden(name: str) -> bool:
+    """Hidden files and folders, and Office lock files (``~$rapport.docx``)."""
+    return name.startswith((".", "~$"))
+
+
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _unsupported(path: Path) -> LoadError:
+    allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
+    kind = path.suffix or "zonder extensie"
+    return LoadError(str(path), f"bestandstype {kind} wordt niet ondersteund - gebruik een van: {allowed}")
+
+
+def _walk(folder: Path) -> list[Path]:
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
+        files.extend(Path(dirpath) / name for name in filenames if not _hidden(name))
+    return [file for file in files if _supported(file)]
+
+
+def find_source_files(sources: Sequence[Path | str]) -> list[tuple[Path, Path]]:
+    """Return sorted ``(file, root)`` pairs for every supported file under ``sources``.
+
+    A source is a folder (walked recursively, hidden entries skipped; its root is the
+    folder) or a single file (its root is its folder). A missing source or an explicitly
+    named unsupported file raises :class:`LoadError`; whether a file opts out with
+    ``index: false`` is decided when it is loaded.
+    """
+    pairs: dict[Path, tuple[Path, Path]] = {}
+    for source in sources:
+        path = Path(source).expanduser()
+        if not path.exists():
+            raise LoadError(str(source), "bestand of map bestaat niet - controleer het pad")
+        if path.is_dir():
+            for file in _walk(path):
+                pairs.setdefault(file.resolve(), (file, path))
+        elif _supported(path):
+            pairs.setdefault(path.resolve(), (path, path.parent))
+        else:
+            raise _unsupported(path)
+    return sorted(pairs.values(), key=lambda pair: pair[0].as_posix())
+
+
+# --- decoding and titles ----------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    Windows-1252 is the usual encoding of Dutch text saved by older Windows tools; it is
+    used silently as a fallback because it decodes such files correctly ("financiële").
+    Content with NUL bytes or many control characters is rejected as binary.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FormatError(UNDECODABLE) from None
+    if b"\x00" in data[:SNIFF_BYTES]:
+        raise FormatError(BINARY)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise FormatError(BINARY) from None
+    sample = text[:SNIFF_BYTES]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if sample and control / len(sample) > MAX_CONTROL_RATIO:
+        raise FormatError(BINARY)
+    return text
+
+
+def readable_stem(path: str) -> str:
+    """A title made from a file name: ``opgave-zuid-holland.md`` -> ``Opgave zuid holland``."""
+    stem = Path(path).stem
+    words = " ".join(re.sub(r"[-_.]+", " ", stem).split())
+    return (words[:1].upper() + words[1:]) if words else stem
+
+
+def _front_matter_title(meta: dict[str, Any]) -> str | None:
+    title = meta.get("title")
+    if title is None:
+        return None
+    return " ".join(str(title).split()) or None
+
+
+# --- per format -------------------------------------------------------------------------
+
+
+def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None:
+    raw, body = split_front_matter(text)
+    meta = parse_front_matter(raw) if raw is not None else {}
+    if respect_opt_out and opts_out(meta):
+        return None
+    fallback = readable_stem(path)
+    front_title = _front_matter_title(meta)
+    first_h1, sections = parse_markdown(body, title=front_title or fallback)
+    return Document(path=path, title=front_title or first_h1 or fallback, sections=sections, meta=meta)
+
+
+def _plain_text(text: str, *, path: str) -> Document | None:
+    raw, body = split_front_matter(text)
+    meta = parse_front_matter(raw) if raw is not None else {}
+    if opts_out(meta):
+        return None
+    front_title = _front_matter_title(meta)
+    result = parse_plain(body.split("\f"), title=front_title or readable_stem(path))
+    title = front_title or result.title or readable_stem(path)
+    return Document(path=path, title=title, sections=result.sections, meta={**result.meta, **meta})
+
+
+def _pdf(data: bytes, *, path: str) -> Document:
+    result = parse_pdf(data, title=readable_stem(path))
+    return Document(path=path, title=result.title or readable_stem(path), sections=result.sections, meta=result.meta)
+
+
+def _docx(data: bytes, *, path: str) -> Document:
+    title, sections = parse_docx(data, title=readable_stem(path))
+    return Document(path=path, title=title or readable_stem(path), sections=sections)
+
+
+def _html(data: bytes, *, path: str) -> Document:
+    title, sections = parse_html(decode_text(data), title=readable_stem(path))
+    return Document(path=path, title=title or readable_stem(path), sections=sections)
+
+
+def _parse(data: bytes, *, suffix: str, path: str) -> Document | None:
+    if suffix in MARKDOWN_SUFFIXES:
+        return _markdown(decode_text(data), path=path, respect_opt_out=True)
+    if suffix == ".txt":
+        return _plain_text(decode_text(data), path=path)
+    if suffix == ".pdf":
+        return _pdf(data, path=path)
+    if suffix == ".docx":
+        return _docx(data, path=path)
+    return _html(data, path=path)
+
+
+# --- public API ---------------------------------------------------------------------------
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    if root is None:
+        return path.as_posix()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_document(path: Path, *, root: Path | None = None) -> Document | None:
+    """Load one file; ``None`` when its front matter says ``index: false``.
+
+    ``Document.path`` is the path relative to ``root`` (POSIX style) when given, else the
+    path as passed. Empty, binary, undecodable and corrupt files raise :class:`LoadError`.
+    """
+    path = Path(path)
+    display = _display_path(path, Path(root) if root is not None else None)
+    if not _supported(path):
+        raise LoadError(display, _unsupported(path).reason)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise LoadError(display, f"kan niet worden gelezen ({reason}) - controleer of het bestand bestaat en leesbaar is") from None
+    if not data.strip():
+        raise LoadError(display, EMPTY)
+    try:
+        document = _parse(data, suffix=path.suffix.lower(), path=display)
+    except FormatError as exc:
+        raise LoadError(display, str(exc)) from None
+    if document is not None and not document.sections and path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        raise LoadError(display, NO_TEXT)
+    return document
+
+
+def load_text(text: str, *, path: str, title: str | None = None, meta: dict | None = None) -> Document:
+    """Load Markdown held in memory (verified answers, announcements from the database).
+
+    Front matter in ``text`` is honoured; ``title`` and ``meta`` given here win over it.
+    ``index: false`` is ignored: the caller decided to load this text.
+    """
+    if not text.strip():
+        raise LoadError(path, EMPTY)
+    try:
+        document = _markdown(text, path=path, respect_opt_out=False)
+    except FormatError as exc:
+        raise LoadError(path, str(exc)) from None
+    assert document is not None
+    if title:
+        document = _retitle(document, title)
+    document.meta.update(plain_values(meta or {}))
+    return document
+
+
+def _retitle(document: Document, title: str) -> Document:
+    """Use ``title`` as the document title and as the root of paths that started with the old one."""
+    old = document.title
+    sections = [
+        Section((title,) + s.heading_path[1:], s.text, s.page) if s.heading_path[:1] == (old,) else s
+        for s in document.sections
+    ]
+    return Document(path=document.path, title=title, sections=sections, meta=document.meta)
+
+
+def _warn(error: LoadError) -> None:
+    logger.warning("Overgeslagen: %s", error)
+
+
+def load_all(
+    sources: Sequence[Path | str], *, on_error: Callable[[LoadError], None] | None = None
+) -> list[Document]:
+    """Load every supported file under ``sources``, skipping files that fail.
+
+    Each failure (a missing source, a corrupt file, a bug in a parser) is passed to
+    ``on_error`` (default: a warning log naming the file) so that one bad file never
+    stops indexing of the rest.
+    """
+    report = on_error or _warn
+    documents: list[Document] = []
+    seen: set[Path] = set()
+    for source in sources:
+        try:
+            pairs = find_source_files([source])
+        except LoadError as exc:
+            report(exc)
+            continue
+        for file, root in pairs:
+            if file.resolve() in seen:
+                continue
+            seen.add(file.resolve())
+            document = _load_reporting(file, root, report)
+            if document is not None:
+                documents.append(document)
+    return documents
+
+
+def _load_reporting(file: Path, root: Path, report: Callable[[LoadError], None]) -> Document | None:
+    try:
+        return load_document(file, root=root)
+    except LoadError as exc:
+        report(exc)
+    except Exception as exc:  # noqa: BLE001 - one file must not stop the whole load
+        reason = f"onverwachte fout bij het lezen ({type(exc).__name__}) - meld dit bij de beheerder van Loket"
+        report(LoadError(_display_path(file, root), reason))
+    return None
