@@ -23,7 +23,6 @@ _ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "claim": (OPEN, CLAIMED),
     "reply": (OPEN, CLAIMED, ANSWERED),
     "close": (OPEN, CLAIMED, ANSWERED, CLOSED),
-    "save_verified": (ANSWERED, CLOSED),
 }
 
 _DUTCH_STATUS = {
