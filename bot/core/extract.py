@@ -64,8 +64,12 @@ def _continues(sentence: str) -> bool:
     return sentence.lower().startswith(_ANAPHORA)
 
 
-def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit) -> list[int]:
-    """Indexes of sentence ``i`` plus what it needs: its list, its continuation, or the next short one."""
+def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit, *, max_follow: int = 3) -> list[int]:
+    """Indexes of sentence ``i`` plus what it needs: its list, or the sentences that lean on it.
+
+    A very short sentence takes the next one along; after that, sentences starting with
+    "Dat zijn ...", "Voorbeelden ..." and the like follow the one before them.
+    """
     picked = [i]
     j = i + 1
     if sents[i].rstrip().endswith(":"):
@@ -73,8 +77,12 @@ def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit) -> list[i
             picked.append(j)
             j += 1
         return picked
-    if j < len(sents) and (_continues(sents[j]) or len(sents[i]) < SHORT_SENTENCE) and not sents[j].startswith("- "):
+    short = len(sents[i]) < SHORT_SENTENCE
+    while j < len(sents) and len(picked) <= max_follow and not sents[j].startswith("- "):
+        if not (_continues(sents[j]) or (short and j == i + 1)):
+            break
         picked.append(j)
+        j += 1
     return picked
 
 

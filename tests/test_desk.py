@@ -1,0 +1,110 @@
+"""End to end over ../shared/corpus with the real default model: answer, escalate, verify."""
+from __future__ import annotations
+
+import json
+
+from bot.core.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, VerifiedItem
+from bot.core.desk import MAX_QUESTION_CHARS, Desk, Evidence, confidence
+from bot.core.extract import DEFAULT_MAX_CHARS
+
+
+def test_answers_with_a_quote_and_a_citation(desk):
+    answer = desk.ask("Wat is het e-mailadres van het ondersteuningsarrangement?")
+    assert answer.answered and answer.kind == "answer"
+    assert "flexibilisering.asielketen@minjenv.nl" in answer.answer
+    assert answer.sources and answer.sources[0].path == "ondersteuningsarrangement.txt"
+    assert answer.sources[0].section  # heading path for the citation
+    assert 0.5 <= answer.confidence <= 1.0
+
+
+def test_answer_quotes_sentences_not_the_whole_passage(desk):
+    answer = desk.ask("Tot wanneer is het ondersteuningsarrangement operationeel?")
+    assert answer.answered and "december 2020" in answer.answer
+    assert len(answer.answer) < len(answer.passages[0].text)
+    assert len(answer.answer) <= DEFAULT_MAX_CHARS
+
+
+def test_question_about_something_the_corpus_never_mentions_is_escalated(desk):
+    answer = desk.ask("Wat is de hoofdstad van Canada?")
+    assert not answer.answered and answer.needs_escalation
+    assert answer.confidence < 0.5
+    assert answer.passages  # the core team sees what Loket found
+    assert "kernteam" in answer.answer
+
+
+def test_unknown_province_is_escalated_even_with_familiar_words(desk):
+    answer = desk.ask("Hoeveel opvangplekken moet de provincie Limburg in 2020 realiseren?")
+    assert not answer.answered
+
+
+def test_greetings_thanks_and_empty_input_get_a_friendly_reply_without_search(desk):
+    for text, kind in (("Hoi!", KIND_SMALLTALK), ("Dank je wel", KIND_SMALLTALK), ("   ", KIND_EMPTY), ("", KIND_EMPTY)):
+        answer = desk.ask(text)
+        assert answer.answered and answer.kind == kind and answer.sources == [] and answer.answer
+
+
+def test_greeting_with_a_real_question_is_answered(desk):
+    answer = desk.ask("Hallo, wat is het e-mailadres van het ondersteuningsarrangement?")
+    assert answer.kind == "answer" and "@minjenv.nl" in answer.answer
+
+
+def test_huge_and_markup_input_is_handled(desk):
+    answer = desk.ask("<@U123> <!channel> " + "opvang " * 5000)
+    assert answer.question and len(answer.question) <= MAX_QUESTION_CHARS
+    assert len(answer.answer) <= DEFAULT_MAX_CHARS
+
+
+def test_verified_answer_is_found_for_a_similar_question(desk):
+    before = desk.ask("Hoeveel geld krijgt de provincie Gelderland voor een nieuwe regionale opvanglocatie?")
+    assert not before.answered
+    desk.add_verified_answer(VerifiedItem(
+        key="verified-1",
+        question="Hoeveel geld krijgt de provincie Gelderland voor een nieuwe regionale opvanglocatie?",
+        answer="Daar is geen vast bedrag voor; het COA vergoedt per opvangplek.",
+        answered_by="U_CORE", answered_at="2026-11-20",
+    ))
+    after = desk.ask("Hoeveel geld krijgt Gelderland voor een nieuwe regionale opvanglocatie?")
+    assert after.answered and after.kind == KIND_VERIFIED
+    assert "kernteam" in after.answer and "per opvangplek" in after.answer
+    assert after.sources[0].kind == "verified"
+    unrelated = desk.ask("Wat is een GVL?")
+    assert unrelated.kind != KIND_VERIFIED
+    desk.remove_verified_answer("verified-1")
+    assert desk.ask("Hoeveel geld krijgt Gelderland voor een nieuwe regionale opvanglocatie?").kind != KIND_VERIFIED
+
+
+def test_set_verified_answers_replaces_the_set(desk):
+    item = VerifiedItem("v-9", "Mag een gemeente een ROL weigeren?", "Nee, dat is bestuurlijk afgesproken.")
+    desk.set_verified_answers([item])
+    assert desk.ask("Mag een gemeente een ROL weigeren?").kind == KIND_VERIFIED
+    desk.set_verified_answers([])
+    assert desk.ask("Mag een gemeente een ROL weigeren?").kind != KIND_VERIFIED
+
+
+def test_json_shape(desk):
+    data = desk.ask("Wat is een GVL?").to_json()
+    assert set(data) >= {"question", "answered", "answer", "confidence", "sources"}
+    assert set(data["sources"][0]) >= {"title", "section", "path", "score"}
+    json.dumps(data)
+
+
+def test_synonyms_count_as_the_same_term(desk):
+    plain = desk.analyse("Wat is een statushouder?")
+    assert "vergunninghouder" in plain.terms[0].alternatives
+
+
+def test_confidence_rises_with_evidence_and_falls_with_unknown_names():
+    strong = Evidence(dense=0.9, coverage=1.0, sentence=1.0, unknown_salient=0, unknown_other=0, n_terms=3)
+    weak = strong._replace(dense=0.8, coverage=0.2, sentence=0.1)
+    unknown = strong._replace(unknown_salient=2)
+    assert confidence(strong) > 0.9 > 0.5 > confidence(weak)
+    assert confidence(unknown) < confidence(strong) and confidence(unknown) < 0.5
+    assert confidence(strong._replace(n_terms=0)) == 0.0
+
+
+def test_ranking_modes_are_measurable(desk: Desk):
+    desk.mode = "bm25"
+    bm25 = desk.ask("Wat is een GVL?")
+    desk.mode = "dense"
+    dense = desk.ask("Wat is een GVL?")
+    assert bm25.passages and dense.passages
