@@ -121,8 +121,14 @@ def build_index(
     sources: Sequence[Path | str], index_dir: Path, embedder: Embedder,
     *, rebuild: bool = False, progress: bool = True, on_error: Callable[[Exception], None] | None = None,
 ) -> BuildReport:
-    """Load every document under ``sources`` and build the index; bad files are reported and skipped."""
-    from .loaders import load_all
+    """Load every document under ``sources`` and build the index; bad files are reported and skipped.
+
+    A source folder that does not exist raises ``LoadError`` before anything is written:
+    a typo in a path must not replace a good index with an empty one.
+    """
+    from .loaders import find_source_files, load_all
+
+    find_source_files(sources)
 
     errors: list[str] = []
 

