@@ -43,7 +43,13 @@ class Call:
     status: int  # HTTP status the fake answered with
     ok: bool  # Slack's "ok" field
     token: str | None
+    response: dict[str, Any] = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
+
+    @property
+    def ts(self) -> str | None:
+        """The ts of the message this call created or changed."""
+        return self.response.get("ts") or self.params.get("ts")
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.params.get(key, default)
@@ -88,6 +94,7 @@ class _Failure:
     status: int
     retry_after: int | None
     error: str | None
+    channel: str | None  # only calls to this channel fail (None: any)
 
 
 class FakeSlack:
@@ -145,26 +152,27 @@ class FakeSlack:
         status: int = 429,
         retry_after: int | None = 1,
         error: str | None = None,
+        channel: str | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail.
+        """Make the next ``times`` calls of ``method`` (to ``channel``, if given) fail.
 
         ``status=429`` sends ``Retry-After``; ``status=500``/``503`` a server error;
-        ``status=200, error="channel_not_found"`` a Slack-level ``ok: false``.
+        ``status=200, error="not_in_channel"`` a Slack-level ``ok: false``.
         """
         with self._lock:
             self._failures.setdefault(method, []).append(
-                _Failure(times, status, retry_after if status == 429 else None, error)
+                _Failure(times, status, retry_after if status == 429 else None, error, channel)
             )
 
-    def _take_failure(self, method: str) -> _Failure | None:
+    def _take_failure(self, method: str, params: dict) -> _Failure | None:
         with self._lock:
-            queue_ = self._failures.get(method) or []
-            while queue_ and queue_[0].remaining <= 0:
-                queue_.pop(0)
-            if not queue_:
-                return None
-            queue_[0].remaining -= 1
-            return queue_[0]
+            pending = [f for f in self._failures.get(method) or [] if f.remaining > 0]
+            self._failures[method] = pending
+            for failure in pending:
+                if failure.channel is None or failure.channel == params.get("channel"):
+                    failure.remaining -= 1
+                    return failure
+            return None
 
     # -- inspection --------------------------------------------------------------------
     def calls_to(self, method: str | None = None, *, ok_only: bool = True, **params: Any) -> list[Call]:
@@ -226,9 +234,9 @@ class FakeSlack:
             return dict(self.messages[(channel, ts)])
 
     # -- Web API -----------------------------------------------------------------------
-    def _record(self, method: str, params: dict, status: int, ok: bool, token: str | None) -> None:
+    def _record(self, method: str, params: dict, status: int, ok: bool, token: str | None, response: dict | None = None) -> None:
         with self._lock:
-            self.calls.append(Call(method, params, status, ok, token))
+            self.calls.append(Call(method, params, status, ok, token, response or {}))
             self._lock.notify_all()
 
     def _next_ts(self) -> str:
@@ -362,7 +370,7 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             params = _parse_params(self)
             auth = self.headers.get("Authorization") or ""
             token = auth.removeprefix("Bearer ") or params.get("token")
-            failure = fake._take_failure(method)
+            failure = fake._take_failure(method, params)
             if failure and failure.status != 200:
                 fake._record(method, params, failure.status, False, token)
                 body = json.dumps({"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal_error"})
@@ -372,7 +380,7 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 self._send_json_body(body)
                 return
             result = {"ok": False, "error": failure.error} if failure else fake.handle(method, params)
-            fake._record(method, params, 200, bool(result.get("ok")), token)
+            fake._record(method, params, 200, bool(result.get("ok")), token, result)
             self.send_response(200)
             self._send_json_body(json.dumps(result))
 

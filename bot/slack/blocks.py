@@ -195,9 +195,10 @@ def help_message() -> Message:
 
 
 def unknown_command(word: str) -> Message:
+    w = escape_mrkdwn(word)[:40]
     return _simple(
-        f"Onbekend commando `{escape_mrkdwn(word)[:40]}`. "
-        "Typ `/loket help` voor uitleg, of stel een hele vraag: `/loket Hoe vraag ik ondersteuning aan?`"
+        f"Onbekend commando `{w}`. Typ `/loket help` voor uitleg.\n"
+        f"Bedoel je een vraag? Schrijf een hele zin, of `/loket vraag {w}`."
     )
 
 

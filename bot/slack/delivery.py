@@ -1,0 +1,249 @@
+"""Sending to Slack: replies, escalation posts and the service's outbox.
+
+Everything that leaves Loket for Slack after a listener has acknowledged goes through
+:class:`Delivery`, so the rules live in one place:
+
+* a failed post never loses a reply: escalations stay *unposted* in the store and are
+  retried by :meth:`Delivery.retry_pending`; outbox posts are retried with backoff by the
+  service's outbox (:meth:`Delivery.deliver_outbox`);
+* rate limits and 5xx are retried by the ``WebClient`` retry handlers (see
+  :func:`bot.slack.app.make_web_client`); what still fails is logged with ids only;
+* in-process locks keep the listener threads and the background loop from posting the
+  same escalation twice.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.service import (
+    POST_CLAIMED,
+    POST_CLOSED,
+    POST_CORE_REPLY,
+    POST_FOLLOWUP,
+    EscalationView,
+    LoketService,
+    OutboxPost,
+)
+from bot.slack import blocks
+from bot.slack.blocks import Message
+
+log = logging.getLogger(__name__)
+
+# Posts of the adapter's own, queued in the service's outbox (exactly-once by dedupe key).
+POST_RELAYED = "slack_relayed"  # core thread: "forwarded to the asker" + "Opnemen in kennisbank"
+POST_ESCALATED = "slack_escalated"  # asker thread: "your question went to the core team as #N"
+
+# Slack errors that will not get better by trying again.
+PERMANENT_ERRORS = frozenset(
+    {"channel_not_found", "is_archived", "invalid_blocks", "msg_too_long", "no_text", "invalid_auth", "account_inactive"}
+)
+# An escalation this young is still being posted by the listener that opened it.
+RETRY_GRACE = timedelta(seconds=30)
+
+
+def slack_error(exc: Exception) -> str:
+    """A short error code for logs and the outbox (never message text)."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__
+
+
+def is_dm_channel(channel_id: str | None) -> bool:
+    """Slack DM channel ids start with D."""
+    return bool(channel_id) and str(channel_id).startswith("D")
+
+
+@dataclass
+class Delivery:
+    """Posts to Slack on behalf of the listeners and the background loop."""
+
+    client: WebClient
+    service: LoketService
+    core_channel: str | None
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+
+    def __post_init__(self) -> None:
+        self._escalation_lock = threading.Lock()
+        self._outbox_lock = threading.Lock()
+
+    # -- plain replies ---------------------------------------------------------------------
+    def post(self, channel: str, thread_ts: str | None, message: Message, **extra) -> str | None:
+        """Post a message; returns its ts, or None (logged) when Slack refused."""
+        try:
+            resp = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message, **extra)
+            return resp["ts"]
+        except Exception as e:  # noqa: BLE001 - a failed post must not kill the listener
+            log.warning("chat.postMessage to %s failed: %s", channel, slack_error(e))
+            return None
+
+    def post_root(self, channel: str, user: str, message: Message) -> tuple[str, str] | None:
+        """Start a conversation in ``channel``, or in the user's DM with Loket if that fails.
+
+        Returns ``(channel_id, ts)`` of the posted message.
+        """
+        for target in (channel, user):  # posting to a user id opens the DM with Loket
+            try:
+                resp = self.client.chat_postMessage(channel=target, **message)
+                return resp["channel"], resp["ts"]
+            except Exception as e:  # noqa: BLE001
+                log.info("chat.postMessage to %s failed: %s", target, slack_error(e))
+        return None
+
+    def replace(self, channel: str, thread_ts: str | None, placeholder_ts: str | None, message: Message) -> str | None:
+        """Turn the "Even zoeken…" placeholder into ``message``; post anew if that fails."""
+        if placeholder_ts:
+            try:
+                self.client.chat_update(channel=channel, ts=placeholder_ts, **message)
+                return placeholder_ts
+            except Exception as e:  # noqa: BLE001
+                log.warning("chat.update of %s in %s failed: %s; posting instead", placeholder_ts, channel, slack_error(e))
+        return self.post(channel, thread_ts, message)
+
+    def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
+        """A message only ``user`` sees (errors, confirmations); best effort."""
+        try:
+            self.client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **blocks.ephemeral(text))
+        except Exception as e:  # noqa: BLE001
+            log.info("chat.postEphemeral in %s failed: %s", channel, slack_error(e))
+
+    # -- escalations -----------------------------------------------------------------------
+    def post_escalation(self, esc: EscalationView) -> bool:
+        """Post an escalation to the core channel once; True if it is (now) posted."""
+        if not self.core_channel:
+            log.error("escalation #%d cannot be posted: LOKET_CORE_CHANNEL is not set", esc.number)
+            return False
+        with self._escalation_lock:
+            current = self.service.escalation(esc.number)
+            if current.posted:
+                return True
+            asker_link = self._asker_permalink(current)
+            message = blocks.escalation_post(current, **self._post_details(current, asker_link))
+            try:
+                resp = self.client.chat_postMessage(channel=self.core_channel, **message)
+            except Exception as e:  # noqa: BLE001 - stays unposted; retry_pending tries again
+                log.warning("escalation #%d not posted to %s: %s", esc.number, self.core_channel, slack_error(e))
+                return False
+            self.service.mark_posted(esc.number, channel_id=resp["channel"], ts=resp["ts"], permalink=asker_link)
+            log.info("escalation #%d posted to %s ts=%s", esc.number, resp["channel"], resp["ts"])
+        self.deliver_outbox()  # follow-ups that waited for the core thread
+        return True
+
+    def retry_pending(self, *, min_age: timedelta = RETRY_GRACE) -> int:
+        """Post escalations that are still unposted (older than ``min_age``); returns how many."""
+        posted = 0
+        cutoff = self.clock() - min_age
+        for esc in self.service.pending_escalation_posts():
+            if esc.created_at <= cutoff and self.post_escalation(esc):
+                posted += 1
+        return posted
+
+    def refresh_escalation_post(self, esc: EscalationView) -> None:
+        """Re-render the core-channel post after a status change (claimed, answered, closed)."""
+        if not esc.posted:
+            return
+        message = blocks.escalation_post(esc, **self._post_details(esc, esc.permalink))
+        try:
+            self.client.chat_update(channel=esc.core_channel_id, ts=esc.core_ts, **message)
+        except Exception as e:  # noqa: BLE001 - cosmetic; the thread still has the truth
+            log.info("escalation #%d post not updated: %s", esc.number, slack_error(e))
+
+    def _asker_permalink(self, esc: EscalationView) -> str | None:
+        if is_dm_channel(esc.asker_channel_id) or not esc.asker_thread_ts:
+            return None
+        try:
+            resp = self.client.chat_getPermalink(channel=esc.asker_channel_id, message_ts=esc.asker_thread_ts)
+            return resp.get("permalink")
+        except Exception as e:  # noqa: BLE001 - the post goes out without a link
+            log.info("no permalink for escalation #%d: %s", esc.number, slack_error(e))
+            return None
+
+    @staticmethod
+    def _post_details(esc: EscalationView, asker_link: str | None) -> dict:
+        return {
+            "asker_permalink": asker_link,
+            "is_dm": is_dm_channel(esc.asker_channel_id),
+            "province": getattr(esc, "province", None),
+            "theme": getattr(esc, "theme", None),
+        }
+
+    def notify_escalated(self, esc: EscalationView) -> None:
+        """Tell the asker, once, that the question went to the core team (button path)."""
+        if esc.asker_thread_ts is None and not is_dm_channel(esc.asker_channel_id):
+            return
+        self.service.enqueue_post(
+            kind=POST_ESCALATED,
+            channel_id=esc.asker_channel_id,
+            thread_ts=esc.asker_thread_ts,
+            payload={"number": esc.number},
+            dedupe_key=f"slack-escalated:{esc.number}",
+        )
+        self.deliver_outbox()
+
+    # -- outbox ----------------------------------------------------------------------------
+    def deliver_outbox(self) -> int:
+        """Send every due outbox post; returns how many went out."""
+        sent = 0
+        with self._outbox_lock:
+            for _ in range(5):  # delivering can queue more (the relay confirmation)
+                posts = self.service.due_posts()
+                if not posts:
+                    break
+                sent += sum(1 for post in posts if self._deliver(post))
+        return sent
+
+    def _deliver(self, post: OutboxPost) -> bool:
+        message = self._render(post)
+        if message is None:
+            log.error("outbox post %d has unknown kind %s", post.id, post.kind)
+            self.service.mark_failed(post.id, error=f"unknown kind {post.kind}", give_up=True)
+            return False
+        extra = {"reply_broadcast": True} if post.kind == POST_CORE_REPLY and is_dm_channel(post.channel_id) else {}
+        try:
+            resp = self.client.chat_postMessage(channel=post.channel_id, thread_ts=post.thread_ts, **message, **extra)
+        except Exception as e:  # noqa: BLE001 - the outbox retries with backoff
+            error = slack_error(e)
+            log.warning("outbox post %d (%s) to %s failed: %s", post.id, post.kind, post.channel_id, error)
+            self.service.mark_failed(post.id, error=error, give_up=error in PERMANENT_ERRORS)
+            return False
+        self.service.mark_sent(post.id, ts=resp.get("ts"))
+        if post.kind == POST_CORE_REPLY:
+            self._queue_relayed_notice(post)
+        return True
+
+    def _render(self, post: OutboxPost) -> Message | None:
+        p = post.payload
+        number = int(p.get("number") or post.escalation_number or 0)
+        if post.kind == POST_CORE_REPLY:
+            return blocks.core_reply_relay(number, p["user_id"], p.get("text") or "")
+        if post.kind == POST_FOLLOWUP:
+            return blocks.followup_post(number, p["user_id"], p.get("text") or "")
+        if post.kind == POST_CLAIMED:
+            return blocks.claimed_notice(number, p["user_id"])
+        if post.kind == POST_CLOSED:
+            return blocks.closed_notice(number, p["user_id"])
+        if post.kind == POST_RELAYED:
+            return blocks.relayed_notice(number, p["asker_user_id"])
+        if post.kind == POST_ESCALATED:
+            return blocks.escalated_notice(number, by_asker=True)
+        return None
+
+    def _queue_relayed_notice(self, post: OutboxPost) -> None:
+        """After a relay: confirm in the core thread and offer "Opnemen in kennisbank"."""
+        number = int(post.payload.get("number") or post.escalation_number or 0)
+        esc = self.service.escalation(number)
+        if not esc.posted:
+            return
+        self.service.enqueue_post(
+            kind=POST_RELAYED,
+            channel_id=esc.core_channel_id,
+            thread_ts=esc.core_ts,
+            payload={"number": number, "asker_user_id": esc.asker_user_id},
+            dedupe_key=f"slack-relayed:{post.id}",
+        )

@@ -1,0 +1,130 @@
+"""Button listeners: "Dit helpt", "Stel aan kernteam", "Oppakken", "Sluiten", "Opnemen in kennisbank".
+
+Each button is acknowledged at once; the lazy function calls the service and updates
+Slack. Refusals (not in the core team, already claimed, nothing to save) are shown only
+to the person who clicked, as an ephemeral message.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from slack_bolt import Ack, App
+
+from bot.core.escalations import InvalidTransition
+from bot.core.service import NotAllowed
+from bot.slack import action_ids, blocks
+from bot.slack.deps import Deps
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Click:
+    """The parts of a ``block_actions`` payload the handlers need."""
+
+    user_id: str
+    value: str
+    channel_id: str
+    message_ts: str | None
+    thread_ts: str | None
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> "Click":
+        message = body.get("message") or {}
+        container = body.get("container") or {}
+        return cls(
+            user_id=body["user"]["id"],
+            value=str(body["actions"][0].get("value") or ""),
+            channel_id=(body.get("channel") or {}).get("id") or container.get("channel_id"),
+            message_ts=message.get("ts") or container.get("message_ts"),
+            thread_ts=message.get("thread_ts") or container.get("thread_ts"),
+        )
+
+    @property
+    def number(self) -> int:
+        return int(self.value)
+
+    def tell(self, deps: Deps, text: str) -> None:
+        """An ephemeral note to the clicker, in the thread of the button."""
+        deps.delivery.ephemeral(self.channel_id, self.user_id, text, thread_ts=self.thread_ts)
+
+
+# -- logic ---------------------------------------------------------------------------------
+def on_helpful(deps: Deps, click: Click) -> None:
+    deps.service.feedback(click.number, user_id=click.user_id, helpful=True)
+    click.tell(deps, blocks.thanks_for_feedback(True))
+
+
+def on_escalate(deps: Deps, click: Click) -> None:
+    """The asker wants the core team: open (or find) the escalation and post it."""
+    esc = deps.service.escalate(click.number, by_user=click.user_id)
+    if esc.posted:
+        click.tell(deps, blocks.already_escalated_notice(esc.number)["text"])
+        return
+    deps.delivery.notify_escalated(esc)
+    deps.delivery.post_escalation(esc)
+
+
+def on_claim(deps: Deps, click: Click) -> None:
+    view = deps.service.claim(click.number, user_id=click.user_id)
+    deps.delivery.refresh_escalation_post(view)
+    deps.delivery.deliver_outbox()
+
+
+def on_close(deps: Deps, click: Click) -> None:
+    view = deps.service.close(click.number, user_id=click.user_id)
+    deps.delivery.refresh_escalation_post(view)
+    deps.delivery.deliver_outbox()
+
+
+def on_save_verified(deps: Deps, click: Click) -> None:
+    """Keep the core team's answer as a verified answer; searchable at once."""
+    deps.service.save_verified(click.number, user_id=click.user_id)
+    message = blocks.saved_notice(click.number, click.user_id)
+    try:
+        deps.delivery.client.chat_update(channel=click.channel_id, ts=click.message_ts, **message)
+    except Exception as e:  # noqa: BLE001 - saved anyway; say so privately
+        log.info("saved-notice update failed: %s", type(e).__name__)
+        click.tell(deps, message["text"])
+
+
+HANDLERS: dict[str, Callable[[Deps, Click], None]] = {
+    action_ids.HELPFUL: on_helpful,
+    action_ids.ESCALATE: on_escalate,
+    action_ids.CLAIM: on_claim,
+    action_ids.CLOSE: on_close,
+    action_ids.SAVE_VERIFIED: on_save_verified,
+}
+
+
+def run_action(deps: Deps, body: dict[str, Any]) -> None:
+    """Dispatch one click to its handler; turn refusals into a private note."""
+    action_id = body["actions"][0]["action_id"]
+    click = Click.from_body(body)
+    try:
+        HANDLERS[action_id](deps, click)
+    except (NotAllowed, InvalidTransition) as e:
+        click.tell(deps, str(e))
+    except (KeyError, ValueError):
+        log.warning("action %s with unknown value from %s", action_id, click.user_id)
+        click.tell(deps, "Dat gesprek ken ik niet (meer).")
+    except Exception:
+        log.exception("action %s by %s failed", action_id, click.user_id)
+        click.tell(deps, blocks.error_message()["text"])
+
+
+# -- registration --------------------------------------------------------------------------
+def _ack(ack: Ack) -> None:
+    ack()
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach one listener per action id; all share ``run_action``."""
+
+    def handle_action(body: dict) -> None:
+        run_action(deps, body)
+
+    for action_id in HANDLERS:
+        app.action(action_id)(ack=_ack, lazy=[handle_action])

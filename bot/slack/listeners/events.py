@@ -1,0 +1,156 @@
+"""Events API listeners: @mentions, DMs, thread messages, App Home, core-channel membership.
+
+Every listener acknowledges at once (Bolt acks events itself) and does the work in a lazy
+function. The plain ``on_*`` functions below hold the logic and take ``Deps`` plus the
+request body, so they can be tested without Bolt.
+
+Message routing (``message.*`` events):
+
+* in the core channel, a reply in an escalation's thread: relay it (core members only);
+* in a DM with Loket: a question (or a follow-up, when written in a thread);
+* in another channel, a reply in a thread where this user asked Loket before: a
+  follow-up (to the core team if that conversation was escalated);
+* anything else (chatter, edits, joins, bots, messages that @mention Loket, which the
+  ``app_mention`` listener answers): ignored.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext
+
+from bot.core.escalations import InvalidTransition
+from bot.core.service import VIA_DM, VIA_MENTION, Asker
+from bot.slack import blocks
+from bot.slack.conversation import answer_question, question_text
+from bot.slack.deps import Deps
+
+log = logging.getLogger(__name__)
+
+# Message subtypes that are new user messages; all others (edits, deletes, joins, bot
+# messages, channel topic changes …) are ignored.
+USER_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+# A core member can write an internal note in the escalation thread that is not relayed.
+INTERNAL_PREFIXES = ("//", "(intern)")
+
+
+def is_user_message(event: dict[str, Any]) -> bool:
+    """A new message typed by a person (not an edit, join, or any bot's message)."""
+    return (
+        event.get("subtype") in USER_SUBTYPES
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+        and bool((event.get("text") or "").strip())
+    )
+
+
+def mentions(event: dict[str, Any], user_id: str | None) -> bool:
+    return bool(user_id) and f"<@{user_id}" in (event.get("text") or "")
+
+
+# -- logic ---------------------------------------------------------------------------------
+def on_app_mention(deps: Deps, body: dict[str, Any], bot_user_id: str | None) -> None:
+    """@Loket in a channel: answer in the thread of the mention."""
+    event = body["event"]
+    channel, thread_ts = event["channel"], event.get("thread_ts")
+    if channel == deps.core_channel and thread_ts and deps.service.escalation_for_core_thread(channel, thread_ts):
+        return  # a core reply that happens to mention Loket: the message listener relays it
+    if not is_user_message(event) or not deps.claim_event(body):
+        return
+    asker = Asker(user_id=event["user"], channel_id=channel, thread_ts=thread_ts, message_ts=event["ts"], via=VIA_MENTION)
+    answer_question(deps, asker, question_text(event.get("text"), bot_user_id))
+
+
+def on_message(deps: Deps, body: dict[str, Any], bot_user_id: str | None) -> None:
+    """Route a ``message.*`` event (see module docstring)."""
+    event = body["event"]
+    if not is_user_message(event):
+        return
+    channel, thread_ts = event["channel"], event.get("thread_ts")
+    is_reply = bool(thread_ts) and thread_ts != event.get("ts")
+    if channel == deps.core_channel:
+        if is_reply:
+            on_core_thread_reply(deps, body)
+        return
+    if event.get("channel_type") == "im":
+        if deps.claim_event(body):
+            asker = Asker(user_id=event["user"], channel_id=channel, thread_ts=thread_ts, message_ts=event["ts"], via=VIA_DM)
+            answer_question(deps, asker, question_text(event.get("text"), bot_user_id))
+        return
+    if is_reply and not mentions(event, bot_user_id) and _asked_here_before(deps, event):
+        if deps.claim_event(body):
+            asker = Asker(user_id=event["user"], channel_id=channel, thread_ts=thread_ts, message_ts=event["ts"], via=VIA_MENTION)
+            answer_question(deps, asker, question_text(event.get("text"), bot_user_id))
+
+
+def _asked_here_before(deps: Deps, event: dict[str, Any]) -> bool:
+    """True if this thread is a Loket conversation started by the same user."""
+    return deps.service.conversation_asker(event["channel"], event["thread_ts"]) == event.get("user")
+
+
+def on_core_thread_reply(deps: Deps, body: dict[str, Any]) -> None:
+    """A message in an escalation's core thread: relay it to the asker if a core member wrote it."""
+    event = body["event"]
+    esc = deps.service.escalation_for_core_thread(event["channel"], event["thread_ts"])
+    if esc is None:
+        return
+    text = event.get("text") or ""
+    if text.lstrip().lower().startswith(INTERNAL_PREFIXES):
+        log.info("escalation #%d: internal note by %s, not relayed", esc.number, event["user"])
+        return
+    if not deps.claim_event(body):
+        return
+    try:
+        view = deps.service.record_core_reply(esc.number, user_id=event["user"], text=text, message_ts=event["ts"])
+    except InvalidTransition as e:
+        deps.delivery.ephemeral(event["channel"], event["user"], str(e), thread_ts=event["thread_ts"])
+        return
+    if view is None:
+        log.info("escalation #%d: reply by %s (not core team) not relayed", esc.number, event["user"])
+        return
+    deps.delivery.deliver_outbox()
+    deps.delivery.refresh_escalation_post(view)
+
+
+def on_app_home_opened(deps: Deps, event: dict[str, Any], client) -> None:
+    """Show the App Home tab (how to ask, what Loket does)."""
+    if event.get("tab", "home") != "home":
+        return
+    try:
+        client.views_publish(user_id=event["user"], view=blocks.home_view())
+    except Exception as e:  # noqa: BLE001
+        log.info("views.publish for %s failed: %s", event.get("user"), type(e).__name__)
+
+
+def on_membership_change(deps: Deps, event: dict[str, Any]) -> None:
+    """Someone joined or left the core channel: forget the cached member list."""
+    if event.get("channel") == deps.core_channel:
+        deps.core_team.invalidate()
+
+
+# -- registration --------------------------------------------------------------------------
+def _ack() -> None:
+    """Events are acknowledged by Bolt itself; the work happens in the lazy function."""
+
+
+def register(app: App, deps: Deps) -> None:
+    """Attach the event listeners to ``app``."""
+
+    def handle_app_mention(body: dict, context: BoltContext) -> None:
+        on_app_mention(deps, body, context.bot_user_id)
+
+    def handle_message(body: dict, context: BoltContext) -> None:
+        on_message(deps, body, context.bot_user_id)
+
+    def handle_app_home_opened(event: dict, client) -> None:
+        on_app_home_opened(deps, event, client)
+
+    def handle_membership_change(event: dict) -> None:
+        on_membership_change(deps, event)
+
+    app.event("app_mention")(ack=_ack, lazy=[handle_app_mention])
+    app.event("message")(ack=_ack, lazy=[handle_message])
+    app.event("app_home_opened")(ack=_ack, lazy=[handle_app_home_opened])
+    app.event("member_joined_channel")(ack=_ack, lazy=[handle_membership_change])
+    app.event("member_left_channel")(ack=_ack, lazy=[handle_membership_change])
