@@ -116,9 +116,9 @@ def dehyphenate(text: str) -> str:
 
 # --- bullets ------------------------------------------------------------------------
 
-_STRONG_BULLET = re.compile(
-    r"^\s*[•·¢▪■●◦‣∙○□➢➤►✓✔\uf0a7\uf0b7\uf076\uf0d8\uf0fc–—−*+-]\s+(?=\S)"
-)
+_BULLET_CHARS = "•·¢▪■●◦‣∙○□➢➤►✓✔\uf0a7\uf0b7\uf076\uf0d8\uf0fc–—−*+-"
+_STRONG_BULLET = re.compile(rf"^\s*[{_BULLET_CHARS}]\s+(?=\S)")
+_LONE_BULLET = re.compile(rf"^\s*[{_BULLET_CHARS}]\s*$")
 _WEAK_BULLET = re.compile(r"^\s*[eo]\s+(?=\S)")  # OCR of a bullet: "e Kennis van ..."
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+(?=\S)")
 _WEAK_REACH = 3  # non-blank lines to look for a neighbouring bullet
@@ -141,13 +141,28 @@ def _bullet_starts(lines: list[str]) -> list[bool]:
     return result
 
 
+def _attach_lone_markers(lines: list[str]) -> list[str]:
+    """PDF extraction often puts a bullet on its own line: join it to the next text line."""
+    out: list[str] = []
+    pending = False
+    for line in lines:
+        if _LONE_BULLET.match(line):
+            pending = True
+            continue
+        if pending and line.strip():
+            line = "- " + line.strip()
+            pending = False
+        out.append(line)
+    return out
+
+
 def normalize_bullets(text: str) -> str:
     """Rewrite every bullet marker, OCR'd ones included, as ``"- "``.
 
     ``e`` and ``o`` at the start of a line are OCR readings of a bullet only in a list
     context (after a colon, or near other bullet lines); elsewhere they are left alone.
     """
-    lines = text.split("\n")
+    lines = _attach_lone_markers(text.split("\n"))
     starts = _bullet_starts(lines)
     for i, is_bullet in enumerate(starts):
         if is_bullet:
@@ -255,11 +270,28 @@ def join_lines(text: str) -> str:
 # --- pipeline -----------------------------------------------------------------------
 
 
-def clean_text(text: str) -> str:
-    """Clean extracted body text; see the module docstring for the result's shape."""
+MAX_PASSES = 4
+
+
+def _clean_once(text: str) -> str:
     text = collapse_spaces(normalize_characters(text))
     text = dehyphenate(text)
     text = normalize_bullets(text)
     text = join_lines(text)
     text = fix_ocr_words(text)
     return collapse_spaces(text).strip()
+
+
+def clean_text(text: str) -> str:
+    """Clean extracted body text; see the module docstring for the result's shape.
+
+    The steps run until the text stops changing (at most ``MAX_PASSES`` times): joining
+    lines can expose a pattern for an earlier rule (a bullet marker that was alone on its
+    line now starts an item), and cleaning clean text must not change it.
+    """
+    for _ in range(MAX_PASSES):
+        cleaned = _clean_once(text)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text

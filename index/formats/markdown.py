@@ -35,7 +35,7 @@ _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
-_REFERENCE_DEFINITION = re.compile(r"^\[[^\]]+\]:\s*\S+.*$|^\*\[[^\]]+\]:.*$")
+_REFERENCE_DEFINITION = re.compile(r"^\[(?!\^)[^\]]+\]:\s*\S+.*$|^\*\[[^\]]+\]:.*$")
 
 # Fences whose content is not prose: diagrams and mkdocs configuration.
 _DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "flowchart"})

@@ -30,6 +30,7 @@ _HEADING = re.compile(
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
 _ENDS_SENTENCE = re.compile(r"[.!?]['\")]*$")
 _NO_HEADING_END = re.compile(r"[.,;:]$")
+_ENDS_PUNCTUATION = re.compile(r"[.!?:;,]['\")]*$")
 _PAGE_NUMBER = re.compile(
     r"^(?:pagina|page|blz\.?|p\.)?\s*[-–]?\s*\d{1,4}\s*(?:(?:/|van|of)\s*\d{1,4})?\s*[-–]?$", re.IGNORECASE
 )
@@ -97,11 +98,11 @@ def _isolated(lines: list[str], i: int) -> bool:
 def remove_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Blank out running headers/footers and page numbers.
 
-    A line is furniture when it sits at a page edge or alone between blank lines and is
-    either a page number, a short line repeated on two or more places, or a ``... |
-    month year`` style running line (those are recognised even when the extraction kept
-    only one of them). The first block of the first page (the title) is never touched
-    by the last rule.
+    Furniture is a page number alone on its line; a short label (no final punctuation)
+    that occurs two or more times at a page edge (in a text without page breaks: alone
+    between blank lines); or a ``... | month year`` running line alone between blank
+    lines, recognised even when the extraction kept only one of them. The first block of
+    the first page (the title) is never taken for a running line.
     """
     counts = Counter(_furniture_key(line) for page in pages for line in page if line)
     title_block = _first_block(pages[0]) if pages else set()
@@ -112,18 +113,17 @@ def remove_page_furniture(pages: list[list[str]]) -> list[list[str]]:
         for i, line in enumerate(lines):
             if not line or len(line) > MAX_FURNITURE_CHARS:
                 continue
-            if not (i in edges or _isolated(lines, i)):
-                continue
-            repeated = counts[_furniture_key(line)] >= 2 and _isolated_or_edge(lines, i, edges)
-            dated = _DATED_RUNNING_LINE.search(line) and not (page_no == 0 and i in title_block)
-            if _PAGE_NUMBER.match(line) or repeated or dated:
+            at_edge = i in edges if len(pages) > 1 else _isolated(lines, i)
+            if _PAGE_NUMBER.match(line) and (at_edge or _isolated(lines, i)):
+                out[i] = ""
+            elif _ENDS_PUNCTUATION.search(line):
+                continue  # running headers are labels, not sentences
+            elif at_edge and counts[_furniture_key(line)] >= 2:
+                out[i] = ""
+            elif _isolated(lines, i) and _DATED_RUNNING_LINE.search(line) and not (page_no == 0 and i in title_block):
                 out[i] = ""
         cleaned.append(out)
     return cleaned
-
-
-def _isolated_or_edge(lines: list[str], i: int, edges: set[int]) -> bool:
-    return i in edges or _isolated(lines, i)
 
 
 def _first_block(lines: list[str]) -> set[int]:
