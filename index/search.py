@@ -93,12 +93,16 @@ class SearchIndex:
             return True
         return any(f" {alt} " in blob for alt in term.alternatives)
 
-    def coverage(self, query: Query, row: int) -> float:
+    def weights(self, query: Query) -> list[float]:
+        """The weight of each question term (compute once per question)."""
+        return [self.term_weight(t) for t in query.terms]
+
+    def coverage(self, query: Query, row: int, weights: Sequence[float] | None = None) -> float:
         """IDF-weighted share of the question's terms that chunk ``row`` mentions."""
         if not query.terms:
             return 0.0
         words = self._chunk_words[row]
-        weights = [self.term_weight(t) for t in query.terms]
+        weights = self.weights(query) if weights is None else weights
         covered = sum(w for t, w in zip(query.terms, weights) if self.mentions(words, t))
         return covered / max(sum(weights), 1e-9)
 
@@ -119,9 +123,10 @@ class SearchIndex:
         b_ids = b_ids[bm25_all[b_ids] > 0]
         rows = list(dict.fromkeys([int(i) for i in d_ids] + [int(i) for i in b_ids]))
         dense = self.dense.score(query.vector, np.asarray(rows, dtype=np.int64))
+        weights = self.weights(query)
         hits = []
         for row, dsc in zip(rows, dense):
-            cov = self.coverage(query, row)
+            cov = self.coverage(query, row, weights)
             score = {"dense": float(dsc), "bm25": float(bm25_all[row]), "hybrid": float(dsc) + coverage_weight * cov}[mode]
             hits.append(Hit(self.chunks[row], score, float(dsc), float(bm25_all[row]), cov, row))
         hits.sort(key=lambda h: h.score, reverse=True)

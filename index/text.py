@@ -57,8 +57,9 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("dutch")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case and strip diacritics, so 'coördinatie' and 'coordinatie' match."""
+    """Lower-case and strip diacritics, so 'coördinatie' and 'coordinatie' match (cached: words repeat)."""
     nfkd = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in nfkd if not unicodedata.combining(c))
 

@@ -6,10 +6,11 @@ list an introducing sentence announces, or the next sentence of a very short one
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from index.search import Hit, Query, SearchIndex
-from index.text import fold, raw_tokens, sentences
+from index.text import analyze, fold, raw_tokens, sentences
 
 DEFAULT_MAX_CHARS = 1200
 SHORT_SENTENCE = 90
@@ -23,16 +24,16 @@ class Quote(NamedTuple):
     score: float
 
 
+@lru_cache(maxsize=8192)
 def _sentence_words(text: str) -> tuple[frozenset[str], str]:
-    from index.text import analyze
-
+    """Words of a sentence for matching (cached: the same passages come up again and again)."""
     folded = [fold(t) for t in raw_tokens(text)]
     return frozenset(analyze(text)) | frozenset(folded), " " + " ".join(folded) + " "
 
 
 def sentence_scores(index: SearchIndex, query: Query, sents: Sequence[str]) -> list[float]:
     """IDF-weighted share of question terms each sentence mentions."""
-    weights = [index.term_weight(t) for t in query.terms]
+    weights = index.weights(query)
     total = max(sum(weights), 1e-9)
     out = []
     for s in sents:
