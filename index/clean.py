@@ -90,6 +90,15 @@ _CONJUNCTIONS = frozenset({"en", "of", "tot", "noch", "als", "and", "or"})
 _LINE_END_HYPHEN = re.compile(r"([\w&]+)-\n(\n?)[ ]*([\w]+)")
 
 
+_SENTENCE_BOUNDARY = frozenset(".!?:-")
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    """True when the word at ``position`` is the first of a sentence, paragraph or item."""
+    before = text[:position].rstrip()
+    return not before or before[-1] in _SENTENCE_BOUNDARY
+
+
 def _join_hyphenated(match: re.Match[str]) -> str:
     left, blank, right = match.group(1), match.group(2), match.group(3)
     if blank and not right[0].islower():
@@ -97,8 +106,9 @@ def _join_hyphenated(match: re.Match[str]) -> str:
     if right.lower() in _CONJUNCTIONS:
         return f"{left}- {right}"  # "op- en afschalen"
     name_like = left.isupper() or left[-1].isdigit() or "&" in left
-    if name_like or right[0].isupper() or right[0].isdigit():
-        return f"{left}-{right}"  # COA-medewerkers, Noord-Holland, 2020-2021
+    capitalised = left[0].isupper() and not _starts_sentence(match.string, match.start(1))
+    if name_like or capitalised or right[0].isupper() or right[0].isdigit():
+        return f"{left}-{right}"  # COA-medewerkers, Schengen-landen, Noord-Holland, 2020-2021
     return left + right  # onder-steuning -> ondersteuning
 
 
@@ -106,10 +116,10 @@ def dehyphenate(text: str) -> str:
     """Join words split by a hyphen at a line end.
 
     The hyphen stays where Dutch writes one anyway: after an acronym or a digit
-    (``COA-medewerkers``), before a capital (``Noord-Holland``) and before a conjunction
-    (``op- en afschalen``). A capitalised ordinary word (``Onder-steuning`` at the start
-    of a sentence) is joined: sentence-initial capitals are far more common than
-    hyphenated compounds with a capitalised first part.
+    (``COA-medewerkers``), after a capitalised word inside a sentence (a name:
+    ``Schengen-landen``), before a capital (``Noord-Holland``) and before a conjunction
+    (``op- en afschalen``). A capitalised word that starts a sentence (``Onder-steuning``)
+    is an ordinary word and is joined.
     """
     return _LINE_END_HYPHEN.sub(_join_hyphenated, text)
 

@@ -8,9 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
 from index.documents import Document
+from index.formats.plaintext import parse_plain
 from index.loaders import (
     SUPPORTED_SUFFIXES,
     LoadError,
@@ -347,6 +350,25 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_dutch_heading_styles_and_core_title(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    document.core_properties.title = "Notitie rijksheren"
+    for name in ("Kop 1", "Kop 2"):
+        document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("Rol van de rijksheer", style="Kop 1")
+    document.add_paragraph("Coördinatie", style="Kop 2")
+    document.add_paragraph("De rijksheer coördineert het provinciale plan.")
+    document.save(str(tmp_path / "notitie.docx"))
+    loaded = load_document(tmp_path / "notitie.docx")
+    assert loaded is not None and loaded.title == "Notitie rijksheren"
+    assert [(s.heading_path, s.text) for s in loaded.sections] == [
+        (("Notitie rijksheren", "Rol van de rijksheer", "Coördinatie"), "De rijksheer coördineert het provinciale plan.")
+    ]
+
+
 PDF_PAGES = [
     [
         "Notitie opvang | juni 2020",
@@ -559,3 +581,31 @@ def test_algoritmekader_faq_keeps_admonition_questions() -> None:
     first = document.sections[0]
     assert first.heading_path == ("Veelgestelde vragen", "A - Algemene informatie")
     assert first.text.startswith("Wat is het Algoritmekader?\n\nHet Algoritmekader is een hulpmiddel")
+
+
+# --- robustness ------------------------------------------------------------------------------
+
+_MARKUP_SOUP = st.lists(
+    st.sampled_from([
+        "# ", "## ", "\n", "\n\n", "    ", "!!! note \"T\"", "??? info", '=== "Tab"', "- ", "1. ", "| a | b |",
+        "|---|---|", "```", "```mermaid", "{{ x }}", "{% y %}", "<!--", "-->", "<div>", "</div>", "<h2>", "</h2>",
+        "[t](u)", "![i](p)", "**", "_", "[^1]", "[^1]: ", "---", "===", "///", "tekst", "Kop", "1) Kop", "IV. Kop",
+        "¢ ", "e ", "\f", ":", ".",
+    ]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_MARKUP_SOUP, st.text(), _MARKUP_SOUP.map(lambda body: "---\n" + body)))
+def test_parsers_never_crash_and_always_return_clean_sections(text: str) -> None:
+    try:
+        markdown = load_text(text, path="soup.md")
+    except LoadError as error:  # a proper, explained refusal is fine; anything else is a bug
+        assert error.reason.startswith(("leeg bestand", "fout in de front matter", "de front matter is geen"))
+        markdown = None
+    plain = parse_plain(text.split("\f"), title="Soep")
+    for sections in ([] if markdown is None else markdown.sections, plain.sections):
+        for s in sections:
+            assert s.text == s.text.strip() and s.text
+            assert all(part == " ".join(part.split()) and part for part in s.heading_path)
