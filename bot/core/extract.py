@@ -126,7 +126,23 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
         second = order[1] if order[1] not in picked else (order[2] if len(order) > 2 else None)
         if second is not None and scores[second] > 0 and scores[second] >= 0.5 * scores[best]:
             picked += _expansion(sents, second, index, hit)
-    return Quote(_render(sents, picked, index, hit, max_chars), hit, min(scores[best], 1.0))
+    text = _render(sents, picked, index, hit, max_chars)
+    return Quote(_with_heading(index, query, hit, text, max_chars), hit, min(scores[best], 1.0))
+
+
+def _with_heading(index: SearchIndex, query: Query, hit: Hit, text: str, max_chars: int) -> str:
+    """Lead with the section heading when it names what was asked and the quote does not.
+
+    Glossary-style sections ("IPO — Interprovinciaal Overleg") carry the key fact in the
+    heading; a quote of the body alone would leave it out.
+    """
+    heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
+    if not heading or heading == hit.chunk.title:
+        return text
+    head_words, text_words = _sentence_words(heading), _sentence_words(text)
+    if any(index.mentions(head_words, t) and not index.mentions(text_words, t) for t in query.terms):
+        return f"{heading}: {text}"[:max_chars]
+    return text
 
 
 def compose(quotes: Sequence[Quote], *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
