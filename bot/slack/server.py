@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App
@@ -22,6 +23,7 @@ from bot.core.service import LoketService
 from bot.settings import Settings
 from bot.slack.app import create_app, make_deps, make_web_client
 from bot.slack.core_team import CoreTeam
+from bot.slack.delivery import RETRY_GRACE
 from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -33,16 +35,17 @@ GUNICORN_THREADS = 8
 class RetryLoop:
     """Every ``interval`` seconds: post pending escalations, send due outbox posts."""
 
-    def __init__(self, deps: Deps, interval: float = RETRY_INTERVAL_SECONDS) -> None:
+    def __init__(self, deps: Deps, interval: float = RETRY_INTERVAL_SECONDS, min_age: timedelta = RETRY_GRACE) -> None:
         self.deps = deps
         self.interval = interval
+        self.min_age = min_age
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> None:
         """One round; errors are logged, never raised (the loop must survive them)."""
         try:
-            posted = self.deps.delivery.retry_pending()
+            posted = self.deps.delivery.retry_pending(min_age=self.min_age)
             sent = self.deps.delivery.deliver_outbox()
             if posted or sent:
                 log.info("retry loop: %d escalation(s) posted, %d outbox post(s) sent", posted, sent)

@@ -50,7 +50,7 @@ UNANSWERABLE = "Wat is de hoofdstad van Canada?"
 
 __all__ = [
     "ANSWERABLE", "ASKER", "BOT_ID", "BOT_USER_ID", "CHANNEL", "CORE", "CORE_MEMBER", "CORE_MEMBER_2", "DM",
-    "OTHER_ASKER", "OUTSIDER", "SIGNING_SECRET", "UNANSWERABLE", "Call", "FakeSlack", "Harness",
+    "OTHER_ASKER", "OUTSIDER", "SIGNING_SECRET", "UNANSWERABLE", "Call", "FakeSlack", "Harness", "eventually",
 ]
 
 
@@ -71,6 +71,17 @@ class Response:
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
+
+
+def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+    """Poll ``check`` until it returns something truthy (listeners finish after the ack)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            assert result, "condition not met in time"
+            return result
+        time.sleep(0.02)
 
 
 def sign(body: bytes, timestamp: int, secret: str = SIGNING_SECRET) -> str:

@@ -1,0 +1,60 @@
+"""Socket Mode, through its real request path.
+
+slack_sdk's built-in ``SocketModeClient`` (what ``loket serve`` uses with
+``SLACK_APP_TOKEN``) opens a connection with ``apps.connections.open`` and a WebSocket to
+the fake; envelopes go through Bolt's Socket Mode adapter and are acknowledged over the
+socket, like Slack would see it.
+"""
+from __future__ import annotations
+
+import time
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.slack import action_ids
+from bot.slack.server import build_runtime
+from bot.store.repo import Store
+
+from .conftest import ANSWERABLE, ASKER, BOT_USER_ID, CHANNEL, TEAM_ID, FakeSlack
+
+APP_TOKEN = "xapp-1-A0LOKET-test"
+
+
+def event_body(event: dict, event_id: str) -> dict:
+    return {"team_id": TEAM_ID, "api_app_id": "ALOKET", "event": event, "type": "event_callback",
+            "event_id": event_id, "event_time": int(time.time())}
+
+
+def test_socket_mode_events_and_commands(settings, fake_slack: FakeSlack, slack_desk) -> None:
+    s = settings.with_(slack_signing_secret=None, slack_app_token=APP_TOKEN)
+    runtime = build_runtime(s, desk=slack_desk, store=Store.open(s.db_url), socket_mode=True)
+    handler = SocketModeHandler(runtime.app, app_token=APP_TOKEN, web_client=runtime.deps.delivery.client)
+    try:
+        handler.connect()
+        assert fake_slack.ws_connected.wait(5)
+        assert fake_slack.calls_to("apps.connections.open")[0].token == APP_TOKEN
+
+        ts = "1690000009.000001"
+        event = {"type": "app_mention", "user": ASKER, "text": f"<@{BOT_USER_ID}> {ANSWERABLE}", "ts": ts,
+                 "channel": CHANNEL, "event_ts": ts}
+        first = fake_slack.send_socket_envelope(event_body(event, "EvSOCK1"))
+        retry = fake_slack.send_socket_envelope(event_body(event, "EvSOCK1"), retry_attempt=1)
+        assert fake_slack.wait_for_ack(first) == {"envelope_id": first}
+        assert fake_slack.wait_for_ack(retry) == {"envelope_id": retry}
+
+        placeholder = fake_slack.wait_for("chat.postMessage", channel=CHANNEL, thread_ts=ts)[0]
+        update = fake_slack.wait_for("chat.update", channel=CHANNEL, ts=placeholder.ts)[0]
+        assert "flexibilisering.asielketen@minjenv.nl" in update.all_text()
+        assert update.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE]
+
+        command = {"command": "/loket", "text": "help", "user_id": ASKER, "channel_id": CHANNEL, "team_id": TEAM_ID,
+                   "response_url": "https://hooks.slack.invalid/1", "trigger_id": "t1", "api_app_id": "ALOKET"}
+        env = fake_slack.send_socket_envelope(command, type_="slash_commands")
+        ack = fake_slack.wait_for_ack(env)
+        assert "privébericht" in ack["payload"]["text"]
+
+        fake_slack.settle()
+        assert len(fake_slack.calls_to("chat.postMessage", channel=CHANNEL)) == 1  # the retry gave nothing new
+    finally:
+        handler.close()
+        runtime.close()
