@@ -225,7 +225,7 @@ def test_markdown_html_blocks_keep_headings_and_items(tmp_path: Path) -> None:
     document = load_document(write(tmp_path / "index.md", page))
     assert document is not None
     assert [(s.heading_path, s.text) for s in document.sections] == [
-        (("Index", "Over het kader"), "Regels voor algoritmes.\n\n- › Tijdlijn\n- Beslishulp")
+        (("Index", "Over het kader"), "Regels voor algoritmes.\n\n- Tijdlijn\n- Beslishulp")
     ]
 
 

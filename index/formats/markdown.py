@@ -9,7 +9,7 @@ and their indented body is de-indented.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from index.documents import Section
@@ -26,6 +26,7 @@ _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
 _BLOCK_MARKER = re.compile(r"^/{3,}\s*(?P<kind>[\w-]*)\s*(?:\|\s*(?P<title>.*?))?\s*$")
 _LAYOUT_BLOCKS = frozenset({"", "html", "attrs"})
 _BODY_INDENT = 4
+_DECORATIVE_MARKS = "›»→▸►•· "  # typed in front of list items as extra bullets
 
 _ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
@@ -57,8 +58,10 @@ def _dedent(line: str, at: int) -> str:
 
 @dataclass
 class _Fence:
-    indent: int
+    """An open code fence: its marker (```` ``` ```` or ``~~~``) and info-string language."""
+
     marker: str
+    language: str
 
     def closes(self, line: str) -> bool:
         stripped = line.strip()
@@ -67,7 +70,7 @@ class _Fence:
 
 def _open_fence(line: str) -> _Fence | None:
     match = _FENCE.match(line)
-    return _Fence(len(match.group(1)), match.group(2)) if match else None
+    return _Fence(match.group(2), match.group(3)) if match else None
 
 
 def unwrap_containers(lines: list[str]) -> list[str]:
@@ -157,7 +160,7 @@ class _BlockParser:
             self._emit("para", " ".join(self.paragraph))
         if self.item is not None:
             marker, _, text = self.item.partition(" ")
-            cleaned = strip_inline(text)
+            cleaned = strip_inline(text).lstrip(_DECORATIVE_MARKS)
             if cleaned:
                 self.blocks.append(Block("item", f"{marker} {cleaned}"))
         self.paragraph, self.item = [], None
@@ -185,7 +188,7 @@ class _BlockParser:
         if _THEMATIC_BREAK.match(line) or _REFERENCE_DEFINITION.match(line) or _CONFLICT_MARKER.match(line):
             self._close()
             return i + 1
-        self._text_line(line, indented=_indent(raw) >= 2)
+        self._text_line(line)
         return i + 1
 
     def _heading(self, line: str) -> bool:
@@ -201,7 +204,7 @@ class _BlockParser:
             return True
         return False
 
-    def _text_line(self, line: str, *, indented: bool) -> None:
+    def _text_line(self, line: str) -> None:
         item = _LIST_ITEM.match(line)
         if item and _ATX.match(item.group(3)):
             self._heading(item.group(3))  # mkdocs grid cards: "-   ## Card title"
@@ -215,7 +218,7 @@ class _BlockParser:
         if footnote:
             self._close()
             line = footnote.group(1)
-        if self.item is not None and (indented or not self.paragraph):
+        if self.item is not None:
             self.item += " " + line  # continuation (indented or lazy) of the open item
         else:
             self.paragraph.append(line)
@@ -235,13 +238,12 @@ class _BlockParser:
 
     def _fence(self, i: int, fence: _Fence) -> int:
         self._close()
-        language = (_FENCE.match(self.lines[i]) or [""] * 4)[3] or ""
         content: list[str] = []
         i += 1
         while i < len(self.lines) and not fence.closes(self.lines[i]):
             content.append(self.lines[i])
             i += 1
-        if _keep_fence(language, content):
+        if _keep_fence(fence.language, content):
             for line in content:
                 if line.strip():
                     self.blocks.append(Block("code", " ".join(line.split())))
@@ -260,7 +262,7 @@ def _prepare(text: str) -> list[str]:
     return _outside_fences(lines, lambda chunk: html_blocks_to_markdown(remove_template_code(chunk)))
 
 
-def _outside_fences(lines: list[str], rewrite) -> list[str]:  # type: ignore[no-untyped-def]
+def _outside_fences(lines: list[str], rewrite: Callable[[str], str]) -> list[str]:
     """Apply ``rewrite`` to the text between code fences, leaving fenced code untouched."""
     out: list[str] = []
     chunk: list[str] = []
