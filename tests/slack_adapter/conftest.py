@@ -90,6 +90,34 @@ def sign(body: bytes, timestamp: int, secret: str = SIGNING_SECRET) -> str:
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
+def http_request(
+    url: str,
+    body: bytes | None = None,
+    *,
+    content_type: str = "application/json",
+    timestamp: int | None = None,
+    signature: str | None = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+) -> Response:
+    """GET, or POST ``body`` signed like Slack does (override ``timestamp``/``signature`` to forge)."""
+    hdrs = dict(headers or {})
+    if body is not None:
+        ts = int(time.time()) if timestamp is None else timestamp
+        hdrs |= {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(ts),
+            "X-Slack-Signature": signature or sign(body, ts),
+        }
+    req = urllib.request.Request(url, data=body, headers=hdrs, method=method)
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return Response(resp.status, resp.read(), time.monotonic() - start)
+    except urllib.error.HTTPError as e:
+        return Response(e.code, e.read(), time.monotonic() - start)
+
+
 _ids = itertools.count(1)
 
 
@@ -125,33 +153,9 @@ class Harness:
         self.runtime.close()
 
     # -- raw HTTP --------------------------------------------------------------------------
-    def request(
-        self,
-        path: str,
-        body: bytes | None = None,
-        *,
-        content_type: str = "application/json",
-        timestamp: int | None = None,
-        signature: str | None = None,
-        headers: dict[str, str] | None = None,
-        method: str | None = None,
-    ) -> Response:
+    def request(self, path: str, body: bytes | None = None, **kw: Any) -> Response:
         """Send one (by default correctly signed) request to the app."""
-        hdrs = dict(headers or {})
-        if body is not None:
-            ts = int(time.time()) if timestamp is None else timestamp
-            hdrs |= {
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": str(ts),
-                "X-Slack-Signature": signature or sign(body, ts),
-            }
-        req = urllib.request.Request(self.url + path, data=body, headers=hdrs, method=method)
-        start = time.monotonic()
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                return Response(resp.status, resp.read(), time.monotonic() - start)
-        except urllib.error.HTTPError as e:
-            return Response(e.code, e.read(), time.monotonic() - start)
+        return http_request(self.url + path, body, **kw)
 
     # -- what Slack sends ------------------------------------------------------------------
     def send_event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, **kw) -> Response:
@@ -248,26 +252,6 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
 
 
-@pytest.fixture(scope="session")
-def _fallback_desk(tmp_path_factory):
-    """Only used while tests/conftest.py has no ``desk`` fixture."""
-    from bot.core.desk import Desk
-
-    return Desk.build(sources=["/work/shared/corpus"], index_dir=tmp_path_factory.mktemp("slack-index"))
-
-
-@pytest.fixture
-def slack_desk(request):
-    """The session's real desk (``desk`` from tests/conftest.py), without verified answers."""
-    try:
-        desk = request.getfixturevalue("desk")
-    except pytest.FixtureLookupError:
-        desk = request.getfixturevalue("_fallback_desk")
-    desk.set_verified_answers([])
-    yield desk
-    desk.set_verified_answers([])
-
-
 @pytest.fixture
 def settings(tmp_path: Path, fake_slack: FakeSlack) -> Settings:
     return Settings(
@@ -281,13 +265,16 @@ def settings(tmp_path: Path, fake_slack: FakeSlack) -> Settings:
 
 
 @pytest.fixture
-def start_loket(settings: Settings, fake_slack: FakeSlack, slack_desk) -> Iterator[Callable[..., Harness]]:
-    """Start a Loket on ``settings`` (call again for a 'restarted' one on the same database)."""
+def start_loket(settings: Settings, fake_slack: FakeSlack, desk) -> Iterator[Callable[..., Harness]]:
+    """Start a Loket on ``settings`` (call again for a 'restarted' one on the same database).
+
+    ``desk`` is the real desk of tests/conftest.py (fresh per test, on the session's index).
+    """
     started: list[Harness] = []
 
     def start(**changes: Any) -> Harness:
         s = settings.with_(**changes) if changes else settings
-        runtime = build_runtime(s, desk=slack_desk, store=Store.open(s.db_url))
+        runtime = build_runtime(s, desk=desk, store=Store.open(s.db_url))
         wsgi_app = create(runtime=runtime, start_loop=False)
         server = make_server("127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

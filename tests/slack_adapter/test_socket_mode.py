@@ -25,9 +25,9 @@ def event_body(event: dict, event_id: str) -> dict:
             "event_id": event_id, "event_time": int(time.time())}
 
 
-def test_socket_mode_events_and_commands(settings, fake_slack: FakeSlack, slack_desk) -> None:
+def test_socket_mode_events_and_commands(settings, fake_slack: FakeSlack, desk) -> None:
     s = settings.with_(slack_signing_secret=None, slack_app_token=APP_TOKEN)
-    runtime = build_runtime(s, desk=slack_desk, store=Store.open(s.db_url), socket_mode=True)
+    runtime = build_runtime(s, desk=desk, store=Store.open(s.db_url), socket_mode=True)
     handler = SocketModeHandler(runtime.app, app_token=APP_TOKEN, web_client=runtime.deps.delivery.client)
     try:
         handler.connect()
