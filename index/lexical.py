@@ -14,7 +14,7 @@ import bm25s
 import numpy as np
 
 from .documents import Chunk
-from .text import analyze, fold, raw_tokens
+from .text import analyze, fold, in_compound, raw_tokens
 
 
 def chunk_terms(chunk: Chunk) -> list[str]:
@@ -61,4 +61,4 @@ class LexicalIndex:
         if term in self.vocabulary or (surface is not None and fold(surface) in self.vocabulary):
             return True
         probe = fold(surface) if surface else term
-        return len(probe) >= 4 and probe in self._vocab_blob
+        return in_compound(probe, self._vocab_blob) or (probe != term and in_compound(term, self._vocab_blob))

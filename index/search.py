@@ -16,7 +16,7 @@ from .documents import Chunk
 from .embeddings import Embedder
 from .lexical import LexicalIndex
 from .persist import StoredIndex, load_index
-from .text import Term, analyze, fold, query_terms, raw_tokens
+from .text import Term, analyze, fold, in_compound, query_terms, raw_tokens
 
 DEFAULT_CANDIDATES = 30
 DEFAULT_COVERAGE_WEIGHT = 0.10
@@ -88,8 +88,7 @@ class SearchIndex:
         surface = fold(term.surface)
         if term.stem in vocab or surface in vocab:
             return True
-        probe = surface if term.salient else term.stem
-        if len(probe) >= 4 and probe in blob:
+        if in_compound(surface, blob) or (not term.salient and in_compound(term.stem, blob)):
             return True
         return any(f" {alt} " in blob for alt in term.alternatives)
 

@@ -71,8 +71,11 @@ def raw_tokens(text: str) -> list[str]:
         tok = match.group(0).replace("’", "'")
         if tok[0].isdigit():
             out.append(tok.replace(",", ".").rstrip("."))
-        else:
-            out.extend(p for p in re.split(r"[-']", tok) if p)
+            continue
+        parts = [p for p in re.split(r"[-']", tok) if p]
+        out.extend(parts)
+        if len(parts) > 1 and "-" in tok:
+            out.append("".join(parts))  # "e-mailadres" also as "emailadres"
     return out
 
 
@@ -99,10 +102,19 @@ def _is_salient(surface: str, position: int) -> bool:
 
 
 def query_terms(question: str) -> list[Term]:
-    """The content terms of a question, de-duplicated, with salience marked."""
+    """The content terms of a question, de-duplicated, with salience marked.
+
+    A hyphenated word ("e-mailadres", "Zuid-Holland") is one term; its parts written
+    apart count as an alternative.
+    """
     seen: set[str] = set()
     terms: list[Term] = []
-    for i, surface in enumerate(raw_tokens(question)):
+    for i, match in enumerate(_TOKEN_RE.finditer(question)):
+        token = match.group(0).replace("’", "'")
+        parts = [p for p in re.split(r"[-']", token) if p] if not token[0].isdigit() else [token]
+        surface = "".join(parts) if "-" in token else parts[-1] if len(parts) > 1 else token
+        if token[0].isdigit():
+            surface = token.replace(",", ".").rstrip(".")
         folded = fold(surface)
         if folded in STOPWORDS or folded in QUESTION_FRAMING or (len(folded) < 2 and not folded.isdigit()):
             continue
@@ -110,8 +122,31 @@ def query_terms(question: str) -> list[Term]:
         if s in seen:
             continue
         seen.add(s)
-        terms.append(Term(s, surface, _is_salient(surface, i)))
+        alternatives = (" ".join(fold(p) for p in parts),) if "-" in token and len(parts) > 1 else ()
+        salient = any(_is_salient(p, i) for p in parts)
+        terms.append(Term(s, surface, salient, alternatives))
     return terms
+
+
+@lru_cache(maxsize=4096)
+def compound_pattern(part: str) -> re.Pattern[str]:
+    """Words that contain ``part`` as a compound member: "opvang" in "opvanglocaties",
+    "locatie" in "opvanglocaties", "arrangement" in "ondersteuningsarrangement".
+
+    The rest of the word must be at least four letters, so derivations with short
+    prefixes ("schrijft" in "beschrijft") do not count as the same word.
+    """
+    p = re.escape(part)
+    letter, not_letter_before, not_letter_after = r"[^\W\d_]", r"(?<![^\W\d_])", r"(?![^\W\d_])"
+    return re.compile(
+        rf"{not_letter_before}{p}(?:{letter}{{4,}}|{letter}{{0,2}}{not_letter_after})"  # opvang-locaties, vorm-t
+        rf"|{letter}{{4,}}{p}{letter}{{0,2}}{not_letter_after}"  # ondersteunings-arrangement
+    )
+
+
+def in_compound(part: str, blob: str) -> bool:
+    """Whether some word of ``blob`` (folded words separated by spaces) has ``part`` as a compound member."""
+    return len(part) >= 4 and part in blob and compound_pattern(part).search(blob) is not None
 
 
 def sentences(text: str) -> list[str]:

@@ -199,7 +199,7 @@ def test_markdown_admonitions_and_tabs_are_unwrapped(mkdocs_doc: Document) -> No
 
 def test_markdown_tables_lists_and_code(mkdocs_doc: Document) -> None:
     assert section(mkdocs_doc, "Cijfers").text == (
-        "Wat | Aantal\nDirecte opgave | 417\nROL | 2.450\n\n1. Stap een met vervolg\n2. Stap twee\n\nopgave = 417"
+        "- Wat: Directe opgave; Aantal: 417\n- Wat: ROL; Aantal: 2.450\n\n1. Stap een met vervolg\n2. Stap twee\n\nopgave = 417"
     )
 
 
@@ -345,7 +345,7 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
         ),
         (
             ("Werkwijze kernteam", "Taken", "Bezetting"),
-            "Organisatie | Aantal\nCOA | 2\nVNG | 1\n\nDe bezetting wordt elk kwartaal herzien.",
+            "- Organisatie: COA; Aantal: 2\n- Organisatie: VNG; Aantal: 1\n\nDe bezetting wordt elk kwartaal herzien.",
         ),
     ]
 
@@ -427,7 +427,7 @@ def test_html_page(tmp_path: Path) -> None:
     assert document.title == "Het kernteam"
     assert [(s.heading_path, s.text) for s in document.sections] == [
         (("Het kernteam",), "Het kernteam is bereikbaar & toegankelijk."),
-        (("Het kernteam", "Leden"), "- COA\n- VNG\n\nRol | Aantal\nSecretaris | 1"),
+        (("Het kernteam", "Leden"), "- COA\n- VNG\n\n- Rol: Secretaris; Aantal: 1"),
     ]
 
 
@@ -555,7 +555,7 @@ def test_shared_corpus_files_all_load() -> None:
     ]
     zuid_holland = next(d for d in documents if d.path == "opgave-zuid-holland.md")
     assert zuid_holland.meta["province"] == "Zuid-Holland"
-    assert "Wat | Aantal opvangplekken | Gereed\nDirecte opgave | 417 | 2020" in zuid_holland.sections[0].text
+    assert "- Wat: Directe opgave; Aantal opvangplekken: 417; Gereed: 2020" in zuid_holland.sections[0].text
 
 
 def test_algoritmekader_corpus_loads_without_errors_or_markup(record_property) -> None:  # type: ignore[no-untyped-def]

@@ -26,9 +26,23 @@ def test_fold_strips_diacritics_for_matching():
 def test_query_terms_mark_names_and_numbers_salient():
     terms = {t.surface: t for t in query_terms("Hoeveel plekken moet Zuid-Holland in 2020 realiseren?")}
     assert terms["2020"].salient
-    assert terms["Holland"].salient
+    assert terms["ZuidHolland"].salient and terms["ZuidHolland"].alternatives == ("zuid holland",)
     assert not terms["plekken"].salient
     assert "Hoeveel" not in terms  # question word, not content
+
+
+def test_hyphenated_words_match_joined_and_apart():
+    (term,) = query_terms("Wat is het e-mailadres?")
+    assert term.stem == analyze("emailadres")[0] and term.alternatives == ("e mailadres",)
+
+
+def test_compound_members_match_but_short_prefixes_do_not():
+    from index.text import in_compound
+
+    assert in_compound("opvang", " de opvanglocaties ")
+    assert in_compound("locatie", " opvanglocaties ")
+    assert in_compound("vorm", " het vormt ")
+    assert not in_compound("schrijft", " het beschrijft ")
 
 
 def test_question_framing_words_are_not_terms():

@@ -145,7 +145,7 @@ class Desk:
             report: BuildReport = build_index(settings.sources, index_dir, embedder, progress=progress)
             log.info("index built: %d documents, %d chunks, %d errors", report.documents, report.chunks, len(report.errors))
             index = SearchIndex.load(index_dir, embedder)
-        return cls(index, synonyms=Synonyms.from_sources(settings.sources))
+        return cls(index, synonyms=Synonyms.from_sources(settings.sources, extra_files=[settings.synonyms_file]))
 
     # -- verified answers ---------------------------------------------------------------
     def set_verified_answers(self, items: Iterable[VerifiedItem]) -> None:

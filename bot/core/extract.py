@@ -141,7 +141,8 @@ def _with_heading(index: SearchIndex, query: Query, hit: Hit, text: str, max_cha
         return text
     head_words, text_words = _sentence_words(heading), _sentence_words(text)
     if any(index.mentions(head_words, t) and not index.mentions(text_words, t) for t in query.terms):
-        return f"{heading}: {text}"[:max_chars]
+        joiner = ":\n" if text.startswith("- ") else ": "
+        return f"{heading}{joiner}{text}"[:max_chars]
     return text
 
 

@@ -26,13 +26,19 @@ class Synonyms:
         self._groups: list[tuple[str, ...]] = [tuple(str(x) for x in g) for g in groups if len(g) >= 2]
 
     @classmethod
-    def from_sources(cls, sources: Iterable[Path | str]) -> "Synonyms":
-        """Read every ``synoniemen.yaml`` found in the source folders; a broken file is skipped with a warning."""
+    def from_sources(cls, sources: Iterable[Path | str], *, extra_files: Iterable[Path | str] = ()) -> "Synonyms":
+        """Read ``synoniemen.yaml`` from each source folder and any ``extra_files``.
+
+        A broken or missing file is skipped with a warning: synonyms improve recall, their
+        absence must not stop Loket.
+        """
+        files = [Path(src) / FILENAME for src in sources] + [Path(f) for f in extra_files]
         groups: list[Sequence[str]] = []
-        for src in sources:
-            path = Path(src) / FILENAME
-            if not path.is_file():
+        seen: set[Path] = set()
+        for path in files:
+            if not path.is_file() or path.resolve() in seen:
                 continue
+            seen.add(path.resolve())
             try:
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
                 groups.extend(g for g in data if isinstance(g, list))
@@ -42,18 +48,27 @@ class Synonyms:
 
     @staticmethod
     def _occurs(entry: str, question: str) -> bool:
-        if entry.isupper() or any(c.isupper() for c in entry[1:]):
+        if " " not in entry and (entry.isupper() or any(c.isupper() for c in entry[1:])):
             return re.search(rf"(?<!\w){re.escape(entry)}(?!\w)", question) is not None
         return re.search(rf"(?<!\w){re.escape(fold(entry))}(?!\w)", fold(question)) is not None
 
     def expand(self, question: str, terms: list[Term]) -> list[Term]:
-        """Give each term the other members of its group(s) as alternatives."""
-        matched = [g for g in self._groups if any(self._occurs(e, question) for e in g)]
-        if not matched:
+        """Give each term the other members of the group(s) it belongs to as alternatives.
+
+        A term belongs to a group when it is a member, or a word of a multi-word member
+        that occurs in the question ("landelijke" in "Landelijke Regietafel" -> "lrt").
+        """
+        hits = [(g, [e for e in g if self._occurs(e, question)]) for g in self._groups]
+        hits = [(g, found) for g, found in hits if found]
+        if not hits:
             return terms
         out = []
         for term in terms:
             surface = fold(term.surface)
-            alts = [fold(e) for g in matched if surface in {fold(x) for x in g} for e in g if fold(e) != surface]
-            out.append(term._replace(alternatives=tuple(dict.fromkeys(alts))) if alts else term)
+            alts: list[str] = []
+            for group, found in hits:
+                if any(surface == fold(e) or (" " in e and surface in fold(e).split()) for e in found):
+                    alts.extend(fold(e) for e in group if fold(e) != surface)
+            merged = tuple(dict.fromkeys(term.alternatives + tuple(alts)))
+            out.append(term._replace(alternatives=merged) if merged != term.alternatives else term)
         return out

@@ -28,6 +28,8 @@ class SectionBuilder:
         self._page: int | None = None
         self._parts: list[str] = []
         self._last_kind: str | None = None
+        self._header: list[str] | None = None  # header cells of the open table
+        self._header_used = False
         self.sections: list[Section] = []
 
     @property
@@ -56,10 +58,40 @@ class SectionBuilder:
             self._page = number
 
     def block(self, text: str, *, kind: str = "para") -> None:
-        """Add body text; ``kind`` "item", "row" or "code" groups consecutive blocks."""
+        """Add body text; ``kind`` "item", "row" or "code" groups consecutive blocks.
+
+        The first row of a table is its header; each later row becomes a list item that
+        names its columns ("- Wat: Directe opgave; Aantal: 417"), so a row read alone
+        (a quoted answer, a retrieved passage) still says what its numbers mean.
+        """
         text = text.strip()
         if not text:
             return
+        if kind == "row":
+            if self._header is None:
+                self._header = [c.strip() for c in text.split(" | ")]
+                return
+            text = self._labelled(text)
+            self._header_used = True
+        else:
+            self._close_table()
+        self._append(text, kind)
+
+    def _labelled(self, row: str) -> str:
+        cells = [c.strip() for c in row.split(" | ")]
+        header = self._header or []
+        if len(cells) != len(header):
+            return "- " + "; ".join(c for c in cells if c)
+        return "- " + "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c)
+
+    def _close_table(self) -> None:
+        """A table that had only a header row keeps it as a plain line."""
+        header, used = self._header, self._header_used
+        self._header, self._header_used = None, False
+        if header is not None and not used:
+            self._append(" | ".join(header), "para")
+
+    def _append(self, text: str, kind: str) -> None:
         if self._parts:
             grouped = kind == self._last_kind and kind in self.GROUPED_KINDS
             self._parts.append("\n" if grouped else "\n\n")
@@ -68,6 +100,7 @@ class SectionBuilder:
 
     def flush(self) -> None:
         """Close the current section (dropped when it has no body text)."""
+        self._close_table()
         text = "".join(self._parts).strip()
         if text:
             self.sections.append(Section(heading_path=self.path, text=text, page=self._page))
