@@ -108,3 +108,21 @@ def test_ranking_modes_are_measurable(desk: Desk):
     desk.mode = "dense"
     dense = desk.ask("Wat is een GVL?")
     assert bm25.passages and dense.passages
+
+
+def test_expected_answer_type_is_detected_and_checked():
+    from bot.core.qtype import DATE, FREQUENCY, NUMBER, expected_type, satisfies
+
+    assert expected_type("Hoeveel plekken zijn er nodig?") == NUMBER
+    assert expected_type("Wat kost een opvangplek?") == NUMBER
+    assert expected_type("Tot wanneer loopt het?") == DATE
+    assert expected_type("Hoe vaak komt de prognose uit?") == FREQUENCY
+    assert expected_type("Wat is een GVL?") is None
+    assert satisfies(NUMBER, "Het gaat om 417 plekken.") and not satisfies(NUMBER, "Een plek is een bed.")
+    assert satisfies(DATE, "vanaf juni") and not satisfies(DATE, "bij de gemeente")
+    assert satisfies(FREQUENCY, "een halfjaarlijkse update") and satisfies(None, "wat dan ook")
+
+
+def test_on_topic_quote_without_the_asked_amount_is_escalated(desk):
+    answer = desk.ask("Wat kost een opvangplek per jaar?")
+    assert not answer.answered

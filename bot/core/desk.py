@@ -24,6 +24,7 @@ from .answer import (
     KIND_ANSWER, KIND_EMPTY, KIND_NONE, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source, VerifiedItem,
 )
 from .extract import DEFAULT_MAX_CHARS, best_quote, compose
+from .qtype import expected_type, satisfies
 from .smalltalk import EMPTY_REPLY, smalltalk_reply
 from .synonyms import Synonyms
 
@@ -59,6 +60,7 @@ class Evidence(NamedTuple):
     unknown_salient: int  # names/numbers of the question that the corpus never mentions
     unknown_other: int  # other question words the corpus never mentions
     n_terms: int
+    type_ok: bool = True  # the quote holds what the question asks for (a number, a date, ...)
 
 
 def confidence(ev: Evidence) -> float:
@@ -72,6 +74,8 @@ def confidence(ev: Evidence) -> float:
         return 0.0
     z = 14.0 * (ev.dense - 0.80) + 3.0 * (ev.coverage - 0.5) + 1.0 * (ev.sentence - 0.4)
     z -= 3.0 * ev.unknown_salient + 0.3 * ev.unknown_other
+    if not ev.type_ok:
+        z -= 3.0
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -203,7 +207,7 @@ class Desk:
                         score=round(sim, 4), kind="verified", updated=item.answered_at)
         return Answer(query.text, True, text[:DEFAULT_MAX_CHARS], sim, [source], KIND_VERIFIED)
 
-    def evidence(self, query: Query, hits: Sequence[Hit], quote_score: float) -> Evidence:
+    def evidence(self, query: Query, hits: Sequence[Hit], quote_score: float, quote: str = "") -> Evidence:
         unknown = self.index.unknown_terms(query)
         return Evidence(
             dense=hits[0].dense if hits else 0.0,
@@ -212,6 +216,7 @@ class Desk:
             unknown_salient=sum(1 for t in unknown if t.salient),
             unknown_other=sum(1 for t in unknown if not t.salient),
             n_terms=len(query.terms),
+            type_ok=satisfies(expected_type(query.text), quote),
         )
 
     def answer_query(self, query: Query, *, k: int = 5) -> Answer:
@@ -221,7 +226,7 @@ class Desk:
         if not hits:
             return Answer(query.text, False, NOT_ANSWERED_TEXT, 0.0, [], KIND_NONE, passages)
         quotes = [best_quote(self.index, query, h) for h in hits[:2]]
-        ev = self.evidence(query, hits, quotes[0].score)
+        ev = self.evidence(query, hits, quotes[0].score, quotes[0].text)
         conf = confidence(ev)
         if conf < self.thresholds.answer_at:
             return Answer(query.text, False, NOT_ANSWERED_TEXT, conf, [_source(h) for h in hits[:3]], KIND_NONE, passages)

@@ -10,6 +10,8 @@ from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from index.search import Hit, Query, SearchIndex
+
+from .qtype import expected_type, satisfies
 from index.text import analyze, fold, raw_tokens, sentences
 
 DEFAULT_MAX_CHARS = 1200
@@ -57,7 +59,6 @@ def _child_headings(index: SearchIndex, hit: Hit, limit: int = 12) -> list[str]:
 
 
 _ANAPHORA = ("dat ", "dit ", "deze ", "die ", "daarbij", "daarnaast", "hierbij", "hiervoor", "zij ", "ze ", "zo ", "voorbeelden")
-_NUMBER_QUESTION = ("hoeveel", "hoe vaak", "hoe lang", "wanneer", "tot wanneer", "vanaf wanneer", "welk jaar", "welke datum")
 
 
 def _continues(sentence: str) -> bool:
@@ -101,11 +102,6 @@ def _render(sents: list[str], picked: list[int], index: SearchIndex, hit: Hit, m
     return joined[:max_chars].rstrip()
 
 
-def wants_number(question: str) -> bool:
-    """Questions whose answer is a number or a date."""
-    q = " " + fold(question) + " "
-    return any(f" {w} " in q or q.strip().startswith(w) for w in _NUMBER_QUESTION)
-
 
 def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = DEFAULT_MAX_CHARS) -> Quote:
     """The best one or two sentences (with context) of a hit, in document order.
@@ -117,8 +113,9 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
     if not sents:
         return Quote("", hit, 0.0)
     scores = sentence_scores(index, query, sents)
-    if wants_number(query.text):
-        scores = [sc + (0.15 if any(c.isdigit() for c in s) else 0.0) for sc, s in zip(scores, sents)]
+    kind = expected_type(query.text)
+    if kind is not None:
+        scores = [sc + (0.15 if satisfies(kind, s) else 0.0) for sc, s in zip(scores, sents)]
     order = sorted(range(len(sents)), key=lambda i: (-scores[i], i))
     best = order[0]
     picked = _expansion(sents, best, index, hit)

@@ -1,0 +1,51 @@
+"""What kind of answer a question asks for, and whether a quote can be one.
+
+"Hoeveel kost een opvangplek?" is not answered by a sentence about opvangplekken that
+holds no amount at all, however on-topic it is. Checking the expected answer type is an
+old, cheap question-answering signal that catches exactly those confident misses.
+"""
+from __future__ import annotations
+
+import re
+
+from index.text import fold
+
+NUMBER, DATE, FREQUENCY = "number", "date", "frequency"
+
+_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhoe dikwijls\b|\bhoe regelmatig\b")),
+    (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b")),
+    (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bwat kost\b|\bwelk bedrag\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b")),
+)
+_MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
+_DATE_WORDS = re.compile(
+    rf"\b({_MONTHS.replace(' ', '|')}|voorjaar|najaar|zomer|winter|kwartaal|week|weken|maand|jaar|eind|begin|"
+    r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|vandaag|morgen|uur)\b"
+)
+_FREQUENCY_WORDS = re.compile(r"(jaarlijks|maandelijks|wekelijks|dagelijks|\bkeer\b|\belke?\b|\bper\b|\bieder(e)?\b|\baltijd\b|\bregelmatig)")
+_NUMBER_WORDS = re.compile(
+    r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|honderd|duizend|miljoen|"
+    r"beperkt aantal|enkele|tientallen|honderden|duizenden|geen)\b"
+)
+
+
+def expected_type(question: str) -> str | None:
+    """The answer type a question asks for, or None when it does not say."""
+    q = fold(question)
+    for kind, pattern in _TYPES:
+        if pattern.search(q):
+            return kind
+    return None
+
+
+def satisfies(kind: str | None, text: str) -> bool:
+    """Whether ``text`` contains something of the expected type (always True for None)."""
+    if kind is None:
+        return True
+    t = fold(text)
+    has_digit = any(c.isdigit() for c in t)
+    if kind == NUMBER:
+        return has_digit or bool(_NUMBER_WORDS.search(t))
+    if kind == DATE:
+        return has_digit or bool(_DATE_WORDS.search(t))
+    return has_digit or bool(_FREQUENCY_WORDS.search(t))
