@@ -115,7 +115,9 @@ def build_runtime(settings: Settings, *, desk=None, store=None, socket_mode: boo
 
 def configure_logging(settings: Settings) -> None:
     """Loket's log level; Slack's libraries never below INFO (their DEBUG logs payloads)."""
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
     for name in ("slack_bolt", "slack_sdk"):
         logger = logging.getLogger(name)
         logger.setLevel(max(logging.INFO, logging.getLogger().level))

@@ -6,8 +6,12 @@ import os
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 import yaml
@@ -38,52 +42,122 @@ def procfile_web() -> str:
     return lines["web"].strip()
 
 
+LOKET_SERVE = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main(['serve']))"]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_procfile_runs_loket_under_gunicorn(tmp_path: Path, shared_corpus: Path) -> None:
-    """The Procfile's command, for real: gunicorn boots the WSGI app, Slack's request is answered."""
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, shared_corpus: Path, embedder) -> Path:
+    """A data dir whose index is built already, so each server starts in seconds."""
+    from index.build import build_index
+
+    path = tmp_path_factory.mktemp("serve-data")
+    build_index([shared_corpus], path / "index", embedder, progress=False)
+    return path
+
+
+@contextmanager
+def running(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """Run a server process (its own process group) and stop it with SIGTERM afterwards.
+
+    Its log goes to a temporary file (a full pipe would block the server); ``proc.log()``
+    reads it for assertion messages.
+    """
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc.log = lambda: (log.seek(0), log.read().decode(errors="replace"))[1]  # type: ignore[attr-defined]
+    try:
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def server_env(fake: FakeSlack, data_dir: Path, tmp_path: Path, shared_corpus: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LOKET_"))}
+    return env | {
+        "SLACK_BOT_TOKEN": "xoxb-serve", "SLACK_API_URL": fake.api_url, "LOKET_CORE_CHANNEL": CORE,
+        "LOKET_DATA_DIR": str(data_dir), "LOKET_SOURCES": str(shared_corpus),
+        "LOKET_DATABASE_URL": f"sqlite:///{tmp_path / 'loket.db'}",
+    } | extra
+
+
+def wait_until_healthy(proc: subprocess.Popen, base: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        assert proc.poll() is None, proc.log()[-3000:]
+        try:
+            if http_request(base + "/healthz").status == 200:
+                return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "the server did not come up"
+        time.sleep(0.1)
+
+
+def mention_body(ts: str, event_id: str) -> dict:
+    return {"type": "event_callback", "team_id": "T0001", "event_id": event_id,
+            "event": {"type": "app_mention", "user": ASKER, "ts": ts, "channel": CHANNEL,
+                      "text": f"<@{BOT_USER_ID}> {ANSWERABLE}"}}
+
+
+def assert_answered(fake: FakeSlack, ts: str) -> None:
+    placeholder = fake.wait_for("chat.postMessage", channel=CHANNEL, thread_ts=ts, timeout=30)[0]
+    update = fake.wait_for("chat.update", channel=CHANNEL, ts=placeholder.ts, timeout=30)[0]
+    assert "flexibilisering.asielketen@minjenv.nl" in update.all_text()
+
+
+def test_procfile_runs_loket_under_gunicorn(tmp_path: Path, data_dir: Path, shared_corpus: Path) -> None:
+    """The Procfile's command, as the platform runs it (through a shell, with $PORT)."""
     command = procfile_web()
     assert command.startswith("gunicorn ") and "bot.slack.wsgi:app" in command
     port = free_port()
     with FakeSlack(members={CORE: []}) as fake:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LOKET_"))} | {
-            "PORT": str(port), "SLACK_BOT_TOKEN": "xoxb-gunicorn", "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake.api_url, "LOKET_CORE_CHANNEL": CORE, "LOKET_DATA_DIR": str(tmp_path / "data"),
-            "LOKET_SOURCES": str(shared_corpus),
-        }
-        proc = subprocess.Popen(["bash", "-c", "exec " + command], cwd=REPO, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        try:
+        env = server_env(fake, data_dir, tmp_path, shared_corpus, PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET)
+        with running(["bash", "-c", "exec " + command], env) as proc:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
-            while True:  # the worker builds the index on its first start
-                assert proc.poll() is None, proc.stderr.read().decode()[-3000:]
-                try:
-                    if http_request(base + "/healthz").status == 200:
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "gunicorn did not come up"
-                time.sleep(0.2)
-
-            ts = "1690000077.000001"
-            body = json.dumps({"type": "event_callback", "team_id": "T0001", "event_id": "EvGUNI1",
-                               "event": {"type": "app_mention", "user": ASKER, "ts": ts, "channel": CHANNEL,
-                                         "text": f"<@{BOT_USER_ID}> {ANSWERABLE}"}}).encode()
+            wait_until_healthy(proc, base)
+            body = json.dumps(mention_body("1690000077.000001", "EvGUNI1")).encode()
             assert http_request(base + "/slack/events", body).status == 200
             assert http_request(base + "/slack/events", body, signature="v0=forged").status == 401
-            placeholder = fake.wait_for("chat.postMessage", channel=CHANNEL, thread_ts=ts, timeout=30)[0]
-            update = fake.wait_for("chat.update", channel=CHANNEL, ts=placeholder.ts, timeout=30)[0]
-            assert "flexibilisering.asielketen@minjenv.nl" in update.all_text()
-        finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            assert_answered(fake, "1690000077.000001")
+
+
+def test_loket_serve_http_mode(tmp_path: Path, data_dir: Path, shared_corpus: Path) -> None:
+    """``loket serve`` without SLACK_APP_TOKEN: gunicorn started from code, on $PORT."""
+    port = free_port()
+    with FakeSlack(members={CORE: []}) as fake:
+        env = server_env(fake, data_dir, tmp_path, shared_corpus, PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET)
+        with running(LOKET_SERVE, env) as proc:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_healthy(proc, base)
+            body = json.dumps(mention_body("1690000078.000001", "EvSERVE1")).encode()
+            assert http_request(base + "/slack/events", body).status == 200
+            assert_answered(fake, "1690000078.000001")
+            log = proc.log()
+            assert "question 1" in log  # Loket logs ids and lengths ...
+            assert "e-mailadres" not in log and "xoxb-serve" not in log and SIGNING_SECRET not in log  # ... only
+
+
+def test_loket_serve_socket_mode(tmp_path: Path, data_dir: Path, shared_corpus: Path) -> None:
+    """``loket serve`` with SLACK_APP_TOKEN: connects over Socket Mode and answers."""
+    with FakeSlack(members={CORE: []}) as fake:
+        env = server_env(fake, data_dir, tmp_path, shared_corpus, SLACK_APP_TOKEN="xapp-1-serve")
+        with running(LOKET_SERVE, env) as proc:
+            deadline = time.monotonic() + 120
+            while not fake.ws_connected.wait(0.1):
+                assert proc.poll() is None, proc.log()[-3000:]
+                assert time.monotonic() < deadline, "no Socket Mode connection"
+            envelope = fake.send_socket_envelope(mention_body("1690000079.000001", "EvSERVE2"))
+            fake.wait_for_ack(envelope, timeout=10)
+            assert_answered(fake, "1690000079.000001")
