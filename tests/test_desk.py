@@ -111,10 +111,11 @@ def test_ranking_modes_are_measurable(desk: Desk):
 
 
 def test_expected_answer_type_is_detected_and_checked():
-    from bot.core.qtype import DATE, FREQUENCY, NUMBER, expected_type, satisfies
+    from bot.core.qtype import DATE, FREQUENCY, MONEY, NUMBER, expected_type, satisfies
 
     assert expected_type("Hoeveel plekken zijn er nodig?") == NUMBER
-    assert expected_type("Wat kost een opvangplek?") == NUMBER
+    assert expected_type("Wat kost een opvangplek?") == MONEY
+    assert satisfies(MONEY, "De subsidie is 5 euro.") and not satisfies(MONEY, "Het gaat om 417 plekken.")
     assert expected_type("Tot wanneer loopt het?") == DATE
     assert expected_type("Hoe vaak komt de prognose uit?") == FREQUENCY
     assert expected_type("Wat is een GVL?") is None

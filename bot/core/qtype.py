@@ -10,12 +10,13 @@ import re
 
 from index.text import fold
 
-NUMBER, DATE, FREQUENCY = "number", "date", "frequency"
+NUMBER, DATE, FREQUENCY, MONEY = "number", "date", "frequency", "money"
 
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (MONEY, re.compile(r"\bwat kost|\bhoeveel (geld|kost)|\bwelk bedrag\b|\bhoe duur\b|\bhoeveel euro\b|\bwat zijn de kosten\b")),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhoe dikwijls\b|\bhoe regelmatig\b")),
     (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b")),
-    (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bwat kost\b|\bwelk bedrag\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b")),
+    (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b")),
 )
 _MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
 _DATE_WORDS = re.compile(
@@ -23,6 +24,7 @@ _DATE_WORDS = re.compile(
     r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|vandaag|morgen|uur)\b"
 )
 _FREQUENCY_WORDS = re.compile(r"(jaarlijks|maandelijks|wekelijks|dagelijks|\bkeer\b|\belke?\b|\bper\b|\bieder(e)?\b|\baltijd\b|\bregelmatig)")
+_MONEY_WORDS = re.compile(r"(€|\beuro\b|\bbedrag|\bkosten\b|\bkost\b|\bbudget|\bsubsidie|\bvergoeding|\bfinanciering)")
 _NUMBER_WORDS = re.compile(
     r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|honderd|duizend|miljoen|"
     r"beperkt aantal|enkele|tientallen|honderden|duizenden|geen)\b"
@@ -44,6 +46,8 @@ def satisfies(kind: str | None, text: str) -> bool:
         return True
     t = fold(text)
     has_digit = any(c.isdigit() for c in t)
+    if kind == MONEY:
+        return bool(_MONEY_WORDS.search(t))
     if kind == NUMBER:
         return has_digit or bool(_NUMBER_WORDS.search(t))
     if kind == DATE:
