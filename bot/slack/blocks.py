@@ -6,6 +6,9 @@ screen readers, ``blocks`` for display) ready for ``chat.postMessage(**message)`
 
 All user-typed text goes through :mod:`bot.slack.escaping` and into fields with
 ``verbatim: true``; knowledge-base text is escaped too (documents may contain ``<``).
+Askers' questions reach the core as plain text (the listeners resolve Slack markup with
+``slack_to_plain``), so they are escaped with ``escape_mrkdwn``; texts that are still
+Slack-formatted (core replies, verified answers) use ``echo`` or ``defuse_broadcasts``.
 """
 from __future__ import annotations
 
@@ -179,7 +182,7 @@ def thanks_for_feedback(helpful: bool) -> str:
 def command_root(user_id: str, question: str) -> Message:
     """The visible root of a ``/loket`` conversation in the channel (a thread starts here)."""
     head = f"<@{user_id}> vroeg via `/loket`:"
-    body = echo(question)
+    body = escape_mrkdwn(question)
     return _message(f"{head} {body}", [_section(f"{head}\n{quote(body)}")])
 
 
@@ -259,7 +262,7 @@ def escalation_post(
     theme: str | None = None,
 ) -> Message:
     """The escalation in the core channel: question, asker, where, found passages, buttons."""
-    question = echo(esc.question)
+    question = escape_mrkdwn(esc.question)
     reason = "Doorgezet door de vrager" if esc.escalated_by else "Loket vond geen goed antwoord"
     blocks: list[dict[str, Any]] = [
         _section(f"*Vraag #{esc.number}* voor het kernteam\n{quote(question)}"),
@@ -269,7 +272,7 @@ def escalation_post(
     if any(labels):
         blocks.append(_context(*labels))
     if esc.context:
-        blocks.append(_context(f"Eerdere vraag in dit gesprek: {truncate_mrkdwn(echo(esc.context), 500)}"))
+        blocks.append(_context(f"Eerdere vraag in dit gesprek: {truncate_mrkdwn(escape_mrkdwn(esc.context), 500)}"))
     if esc.passages:
         blocks.append(_context("*Wat Loket vond* (niet goed genoeg om zelf te antwoorden):"))
         blocks.extend(_passages(esc.passages))
@@ -286,7 +289,7 @@ def escalation_post(
 def followup_post(number: int, user_id: str, text: str) -> Message:
     """An asker's follow-up, posted in the escalation's core thread."""
     head = f"Aanvulling van <@{user_id}> op vraag #{number}:"
-    body = echo(text)
+    body = escape_mrkdwn(text)
     return _message(f"{head} {body}", [_section(f"{head}\n{quote(body)}")])
 
 

@@ -45,6 +45,14 @@ def test_echo_has_no_live_markup(text: str) -> None:
 
 
 @given(SLACK_TEXT)
+@settings(max_examples=400)
+def test_escaping_any_text_leaves_no_live_markup(text: str) -> None:
+    out = escape_mrkdwn(text)  # for text that is plain already (stored questions)
+    assert "<" not in out and ">" not in out
+    assert not PARSEABLE.search(out)
+
+
+@given(SLACK_TEXT)
 def test_echo_in_a_quote_has_no_live_markup(text: str) -> None:
     out = quote(echo(text))
     assert not LIVE.search(out)
