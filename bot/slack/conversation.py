@@ -8,7 +8,9 @@ behaviour is the same everywhere:
 3. replace the placeholder with the answer (or the "sent to the core team as #N" notice);
 4. post a new escalation to the core channel, or deliver a follow-up to its core thread.
 
-The asker always gets a reply, also when the core post fails (it is retried later).
+The asker always gets a reply, also when the core post fails (it is retried later); a
+reply Slack refuses even after the client's retries goes to the outbox and is retried
+with backoff.
 """
 from __future__ import annotations
 
@@ -63,7 +65,9 @@ def answer_question(deps: Deps, asker: Asker, text: str) -> None:
         log.exception("question from %s in %s failed (chars=%d)", asker.user_id, asker.channel_id, len(text))
         deps.delivery.replace(asker.channel_id, thread, placeholder, blocks.error_message())
         return
-    deps.delivery.replace(asker.channel_id, thread, placeholder, render_outcome(outcome))
+    message = render_outcome(outcome)
+    if deps.delivery.replace(asker.channel_id, thread, placeholder, message) is None:
+        deps.delivery.queue_reply(asker.channel_id, thread, message, key=f"slack-reply:{outcome.question_id}")
     if outcome.escalation is not None:
         deps.delivery.post_escalation(outcome.escalation)
     if outcome.followup_of is not None:

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 # Posts of the adapter's own, queued in the service's outbox (exactly-once by dedupe key).
 POST_RELAYED = "slack_relayed"  # core thread: "forwarded to the asker" + "Opnemen in kennisbank"
 POST_ESCALATED = "slack_escalated"  # asker thread: "your question went to the core team as #N"
+POST_REPLY = "slack_reply"  # asker thread: an answer Slack refused at first. payload: message
 
 # Slack errors that will not get better by trying again.
 PERMANENT_ERRORS = frozenset(
@@ -186,6 +187,13 @@ class Delivery:
         )
         self.deliver_outbox()
 
+    def queue_reply(self, channel: str, thread_ts: str | None, message: Message, *, key: str) -> None:
+        """Hand a reply that could not be posted to the outbox, which retries it with backoff."""
+        self.service.enqueue_post(
+            kind=POST_REPLY, channel_id=channel, thread_ts=thread_ts, payload={"message": dict(message)}, dedupe_key=key
+        )
+        self.deliver_outbox()
+
     # -- outbox ----------------------------------------------------------------------------
     def deliver_outbox(self) -> int:
         """Send every due outbox post; returns how many went out."""
@@ -232,6 +240,8 @@ class Delivery:
             return blocks.relayed_notice(number, p["asker_user_id"])
         if post.kind == POST_ESCALATED:
             return blocks.escalated_notice(number, by_asker=True)
+        if post.kind == POST_REPLY and isinstance(p.get("message"), dict):
+            return {"text": p["message"].get("text") or "", "blocks": p["message"].get("blocks") or []}
         return None
 
     def _queue_relayed_notice(self, post: OutboxPost) -> None:

@@ -149,3 +149,14 @@ def test_unanswerable_question_is_escalated(loket: Harness) -> None:
     assert "#1" in update.all_text()
     post = loket.core_post()
     assert "Canada" in post.all_text()
+
+
+def test_reply_slack_refuses_is_queued_and_sent_later(loket: Harness) -> None:
+    # the placeholder and the direct post of the answer both fail; the outbox delivers it
+    loket.fake.fail_next("chat.postMessage", 2, status=200, error="internal_error", channel=CHANNEL)
+    ts = loket.mention(ANSWERABLE)
+    reply = loket.fake.wait_for("chat.postMessage", channel=CHANNEL, thread_ts=ts)[0]
+    assert "flexibilisering.asielketen@minjenv.nl" in reply.all_text()
+    assert reply.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE]
+    loket.fake.settle()
+    assert len(loket.fake.calls_to("chat.postMessage", channel=CHANNEL)) == 1

@@ -52,7 +52,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory, shared_corpus: Path, embedder) -> Path:
+def prebuilt_data(tmp_path_factory, shared_corpus: Path, embedder) -> Path:
     """A data dir whose index is built already, so each server starts in seconds."""
     from index.build import build_index
 
@@ -83,11 +83,11 @@ def running(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Pope
         log.close()
 
 
-def server_env(fake: FakeSlack, data_dir: Path, tmp_path: Path, shared_corpus: Path, **extra: str) -> dict[str, str]:
+def server_env(fake: FakeSlack, prebuilt_data: Path, tmp_path: Path, shared_corpus: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LOKET_"))}
     return env | {
         "SLACK_BOT_TOKEN": "xoxb-serve", "SLACK_API_URL": fake.api_url, "LOKET_CORE_CHANNEL": CORE,
-        "LOKET_DATA_DIR": str(data_dir), "LOKET_SOURCES": str(shared_corpus),
+        "LOKET_DATA_DIR": str(prebuilt_data), "LOKET_SOURCES": str(shared_corpus),
         "LOKET_DATABASE_URL": f"sqlite:///{tmp_path / 'loket.db'}",
     } | extra
 
@@ -117,13 +117,13 @@ def assert_answered(fake: FakeSlack, ts: str) -> None:
     assert "flexibilisering.asielketen@minjenv.nl" in update.all_text()
 
 
-def test_procfile_runs_loket_under_gunicorn(tmp_path: Path, data_dir: Path, shared_corpus: Path) -> None:
+def test_procfile_runs_loket_under_gunicorn(tmp_path: Path, prebuilt_data: Path, shared_corpus: Path) -> None:
     """The Procfile's command, as the platform runs it (through a shell, with $PORT)."""
     command = procfile_web()
     assert command.startswith("gunicorn ") and "bot.slack.wsgi:app" in command
     port = free_port()
     with FakeSlack(members={CORE: []}) as fake:
-        env = server_env(fake, data_dir, tmp_path, shared_corpus, PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET)
+        env = server_env(fake, prebuilt_data, tmp_path, shared_corpus, PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET)
         with running(["bash", "-c", "exec " + command], env) as proc:
             base = f"http://127.0.0.1:{port}"
             wait_until_healthy(proc, base)
@@ -133,11 +133,11 @@ def test_procfile_runs_loket_under_gunicorn(tmp_path: Path, data_dir: Path, shar
             assert_answered(fake, "1690000077.000001")
 
 
-def test_loket_serve_http_mode(tmp_path: Path, data_dir: Path, shared_corpus: Path) -> None:
+def test_loket_serve_http_mode(tmp_path: Path, prebuilt_data: Path, shared_corpus: Path) -> None:
     """``loket serve`` without SLACK_APP_TOKEN: gunicorn started from code, on $PORT."""
     port = free_port()
     with FakeSlack(members={CORE: []}) as fake:
-        env = server_env(fake, data_dir, tmp_path, shared_corpus, PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET)
+        env = server_env(fake, prebuilt_data, tmp_path, shared_corpus, PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET)
         with running(LOKET_SERVE, env) as proc:
             base = f"http://127.0.0.1:{port}"
             wait_until_healthy(proc, base)
@@ -149,10 +149,10 @@ def test_loket_serve_http_mode(tmp_path: Path, data_dir: Path, shared_corpus: Pa
             assert "e-mailadres" not in log and "xoxb-serve" not in log and SIGNING_SECRET not in log  # ... only
 
 
-def test_loket_serve_socket_mode(tmp_path: Path, data_dir: Path, shared_corpus: Path) -> None:
+def test_loket_serve_socket_mode(tmp_path: Path, prebuilt_data: Path, shared_corpus: Path) -> None:
     """``loket serve`` with SLACK_APP_TOKEN: connects over Socket Mode and answers."""
     with FakeSlack(members={CORE: []}) as fake:
-        env = server_env(fake, data_dir, tmp_path, shared_corpus, SLACK_APP_TOKEN="xapp-1-serve")
+        env = server_env(fake, prebuilt_data, tmp_path, shared_corpus, SLACK_APP_TOKEN="xapp-1-serve")
         with running(LOKET_SERVE, env) as proc:
             deadline = time.monotonic() + 120
             while not fake.ws_connected.wait(0.1):
