@@ -10,11 +10,17 @@ import math
 from collections import Counter
 from typing import Sequence
 
+import logging
+
 import bm25s
 import numpy as np
 
 from .documents import Chunk
 from .text import analyze, fold, in_compound, raw_tokens
+
+
+# bm25s sets its own logger to DEBUG at import; let the application's level decide.
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 
 def chunk_terms(chunk: Chunk) -> list[str]:
