@@ -61,6 +61,9 @@ class Question(Base):
     province: Mapped[str | None] = mapped_column(String(64))
     theme: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    # The Slack event (or command) this question came from: a redelivered event finds its
+    # question instead of storing it twice (unique; NULL for the CLI).
+    source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
     __table_args__ = (Index("ix_questions_conversation", "channel_id", "conversation_ts"),)
 
@@ -91,6 +94,11 @@ class Escalation(Base):
     closed_at: Mapped[datetime | None]
     passages: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
+    # Posting to the core channel is leased in the database, so two replicas never post
+    # the same escalation at once; ``post_attempts`` > 1 means an earlier attempt may
+    # have reached Slack (the poster looks for it before posting again).
+    post_lease_until: Mapped[datetime | None]
+    post_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_escalations_asker_thread", "asker_channel_id", "asker_thread_ts"),
@@ -113,12 +121,26 @@ class VerifiedAnswer(Base):
 
 
 class ProcessedEvent(Base):
-    """Slack event ids already handled: the unique key makes processing exactly-once."""
+    """Slack event ids seen: the unique key makes processing exactly-once.
+
+    It doubles as the *inbox*: a question event is stored (``status`` "received", with its
+    ``payload``) before Slack gets its acknowledgement, leased while it is processed and
+    marked "done" (payload erased) afterwards; one that stays unfinished is processed again
+    by the background loop (see ``bot.store.inbox``). Plain claims are "done" at once.
+    """
 
     __tablename__ = "processed_events"
 
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     created_at: Mapped[datetime]
+    kind: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="done", server_default="done")
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_until: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_processed_events_status", "status", "lease_until"),)
 
 
 class OutboxPost(Base):
@@ -146,3 +168,53 @@ class OutboxPost(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class AuditEntry(Base):
+    """One row of the append-only audit log of core-team actions (see ``bot.core.audit``).
+
+    ``hash`` = SHA-256 of ``prev_hash`` + the canonical row, so changing, inserting or
+    removing a row breaks the chain. The actor is covered through ``actor_digest`` (a
+    salted hash): erasing ``actor`` and ``actor_salt`` for a privacy request keeps the
+    chain verifiable.
+    """
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(ID)
+    actor_salt: Mapped[str | None] = mapped_column(String(32))
+    actor_digest: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_log_actor", "actor"),)
+
+
+class AuditHead(Base):
+    """The single row that points at the last audit entry (serialises appends, and makes
+    cutting rows off the end detectable)."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class JobRun(Base):
+    """Scheduled jobs shared by all replicas: who ran ``name`` last, when, with what result."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_started_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    owner: Mapped[str | None] = mapped_column(String(128))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
