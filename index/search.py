@@ -6,6 +6,7 @@ the question's content it covers; the final score adds a coverage bonus to the c
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
@@ -20,6 +21,20 @@ from .text import Term, analyze, fold, in_compound, query_terms, raw_tokens
 
 DEFAULT_CANDIDATES = 30
 DEFAULT_COVERAGE_WEIGHT = 0.10
+
+
+Words = tuple[frozenset[str], str]
+
+
+@lru_cache(maxsize=8192)
+def text_words(text: str) -> Words:
+    """Stems + folded words of a text, and its folded text for compound matching.
+
+    The shape :meth:`SearchIndex.mentions` takes; cached because the same passages and
+    sentences come up again and again.
+    """
+    folded = [fold(t) for t in raw_tokens(text)]
+    return frozenset(analyze(text)) | frozenset(folded), " " + " ".join(folded) + " "
 
 
 class Hit(NamedTuple):
@@ -58,11 +73,8 @@ class SearchIndex:
         return cls(load_index(Path(index_dir), expect_model=embedder.model_id), embedder)
 
     @staticmethod
-    def _words(chunk: Chunk) -> tuple[frozenset[str], str]:
-        """Stems + folded surface words of a chunk, and its folded text for compound matching."""
-        text = " ".join(chunk.heading_path) + " " + chunk.text
-        folded = [fold(t) for t in raw_tokens(text)]
-        return frozenset(analyze(text)) | frozenset(folded), " " + " ".join(folded) + " "
+    def _words(chunk: Chunk) -> Words:
+        return text_words(" ".join(chunk.heading_path) + " " + chunk.text)
 
     def analyse(self, question: str, vector: np.ndarray | None = None) -> Query:
         """Embed and analyse a question once, for several uses."""
@@ -82,7 +94,7 @@ class SearchIndex:
             return self.lexical.idf(term.stem) if term.stem in self.lexical.doc_freq else self.lexical.idf("\x00") * 0.8
         return self.lexical.idf("\x00") * (1.5 if term.salient else 1.0)
 
-    def mentions(self, words: tuple[frozenset[str], str], term: Term) -> bool:
+    def mentions(self, words: Words, term: Term) -> bool:
         """Whether a text (as from :meth:`_words`) mentions a term, also inside compounds."""
         vocab, blob = words
         surface = fold(term.surface)

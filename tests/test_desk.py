@@ -127,3 +127,14 @@ def test_expected_answer_type_is_detected_and_checked():
 def test_on_topic_quote_without_the_asked_amount_is_escalated(desk):
     answer = desk.ask("Wat kost een opvangplek per jaar?")
     assert not answer.answered
+
+
+def test_verified_answer_is_not_reused_for_another_province(desk):
+    desk.add_verified_answer(VerifiedItem(
+        key="verified-2", question="Hoeveel geld krijgt de provincie Gelderland voor een nieuwe regionale opvanglocatie?",
+        answer="Gelderland krijgt geen vast bedrag.",
+    ))
+    other = desk.ask("Hoeveel geld krijgt de provincie Utrecht voor een nieuwe regionale opvanglocatie?")
+    assert other.kind != KIND_VERIFIED
+    same = desk.ask("Hoeveel geld krijgt de provincie Gelderland voor een regionale opvanglocatie?")
+    assert same.kind == KIND_VERIFIED

@@ -18,7 +18,7 @@ import numpy as np
 from index.build import BuildReport, build_index
 from index.embeddings import Embedder, load_embedder
 from index.persist import IndexMissingError
-from index.search import Hit, Query, SearchIndex
+from index.search import Hit, Query, SearchIndex, text_words
 
 from .answer import (
     KIND_ANSWER, KIND_EMPTY, KIND_NONE, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source, VerifiedItem,
@@ -200,12 +200,27 @@ class Desk:
         if found is None:
             return None
         item, sim = found
-        if sim < self.thresholds.verified_at:
+        if sim < self.thresholds.verified_at or not self._same_subject(query, item):
             return None
         text = f"Eerder beantwoord door het kernteam:\n{item.answer}"
         source = Source(title="Eerder antwoord van het kernteam", section=item.question, path=item.key,
                         score=round(sim, 4), kind="verified", updated=item.answered_at)
         return Answer(query.text, True, text[:DEFAULT_MAX_CHARS], sim, [source], KIND_VERIFIED)
+
+    def _same_subject(self, query: Query, item: VerifiedItem) -> bool:
+        """A near-identical question about another province or year is another question.
+
+        Embeddings put "Hoeveel krijgt Utrecht ..." right next to "Hoeveel krijgt Gelderland
+        ...", so every name and number of the new question must occur in the earlier
+        question or its answer, and most of its weighted words too.
+        """
+        words = text_words(item.question + "\n" + item.answer)
+        mentioned = [self.index.mentions(words, t) for t in query.terms]
+        if any(t.salient and not m for t, m in zip(query.terms, mentioned)):
+            return False
+        weights = self.index.weights(query)
+        covered = sum(w for w, m in zip(weights, mentioned) if m) / max(sum(weights), 1e-9)
+        return covered >= self.thresholds.verified_coverage
 
     def evidence(self, query: Query, hits: Sequence[Hit], quote_score: float, quote: str = "") -> Evidence:
         unknown = self.index.unknown_terms(query)

@@ -6,13 +6,12 @@ list an introducing sentence announces, or the next sentence of a very short one
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple, Sequence
 
-from index.search import Hit, Query, SearchIndex
+from index.search import Hit, Query, SearchIndex, text_words
 
 from .qtype import expected_type, satisfies
-from index.text import analyze, fold, raw_tokens, sentences
+from index.text import sentences
 
 DEFAULT_MAX_CHARS = 1200
 SHORT_SENTENCE = 90
@@ -26,20 +25,13 @@ class Quote(NamedTuple):
     score: float
 
 
-@lru_cache(maxsize=8192)
-def _sentence_words(text: str) -> tuple[frozenset[str], str]:
-    """Words of a sentence for matching (cached: the same passages come up again and again)."""
-    folded = [fold(t) for t in raw_tokens(text)]
-    return frozenset(analyze(text)) | frozenset(folded), " " + " ".join(folded) + " "
-
-
 def sentence_scores(index: SearchIndex, query: Query, sents: Sequence[str]) -> list[float]:
     """IDF-weighted share of question terms each sentence mentions."""
     weights = index.weights(query)
     total = max(sum(weights), 1e-9)
     out = []
     for s in sents:
-        words = _sentence_words(s)
+        words = text_words(s)
         out.append(sum(w for t, w in zip(query.terms, weights) if index.mentions(words, t)) / total)
     return out
 
@@ -136,8 +128,8 @@ def _with_heading(index: SearchIndex, query: Query, hit: Hit, text: str, max_cha
     heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
     if not heading or heading == hit.chunk.title:
         return text
-    head_words, text_words = _sentence_words(heading), _sentence_words(text)
-    if any(index.mentions(head_words, t) and not index.mentions(text_words, t) for t in query.terms):
+    head_words, quote_words = text_words(heading), text_words(text)
+    if any(index.mentions(head_words, t) and not index.mentions(quote_words, t) for t in query.terms):
         joiner = ":\n" if text.startswith("- ") else ": "
         return f"{heading}{joiner}{text}"[:max_chars]
     return text
