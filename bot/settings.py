@@ -41,6 +41,9 @@ class Settings:
     lrt_channel: str | None = None
     updates_channel: str | None = None
     port: int = 3000
+    slack_api_timeout: float = 20.0  # seconds per Web API call
+    slack_channel_rate: float = 1.0  # posts per second per channel (Slack's limit) ...
+    slack_channel_burst: int = 3  # ... after a burst of this many
     # Operations
     sla_hours: float = 8.0
     retention_days: int = 365
@@ -67,6 +70,9 @@ class Settings:
             lrt_channel=e.get("LOKET_LRT_CHANNEL") or None,
             updates_channel=e.get("LOKET_UPDATES_CHANNEL") or None,
             port=int(e.get("PORT") or 3000),
+            slack_api_timeout=float(e.get("SLACK_API_TIMEOUT") or 20),
+            slack_channel_rate=float(e.get("LOKET_SLACK_CHANNEL_RATE") or 1.0),
+            slack_channel_burst=int(e.get("LOKET_SLACK_CHANNEL_BURST") or 3),
             sla_hours=float(e.get("LOKET_SLA_HOURS") or 8),
             retention_days=int(e.get("LOKET_RETENTION_DAYS") or 365),
             timezone=e.get("LOKET_TIMEZONE") or "Europe/Amsterdam",
