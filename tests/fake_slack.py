@@ -3,8 +3,11 @@
 Only Slack itself is faked: the app under test uses its real ``slack_sdk.WebClient``
 pointed at ``FakeSlack.api_url``. Every call is recorded with its parsed parameters, so a
 test can wait for "chat.postMessage to C_CORE" instead of sleeping. Failures are
-scriptable per method (``fail_next``): HTTP 429 with ``Retry-After``, HTTP 5xx, or a
-Slack ``ok: false`` error.
+scriptable per method (``fail_next``): HTTP 429 with ``Retry-After``, HTTP 5xx, a
+Slack ``ok: false`` error, or a network fault (``mode``): the connection dropped before or
+after the call took effect, a call that hangs and then drops, or a slow call.
+Messages keep their ``metadata``; ``conversations.history`` / ``conversations.replies``
+return them (with ``include_all_metadata``), as Slack does.
 
 For Socket Mode, ``apps.connections.open`` returns a ``ws://`` URL on the same server;
 the server speaks just enough RFC 6455 (handshake, text frames, ping/pong, close) for
@@ -95,6 +98,16 @@ class _Failure:
     retry_after: int | None
     error: str | None
     channel: str | None  # only calls to this channel fail (None: any)
+    mode: str | None = None  # network faults, see FAULT_MODES
+    delay: float = 0.0
+
+
+# Network faults for ``fail_next(mode=...)``:
+#   "drop"       the connection closes before the call takes effect (nothing posted);
+#   "drop_after" the call takes effect, then the connection closes without an answer;
+#   "hang"       no answer for ``delay`` seconds, then the connection closes (nothing posted);
+#   "slow"       the call takes effect and is answered after ``delay`` seconds.
+FAULT_MODES = ("drop", "drop_after", "hang", "slow")
 
 
 class FakeSlack:
@@ -103,6 +116,7 @@ class FakeSlack:
     def __init__(self, members: dict[str, list[str]] | None = None) -> None:
         self.members: dict[str, list[str]] = dict(members or {})
         self.calls: list[Call] = []
+        self.arrivals: list[tuple[str, dict]] = []  # every request as it arrives, before any fault
         self.messages: dict[tuple[str, str], dict] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._lock = threading.Condition()
@@ -153,15 +167,20 @@ class FakeSlack:
         retry_after: int | None = 1,
         error: str | None = None,
         channel: str | None = None,
+        mode: str | None = None,
+        delay: float = 0.0,
     ) -> None:
         """Make the next ``times`` calls of ``method`` (to ``channel``, if given) fail.
 
         ``status=429`` sends ``Retry-After``; ``status=500``/``503`` a server error;
-        ``status=200, error="not_in_channel"`` a Slack-level ``ok: false``.
+        ``status=200, error="not_in_channel"`` a Slack-level ``ok: false``; ``mode`` one
+        of FAULT_MODES (``delay`` seconds for "hang" and "slow").
         """
+        if mode is not None and mode not in FAULT_MODES:
+            raise ValueError(f"unknown fault mode {mode}")
         with self._lock:
             self._failures.setdefault(method, []).append(
-                _Failure(times, status, retry_after if status == 429 else None, error, channel)
+                _Failure(times, status, retry_after if status == 429 else None, error, channel, mode, delay)
             )
 
     def _take_failure(self, method: str, params: dict) -> _Failure | None:
@@ -228,6 +247,24 @@ class FakeSlack:
                 return
             time.sleep(0.05)
 
+    def wait_for_arrival(self, method: str, *, timeout: float = 10.0, **params: Any) -> dict:
+        """Wait until a request of ``method`` arrived (answered or not); return its params."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                for m, p in self.arrivals:
+                    if m == method and all(p.get(k) == v for k, v in params.items()):
+                        return p
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {method} {params} arrived")
+                self._lock.wait(min(left, 0.05))
+
+    def _arrived(self, method: str, params: dict) -> None:
+        with self._lock:
+            self.arrivals.append((method, params))
+            self._lock.notify_all()
+
     def message(self, channel: str, ts: str) -> dict:
         """The current state of a posted message (after any chat.update)."""
         with self._lock:
@@ -256,7 +293,7 @@ class FakeSlack:
             }
         if method == "chat.postMessage":
             ts = self._next_ts()
-            msg = {k: params.get(k) for k in ("text", "blocks", "thread_ts")} | {"ts": ts, "user": BOT_USER_ID}
+            msg = {k: params.get(k) for k in ("text", "blocks", "thread_ts", "metadata")} | {"ts": ts, "user": BOT_USER_ID}
             with self._lock:
                 self.messages[(params["channel"], ts)] = msg
             return {"ok": True, "channel": params["channel"], "ts": ts, "message": msg}
@@ -281,11 +318,31 @@ class FakeSlack:
             if members is None:
                 return {"ok": False, "error": "channel_not_found"}
             return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, params)
         if method in ("reactions.add", "reactions.remove", "views.publish", "views.open"):
             return {"ok": True}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link/?ticket=test"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _history(self, method: str, params: dict) -> dict:
+        """Messages Loket posted in a channel (top level, newest first) or a thread (oldest first)."""
+        channel = str(params.get("channel"))
+        with_meta = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            mine = [dict(m) for (c, _), m in self.messages.items() if c == channel]
+        if method == "conversations.replies":
+            root = str(params.get("ts"))
+            found = sorted((m for m in mine if m["ts"] == root or m.get("thread_ts") == root), key=lambda m: float(m["ts"]))
+        else:
+            oldest = float(params.get("oldest") or 0)
+            found = sorted((m for m in mine if not m.get("thread_ts") and float(m["ts"]) > oldest),
+                           key=lambda m: float(m["ts"]), reverse=True)
+        if not with_meta:
+            for m in found:
+                m.pop("metadata", None)
+        return {"ok": True, "messages": found, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
     # -- Socket Mode -------------------------------------------------------------------
     def send_socket_envelope(self, payload: dict, *, type_: str = "events_api", retry_attempt: int = 0) -> str:
@@ -370,7 +427,11 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             params = _parse_params(self)
             auth = self.headers.get("Authorization") or ""
             token = auth.removeprefix("Bearer ") or params.get("token")
+            fake._arrived(method, params)
             failure = fake._take_failure(method, params)
+            if failure and failure.mode:
+                self._fault(method, params, token, failure)
+                return
             if failure and failure.status != 200:
                 fake._record(method, params, failure.status, False, token)
                 body = json.dumps({"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal_error"})
@@ -383,6 +444,25 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             fake._record(method, params, 200, bool(result.get("ok")), token, result)
             self.send_response(200)
             self._send_json_body(json.dumps(result))
+
+        def _fault(self, method: str, params: dict, token: str | None, failure: _Failure) -> None:
+            """Play a network fault (see FAULT_MODES)."""
+            if failure.mode in ("hang", "slow"):
+                time.sleep(failure.delay)
+            if failure.mode in ("drop_after", "slow"):
+                result = fake.handle(method, params)
+                fake._record(method, params, 200, bool(result.get("ok")), token, result)
+                if failure.mode == "slow":
+                    self.send_response(200)
+                    self._send_json_body(json.dumps(result))
+                    return
+            else:
+                fake._record(method, params, 0, False, token)
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
         def _send_json_body(self, body: str) -> None:
             data = body.encode("utf-8")

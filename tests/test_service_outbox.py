@@ -120,7 +120,7 @@ def test_a_post_for_the_core_thread_waits_until_the_escalation_is_posted(store):
 def test_concurrent_drainers_never_get_the_same_post(store):
     outbox = Outbox(store, Clock())
     for i in range(40):
-        _enqueue(outbox, f"p{i}")
+        _enqueue(outbox, f"p{i}", thread_ts=f"{i}.1")  # 40 threads: a thread's posts go to one drainer at a time
     got: list[list[int]] = []
     barrier = threading.Barrier(4)
 

@@ -17,11 +17,13 @@ committed to the store before anything is posted, so a crash or restart loses no
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.core import audit
 from bot.core.answer import Answer, VerifiedItem
 from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, KIND_QUESTION, OPEN, InvalidTransition, check_transition
 from bot.core.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP, Outbox
@@ -93,24 +95,27 @@ class LoketService:
         return self.store.claim_event(event_id, now=self._now())
 
     # -- questions ----------------------------------------------------------------------
-    def handle_question(self, asker: Asker, text: str, *, allow_escalation: bool = True) -> Outcome:
+    def handle_question(self, asker: Asker, text: str, *, allow_escalation: bool = True,
+                        source_key: str | None = None) -> Outcome:
         """Store the question, answer it or escalate it; see :class:`Outcome`.
 
         A message in the thread of an escalation that is not closed is a follow-up for the
         core team (queued, the desk is not asked). A message in the thread of an earlier
         question is asked on its own first and, if the desk has no answer, together with
         that earlier question. ``allow_escalation=False`` (e.g. the CLI) never escalates.
+
+        ``source_key`` (the Slack event id) makes the call idempotent: when the same event
+        is processed again (after a crash) its stored question is reused, so it is stored,
+        escalated and forwarded once.
         """
         now = self._now()
         with self.store.tx() as tx:
             active = self._active_escalation(tx, asker)
             root = tx.conversation_root(asker.channel_id, asker.thread_ts) if asker.thread_ts else None
             earlier = active.question_id if active is not None else (root.id if root else None)
-            question = tx.add_question(
-                user_id=asker.user_id, channel_id=asker.channel_id, thread_ts=asker.thread_ts,
-                message_ts=asker.message_ts, conversation_ts=asker.conversation_ts, via=asker.via, text=text,
-                followup_of_id=earlier, created_at=now,
-            )
+            question = self._store_question(tx, asker, text, earlier, now, source_key)
+            if root is not None and root.id == question.id:
+                root = None  # a redelivered root question is not its own context
             if active is not None:
                 return self._forward_followup(tx, active, question)
             question_id, context = question.id, root.text if root else None
@@ -126,6 +131,25 @@ class LoketService:
                  answer.kind, answer.confidence, escalation.number if escalation else None)
         return Outcome(question_id=question_id, answer=answer, escalation=escalation,
                        context=context if used_context else None)
+
+    @staticmethod
+    def _store_question(tx: Tx, asker: Asker, text: str, earlier: int | None, now: datetime,
+                        source_key: str | None) -> Question:
+        """Insert the question, or find the one stored for ``source_key`` before."""
+        existing = tx.question_by_source(source_key) if source_key else None
+        if existing is not None:
+            log.info("question %s: event processed again, reusing the stored question", existing.id)
+            return existing
+        fields = dict(user_id=asker.user_id, channel_id=asker.channel_id, thread_ts=asker.thread_ts,
+                      message_ts=asker.message_ts, conversation_ts=asker.conversation_ts, via=asker.via, text=text,
+                      followup_of_id=earlier, created_at=now, source_key=source_key)
+        if source_key is None:
+            return tx.add_question(**fields)
+        try:
+            with tx.session.begin_nested():
+                return tx.add_question(**fields)
+        except IntegrityError:  # another worker stored the same event a moment ago
+            return tx.question_by_source(source_key)
 
     def _active_escalation(self, tx: Tx, asker: Asker) -> Escalation | None:
         """The not-closed escalation whose asker thread this message was posted in."""
@@ -185,6 +209,20 @@ class LoketService:
         log.info("question %s: feedback helpful=%s", question_id, helpful)
 
     # -- escalation posts and look-ups --------------------------------------------------
+    def lease_escalation_post(self, number: int, *, lease: timedelta = timedelta(minutes=2)) -> tuple[EscalationView, int] | None:
+        """Take the right to post escalation ``number`` for ``lease``; None if posted,
+        closed or being posted by someone else. Returns the view and the attempt number
+        (above 1: an earlier attempt may have reached the core channel)."""
+        now = self._now()
+        with self.store.tx() as tx:
+            row = tx.lease_escalation_post(number, now=now, lease_until=now + lease)
+            return (self._view(tx, row), row.post_attempts) if row is not None else None
+
+    def release_escalation_post(self, number: int) -> None:
+        """The post failed: let the next round (of any replica) try again."""
+        with self.store.tx() as tx:
+            tx.escalation(number, for_update=True).post_lease_until = None
+
     def mark_posted(self, escalation_number: int, *, channel_id: str, ts: str, permalink: str | None = None) -> None:
         """Remember where the escalation was posted in the core channel.
 
@@ -198,6 +236,7 @@ class LoketService:
                 return
             row.core_channel_id, row.core_ts = channel_id, ts
             row.permalink = permalink or row.permalink
+            row.post_lease_until = None
 
     def pending_escalation_posts(self) -> list[EscalationView]:
         """Escalations not yet posted to the core channel (and not closed), oldest first."""
@@ -233,9 +272,32 @@ class LoketService:
         return escalation_view(row, question, context=root.text if root else None)
 
     # -- core team actions --------------------------------------------------------------
-    def _require_core(self, user_id: str, action: str) -> None:
+    def _require_core(self, user_id: str, action: str, *, audit_action: str | None = None,
+                      number: int | None = None) -> None:
         if not self.is_core(user_id):
+            if audit_action:
+                self._audit(user_id, audit_action, number, audit.RESULT_DENIED)
             raise NotAllowed(f"Alleen het kernteam kan dit ({action}).")
+
+    @contextmanager
+    def _refusals_audited(self, user_id: str, action: str, number: int) -> Iterator[None]:
+        """Audit an action the escalation's state refuses (the transaction is rolled back)."""
+        try:
+            yield
+        except InvalidTransition:
+            self._audit(user_id, action, number, audit.RESULT_REFUSED)
+            raise
+
+    def _audit(self, user_id: str, action: str, number: int | None, result: str, *, tx: Tx | None = None,
+               detail: str | None = None) -> None:
+        """Append to the audit log (in ``tx`` when given, else in a transaction of its own)."""
+        kw = dict(actor=user_id, action=action, object_type="escalation", object_id=number, result=result,
+                  detail=detail, now=self._now())
+        if tx is not None:
+            audit.append(tx.session, **kw)
+            return
+        with self.store.tx() as own:
+            audit.append(own.session, **kw)
 
     def claim(self, number: int, *, user_id: str) -> EscalationView:
         """A core member takes the question.
@@ -243,8 +305,8 @@ class LoketService:
         NotAllowed for others; idempotent for the same user; AlreadyClaimed if someone else
         has it; InvalidTransition if it is answered or closed.
         """
-        self._require_core(user_id, "oppakken")
-        with self.store.tx() as tx:
+        self._require_core(user_id, "oppakken", audit_action="escalation.claim", number=number)
+        with self._refusals_audited(user_id, "escalation.claim", number), self.store.tx() as tx:
             row = tx.escalation(number, for_update=True)
             if row.status == CLAIMED and row.claimed_by == user_id:
                 return self._view(tx, row)
@@ -253,6 +315,7 @@ class LoketService:
             check_transition(number, "claim", row.status)
             row.status, row.claimed_by, row.claimed_at = CLAIMED, user_id, self._now()
             self._notify_asker(tx, row, POST_CLAIMED, {"user_id": user_id}, key="claimed")
+            self._audit(user_id, "escalation.claim", number, audit.RESULT_OK, tx=tx)
             log.info("escalation #%s claimed", number)
             return self._view(tx, row)
 
@@ -265,12 +328,15 @@ class LoketService:
         (the reply's own ts) makes the relay idempotent. InvalidTransition when closed.
         """
         if not self.is_core(user_id):
+            self._audit(user_id, "escalation.answer", number, audit.RESULT_DENIED)
             return None
-        with self.store.tx() as tx:
+        with self._refusals_audited(user_id, "escalation.answer", number), self.store.tx() as tx:
             row = tx.escalation(number, for_update=True)
             check_transition(number, "reply", row.status)
             if not text.strip():
                 return self._view(tx, row)
+            if message_ts and tx.outbox_key_exists(f"esc{row.id}:reply:{message_ts}"):
+                return self._view(tx, row)  # this reply was recorded before (event processed again)
             now = self._now()
             if row.claimed_by is None:
                 row.claimed_by, row.claimed_at = user_id, now
@@ -279,6 +345,7 @@ class LoketService:
             row.status, row.answered_by, row.answered_at = ANSWERED, user_id, now
             key = f"reply:{message_ts or row.reply_count}"
             self._notify_asker(tx, row, POST_CORE_REPLY, {"user_id": user_id, "text": text}, key=key)
+            self._audit(user_id, "escalation.answer", number, audit.RESULT_OK, tx=tx, detail=f"chars={len(text)}")
             log.info("escalation #%s: core reply %d (%d chars)", number, row.reply_count, len(text))
             return self._view(tx, row)
 
@@ -286,12 +353,17 @@ class LoketService:
         """Close the escalation (a core member or the asker). Idempotent."""
         with self.store.tx() as tx:
             row = tx.escalation(number, for_update=True)
-            if user_id != row.asker_user_id:
-                self._require_core(user_id, "sluiten")
+            asker = user_id == row.asker_user_id
+        if not asker:
+            self._require_core(user_id, "sluiten", audit_action="escalation.close", number=number)
+        with self.store.tx() as tx:
+            row = tx.escalation(number, for_update=True)
             if row.status == CLOSED:
                 return self._view(tx, row)
             row.status, row.closed_by, row.closed_at = CLOSED, user_id, self._now()
-            if user_id != row.asker_user_id:
+            self._audit(user_id, "escalation.close", number, audit.RESULT_OK, tx=tx,
+                        detail="by asker" if asker else None)
+            if not asker:
                 self._notify_asker(tx, row, POST_CLOSED, {"user_id": user_id}, key="closed")
             log.info("escalation #%s closed", number)
             return self._view(tx, row)
@@ -310,8 +382,8 @@ class LoketService:
         Only for escalations with an answer (answered, or closed after an answer); saving
         again updates the stored item (same key).
         """
-        self._require_core(user_id, "bewaren als geverifieerd antwoord")
-        with self.store.tx() as tx:
+        self._require_core(user_id, "bewaren als geverifieerd antwoord", audit_action="verified.save", number=number)
+        with self._refusals_audited(user_id, "verified.save", number), self.store.tx() as tx:
             row = tx.escalation(number, for_update=True)
             if not row.answer_text:
                 raise InvalidTransition(number, "save_verified", row.status,
@@ -325,6 +397,7 @@ class LoketService:
             else:
                 saved.question, saved.answer, saved.answered_by = question, row.answer_text, row.answered_by
             item = _verified_item(saved)
+            self._audit(user_id, "verified.save", number, audit.RESULT_OK, tx=tx, detail=item.key)
         self.desk.add_verified_answer(item)
         log.info("escalation #%s saved as verified answer %s", number, item.key)
         return item

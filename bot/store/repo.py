@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import Engine, delete, or_, select
+from sqlalchemy import Engine, and_, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.store.db import make_engine, migrate
 from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, VerifiedAnswer
@@ -82,6 +82,10 @@ class Tx:
             raise KeyError(f"question {question_id}")
         return row
 
+    def question_by_source(self, source_key: str) -> Question | None:
+        """The question stored for a Slack event / command key (a redelivery finds it)."""
+        return self.session.scalar(select(Question).where(Question.source_key == source_key))
+
     def conversation_root(self, channel_id: str, conversation_ts: str | None) -> Question | None:
         """The first question of a conversation (thread), if any."""
         if conversation_ts is None:
@@ -139,6 +143,22 @@ class Tx:
         )
         return list(self.session.scalars(stmt))
 
+    def lease_escalation_post(self, number: int, *, now: datetime, lease_until: datetime) -> Escalation | None:
+        """Lease posting escalation ``number`` to the core channel, or None.
+
+        None when it is posted already, closed, or another poster holds a lease that has
+        not run out. The row lock makes two replicas agree on who posts.
+        """
+        row = self.escalation(number, for_update=True)
+        if row.core_ts is not None or row.status == "closed":
+            return None
+        lease = row.post_lease_until
+        if lease is not None and (lease if lease.tzinfo else lease.replace(tzinfo=now.tzinfo)) > now:
+            return None
+        row.post_lease_until = lease_until
+        row.post_attempts = (row.post_attempts or 0) + 1
+        return row
+
     # -- verified answers ---------------------------------------------------------------
     def verified_for_escalation(self, escalation_id: int) -> VerifiedAnswer | None:
         return self.session.scalar(select(VerifiedAnswer).where(VerifiedAnswer.escalation_id == escalation_id))
@@ -190,12 +210,18 @@ class Tx:
             return None
         return row.id
 
+    def outbox_key_exists(self, dedupe_key: str) -> bool:
+        return self.session.scalar(select(func.count()).where(OutboxPost.dedupe_key == dedupe_key)) > 0
+
     def lease_due_posts(self, *, now: datetime, lease_until: datetime, limit: int) -> list[tuple[OutboxPost, Escalation | None]]:
         """Pending posts due at ``now`` whose destination is known; leased until ``lease_until``.
 
         The lease (moving ``next_attempt_at`` forward and counting the attempt) keeps a
         second drainer from sending the same post meanwhile; on PostgreSQL rows another
-        drainer has locked are skipped.
+        drainer has locked are skipped. A post waits while an earlier post to the same
+        thread waits for its retry (or is leased by another drainer), so every thread gets
+        its messages in order; the caller sends a batch in order and stops a thread at its
+        first failure.
         """
         stmt = (
             select(OutboxPost, Escalation)
@@ -204,6 +230,7 @@ class Tx:
                 OutboxPost.status == OUTBOX_PENDING,
                 OutboxPost.next_attempt_at <= now,
                 or_(OutboxPost.channel_id.is_not(None), Escalation.core_ts.is_not(None)),
+                ~_earlier_waiting_in_same_thread(now),
             )
             .order_by(OutboxPost.id)
             .limit(limit)
@@ -245,3 +272,21 @@ class Tx:
             delete(OutboxPost).where(OutboxPost.status != OUTBOX_PENDING, OutboxPost.created_at < bookkeeping_before)
         ).rowcount
         return counts
+
+
+def _earlier_waiting_in_same_thread(now: datetime):
+    """EXISTS an earlier pending post to the same destination as ``OutboxPost`` that is not
+    due at ``now`` (waiting for a retry, or leased)."""
+    earlier = aliased(OutboxPost)
+    same_channel = and_(
+        OutboxPost.channel_id.is_not(None),
+        earlier.channel_id == OutboxPost.channel_id,
+        func.coalesce(earlier.thread_ts, "") == func.coalesce(OutboxPost.thread_ts, ""),
+    )
+    same_core_thread = and_(
+        OutboxPost.channel_id.is_(None), earlier.channel_id.is_(None), earlier.escalation_id == OutboxPost.escalation_id,
+    )
+    return exists().where(
+        earlier.id < OutboxPost.id, earlier.status == OUTBOX_PENDING, earlier.next_attempt_at > now,
+        or_(same_channel, same_core_thread),
+    )

@@ -1,0 +1,68 @@
+"""A per-channel rate limiter for posting: Slack allows about one message per second per
+channel (short bursts tolerated) and answers more with HTTP 429.
+
+A token bucket per channel: ``burst`` posts may go at once, after that one every
+``1 / rate`` seconds. ``acquire`` blocks the calling thread until its turn (the listener
+threads and the background loop post; nothing waits on them). The limiter lives in the
+process: with several replicas each keeps its own pace, and Slack's 429 + ``Retry-After``
+(honoured by the Web API client) catches the rest.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+DEFAULT_RATE = 1.0  # posts per second per channel
+DEFAULT_BURST = 3
+MAX_CHANNELS = 10_000  # forget idle channels beyond this many
+
+
+class ChannelRateLimiter:
+    """Token buckets keyed by channel id; thread-safe."""
+
+    def __init__(
+        self,
+        rate: float = DEFAULT_RATE,
+        burst: int = DEFAULT_BURST,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be > 0 and burst >= 1")
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self.sleep = sleep
+        self._next_free: dict[str, float] = {}  # channel -> time the bucket is full enough again
+        self._lock = threading.Lock()
+
+    def reserve(self, channel: str) -> float:
+        """Take a slot for ``channel``; returns how long the caller must wait for it.
+
+        The bucket is kept as the time ``t`` at which it would hold no tokens debt: a post
+        is due at ``t - (burst - 1) / rate`` at the earliest.
+        """
+        interval = 1.0 / self.rate
+        with self._lock:
+            now = self.clock()
+            debt_until = max(self._next_free.get(channel, now), now)
+            start = max(now, debt_until - (self.burst - 1) * interval)
+            self._next_free[channel] = debt_until + interval
+            if len(self._next_free) > MAX_CHANNELS:
+                self._forget_idle(now)
+            return start - now
+
+    def acquire(self, channel: str | None) -> float:
+        """Block until ``channel`` may be posted to; returns the seconds waited."""
+        if not channel:
+            return 0.0
+        wait = self.reserve(channel)
+        if wait > 0:
+            self.sleep(wait)
+        return max(wait, 0.0)
+
+    def _forget_idle(self, now: float) -> None:
+        for channel in [c for c, t in self._next_free.items() if t <= now]:
+            del self._next_free[channel]
