@@ -218,3 +218,116 @@ class JobRun(Base):
     last_finished_at: Mapped[datetime | None]
     owner: Mapped[str | None] = mapped_column(String(128))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# -- monitoring (function V: signals, provincial plans, weekly summary, SLA reminders) ---
+
+
+class Signal(Base):
+    """An opportunity, risk or issue the core team logs while monitoring (see ``bot.core.signals``)."""
+
+    __tablename__ = "signals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # kans | risico | issue
+    province: Mapped[str] = mapped_column(String(32))
+    theme: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(16))  # laag | middel | hoog
+    status: Mapped[str] = mapped_column(String(32))
+    owner: Mapped[str | None] = mapped_column(ID)
+    created_by: Mapped[str | None] = mapped_column(ID)
+    source_channel_id: Mapped[str | None] = mapped_column(ID)
+    source_ts: Mapped[str | None] = mapped_column(TS)
+    source_permalink: Mapped[str | None] = mapped_column(Text)
+    lrt_channel_id: Mapped[str | None] = mapped_column(ID)
+    lrt_escalated_at: Mapped[datetime | None]
+    lrt_escalated_by: Mapped[str | None] = mapped_column(ID)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_signals_status", "status"), Index("ix_signals_updated_at", "updated_at"))
+
+
+class SignalEscalation(Base):
+    """A link between a signal and a related escalation (many to many)."""
+
+    __tablename__ = "signal_escalations"
+
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class SignalChange(Base):
+    """One change to a signal (``field`` "created" for its creation): the full history."""
+
+    __tablename__ = "signal_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(ID)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_signal_changes_signal", "signal_id", "at"), Index("ix_signal_changes_at", "at"))
+
+
+class ProvincialPlan(Base):
+    """The current state of one province's plan; its history is in ``plan_changes``."""
+
+    __tablename__ = "provincial_plans"
+
+    province: Mapped[str] = mapped_column(String(32), primary_key=True)
+    state: Mapped[str] = mapped_column(String(32))
+    next_milestone: Mapped[str | None] = mapped_column(Text)
+    milestone_date: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str | None] = mapped_column(ID)
+    updated_at: Mapped[datetime]
+
+
+class PlanChange(Base):
+    """One change to a provincial plan, with who and when."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province: Mapped[str] = mapped_column(ForeignKey("provincial_plans.province", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(ID)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_plan_changes_at", "at"),)
+
+
+class WeeklySummaryRun(Base):
+    """The weekly summary of one ISO week ("2026-W48"): the primary key makes it once per week."""
+
+    __tablename__ = "weekly_summaries"
+
+    iso_week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # posting | posted
+    lease_until: Mapped[datetime | None]  # a replica that dies while posting lets another retry after this
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    channel_id: Mapped[str | None] = mapped_column(ID)
+    message_ts: Mapped[str | None] = mapped_column(TS)
+    posted_at: Mapped[datetime | None]
+    figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class EscalationReminder(Base):
+    """SLA reminders sent for an escalation not claimed in time: how many, the last when."""
+
+    __tablename__ = "escalation_reminders"
+
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_sent_at: Mapped[datetime]
