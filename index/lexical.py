@@ -16,37 +16,52 @@ import bm25s
 import numpy as np
 
 from .documents import Chunk
-from .text import analyze, fold, in_compound, raw_tokens
+from .text import analyze, analyze_folded, fold, in_compound, raw_tokens
 
 
 # bm25s sets its own logger to DEBUG at import; let the application's level decide.
 logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 
+def chunk_text(chunk: Chunk) -> str:
+    """What lexical matching sees of a chunk: title, heading path and body."""
+    return f"{chunk.title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
+
+
 def chunk_terms(chunk: Chunk) -> list[str]:
-    """Tokens BM25 sees for a chunk: heading path + body."""
-    return analyze(" ".join(chunk.heading_path) + "\n" + chunk.text)
+    """Tokens BM25 sees for a chunk."""
+    return analyze(chunk_text(chunk))
 
 
 class LexicalIndex:
-    """BM25 scores and document frequencies over a list of chunks."""
+    """BM25 scores, document frequencies and per-chunk word sets over a list of chunks.
+
+    Each chunk is tokenised once; the stems feed BM25 and the document frequencies, the
+    stems plus folded words (and the folded text, for compound parts) feed coverage.
+    """
 
     def __init__(self, chunks: Sequence[Chunk], *, k1: float = 1.2, b: float = 0.75) -> None:
         self.n_docs = len(chunks)
-        token_lists = [chunk_terms(c) for c in chunks]
+        token_lists: list[list[str]] = []
+        self.chunk_words: list[tuple[frozenset[str], str]] = []
+        self.doc_freq: Counter[str] = Counter()
+        surfaces: set[str] = set()
+        for chunk in chunks:
+            folded = [fold(t) for t in raw_tokens(chunk_text(chunk))]
+            stems = analyze_folded(folded)
+            token_lists.append(stems)
+            unique_stems, unique_folded = frozenset(stems), frozenset(folded)
+            self.doc_freq.update(unique_stems)
+            surfaces.update(unique_folded)
+            self.chunk_words.append((unique_stems | unique_folded, " " + " ".join(folded) + " "))
         self._bm25: bm25s.BM25 | None = None
         if any(token_lists):
             self._bm25 = bm25s.BM25(k1=k1, b=b)
             self._bm25.index(token_lists, show_progress=False)
-        self.doc_freq: Counter[str] = Counter()
-        surfaces: set[str] = set()
-        for chunk, toks in zip(chunks, token_lists):
-            self.doc_freq.update(set(toks))
-            surfaces.update(fold(t) for t in raw_tokens(chunk.title + " " + " ".join(chunk.heading_path) + " " + chunk.text))
         self.vocabulary: frozenset[str] = frozenset(self.doc_freq) | frozenset(surfaces)
         # One string of all words: a C-level substring test finds Dutch compound parts
         # ("opvang" in "opvanglocaties") without a Python loop over the vocabulary.
-        self._vocab_blob = "\n" + "\n".join(sorted(self.vocabulary)) + "\n"
+        self._vocab_blob = " " + " ".join(sorted(self.vocabulary)) + " "
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every chunk for already analysed query tokens."""

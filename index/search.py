@@ -66,15 +66,11 @@ class SearchIndex:
         self.chunks = stored.chunks
         self.dense = DenseIndex(stored.vectors)
         self.lexical = LexicalIndex(stored.chunks)
-        self._chunk_words = [self._words(c) for c in stored.chunks]
+        self._chunk_words = self.lexical.chunk_words
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> "SearchIndex":
         return cls(load_index(Path(index_dir), expect_model=embedder.model_id), embedder)
-
-    @staticmethod
-    def _words(chunk: Chunk) -> Words:
-        return text_words(" ".join(chunk.heading_path) + " " + chunk.text)
 
     def analyse(self, question: str, vector: np.ndarray | None = None) -> Query:
         """Embed and analyse a question once, for several uses."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import Stemmer
 
@@ -64,18 +64,34 @@ def fold(text: str) -> str:
     return "".join(c for c in nfkd if not unicodedata.combining(c))
 
 
+def _word(token: str) -> tuple[str, list[str]]:
+    """The word of a token and its hyphen parts: "foto's" -> "foto", "e-mailadres" -> parts.
+
+    A clitic or plural after an apostrophe ("KPI's", "zo'n") is dropped: it is not a word.
+    """
+    token = token.replace("’", "'")
+    if "'" in token:
+        head, _, tail = token.partition("'")
+        token = head if len(tail) <= 2 else head + tail
+    if "-" not in token:
+        return token, [token]
+    parts = [p for p in token.split("-") if p]
+    return "-".join(parts), parts
+
+
 def raw_tokens(text: str) -> list[str]:
-    """Word and number tokens with their original case (hyphenated words split)."""
+    """Word and number tokens with their original case; a hyphenated word gives its parts
+    and the joined form ("e-mailadres" -> "e", "mailadres", "emailadres")."""
     out: list[str] = []
     for match in _TOKEN_RE.finditer(text):
-        tok = match.group(0).replace("’", "'")
+        tok = match.group(0)
         if tok[0].isdigit():
             out.append(tok.replace(",", ".").rstrip("."))
             continue
-        parts = [p for p in re.split(r"[-']", tok) if p]
+        _, parts = _word(tok)
         out.extend(parts)
-        if len(parts) > 1 and "-" in tok:
-            out.append("".join(parts))  # "e-mailadres" also as "emailadres"
+        if len(parts) > 1:
+            out.append("".join(parts))
     return out
 
 
@@ -86,10 +102,14 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def analyze_folded(folded: Iterable[str]) -> list[str]:
+    """Stemmed content tokens from already folded tokens (stop words removed)."""
+    return [stem(t) for t in folded if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+
+
 def analyze(text: str) -> list[str]:
     """Stemmed content tokens for BM25 (stop words removed)."""
-    toks = [fold(t) for t in raw_tokens(text)]
-    return [stem(t) for t in toks if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+    return analyze_folded(fold(t) for t in raw_tokens(text))
 
 
 def _is_salient(surface: str, position: int) -> bool:
@@ -110,11 +130,12 @@ def query_terms(question: str) -> list[Term]:
     seen: set[str] = set()
     terms: list[Term] = []
     for i, match in enumerate(_TOKEN_RE.finditer(question)):
-        token = match.group(0).replace("’", "'")
-        parts = [p for p in re.split(r"[-']", token) if p] if not token[0].isdigit() else [token]
-        surface = "".join(parts) if "-" in token else parts[-1] if len(parts) > 1 else token
+        token = match.group(0)
         if token[0].isdigit():
-            surface = token.replace(",", ".").rstrip(".")
+            surface, parts = token.replace(",", ".").rstrip("."), [token]
+        else:
+            _, parts = _word(token)
+            surface = "".join(parts)
         folded = fold(surface)
         if folded in STOPWORDS or folded in QUESTION_FRAMING or (len(folded) < 2 and not folded.isdigit()):
             continue
@@ -122,7 +143,7 @@ def query_terms(question: str) -> list[Term]:
         if s in seen:
             continue
         seen.add(s)
-        alternatives = (" ".join(fold(p) for p in parts),) if "-" in token and len(parts) > 1 else ()
+        alternatives = (" ".join(fold(p) for p in parts),) if len(parts) > 1 else ()
         salient = any(_is_salient(p, i) for p in parts)
         terms.append(Term(s, surface, salient, alternatives))
     return terms
