@@ -93,3 +93,8 @@ def test_chunks_keep_citation_data_and_stable_ids():
 def test_embedding_text_adds_title_when_heading_path_lacks_it():
     doc = Document("x.md", "Documenttitel", [Section(("Kop",), "Inhoud.")])
     assert embedding_text(chunk_document(doc)[0]).startswith("Documenttitel › Kop\n")
+
+
+def test_apostrophe_plurals_keep_their_word():
+    assert [t.surface for t in query_terms("Wat zijn de privacyrisico's van KPI's?")] == ["privacyrisico", "KPI"]
+    assert "foto" in analyze("foto's")
