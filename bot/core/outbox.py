@@ -70,6 +70,14 @@ class Outbox:
             row = tx.outbox_post(post_id)
             row.status, row.sent_ts, row.sent_at, row.last_error = OUTBOX_SENT, ts, self.clock(), None
 
+    def release(self, post_id: int) -> None:
+        """Hand a leased post back unsent (it was not tried): due again now, attempt not counted."""
+        with self.store.tx() as tx:
+            row = tx.outbox_post(post_id)
+            if row.status == OUTBOX_PENDING:
+                row.attempts = max(row.attempts - 1, 0)
+                row.next_attempt_at = self.clock()
+
     def mark_failed(self, post_id: int, *, error: str, retry_at: datetime | None = None, give_up: bool = False) -> None:
         """Schedule a retry (default: backoff), or give up after MAX_ATTEMPTS or when asked."""
         with self.store.tx() as tx:

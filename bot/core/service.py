@@ -437,6 +437,10 @@ class LoketService:
         """The post went out (``ts`` = the platform's message ts, if any)."""
         self.outbox.mark_sent(post_id, ts=ts)
 
+    def release_post(self, post_id: int) -> None:
+        """A leased post was not tried (an earlier post of its thread failed): due again."""
+        self.outbox.release(post_id)
+
     def mark_failed(self, post_id: int, *, error: str, retry_at: datetime | None = None, give_up: bool = False) -> None:
         """The post failed: retry at ``retry_at`` (default: backoff) or give up for good."""
         self.outbox.mark_failed(post_id, error=error, retry_at=retry_at, give_up=give_up)

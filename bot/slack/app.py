@@ -5,6 +5,9 @@ built like a FaaS app on purpose: each listener's ack function (fast, no Slack c
 completes *before* the HTTP response, and all slow work (the desk, Slack posts) runs in
 lazy listeners after it, well within Slack's 3 seconds. In Socket Mode the ack goes over
 the WebSocket and Bolt's default (ack first, listener after) is right.
+
+Either way the inbox middleware (:mod:`bot.slack.inbox`) runs before any acknowledgement:
+a question is in the database before Slack hears that it arrived.
 """
 from __future__ import annotations
 
@@ -12,44 +15,38 @@ import logging
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.core.service import LoketService
 from bot.settings import Settings
+from bot.slack.client import make_clients
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import Delivery
 from bot.slack.deps import Deps
+from bot.slack.inbox import SlackInbox, outage_notice
 from bot.slack.listeners import register_listeners
+from bot.slack.metrics import Metrics
+from bot.slack.posting import Poster
 
 log = logging.getLogger(__name__)
 
-WEB_API_TIMEOUT_SECONDS = 20
-
-
 def make_web_client(settings: Settings) -> WebClient:
-    """The Web API client: ``SLACK_API_URL``, and retries for 429 / 5xx / broken connections."""
-    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
-    return WebClient(
-        token=settings.slack_bot_token,
-        base_url=base_url,
-        timeout=WEB_API_TIMEOUT_SECONDS,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+    """The main Web API client: ``SLACK_API_URL``, retries for 429 / 5xx / broken connections,
+    posts paced per channel (see :mod:`bot.slack.client`)."""
+    return make_clients(settings)[0]
 
 
-def make_deps(settings: Settings, service: LoketService, client: WebClient, core_team: CoreTeam | None = None) -> Deps:
-    """The listeners' collaborators for ``service`` talking to Slack through ``client``."""
+def make_deps(settings: Settings, service: LoketService, client: WebClient, core_team: CoreTeam | None = None, *,
+              poster_client: WebClient | None = None, metrics: Metrics | None = None) -> Deps:
+    """The listeners' collaborators for ``service`` talking to Slack through ``client``.
+
+    ``poster_client`` posts at-most-once (no blind retries; see :mod:`bot.slack.posting`).
+    """
     core_team = core_team or CoreTeam(client, settings.core_channel, settings.core_users)
-    delivery = Delivery(client=client, service=service, core_channel=settings.core_channel)
-    return Deps(service=service, delivery=delivery, core_team=core_team, core_channel=settings.core_channel)
+    delivery = Delivery(client=client, service=service, core_channel=settings.core_channel,
+                        poster=Poster(poster_client or client))
+    inbox = SlackInbox(service.store, notify=outage_notice(delivery.ephemeral))
+    return Deps(service=service, delivery=delivery, core_team=core_team, core_channel=settings.core_channel,
+                inbox=inbox, metrics=metrics)
 
 
 def create_app(
@@ -79,5 +76,7 @@ def create_app(
         ignoring_self_events_enabled=True,
         name="loket",
     )
+    if deps.inbox is not None:
+        app.middleware(deps.inbox.middleware())
     register_listeners(app, deps)
     return app

@@ -11,17 +11,26 @@ behaviour is the same everywhere:
 The asker always gets a reply, also when the core post fails (it is retried later); a
 reply Slack refuses even after the client's retries goes to the outbox and is retried
 with backoff.
+
+Run as inbox work (see :mod:`bot.slack.inbox`), the flow is idempotent: the question is
+stored under the request's key, the placeholder and a replacement post carry that key
+(at-most-once, see :mod:`bot.slack.posting`), so processing the same request again after
+a crash finds what the first attempt did instead of doing it twice. When the database is
+unreachable the asker is told and the request is tried again later.
 """
 from __future__ import annotations
 
 import logging
 import re
+import time
 
 from bot.core.service import VIA_DM, Asker, Outcome
-from bot.slack import blocks
+from bot.slack import blocks, metrics
 from bot.slack.blocks import Message
 from bot.slack.deps import Deps
 from bot.slack.escaping import slack_to_plain
+from bot.slack.inbox import OUTAGE_TEXT, RetryLater, current_work
+from bot.store.errors import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -55,20 +64,52 @@ def render_outcome(outcome: Outcome) -> Message:
     return blocks.not_answered_message(answer, outcome.question_id)
 
 
+def outcome_label(outcome: Outcome) -> str:
+    """The outcome as a metrics label."""
+    if outcome.followup_of is not None:
+        return metrics.OUTCOME_FOLLOWUP
+    if outcome.escalation is not None:
+        return metrics.OUTCOME_ESCALATED
+    if outcome.answer is not None and blocks.is_smalltalk(outcome.answer):
+        return metrics.OUTCOME_SMALLTALK
+    if outcome.answer is not None and outcome.answer.answered:
+        return metrics.OUTCOME_ANSWERED
+    return metrics.OUTCOME_NOT_ANSWERED
+
+
 def answer_question(deps: Deps, asker: Asker, text: str) -> None:
     """Answer ``text`` from ``asker`` in Slack (see module docstring)."""
+    started = time.monotonic()
+    work = current_work()
+    key, verify = (work.key, work.verify) if work else (None, False)
+    since = work.received_at if work else None
     thread = reply_thread(asker)
-    placeholder = deps.delivery.post(asker.channel_id, thread, blocks.searching())
+    placeholder = deps.delivery.post(asker.channel_id, thread, blocks.searching(),
+                                     key=f"{key}:placeholder" if key else None, verify=verify, since=since)
     try:
-        outcome = deps.service.handle_question(asker, text)
-    except Exception:
+        outcome = deps.service.handle_question(asker, text, source_key=key)
+    except Exception as e:
+        if key and is_transient(e):
+            log.warning("question from %s in %s: database unavailable (%s); retried later",
+                        asker.user_id, asker.channel_id, type(e).__name__)
+            deps.delivery.replace(asker.channel_id, thread, placeholder, blocks.ephemeral(OUTAGE_TEXT))
+            _count(deps, asker, metrics.OUTCOME_ERROR, started)
+            raise RetryLater() from e
         log.exception("question from %s in %s failed (chars=%d)", asker.user_id, asker.channel_id, len(text))
         deps.delivery.replace(asker.channel_id, thread, placeholder, blocks.error_message())
+        _count(deps, asker, metrics.OUTCOME_ERROR, started)
         return
     message = render_outcome(outcome)
-    if deps.delivery.replace(asker.channel_id, thread, placeholder, message) is None:
+    reply_key = f"{key}:reply" if key else None
+    if deps.delivery.replace(asker.channel_id, thread, placeholder, message, key=reply_key, verify=verify) is None:
         deps.delivery.queue_reply(asker.channel_id, thread, message, key=f"slack-reply:{outcome.question_id}")
+    _count(deps, asker, outcome_label(outcome), started)
     if outcome.escalation is not None:
         deps.delivery.post_escalation(outcome.escalation)
     if outcome.followup_of is not None:
         deps.delivery.deliver_outbox()
+
+
+def _count(deps: Deps, asker: Asker, outcome: str, started: float) -> None:
+    if deps.metrics is not None:
+        deps.metrics.question(asker.via, outcome, time.monotonic() - started)

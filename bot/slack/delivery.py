@@ -6,10 +6,13 @@ Everything that leaves Loket for Slack after a listener has acknowledged goes th
 * a failed post never loses a reply: escalations stay *unposted* in the store and are
   retried by :meth:`Delivery.retry_pending`; outbox posts are retried with backoff by the
   service's outbox (:meth:`Delivery.deliver_outbox`);
-* rate limits and 5xx are retried by the ``WebClient`` retry handlers (see
-  :func:`bot.slack.app.make_web_client`); what still fails is logged with ids only;
-* in-process locks keep the listener threads and the background loop from posting the
-  same escalation twice.
+* nothing is posted twice: posts go through :class:`bot.slack.posting.Poster` with a key
+  (a marker in the message metadata), so a post whose answer got lost is found instead of
+  repeated; posting an escalation is leased in the database, so two listener threads, the
+  background loop or two replicas never post the same escalation at once;
+* a thread gets its outbox posts in order: after a failure the rest of that thread waits;
+* rate limits: the clients pace posts per channel and retry 429 after ``Retry-After``
+  (see :mod:`bot.slack.client`); what still fails is logged with ids only.
 """
 from __future__ import annotations
 
@@ -17,10 +20,9 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core.service import (
     POST_CLAIMED,
@@ -33,6 +35,8 @@ from bot.core.service import (
 )
 from bot.slack import blocks
 from bot.slack.blocks import Message
+from bot.slack.client import error_code
+from bot.slack.posting import Poster
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +51,10 @@ PERMANENT_ERRORS = frozenset(
 )
 # An escalation this young is still being posted by the listener that opened it.
 RETRY_GRACE = timedelta(seconds=30)
+ESCALATION_POST_LEASE = timedelta(minutes=2)
+MAX_OUTBOX_ROUNDS = 50
 
-
-def slack_error(exc: Exception) -> str:
-    """A short error code for logs and the outbox (never message text)."""
-    if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or exc.response.status_code)
-    return type(exc).__name__
+slack_error = error_code  # a short error code for logs and the outbox (never message text)
 
 
 def is_dm_channel(channel_id: str | None) -> bool:
@@ -69,35 +70,44 @@ class Delivery:
     service: LoketService
     core_channel: str | None
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    poster: Poster | None = None  # default: posts through ``client``
 
     def __post_init__(self) -> None:
-        self._escalation_lock = threading.Lock()
         self._outbox_lock = threading.Lock()
+        if self.poster is None:
+            self.poster = Poster(self.client)
 
     # -- plain replies ---------------------------------------------------------------------
-    def post(self, channel: str, thread_ts: str | None, message: Message, **extra) -> str | None:
-        """Post a message; returns its ts, or None (logged) when Slack refused."""
+    def post(self, channel: str, thread_ts: str | None, message: Message, *, key: str | None = None,
+             verify: bool = False, since: datetime | None = None, **extra: Any) -> str | None:
+        """Post a message; returns its ts, or None (logged) when Slack refused.
+
+        ``key`` makes the post at-most-once (see :mod:`bot.slack.posting`); ``verify``
+        first looks for an earlier post with that key.
+        """
         try:
-            resp = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message, **extra)
-            return resp["ts"]
+            return self.poster.post(channel, thread_ts, dict(message), key=key, verify=verify, since=since,
+                                    **extra)["ts"]
         except Exception as e:  # noqa: BLE001 - a failed post must not kill the listener
             log.warning("chat.postMessage to %s failed: %s", channel, slack_error(e))
             return None
 
-    def post_root(self, channel: str, user: str, message: Message) -> tuple[str, str] | None:
+    def post_root(self, channel: str, user: str, message: Message, *, key: str | None = None,
+                  verify: bool = False) -> tuple[str, str] | None:
         """Start a conversation in ``channel``, or in the user's DM with Loket if that fails.
 
         Returns ``(channel_id, ts)`` of the posted message.
         """
         for target in (channel, user):  # posting to a user id opens the DM with Loket
             try:
-                resp = self.client.chat_postMessage(channel=target, **message)
+                resp = self.poster.post(target, None, dict(message), key=key, verify=verify and target == channel)
                 return resp["channel"], resp["ts"]
             except Exception as e:  # noqa: BLE001
                 log.info("chat.postMessage to %s failed: %s", target, slack_error(e))
         return None
 
-    def replace(self, channel: str, thread_ts: str | None, placeholder_ts: str | None, message: Message) -> str | None:
+    def replace(self, channel: str, thread_ts: str | None, placeholder_ts: str | None, message: Message, *,
+                key: str | None = None, verify: bool = False) -> str | None:
         """Turn the "Even zoeken…" placeholder into ``message``; post anew if that fails."""
         if placeholder_ts:
             try:
@@ -105,7 +115,7 @@ class Delivery:
                 return placeholder_ts
             except Exception as e:  # noqa: BLE001
                 log.warning("chat.update of %s in %s failed: %s; posting instead", placeholder_ts, channel, slack_error(e))
-        return self.post(channel, thread_ts, message)
+        return self.post(channel, thread_ts, message, key=key, verify=verify)
 
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
         """A message only ``user`` sees (errors, confirmations); best effort."""
@@ -116,23 +126,29 @@ class Delivery:
 
     # -- escalations -----------------------------------------------------------------------
     def post_escalation(self, esc: EscalationView) -> bool:
-        """Post an escalation to the core channel once; True if it is (now) posted."""
+        """Post an escalation to the core channel once; True if it is (now) posted.
+
+        The database lease decides who posts (any thread, any replica); an attempt after
+        one that may have reached Slack looks for the earlier post first.
+        """
         if not self.core_channel:
             log.error("escalation #%d cannot be posted: LOKET_CORE_CHANNEL is not set", esc.number)
             return False
-        with self._escalation_lock:
-            current = self.service.escalation(esc.number)
-            if current.posted:
-                return True
-            asker_link = self._asker_permalink(current)
-            message = blocks.escalation_post(current, **self._post_details(current, asker_link))
-            try:
-                resp = self.client.chat_postMessage(channel=self.core_channel, **message)
-            except Exception as e:  # noqa: BLE001 - stays unposted; retry_pending tries again
-                log.warning("escalation #%d not posted to %s: %s", esc.number, self.core_channel, slack_error(e))
-                return False
-            self.service.mark_posted(esc.number, channel_id=resp["channel"], ts=resp["ts"], permalink=asker_link)
-            log.info("escalation #%d posted to %s ts=%s", esc.number, resp["channel"], resp["ts"])
+        lease = self.service.lease_escalation_post(esc.number, lease=ESCALATION_POST_LEASE)
+        if lease is None:  # posted, closed, or someone else is posting it right now
+            return self.service.escalation(esc.number).posted
+        current, attempt = lease
+        asker_link = self._asker_permalink(current)
+        message = blocks.escalation_post(current, **self._post_details(current, asker_link))
+        try:
+            resp = self.poster.post(self.core_channel, None, dict(message), key=f"esc:{esc.number}",
+                                    verify=attempt > 1, since=current.created_at)
+        except Exception as e:  # noqa: BLE001 - stays unposted; retry_pending tries again
+            log.warning("escalation #%d not posted to %s: %s", esc.number, self.core_channel, slack_error(e))
+            self.service.release_escalation_post(esc.number)
+            return False
+        self.service.mark_posted(esc.number, channel_id=resp["channel"], ts=resp["ts"], permalink=asker_link)
+        log.info("escalation #%d posted to %s ts=%s", esc.number, resp["channel"], resp["ts"])
         self.deliver_outbox()  # follow-ups that waited for the core thread
         return True
 
@@ -196,14 +212,31 @@ class Delivery:
 
     # -- outbox ----------------------------------------------------------------------------
     def deliver_outbox(self) -> int:
-        """Send every due outbox post; returns how many went out."""
+        """Send every due outbox post, in order per thread; returns how many went out."""
         sent = 0
         with self._outbox_lock:
-            for _ in range(5):  # delivering can queue more (the relay confirmation)
+            for _ in range(MAX_OUTBOX_ROUNDS):  # delivering can queue more (the relay confirmation)
                 posts = self.service.due_posts()
                 if not posts:
                     break
-                sent += sum(1 for post in posts if self._deliver(post))
+                sent_now = self._deliver_batch(posts)
+                sent += sent_now
+                if not sent_now:
+                    break
+        return sent
+
+    def _deliver_batch(self, posts: list[OutboxPost]) -> int:
+        """Send a leased batch in order; after a failure, the rest of that thread waits."""
+        sent, stopped = 0, set()
+        for post in posts:
+            thread = (post.channel_id, post.thread_ts)
+            if thread in stopped:
+                self.service.release_post(post.id)
+                continue
+            if self._deliver(post):
+                sent += 1
+            else:
+                stopped.add(thread)
         return sent
 
     def _deliver(self, post: OutboxPost) -> bool:
@@ -214,7 +247,8 @@ class Delivery:
             return False
         extra = {"reply_broadcast": True} if post.kind == POST_CORE_REPLY and is_dm_channel(post.channel_id) else {}
         try:
-            resp = self.client.chat_postMessage(channel=post.channel_id, thread_ts=post.thread_ts, **message, **extra)
+            resp = self.poster.post(post.channel_id, post.thread_ts, dict(message), key=f"outbox:{post.id}",
+                                    verify=post.attempts > 1, **extra)
         except Exception as e:  # noqa: BLE001 - the outbox retries with backoff
             error = slack_error(e)
             log.warning("outbox post %d (%s) to %s failed: %s", post.id, post.kind, post.channel_id, error)

@@ -5,10 +5,13 @@ Listeners take ``Deps`` instead of a dozen parameters; tests build it from real 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from bot.core.service import LoketService
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import Delivery
+from bot.slack.inbox import SlackInbox, current_work, inbox_key
+from bot.slack.metrics import Metrics
 
 
 @dataclass(frozen=True)
@@ -19,11 +22,24 @@ class Deps:
     delivery: Delivery
     core_team: CoreTeam
     core_channel: str | None
+    inbox: SlackInbox | None = None
+    metrics: Metrics | None = None
 
     def claim_event(self, body: dict) -> bool:
         """True the first time an Events API delivery is seen (Slack retries carry the same id).
 
-        Deliveries without an event id (should not happen) are processed.
+        Inside :meth:`process` the inbox has claimed it already. Deliveries without an
+        event id (should not happen) are processed.
         """
+        work = current_work()
+        if work is not None and work.key == inbox_key(body):
+            return True
         event_id = body.get("event_id")
         return True if not event_id else self.service.claim_event(str(event_id))
+
+    def process(self, body: dict[str, Any], fn: Callable[[], None]) -> None:
+        """Run a lazy listener's work through the inbox (once, retried after a crash)."""
+        if self.inbox is None:
+            fn()
+        else:
+            self.inbox.process(body, fn)

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.models import ProcessedEvent
+from bot.store.models import ProcessedEvent, as_utc
 from bot.store.repo import Store
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ class InboxItem:
     kind: str | None
     payload: dict[str, Any]
     attempts: int
+    received_at: datetime | None = None
 
 
 class Inbox:
@@ -125,7 +126,7 @@ class Inbox:
                     row.status, row.payload, row.lease_until, row.finished_at = FAILED, None, None, now
                     continue
                 row.status, row.attempts, row.lease_until = PROCESSING, row.attempts + 1, now + LEASE
-                items.append(InboxItem(row.event_id, row.kind, dict(row.payload), row.attempts))
+                items.append(InboxItem(row.event_id, row.kind, dict(row.payload), row.attempts, as_utc(row.created_at)))
         return items
 
     def status(self, key: str) -> str | None:
@@ -136,8 +137,6 @@ class Inbox:
 
     def pending(self) -> int:
         """How many rows are not settled yet (metrics)."""
-        from sqlalchemy import func
-
         with self.store.tx() as tx:
             return tx.session.scalar(
                 select(func.count()).select_from(ProcessedEvent)

@@ -2,7 +2,8 @@
 
 Each button is acknowledged at once; the lazy function calls the service and updates
 Slack. Refusals (not in the core team, already claimed, nothing to save) are shown only
-to the person who clicked, as an ephemeral message.
+to the person who clicked, as an ephemeral message. Core-team buttons are wrapped in
+:func:`bot.slack.guards.core_only` (refusal + audit row); the service checks again.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.core.escalations import InvalidTransition
 from bot.core.service import NotAllowed
 from bot.slack import action_ids, blocks
 from bot.slack.deps import Deps
+from bot.slack.guards import core_only
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +69,33 @@ def on_escalate(deps: Deps, click: Click) -> None:
     deps.delivery.post_escalation(esc)
 
 
+def _number(click: "Click") -> int:
+    return click.number
+
+
+def _is_asker(deps: Deps, click: "Click") -> bool:
+    """The asker may close their own question."""
+    try:
+        return deps.service.escalation(click.number).asker_user_id == click.user_id
+    except (KeyError, ValueError):
+        return False
+
+
+@core_only("escalation.claim", object_id=_number)
 def on_claim(deps: Deps, click: Click) -> None:
     view = deps.service.claim(click.number, user_id=click.user_id)
     deps.delivery.refresh_escalation_post(view)
     deps.delivery.deliver_outbox()
 
 
+@core_only("escalation.close", object_id=_number, also_allowed=_is_asker)
 def on_close(deps: Deps, click: Click) -> None:
     view = deps.service.close(click.number, user_id=click.user_id)
     deps.delivery.refresh_escalation_post(view)
     deps.delivery.deliver_outbox()
 
 
+@core_only("verified.save", object_id=_number)
 def on_save_verified(deps: Deps, click: Click) -> None:
     """Keep the core team's answer as a verified answer; searchable at once."""
     deps.service.save_verified(click.number, user_id=click.user_id)

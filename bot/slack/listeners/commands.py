@@ -19,6 +19,7 @@ from bot.slack import action_ids, blocks
 from bot.slack.blocks import Message
 from bot.slack.conversation import answer_question, question_text
 from bot.slack.deps import Deps
+from bot.slack.inbox import Kind, current_work, register_kind
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,9 @@ def on_command(deps: Deps, command: dict[str, Any]) -> None:
         return
     user = command["user_id"]
     question = question_text(text, None)
-    root = deps.delivery.post_root(command["channel_id"], user, blocks.command_root(user, question))
+    work = current_work()
+    root = deps.delivery.post_root(command["channel_id"], user, blocks.command_root(user, question),
+                                   key=f"{work.key}:root" if work else None, verify=bool(work and work.verify))
     if root is None:
         log.error("/loket by %s: could not post anywhere", user)
         return
@@ -70,13 +73,25 @@ def on_command(deps: Deps, command: dict[str, Any]) -> None:
     answer_question(deps, asker, question)
 
 
+def is_question_command(body: dict[str, Any]) -> bool:
+    """``/loket <vraag>`` is stored in the inbox before it is acknowledged (kind ``command``)."""
+    return body.get("command") == action_ids.COMMAND and parse(body.get("text") or "")[0] == "question"
+
+
+def redeliver(deps: Deps, payload: dict[str, Any]) -> None:
+    on_command(deps, payload["body"])
+
+
+register_kind(Kind("command", is_question_command, redeliver))
+
+
 def register(app: App, deps: Deps) -> None:
     """Attach the ``/loket`` command."""
 
     def ack_command(ack: Ack, command: dict) -> None:
         ack(**acknowledgement(command.get("text") or ""))
 
-    def handle_command(command: dict) -> None:
-        on_command(deps, command)
+    def handle_command(body: dict, command: dict) -> None:
+        deps.process(body, lambda: on_command(deps, command))
 
     app.command(action_ids.COMMAND)(ack=ack_command, lazy=[handle_command])

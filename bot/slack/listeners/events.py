@@ -4,6 +4,11 @@ Every listener acknowledges at once (Bolt acks events itself) and does the work 
 function. The plain ``on_*`` functions below hold the logic and take ``Deps`` plus the
 request body, so they can be tested without Bolt.
 
+Events that may be questions (mentions, DMs, thread replies) are stored in the inbox
+before the acknowledgement (kind ``event``, see :mod:`bot.slack.inbox`); the lazy
+functions process them through ``deps.process`` and the background loop processes them
+again with :func:`redeliver` if a crash left them unfinished.
+
 Message routing (``message.*`` events):
 
 * in the core channel, a reply in an escalation's thread: relay it (core members only);
@@ -25,6 +30,8 @@ from bot.core.service import VIA_DM, VIA_MENTION, Asker
 from bot.slack import blocks
 from bot.slack.conversation import answer_question, question_text
 from bot.slack.deps import Deps
+from bot.slack.guards import NOT_RELAYED
+from bot.slack.inbox import Kind, register_kind
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +115,7 @@ def on_core_thread_reply(deps: Deps, body: dict[str, Any]) -> None:
         return
     if view is None:
         log.info("escalation #%d: reply by %s (not core team) not relayed", esc.number, event["user"])
+        deps.delivery.ephemeral(event["channel"], event["user"], NOT_RELAYED, thread_ts=event["thread_ts"])
         return
     deps.delivery.deliver_outbox()
     deps.delivery.refresh_escalation_post(view)
@@ -129,6 +137,30 @@ def on_membership_change(deps: Deps, event: dict[str, Any]) -> None:
         deps.core_team.invalidate()
 
 
+# -- the inbox ----------------------------------------------------------------------------
+def may_be_question(body: dict[str, Any]) -> bool:
+    """Events worth storing before the acknowledgement: a person's @mention, DM or thread
+    reply (a possible question, follow-up or core reply). Top-level channel chatter is not."""
+    event = body.get("event") or {}
+    if body.get("type") != "event_callback" or not is_user_message(event):
+        return False
+    if event.get("type") == "app_mention":
+        return True
+    return event.get("type") == "message" and (event.get("channel_type") == "im" or bool(event.get("thread_ts")))
+
+
+def redeliver(deps: Deps, payload: dict[str, Any]) -> None:
+    """Process a stored event again (the inbox's handler for kind ``event``)."""
+    body, bot_user_id = payload["body"], payload.get("bot_user_id")
+    if body["event"].get("type") == "app_mention":
+        on_app_mention(deps, body, bot_user_id)
+    else:
+        on_message(deps, body, bot_user_id)
+
+
+register_kind(Kind("event", may_be_question, redeliver))
+
+
 # -- registration --------------------------------------------------------------------------
 def _ack() -> None:
     """Events are acknowledged by Bolt itself; the work happens in the lazy function."""
@@ -138,10 +170,10 @@ def register(app: App, deps: Deps) -> None:
     """Attach the event listeners to ``app``."""
 
     def handle_app_mention(body: dict, context: BoltContext) -> None:
-        on_app_mention(deps, body, context.bot_user_id)
+        deps.process(body, lambda: on_app_mention(deps, body, context.bot_user_id))
 
     def handle_message(body: dict, context: BoltContext) -> None:
-        on_message(deps, body, context.bot_user_id)
+        deps.process(body, lambda: on_message(deps, body, context.bot_user_id))
 
     def handle_app_home_opened(event: dict, client) -> None:
         on_app_home_opened(deps, event, client)
