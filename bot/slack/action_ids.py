@@ -20,3 +20,17 @@ ALL = (HELPFUL, ESCALATE, CLAIM, CLOSE, SAVE_VERIFIED)
 
 # Slash command
 COMMAND = "/loket"
+
+# -- monitoring (signals, provincial plans, weekly summary) --------------------------------
+SIGNAL_COMMAND = "/signaal"  # opens the signal form
+SIGNAL_SHORTCUT = "loket_log_signal"  # message shortcut "Log als signaal" (callback id)
+SIGNAL_MODAL = "loket_signal_modal"  # the signal form (view callback id)
+PLAN_MODAL = "loket_plan_modal"  # the provincial plan form (view callback id)
+# On a signal message in the core channel (value: signal id)
+SIGNAL_STATUS = "loket_signal_status"  # status menu
+SIGNAL_OWNER = "loket_signal_owner"  # owner picker
+SIGNAL_LRT = "loket_signal_lrt"  # "Escaleer naar LRT"
+# In the App Home tab
+HOME_NEW_SIGNAL = "loket_home_new_signal"  # "Nieuw signaal"
+HOME_EDIT_PLAN = "loket_home_edit_plan"  # "Bijwerken" next to a province (value: province)
+MONITORING_ACTIONS = (SIGNAL_STATUS, SIGNAL_OWNER, SIGNAL_LRT, HOME_NEW_SIGNAL, HOME_EDIT_PLAN)
