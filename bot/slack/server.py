@@ -5,26 +5,41 @@
   commands all at ``POST /slack/events``, ``GET /healthz`` for the platform.
 
 Either way a background loop (:class:`RetryLoop`) posts escalations that could not be
-posted at once and drains the service's outbox, so no reply is lost to a Slack hiccup.
-gunicorn runs one worker process with threads: the loop and the in-process posting locks
-assume one process per database.
+posted at once, drains the service's outbox, processes inbox requests a crash left
+unfinished, keeps the desk's verified answers equal to the database and runs the daily
+retention job, so no reply is lost to a Slack hiccup, a crash or a restart.
+
+Several replicas (processes, machines) may share one database (PostgreSQL): inbox,
+outbox, escalation posts and jobs are claimed in the database, never twice. gunicorn runs
+one worker per replica (the desk's model lives in the worker) with threads.
+
+Shutdown (SIGTERM): gunicorn stops accepting, finishes the requests in flight; the lazy
+work already started finishes; then :meth:`Runtime.close` stops the loop and hands
+unfinished inbox work back to the database for another replica (or the next start).
 """
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from slack_bolt import App
 
+from bot import logsafe
+from bot.core import privacy
+from bot.core.jobs import PeriodicJob
 from bot.core.service import LoketService
+from bot.core.verified_sync import VerifiedSync
 from bot.settings import Settings
-from bot.slack.app import create_app, make_deps, make_web_client
+from bot.slack.app import create_app, make_deps
+from bot.slack.client import make_clients
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import RETRY_GRACE
 from bot.slack.deps import Deps
+from bot.slack.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -33,24 +48,44 @@ GUNICORN_THREADS = 8
 
 
 class RetryLoop:
-    """Every ``interval`` seconds: post pending escalations, send due outbox posts."""
+    """Every ``interval`` seconds: post pending escalations, send due outbox posts, process
+    unfinished inbox requests, then the extra ``jobs`` (each guarded on its own)."""
 
-    def __init__(self, deps: Deps, interval: float = RETRY_INTERVAL_SECONDS, min_age: timedelta = RETRY_GRACE) -> None:
+    def __init__(self, deps: Deps, interval: float = RETRY_INTERVAL_SECONDS, min_age: timedelta = RETRY_GRACE,
+                 jobs: dict[str, Callable[[], Any]] | None = None) -> None:
         self.deps = deps
         self.interval = interval
         self.min_age = min_age
+        self.jobs: dict[str, Callable[[], Any]] = dict(jobs or {})
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> None:
         """One round; errors are logged, never raised (the loop must survive them)."""
         try:
+            redone = self.deps.inbox.redeliver(self.deps) if self.deps.inbox else 0
             posted = self.deps.delivery.retry_pending(min_age=self.min_age)
             sent = self.deps.delivery.deliver_outbox()
-            if posted or sent:
-                log.info("retry loop: %d escalation(s) posted, %d outbox post(s) sent", posted, sent)
-        except Exception:
-            log.exception("retry loop round failed")
+            if posted or sent or redone:
+                log.info("retry loop: %d request(s) redone, %d escalation(s) posted, %d outbox post(s) sent",
+                         redone, posted, sent)
+        except Exception as e:  # noqa: BLE001
+            log.error("retry loop round failed: %s", type(e).__name__, exc_info=not _is_db_down(e))
+        for name, job in self.jobs.items():
+            if self._stop.is_set():
+                return
+            self._run_job(name, job)
+
+    def _run_job(self, name: str, job: Callable[[], Any]) -> None:
+        metrics = self.deps.metrics
+        try:
+            job()
+            if metrics:
+                metrics.jobs.labels(job=name, result="ok").inc()
+        except Exception as e:  # noqa: BLE001
+            log.error("job %s failed: %s", name, type(e).__name__, exc_info=not _is_db_down(e))
+            if metrics:
+                metrics.jobs.labels(job=name, result="error").inc()
 
     def start(self) -> "RetryLoop":
         self._thread = threading.Thread(target=self._run, name="loket-retry", daemon=True)
@@ -59,7 +94,7 @@ class RetryLoop:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
-        if self._thread:
+        if self._thread and self._thread is not threading.current_thread():
             self._thread.join(timeout)
 
     def _run(self) -> None:
@@ -67,26 +102,74 @@ class RetryLoop:
             self.run_once()
 
 
+def _is_db_down(exc: BaseException) -> bool:
+    from bot.store.errors import is_transient
+
+    return is_transient(exc)
+
+
 @dataclass
 class Runtime:
-    """Everything ``serve`` builds: store, desk, service, Slack app, retry loop."""
+    """Everything ``serve`` builds: store, desk, service, Slack app, retry loop, jobs."""
 
     settings: Settings
     app: App
     deps: Deps
     store: Any
+    desk: Any = None
+    sync: VerifiedSync | None = None
     loop: RetryLoop = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loop = RetryLoop(self.deps)
+        self.loop = RetryLoop(self.deps, jobs=self._jobs())
+        self._closed = False
+
+    def _jobs(self) -> dict[str, Callable[[], Any]]:
+        jobs: dict[str, Callable[[], Any]] = {}
+        if self.sync is not None:
+            jobs["verified_sync"] = lambda: self.sync.check(self.service.verified_answers())
+        retention = PeriodicJob(self.store, "retention", timedelta(days=1),
+                                lambda now: privacy.expire(self.store, retention_days=self.settings.retention_days,
+                                                           now=now))
+        jobs["retention"] = retention.run_if_due
+        return jobs
 
     @property
     def service(self) -> LoketService:
         return self.deps.service
 
+    @property
+    def metrics(self) -> Metrics | None:
+        return self.deps.metrics
+
+    def ready(self) -> dict[str, bool]:
+        """What ``/readyz`` reports: the database answers, the index is loaded."""
+        from sqlalchemy import text
+
+        checks = {"database": False, "index": self.desk is not None and _index_loaded(self.desk)}
+        try:
+            with self.store.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            checks["database"] = True
+        except Exception as e:  # noqa: BLE001
+            log.warning("readiness: database unavailable: %s", type(e).__name__)
+        return checks
+
     def close(self) -> None:
+        """Stop the loop, hand unfinished inbox work back, release the database."""
+        if self._closed:
+            return
+        self._closed = True
         self.loop.stop()
+        if self.deps.inbox is not None:
+            self.deps.inbox.hand_back()
         self.store.close()
+
+
+def _index_loaded(desk: Any) -> bool:
+    index = getattr(desk, "index", None)
+    chunks = getattr(index, "chunks", None)
+    return index is not None and (chunks is None or len(chunks) > 0)
 
 
 def build_runtime(settings: Settings, *, desk=None, store=None, socket_mode: bool = False) -> Runtime:
@@ -103,14 +186,15 @@ def build_runtime(settings: Settings, *, desk=None, store=None, socket_mode: boo
         from bot.core.desk import Desk
 
         desk = Desk.open(settings, progress=False)
-    client = make_web_client(settings)
+    metrics = Metrics(store)
+    client, poster_client = make_clients(settings, metrics)
     core_team = CoreTeam(client, settings.core_channel, settings.core_users)
-    service = LoketService(desk=desk, store=store, is_core=core_team.is_member)
-    count = service.load_verified_into(desk)
-    log.info("loaded %d verified answer(s) into the desk", count)
-    deps = make_deps(settings, service, client, core_team)
+    sync = VerifiedSync(desk)
+    service = LoketService(desk=sync.desk_proxy, store=store, is_core=core_team.is_member)
+    sync.load(service.verified_answers())
+    deps = make_deps(settings, service, client, core_team, poster_client=poster_client, metrics=metrics)
     app = create_app(settings, service, deps=deps, socket_mode=socket_mode)
-    return Runtime(settings=settings, app=app, deps=deps, store=store)
+    return Runtime(settings=settings, app=app, deps=deps, store=store, desk=desk, sync=sync)
 
 
 def configure_logging(settings: Settings) -> None:
@@ -121,6 +205,8 @@ def configure_logging(settings: Settings) -> None:
     for name in ("slack_bolt", "slack_sdk"):
         logger = logging.getLogger(name)
         logger.setLevel(max(logging.INFO, logging.getLogger().level))
+    logsafe.install([settings.slack_bot_token or "", settings.slack_app_token or "",
+                     settings.slack_signing_secret or ""])
 
 
 def serve(settings: Settings) -> None:
@@ -141,10 +227,19 @@ def serve_socket_mode(settings: Settings) -> None:
     runtime = build_runtime(settings, socket_mode=True)
     runtime.loop.start()
     handler = SocketModeHandler(runtime.app, app_token=settings.slack_app_token, web_client=runtime.deps.delivery.client)
+    stopping = threading.Event()
+
+    def on_sigterm(signum: int, _frame: Any) -> None:
+        log.info("Loket stopping (signal %d): closing the Socket Mode connection", signum)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     log.info("Loket connecting in Socket Mode")
     try:
-        handler.start()
+        handler.connect()
+        stopping.wait()
     finally:
+        handler.close()
         runtime.close()
 
 
@@ -168,6 +263,7 @@ def serve_http(settings: Settings) -> None:
                 "timeout": 120,  # first start may build the index
                 "graceful_timeout": 20,
                 "accesslog": None,
+                "worker_exit": _close_runtime,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -175,5 +271,12 @@ def serve_http(settings: Settings) -> None:
         def load(self):
             return create(settings)
 
-    log.info("Loket serving HTTP on port %d (POST /slack/events, GET /healthz)", settings.port)
+    log.info("Loket serving HTTP on port %d (POST /slack/events, GET /healthz, /readyz, /metrics)", settings.port)
     LoketGunicorn().run()
+
+
+def _close_runtime(_server: Any, _worker: Any) -> None:
+    """gunicorn's ``worker_exit`` hook: close the worker's runtime (see module docstring)."""
+    from bot.slack import wsgi
+
+    wsgi.close_all()
