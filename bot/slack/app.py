@@ -24,6 +24,7 @@ from bot.slack.delivery import Delivery
 from bot.slack.deps import Deps
 from bot.slack.inbox import SlackInbox, outage_notice
 from bot.slack.listeners import register_listeners
+from bot.slack.listeners.monitoring import register as register_monitoring
 from bot.slack.metrics import Metrics
 from bot.slack.posting import Poster
 
@@ -78,5 +79,6 @@ def create_app(
     )
     if deps.inbox is not None:
         app.middleware(deps.inbox.middleware())
+    register_monitoring(app, deps, settings)  # first: /loket plan|overzicht|signalen and the App Home
     register_listeners(app, deps)
     return app

@@ -15,7 +15,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.core.service import VIA_COMMAND, Asker
-from bot.slack import action_ids, blocks
+from bot.slack import action_ids, blocks, subcommands
 from bot.slack.blocks import Message
 from bot.slack.conversation import answer_question, question_text
 from bot.slack.deps import Deps
@@ -75,7 +75,8 @@ def on_command(deps: Deps, command: dict[str, Any]) -> None:
 
 def is_question_command(body: dict[str, Any]) -> bool:
     """``/loket <vraag>`` is stored in the inbox before it is acknowledged (kind ``command``)."""
-    return body.get("command") == action_ids.COMMAND and parse(body.get("text") or "")[0] == "question"
+    return (body.get("command") == action_ids.COMMAND and parse(body.get("text") or "")[0] == "question"
+            and not subcommands.handles(body.get("text")))  # /loket plan|overzicht|signalen: monitoring
 
 
 def redeliver(deps: Deps, payload: dict[str, Any]) -> None:

@@ -1,0 +1,300 @@
+"""Block Kit for monitoring: the signal and plan forms, signal messages, SLA reminders.
+
+Pure functions, like :mod:`bot.slack.blocks`: core views in, Slack payloads out; the
+``*_values`` functions read a submitted form back (the block ids live here, next to the
+form that uses them). Everything people typed is escaped with
+:func:`~bot.slack.escaping.escape_mrkdwn` and shown in ``verbatim`` fields.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.core import taxonomy as tx_
+from bot.core.plans import PlanView
+from bot.core.reminders import Reminder
+from bot.core.signals import DESCRIPTION_MAX, TITLE_MAX, SignalDraft, SignalView
+from bot.core.summary_render import fmt_number
+from bot.slack import action_ids
+from bot.slack.blocks import Message
+from bot.slack.escaping import escape_mrkdwn, truncate_mrkdwn
+
+SECTION_LIMIT = 3000
+FALLBACK_LIMIT = 300
+SEVERITY_ICON = {"hoog": ":red_circle:", "middel": ":large_orange_circle:", "laag": ":white_circle:"}
+KIND_ICON = {"kans": ":seedling:", "risico": ":warning:", "issue": ":triangular_flag_on_post:"}
+
+
+# -- primitives --------------------------------------------------------------------------------
+def _text(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": truncate_mrkdwn(text, limit), "verbatim": True}
+
+
+def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": (text if len(text) <= limit else text[:limit - 1] + "…"), "emoji": True}
+
+
+def _section(text: str, accessory: dict[str, Any] | None = None) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "section", "text": _text(text)}
+    if accessory:
+        block["accessory"] = accessory
+    return block
+
+
+def _context(*texts: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [_text(t, 2000) for t in texts if t][:10]}
+
+
+def _message(text: str, blocks: list[dict[str, Any]]) -> Message:
+    return {"text": truncate_mrkdwn(text, FALLBACK_LIMIT), "blocks": blocks[:50]}
+
+
+def _option(key: str, label: str) -> dict[str, Any]:
+    return {"text": _plain(label), "value": key}
+
+
+def _select(action_id: str, choices: dict[str, str], selected: str | None, placeholder: str) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "static_select", "action_id": action_id, "placeholder": _plain(placeholder),
+                               "options": [_option(k, v) for k, v in choices.items()]}
+    if selected in choices:
+        element["initial_option"] = _option(selected, choices[selected])
+    return element
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
+           hint: str | None = None) -> dict[str, Any]:
+    block = {"type": "input", "block_id": block_id, "label": _plain(label), "element": element, "optional": optional}
+    if hint:
+        block["hint"] = _plain(hint, 150)
+    return block
+
+
+def _text_input(action_id: str, value: str | None, *, multiline: bool = False, max_length: int = 3000) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline,
+                               "max_length": max_length}
+    if value:
+        element["initial_value"] = value[:max_length]
+    return element
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {"type": "button", "text": _plain(text), "action_id": action_id, "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def _modal(callback_id: str, title: str, blocks: list[dict[str, Any]], metadata: dict[str, Any],
+           submit: str = "Opslaan") -> dict[str, Any]:
+    return {"type": "modal", "callback_id": callback_id, "title": _plain(title, 24), "submit": _plain(submit, 24),
+            "close": _plain("Annuleren", 24), "private_metadata": json.dumps(metadata), "blocks": blocks}
+
+
+def _link(url: str | None, label: str) -> str | None:
+    """An mrkdwn link, only for plain https URLs that cannot break out of ``<…>``."""
+    if not url or not url.startswith("https://") or any(c in url for c in "<>| \n"):
+        return None
+    return f"<{url.replace('&', '&amp;')}|{escape_mrkdwn(label)}>"
+
+
+def _value(state: dict[str, Any], block_id: str) -> Any:
+    """The value of the one element in ``block_id`` of a submitted view's state."""
+    element = next(iter((state.get(block_id) or {}).values()), {}) or {}
+    kind = element.get("type")
+    if kind == "static_select":
+        return (element.get("selected_option") or {}).get("value")
+    if kind == "users_select":
+        return element.get("selected_user")
+    if kind == "datepicker":
+        return element.get("selected_date")
+    return element.get("value")
+
+
+# -- the signal form ---------------------------------------------------------------------------
+REGIONS = {r: r for r in tx_.REGIONS}
+
+
+def signal_modal(draft: SignalDraft, *, channel_id: str | None = None) -> dict[str, Any]:
+    """The form behind ``/signaal``, "Log als signaal" and "Maak signaal" (pre-filled from ``draft``)."""
+    metadata = {"source_channel_id": draft.source_channel_id, "source_ts": draft.source_ts,
+                "source_permalink": draft.source_permalink, "escalations": list(draft.escalations),
+                "channel_id": channel_id}
+    owner = {"type": "users_select", "action_id": "owner", "placeholder": _plain("Kies een eigenaar")}
+    if draft.owner:
+        owner["initial_user"] = draft.owner
+    blocks = [
+        _input("kind", "Soort", _select("kind", tx_.KINDS, draft.kind, "Kans, risico of issue")),
+        _input("title", "Titel", _text_input("title", draft.title, max_length=TITLE_MAX)),
+        _input("description", "Beschrijving", _text_input("description", draft.description, multiline=True,
+                                                           max_length=DESCRIPTION_MAX), optional=True),
+        _input("province", "Provincie", _select("province", REGIONS, draft.province, "Provincie of landelijk")),
+        _input("theme", "Thema", _select("theme", tx_.THEMES, draft.theme, "Thema")),
+        _input("severity", "Ernst", _select("severity", tx_.SEVERITIES, draft.severity, "Ernst")),
+        _input("owner", "Eigenaar", owner, optional=True, hint="Wie uit het kernteam dit oppakt (mag later)."),
+    ]
+    if draft.escalations:
+        numbers = ", ".join(f"#{n}" for n in draft.escalations)
+        blocks.insert(0, _context(f":link: Gekoppeld aan escalatie {numbers}"))
+    elif _link(draft.source_permalink, "dit bericht"):
+        blocks.insert(0, _context(f":link: Gelogd vanuit {_link(draft.source_permalink, 'dit bericht')}"))
+    return _modal(action_ids.SIGNAL_MODAL, "Signaal loggen", blocks, metadata)
+
+
+def signal_modal_values(view: dict[str, Any]) -> SignalDraft:
+    """The submitted signal form as a draft (not yet validated)."""
+    state = (view.get("state") or {}).get("values") or {}
+    meta = json.loads(view.get("private_metadata") or "{}")
+    return SignalDraft(
+        kind=_value(state, "kind") or "", province=_value(state, "province") or "", theme=_value(state, "theme") or "",
+        title=_value(state, "title") or "", description=_value(state, "description") or "",
+        severity=_value(state, "severity") or "", owner=_value(state, "owner"),
+        source_channel_id=meta.get("source_channel_id"), source_ts=meta.get("source_ts"),
+        source_permalink=meta.get("source_permalink"), escalations=tuple(int(n) for n in meta.get("escalations") or ()),
+    )
+
+
+def form_channel(view: dict[str, Any]) -> str | None:
+    """The channel the form was opened from (for the private confirmation)."""
+    return json.loads(view.get("private_metadata") or "{}").get("channel_id")
+
+
+def form_errors(error: Exception) -> dict[str, str]:
+    """A refused form's message, on the field it belongs to (``response_action: errors``)."""
+    text = str(error)
+    for block_id, words in (("title", "titel"), ("description", "beschrijving"), ("province", "provincie"),
+                            ("theme", "thema"), ("severity", "ernst"), ("kind", "soort")):
+        if words in text.lower():
+            return {block_id: text}
+    return {"title": text}
+
+
+# -- signal messages ---------------------------------------------------------------------------
+def signal_summary_line(s: SignalView) -> str:
+    """'⚠️ *S4 Te weinig locaties* · Risico · Utrecht · hoog · In behandeling' (escaped)."""
+    return (f"{KIND_ICON.get(s.kind, '')} *S{s.id} {escape_mrkdwn(s.title)}* · {tx_.label(tx_.KINDS, s.kind)} · "
+            f"{escape_mrkdwn(s.province)} · {SEVERITY_ICON.get(s.severity, '')} "
+            f"{tx_.label(tx_.SEVERITIES, s.severity).lower()} · {tx_.label(tx_.SIGNAL_STATUSES, s.status)}")
+
+
+def _signal_details(s: SignalView) -> list[str]:
+    details = [f"Thema: {escape_mrkdwn(tx_.label(tx_.THEMES, s.theme))}",
+               f"Eigenaar: <@{s.owner}>" if s.owner else "Eigenaar: nog niemand"]
+    if s.created_by:
+        details.append(f"Gelogd door <@{s.created_by}>")
+    if _link(s.source_permalink, "Oorspronkelijk bericht"):
+        details.append(_link(s.source_permalink, "Oorspronkelijk bericht"))
+    if s.escalations:
+        details.append("Escalaties: " + ", ".join(f"#{n}" for n in s.escalations))
+    return details
+
+
+def signal_message(s: SignalView) -> Message:
+    """A signal in the core channel, with status, owner and "Escaleer naar LRT" (core team only)."""
+    blocks = [_section(signal_summary_line(s))]
+    if s.description:
+        blocks.append(_section(escape_mrkdwn(s.description)))
+    blocks.append(_context(*_signal_details(s)))
+    if s.is_open:
+        statuses = {k: v for k, v in tx_.SIGNAL_STATUSES.items() if k != tx_.ESCALATED}
+        owner: dict[str, Any] = {"type": "users_select", "action_id": action_ids.SIGNAL_OWNER,
+                                 "placeholder": _plain("Eigenaar")}
+        if s.owner:
+            owner["initial_user"] = s.owner
+        elements = [_select(action_ids.SIGNAL_STATUS, statuses, s.status, "Status"), owner]
+        if s.status != tx_.ESCALATED:
+            elements.append(_button("Escaleer naar LRT", action_ids.SIGNAL_LRT, str(s.id), "danger"))
+        blocks.append({"type": "actions", "block_id": f"signal-{s.id}", "elements": elements})
+    else:
+        blocks.append(_context(":lock: Afgesloten"))
+    text = f"Signaal S{s.id}: {tx_.label(tx_.KINDS, s.kind)} in {s.province} — {escape_mrkdwn(s.title)}"
+    return _message(text, blocks)
+
+
+def signal_lrt_message(s: SignalView) -> Message:
+    """The announcement in the LRT channel when the core team escalates a signal."""
+    head = f":rotating_light: *Signaal geëscaleerd naar de LRT* door <@{s.lrt_escalated_by}>"
+    blocks = [_section(head), _section(signal_summary_line(s))]
+    if s.description:
+        blocks.append(_section(escape_mrkdwn(s.description)))
+    blocks.append(_context(*_signal_details(s)))
+    return _message(f"Signaal S{s.id} geëscaleerd naar de LRT: {escape_mrkdwn(s.title)}", blocks)
+
+
+def signal_created_notice(s: SignalView) -> str:
+    """The private confirmation for whoever logged the signal."""
+    return f"Signaal S{s.id} is gelogd ({tx_.label(tx_.KINDS, s.kind).lower()}, {s.province}). Dank je!"
+
+
+def signal_list(signals: list[SignalView], *, heading: str = "Open signalen") -> Message:
+    """A list of signals (``/loket signalen``), most recent first."""
+    if not signals:
+        return _message("Geen open signalen.", [_section("Geen open signalen.")])
+    lines = [signal_summary_line(s) for s in signals[:30]]
+    blocks = [_section(f"*{heading}* ({len(signals)})")]
+    blocks += [_section("\n".join(lines[i:i + 10])) for i in range(0, len(lines), 10)]
+    return _message(f"{heading}: {len(signals)}", blocks)
+
+
+# -- SLA reminders -----------------------------------------------------------------------------
+def sla_reminder(r: Reminder) -> Message:
+    """The reminder in an escalation's core thread."""
+    waited = fmt_number(r.waiting_working_hours)
+    if r.count == 1:
+        text = (f":alarm_clock: Vraag #{r.number} wacht al {waited} werkuren en is nog niet opgepakt "
+                f"(streeftijd {fmt_number(r.sla_hours)} werkuren). Wie pakt hem op?")
+    else:
+        text = (f":alarm_clock: Herinnering {r.count}: vraag #{r.number} wacht nu {waited} werkuren "
+                "en is nog steeds niet opgepakt.")
+    return _message(text, [_section(text)])
+
+
+# -- provincial plans --------------------------------------------------------------------------
+def plan_line(p: PlanView) -> str:
+    """'*Utrecht* — Concept · mijlpaal: GS-besluit (2026-12-15) · bijgewerkt 3 dec' (escaped)."""
+    parts = [f"*{escape_mrkdwn(p.province)}* — {tx_.label(tx_.PLAN_STATES, p.state)}"]
+    if p.next_milestone or p.milestone_date:
+        when = f" ({p.milestone_date.isoformat()})" if p.milestone_date else ""
+        parts.append(f"mijlpaal: {escape_mrkdwn(p.next_milestone or '')}{when}".rstrip())
+    if p.note:
+        parts.append(f"_{escape_mrkdwn(p.note)}_")
+    if p.updated_at:
+        parts.append(f"bijgewerkt {p.updated_at.date().isoformat()}" + (f" door <@{p.updated_by}>" if p.updated_by else ""))
+    return " · ".join(parts)
+
+
+def plans_message(plans: list[PlanView]) -> Message:
+    """The twelve plans, one line each."""
+    lines = "\n".join(plan_line(p) for p in plans)
+    return _message("Provinciale plannen", [_section("*Provinciale plannen*"), _section(lines)])
+
+
+def plan_modal(p: PlanView) -> dict[str, Any]:
+    """The form to update one province's plan (``/loket plan <provincie>``, App Home)."""
+    date_picker: dict[str, Any] = {"type": "datepicker", "action_id": "milestone_date",
+                                   "placeholder": _plain("Datum")}
+    if p.milestone_date:
+        date_picker["initial_date"] = p.milestone_date.isoformat()
+    blocks = [
+        _context(plan_line(p)),
+        _input("state", "Status van het plan", _select("state", tx_.PLAN_STATES, p.state, "Status")),
+        _input("next_milestone", "Volgende mijlpaal", _text_input("next_milestone", p.next_milestone, max_length=300),
+               optional=True),
+        _input("milestone_date", "Datum mijlpaal", date_picker, optional=True),
+        _input("note", "Notitie", _text_input("note", p.note, multiline=True, max_length=1000), optional=True),
+    ]
+    return _modal(action_ids.PLAN_MODAL, f"Plan {p.province}", blocks, {"province": p.province})
+
+
+def plan_modal_values(view: dict[str, Any]) -> dict[str, Any]:
+    """The submitted plan form: province plus the four fields ("" clears a text)."""
+    state = (view.get("state") or {}).get("values") or {}
+    meta = json.loads(view.get("private_metadata") or "{}")
+    return {"province": meta.get("province") or "", "state": _value(state, "state"),
+            "next_milestone": _value(state, "next_milestone") or "", "milestone_date": _value(state, "milestone_date") or "",
+            "note": _value(state, "note") or ""}
+
+
+def ephemeral(text: str) -> Message:
+    """A short private note (refusals, confirmations); the text is escaped (it may echo input)."""
+    safe = escape_mrkdwn(text)
+    return _message(safe, [_section(safe)])

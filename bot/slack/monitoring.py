@@ -1,0 +1,134 @@
+"""Monitoring in Slack: the core registers wired to Slack, and the messages they queue.
+
+:class:`Monitoring` is what the monitoring listeners and jobs share (the adapter's
+``Deps`` plus the signal/plan registers, SLA reminders and weekly claims on the same
+store). Messages the core queues (a signal for the core channel, its escalation to the
+LRT, SLA reminders) are rendered here into the delivery's ``slack_reply`` outbox posts,
+which the retry loop sends with backoff and at most once.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from bot.core.notices import Notice
+from bot.core.plans import PlanRegister
+from bot.core.reminders import Reminder, SlaReminders
+from bot.core.signals import SignalRegister, SignalView
+from bot.core.sla import WorkingHours
+from bot.core.weekly import WeeklyRuns
+from bot.settings import Settings
+from bot.slack import blocks_monitoring as bm
+from bot.slack.blocks import Message
+from bot.slack.delivery import POST_REPLY, slack_error
+from bot.slack.deps import Deps
+
+log = logging.getLogger(__name__)
+
+
+def owner_id() -> str:
+    """This process, as recorded on a weekly summary claim."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _notice(channel: str | None, message: Message, thread_ts: str | None = None) -> Notice | None:
+    if not channel:
+        return None
+    return Notice(kind=POST_REPLY, channel_id=channel, thread_ts=thread_ts, payload={"message": dict(message)})
+
+
+@dataclass
+class Monitoring:
+    """Signals, plans, reminders and the weekly summary for one running Loket."""
+
+    deps: Deps
+    settings: Settings
+    clock: Callable[[], datetime] = _utcnow
+    signals: SignalRegister = field(init=False)
+    plans: PlanRegister = field(init=False)
+    reminders: SlaReminders = field(init=False)
+    weekly: WeeklyRuns = field(init=False)
+
+    def __post_init__(self) -> None:
+        store = self.deps.service.store
+        self.signals = SignalRegister(store, is_core=self.is_core, clock=self.clock)
+        self.plans = PlanRegister(store, is_core=self.is_core, clock=self.clock)
+        self.reminders = SlaReminders(store, sla_hours=self.settings.sla_hours, hours=self.working_hours)
+        self.weekly = WeeklyRuns(store, owner=owner_id())
+
+    @property
+    def store(self):
+        return self.deps.service.store
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        return WorkingHours(tz=self.settings.timezone)
+
+    @property
+    def core_channel(self) -> str | None:
+        return self.settings.core_channel
+
+    def is_core(self, user_id: str | None) -> bool:
+        return bool(user_id) and self.deps.core_team.is_member(user_id)
+
+    # -- what the core queues ---------------------------------------------------------------
+    def signal_notice(self, view: SignalView) -> Notice | None:
+        """A new signal, shown in the core channel with its buttons."""
+        return _notice(self.core_channel, bm.signal_message(view))
+
+    def lrt_notice(self, view: SignalView) -> Notice | None:
+        """A signal escalated to the LRT, for ``LOKET_LRT_CHANNEL`` (None: not set, only recorded)."""
+        return _notice(self.settings.lrt_channel, bm.signal_lrt_message(view))
+
+    @staticmethod
+    def reminder_notice(reminder: Reminder) -> Notice | None:
+        """An SLA reminder in the escalation's core thread."""
+        return _notice(reminder.core_channel_id, bm.sla_reminder(reminder), thread_ts=reminder.core_ts)
+
+    # -- small Slack helpers ----------------------------------------------------------------
+    def tell(self, channel: str | None, user: str, text: str, thread_ts: str | None = None) -> None:
+        """A private note (escaped): ephemeral in ``channel``, else a DM from Loket."""
+        message = bm.ephemeral(text)
+        client = self.deps.delivery.client
+        try:
+            if channel:
+                client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **message)
+            else:
+                client.chat_postMessage(channel=user, **message)
+        except Exception as e:  # noqa: BLE001 - best effort
+            log.info("private note to %s failed: %s", user, slack_error(e))
+
+    def open_view(self, trigger_id: str | None, view: dict[str, Any]) -> bool:
+        """Open a modal; False (logged) when Slack refuses (e.g. an expired trigger)."""
+        if not trigger_id:
+            return False
+        try:
+            self.deps.delivery.client.views_open(trigger_id=trigger_id, view=view)
+            return True
+        except Exception as e:  # noqa: BLE001
+            log.warning("views.open failed: %s", slack_error(e))
+            return False
+
+    def permalink(self, channel: str | None, ts: str | None) -> str | None:
+        if not channel or not ts:
+            return None
+        try:
+            return self.deps.delivery.client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
+        except Exception as e:  # noqa: BLE001 - the signal is logged without a link
+            log.info("no permalink for %s/%s: %s", channel, ts, slack_error(e))
+            return None
+
+    def send_queued(self) -> None:
+        """Send what the core just queued (the retry loop would, a little later)."""
+        try:
+            self.deps.delivery.deliver_outbox()
+        except Exception as e:  # noqa: BLE001
+            log.warning("delivering the outbox failed: %s", slack_error(e))
