@@ -7,8 +7,11 @@ import sys
 from importlib import import_module
 from typing import Sequence
 
+from bot import logsafe
+
 # Modules that add subcommands; each has register(subparsers) -> None.
-COMMAND_MODULES = ("bot.cli.index_cmd", "bot.cli.ask_cmd", "bot.cli.chat_cmd", "bot.cli.eval_cmd", "bot.cli.serve_cmd")
+COMMAND_MODULES = ("bot.cli.index_cmd", "bot.cli.ask_cmd", "bot.cli.chat_cmd", "bot.cli.eval_cmd", "bot.cli.serve_cmd",
+                   "bot.cli.audit_cmd", "bot.cli.privacy_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logsafe.install()  # Slack tokens never reach the terminal either
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

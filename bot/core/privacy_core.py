@@ -42,28 +42,27 @@ def _exec(session: Session, statement) -> int:
 def forget(session: Session, user_id: str, now: datetime) -> Counts:
     """Erase ``user_id`` from the core tables (see module docstring)."""
     mine = list(session.scalars(select(Escalation.id).where(Escalation.asker_user_id == user_id)))
-    counts: Counts = {
-        "verified_answers_removed": _exec(session, (
-            delete(VerifiedAnswer).where(VerifiedAnswer.escalation_id.in_(mine)))) if mine else 0,
-        "verified_answers_pseudonymised": _exec(session, (
-            update(VerifiedAnswer).where(VerifiedAnswer.answered_by == user_id).values(answered_by=PSEUDONYM))),
-        "outbox": _exec(session, (delete(OutboxPost).where(or_(
-            OutboxPost.escalation_id.in_(mine), cast(OutboxPost.payload, String).contains(user_id, autoescape=True))))),
-        "inbox": _exec(session, (
-            update(ProcessedEvent).where(cast(ProcessedEvent.payload, String).contains(user_id, autoescape=True))
-            .values(payload=None, status=case((ProcessedEvent.status.in_(("received", "processing")), "failed"),
-                                              else_=ProcessedEvent.status))))),
-        "escalations": _exec(session, (
-            update(Escalation).where(Escalation.asker_user_id == user_id)
-            .values(asker_channel_id=_dm_safe(Escalation.asker_channel_id), answer_text=None, **ESCALATION_ERASED))),
-        "questions": _exec(session, (
-            update(Question).where(Question.user_id == user_id)
-            .values(channel_id=_dm_safe(Question.channel_id), **QUESTION_ERASED))),
-        "feedback": _exec(session, (
-            update(Question).where(Question.feedback_by == user_id).values(feedback_by=None))),
-        "core_roles": _forget_core_roles(session, user_id),
-        "audit_actor": audit.erase_actor(session, user_id),
+    names_user = lambda column: cast(column, String).contains(user_id, autoescape=True)  # noqa: E731
+    statements = {
+        "verified_answers_removed": delete(VerifiedAnswer).where(VerifiedAnswer.escalation_id.in_(mine)),
+        "verified_answers_pseudonymised": update(VerifiedAnswer).where(VerifiedAnswer.answered_by == user_id)
+        .values(answered_by=PSEUDONYM),
+        # posts about their questions, and sent posts naming them (a pending notice to
+        # someone else's asker that names a forgotten core member still goes out)
+        "outbox": delete(OutboxPost).where(or_(
+            OutboxPost.escalation_id.in_(mine), (OutboxPost.status != "pending") & names_user(OutboxPost.payload))),
+        "inbox": update(ProcessedEvent).where(names_user(ProcessedEvent.payload))
+        .values(payload=None, status=case((ProcessedEvent.status.in_(("received", "processing")), "failed"),
+                                          else_=ProcessedEvent.status)),
+        "escalations": update(Escalation).where(Escalation.asker_user_id == user_id)
+        .values(asker_channel_id=_dm_safe(Escalation.asker_channel_id), answer_text=None, **ESCALATION_ERASED),
+        "questions": update(Question).where(Question.user_id == user_id)
+        .values(channel_id=_dm_safe(Question.channel_id), **QUESTION_ERASED),
+        "feedback": update(Question).where(Question.feedback_by == user_id).values(feedback_by=None),
     }
+    counts: Counts = {name: _exec(session, statement) for name, statement in statements.items()}
+    counts["core_roles"] = _forget_core_roles(session, user_id)
+    counts["audit_actor"] = audit.erase_actor(session, user_id)
     return counts
 
 
@@ -71,9 +70,8 @@ def _forget_core_roles(session: Session, user_id: str) -> int:
     """The person as a core member (claimed, answered, closed) or as the one who escalated."""
     total = 0
     for column in (Escalation.claimed_by, Escalation.answered_by, Escalation.closed_by):
-        total += _exec(session, (update(Escalation).where(column == user_id).values({column.key: PSEUDONYM})))
-    total += _exec(session, (
-        update(Escalation).where(Escalation.escalated_by == user_id).values(escalated_by=None)))
+        total += _exec(session, update(Escalation).where(column == user_id).values({column.key: PSEUDONYM}))
+    total += _exec(session, update(Escalation).where(Escalation.escalated_by == user_id).values(escalated_by=None))
     return total
 
 

@@ -1,0 +1,107 @@
+"""``loket privacy forget|export|retention``: the AVG requests of one person, and retention.
+
+``forget`` erases a person's questions and personal data in every table that registered a
+privacy hook (see :mod:`bot.core.privacy`) and reports what it did; a running Loket takes
+verified answers that were removed out of its index within a minute. ``export`` prints
+everything stored about the person as JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from bot.settings import Settings
+
+from .common import fail
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")  # Slack user ids: U… (or W… on Enterprise Grid)
+
+FORGET_LABELS = {
+    "questions": "vragen gepseudonimiseerd",
+    "feedback": "feedback losgekoppeld",
+    "escalations": "escalaties (als vrager) gepseudonimiseerd",
+    "core_roles": "escalaties (als kernteamlid) gepseudonimiseerd",
+    "verified_answers_removed": "geverifieerde antwoorden verwijderd (vraag van deze persoon)",
+    "verified_answers_pseudonymised": "geverifieerde antwoorden: naam gewist",
+    "outbox": "wachtende/verzonden berichten verwijderd",
+    "inbox": "binnengekomen berichten gewist",
+    "audit_actor": "auditregels: naam gewist (de hashketen blijft geldig)",
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("privacy", help="AVG: gegevens van een persoon wissen of exporteren, bewaartermijn toepassen")
+    actions = p.add_subparsers(dest="privacy_command", metavar="ACTIE")
+    fg = actions.add_parser("forget", help="wis alle vragen en persoonsgegevens van een Slack-gebruiker")
+    fg.add_argument("user_id", help="Slack-gebruikers-id, bv. U012AB3CD")
+    fg.add_argument("--json", action="store_true", help="het verslag als JSON")
+    fg.set_defaults(func=cmd_forget)
+    ex = actions.add_parser("export", help="alle gegevens van een Slack-gebruiker als JSON")
+    ex.add_argument("user_id", help="Slack-gebruikers-id, bv. U012AB3CD")
+    ex.set_defaults(func=cmd_export)
+    rt = actions.add_parser("retention", help="pas de bewaartermijn nu toe (LOKET_RETENTION_DAYS)")
+    rt.set_defaults(func=cmd_retention)
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+def _store():
+    from bot.store.repo import Store
+
+    return Store.open(Settings.from_env().db_url)
+
+
+def _valid(user_id: str) -> bool:
+    return bool(USER_ID.match(user_id or ""))
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    if not _valid(args.user_id):
+        return fail(f"'{args.user_id}' is geen Slack-gebruikers-id (zoals U012AB3CD)")
+    from bot.core import privacy
+
+    store = _store()
+    try:
+        report = privacy.forget(store, args.user_id)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    print(f"Gegevens van {args.user_id} gewist:")
+    for hook, counts in report.items():
+        for what, n in counts.items():
+            print(f"  {hook}: {FORGET_LABELS.get(what, what)}: {n}")
+    print("Berichten in Slack zelf (ook Loket's posts in het kernteamkanaal) wist een Slack-beheerder.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if not _valid(args.user_id):
+        return fail(f"'{args.user_id}' is geen Slack-gebruikers-id (zoals U012AB3CD)")
+    from bot.core import privacy
+
+    store = _store()
+    try:
+        data = privacy.export(store, args.user_id)
+    finally:
+        store.close()
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
+    print()
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from bot.core import privacy
+
+    settings = Settings.from_env()
+    store = _store()
+    try:
+        report = privacy.expire(store, retention_days=settings.retention_days)
+    finally:
+        store.close()
+    print(f"Bewaartermijn {settings.retention_days} dagen toegepast:")
+    for hook, counts in report.items():
+        print(f"  {hook}: " + ", ".join(f"{what} {n}" for what, n in counts.items()))
+    return 0
