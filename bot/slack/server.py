@@ -121,7 +121,7 @@ class Runtime:
     loop: RetryLoop = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loop = RetryLoop(self.deps, jobs=self._jobs())
+        self.loop = RetryLoop(self.deps, interval=self.settings.retry_interval, jobs=self._jobs())
         self._closed = False
 
     def _jobs(self) -> dict[str, Callable[[], Any]]:
