@@ -12,6 +12,7 @@ from bot import logsafe
 # Modules that add subcommands; each has register(subparsers) -> None.
 COMMAND_MODULES = ("bot.cli.index_cmd", "bot.cli.ask_cmd", "bot.cli.chat_cmd", "bot.cli.eval_cmd", "bot.cli.serve_cmd",
                    "bot.cli.audit_cmd", "bot.cli.privacy_cmd")
+COMMAND_MODULES += ("bot.cli.signal_cmd", "bot.cli.plan_cmd", "bot.cli.summary_cmd")  # monitoring
 
 
 def build_parser() -> argparse.ArgumentParser:
