@@ -3,8 +3,7 @@
 :class:`Monitoring` is what the monitoring listeners and jobs share (the adapter's
 ``Deps`` plus the signal/plan registers, SLA reminders and weekly claims on the same
 store). Messages the core queues (a signal for the core channel, its escalation to the
-LRT, SLA reminders) are rendered here into the delivery's ``slack_reply`` outbox posts,
-which the retry loop sends with backoff and at most once.
+LRT, SLA reminders) are rendered by :mod:`bot.slack.monitoring_notices`.
 """
 from __future__ import annotations
 
@@ -23,8 +22,8 @@ from bot.core.sla import WorkingHours
 from bot.core.weekly import WeeklyRuns
 from bot.settings import Settings
 from bot.slack import blocks_monitoring as bm
-from bot.slack.blocks import Message
-from bot.slack.delivery import POST_REPLY, slack_error
+from bot.slack import monitoring_notices as notices
+from bot.slack.delivery import slack_error
 from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -37,12 +36,6 @@ def owner_id() -> str:
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _notice(channel: str | None, message: Message, thread_ts: str | None = None) -> Notice | None:
-    if not channel:
-        return None
-    return Notice(kind=POST_REPLY, channel_id=channel, thread_ts=thread_ts, payload={"message": dict(message)})
 
 
 @dataclass
@@ -79,19 +72,16 @@ class Monitoring:
     def is_core(self, user_id: str | None) -> bool:
         return bool(user_id) and self.deps.core_team.is_member(user_id)
 
-    # -- what the core queues ---------------------------------------------------------------
+    # -- what the core queues (see bot.slack.monitoring_notices) -------------------------------
     def signal_notice(self, view: SignalView) -> Notice | None:
-        """A new signal, shown in the core channel with its buttons."""
-        return _notice(self.core_channel, bm.signal_message(view))
+        return notices.signal_notice(self.core_channel)(view)
 
     def lrt_notice(self, view: SignalView) -> Notice | None:
-        """A signal escalated to the LRT, for ``LOKET_LRT_CHANNEL`` (None: not set, only recorded)."""
-        return _notice(self.settings.lrt_channel, bm.signal_lrt_message(view))
+        return notices.lrt_notice(self.settings.lrt_channel)(view)
 
     @staticmethod
     def reminder_notice(reminder: Reminder) -> Notice | None:
-        """An SLA reminder in the escalation's core thread."""
-        return _notice(reminder.core_channel_id, bm.sla_reminder(reminder), thread_ts=reminder.core_ts)
+        return notices.reminder_notice(reminder)
 
     # -- small Slack helpers ----------------------------------------------------------------
     def tell(self, channel: str | None, user: str, text: str, thread_ts: str | None = None) -> None:
