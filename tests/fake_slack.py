@@ -6,7 +6,9 @@ test can wait for "chat.postMessage to C_CORE" instead of sleeping. Failures are
 scriptable per method (``fail_next``): HTTP 429 with ``Retry-After``, HTTP 5xx, a
 Slack ``ok: false`` error, or a network fault (``mode``): the connection dropped before or
 after the call took effect, a call that hangs and then drops, or a slow call.
-Messages keep their ``metadata``; ``conversations.history`` / ``conversations.replies``
+File uploads work as ``files_upload_v2`` does them: ``files.getUploadURLExternal``, a
+raw POST to the upload URL (on this server), ``files.completeUploadExternal``; the bytes
+land in ``FakeSlack.files``. Messages keep their ``metadata``; ``conversations.history`` / ``conversations.replies``
 return them (with ``include_all_metadata``), as Slack does.
 
 For Socket Mode, ``apps.connections.open`` returns a ``ws://`` URL on the same server;
@@ -118,6 +120,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.arrivals: list[tuple[str, dict]] = []  # every request as it arrives, before any fault
         self.messages: dict[tuple[str, str], dict] = {}
+        self.files: dict[str, dict] = {}  # files_upload_v2: id -> filename, length, data, channel, title, …
         self._failures: dict[str, list[_Failure]] = {}
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
@@ -322,6 +325,8 @@ class FakeSlack:
             return self._history(method, params)
         if method in ("reactions.add", "reactions.remove", "views.publish", "views.open"):
             return {"ok": True}
+        if method in ("files.getUploadURLExternal", "files.completeUploadExternal"):
+            return self._files(method, params)
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link/?ticket=test"}
         return {"ok": False, "error": "unknown_method"}
@@ -343,6 +348,38 @@ class FakeSlack:
             for m in found:
                 m.pop("metadata", None)
         return {"ok": True, "messages": found, "has_more": False, "response_metadata": {"next_cursor": ""}}
+
+    # -- file uploads (files_upload_v2: get URL, POST the bytes, complete) --------------
+    def _files(self, method: str, params: dict) -> dict:
+        if method == "files.getUploadURLExternal":
+            if not params.get("filename") or not str(params.get("length") or "").isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._ts):08d}"
+            with self._lock:
+                self.files[file_id] = {"id": file_id, "filename": params["filename"], "length": int(params["length"]),
+                                       "alt_txt": params.get("alt_txt"), "data": None, "channel": None}
+            return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+        items = params.get("files")
+        items = json.loads(items) if isinstance(items, str) else items or []
+        done = []
+        with self._lock:
+            for item in items:
+                f = self.files.get(item.get("id"))
+                if f is None or f["data"] is None:
+                    return {"ok": False, "error": "file_not_found" if f is None else "file_upload_incomplete"}
+                f.update(title=item.get("title"), channel=params.get("channel_id"), thread_ts=params.get("thread_ts"),
+                         initial_comment=params.get("initial_comment"))
+                done.append({"id": f["id"], "name": f["filename"], "title": f["title"], "size": f["length"]})
+        return {"ok": True, "files": done}
+
+    def _uploaded(self, file_id: str, data: bytes) -> bool:
+        with self._lock:
+            f = self.files.get(file_id)
+            if f is None:
+                return False
+            f["data"] = data
+            self._lock.notify_all()
+            return True
 
     # -- Socket Mode -------------------------------------------------------------------
     def send_socket_envelope(self, payload: dict, *, type_: str = "events_api", retry_attempt: int = 0) -> str:
@@ -420,7 +457,27 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 self._api()
 
         def do_POST(self) -> None:
-            self._api()
+            if self.path.startswith("/upload/"):
+                self._upload()
+            else:
+                self._api()
+
+        def _upload(self) -> None:
+            """The upload URL of files.getUploadURLExternal: raw bytes, answered "OK - <length>"."""
+            length = int(self.headers.get("Content-Length") or 0)
+            data = b""
+            while len(data) < length:
+                chunk = self.rfile.read(length - len(data))
+                if not chunk:
+                    break
+                data += chunk
+            ok = fake._uploaded(self.path.rsplit("/", 1)[-1], data)
+            body = f"OK - {len(data)}" if ok else "file not found"
+            self.send_response(200 if ok else 404)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body.encode())
 
         def _api(self) -> None:
             method = urlsplit(self.path).path.rsplit("/", 1)[-1]
