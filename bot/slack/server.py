@@ -40,6 +40,7 @@ from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import RETRY_GRACE
 from bot.slack.deps import Deps
 from bot.slack.metrics import Metrics
+from bot.slack.monitoring_jobs import make_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ class Runtime:
                                 lambda now: privacy.expire(self.store, retention_days=self.settings.retention_days,
                                                            now=now))
         jobs["retention"] = retention.run_if_due
+        jobs["monitoring"] = make_scheduler(self.settings, self.deps).run_once  # weekly summary, SLA reminders
         return jobs
 
     @property
