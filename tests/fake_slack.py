@@ -108,8 +108,10 @@ class _Failure:
 #   "drop"       the connection closes before the call takes effect (nothing posted);
 #   "drop_after" the call takes effect, then the connection closes without an answer;
 #   "hang"       no answer for ``delay`` seconds, then the connection closes (nothing posted);
+#   "hang_after" the call takes effect at once, then no answer for ``delay`` seconds and the
+#                connection closes;
 #   "slow"       the call takes effect and is answered after ``delay`` seconds.
-FAULT_MODES = ("drop", "drop_after", "hang", "slow")
+FAULT_MODES = ("drop", "drop_after", "hang", "hang_after", "slow")
 
 
 class FakeSlack:
@@ -280,7 +282,8 @@ class FakeSlack:
             self._lock.notify_all()
 
     def _next_ts(self) -> str:
-        return f"{1700000000 + next(self._ts)}.{next(self._ts):06d}"
+        """Like Slack's: the posting time in epoch seconds (``oldest`` filters on it), unique."""
+        return f"{int(time.time())}.{next(self._ts):06d}"
 
     def handle(self, method: str, params: dict) -> dict:
         """Produce the successful response of one Web API method."""
@@ -506,13 +509,15 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             """Play a network fault (see FAULT_MODES)."""
             if failure.mode in ("hang", "slow"):
                 time.sleep(failure.delay)
-            if failure.mode in ("drop_after", "slow"):
+            if failure.mode in ("drop_after", "hang_after", "slow"):
                 result = fake.handle(method, params)
                 fake._record(method, params, 200, bool(result.get("ok")), token, result)
                 if failure.mode == "slow":
                     self.send_response(200)
                     self._send_json_body(json.dumps(result))
                     return
+                if failure.mode == "hang_after":
+                    time.sleep(failure.delay)
             else:
                 fake._record(method, params, 0, False, token)
             self.close_connection = True
