@@ -76,9 +76,9 @@ def add_working_hours(start: datetime, amount: float, hours: WorkingHours = Work
     exactly on closing time stays there (17:00, not 09:00 the next working day).
     """
     start = _aware(start)
-    left = timedelta(hours=amount)
-    if left <= timedelta():
+    if amount <= 0:
         return start
+    left = timedelta(hours=amount)
     for w_start, w_end in hours.windows_from(start):
         begin = max(w_start, start)
         available = w_end - begin
