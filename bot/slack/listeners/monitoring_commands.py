@@ -116,6 +116,9 @@ def check_plan_form(view: dict[str, Any]) -> dict[str, str] | None:
 
 
 def on_plan_submitted(mon: Monitoring, body: dict[str, Any]) -> None:
+    """Store a plan form that passed :func:`check_plan_form` (Bolt runs the lazy part after a refusal too)."""
+    if check_plan_form(body["view"]):
+        return
     user = body["user"]["id"]
     values = bm.plan_modal_values(body["view"])
     province = values.pop("province")

@@ -84,8 +84,13 @@ def check_form(view: dict[str, Any]) -> dict[str, str] | None:
 
 
 def on_signal_submitted(mon: Monitoring, body: dict[str, Any]) -> None:
-    """Store the signal, show it in the core channel, thank the author."""
+    """Store the signal, show it in the core channel, thank the author.
+
+    Bolt runs this lazy part also after the acknowledgement refused the form: skip those.
+    """
     view, user = body["view"], body["user"]["id"]
+    if check_form(view):
+        return
     channel = bm.form_channel(view)
     try:
         signal = mon.signals.create(bm.signal_modal_values(view), user_id=user, notice=mon.signal_notice)
