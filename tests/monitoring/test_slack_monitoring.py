@@ -273,3 +273,16 @@ def _at(loket: Harness, moment):
     """Move the service's clock (the outbox sends what is due by it) to ``moment``."""
     loket.service.clock = lambda: moment
     return moment
+
+
+def test_manifest_declares_the_monitoring_command_shortcut_and_upload_scope():
+    import yaml
+
+    from conftest import REPO
+
+    manifest = yaml.safe_load((REPO / "manifest.yaml").read_text(encoding="utf-8"))
+    commands = {c["command"] for c in manifest["features"]["slash_commands"]}
+    shortcuts = {s["callback_id"]: s["type"] for s in manifest["features"]["shortcuts"]}
+    assert {action_ids.COMMAND, action_ids.SIGNAL_COMMAND} <= commands
+    assert shortcuts == {action_ids.SIGNAL_SHORTCUT: "message"}
+    assert {"commands", "files:write", "chat:write"} <= set(manifest["oauth_config"]["scopes"]["bot"])
