@@ -43,12 +43,15 @@ INTERNAL_PREFIXES = ("//", "(intern)")
 
 
 def is_user_message(event: dict[str, Any]) -> bool:
-    """A new message typed by a person (not an edit, join, or any bot's message)."""
+    """A new message typed by a person (not an edit, join, or any bot's message), with the
+    fields Loket needs (a malformed payload is ignored, not crashed on)."""
     return (
         event.get("subtype") in USER_SUBTYPES
         and not event.get("bot_id")
-        and bool(event.get("user"))
-        and bool((event.get("text") or "").strip())
+        and all(isinstance(event.get(k), str) and event.get(k) for k in ("user", "channel", "ts"))
+        and isinstance(event.get("text"), str)
+        and bool(event["text"].strip())
+        and isinstance(event.get("thread_ts") or "", str)
     )
 
 
@@ -60,10 +63,12 @@ def mentions(event: dict[str, Any], user_id: str | None) -> bool:
 def on_app_mention(deps: Deps, body: dict[str, Any], bot_user_id: str | None) -> None:
     """@Loket in a channel: answer in the thread of the mention."""
     event = body["event"]
+    if not is_user_message(event):
+        return
     channel, thread_ts = event["channel"], event.get("thread_ts")
     if channel == deps.core_channel and thread_ts and deps.service.escalation_for_core_thread(channel, thread_ts):
         return  # a core reply that happens to mention Loket: the message listener relays it
-    if not is_user_message(event) or not deps.claim_event(body):
+    if not deps.claim_event(body):
         return
     asker = Asker(user_id=event["user"], channel_id=channel, thread_ts=thread_ts, message_ts=event["ts"], via=VIA_MENTION)
     answer_question(deps, asker, question_text(event.get("text"), bot_user_id))
