@@ -42,6 +42,22 @@ def due_week(now: datetime, tz: str) -> str | None:
     return previous_week(now, tz) if local >= post_at else None
 
 
+def in_use_before(store: Store, moment: datetime) -> bool:
+    """True if Loket had any question, signal or plan change before ``moment``.
+
+    A week that ended before Loket was ever used has nothing to summarise: a fresh install
+    (or a test database) does not post an empty summary of the week before it existed.
+    """
+    from sqlalchemy import exists
+
+    from bot.store.models import PlanChange, Question, Signal
+
+    checks = (exists().where(Question.created_at < moment), exists().where(Signal.created_at < moment),
+              exists().where(PlanChange.at < moment))
+    with store.tx() as tx:
+        return any(tx.session.scalar(select(check)) for check in checks)
+
+
 @dataclass(frozen=True)
 class Claim:
     """The right to post ``week`` until ``lease_until``."""

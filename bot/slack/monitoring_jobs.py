@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.scheduler import Job, Scheduler
-from bot.core.summary import build_summary
+from bot.core.summary import build_summary, week_bounds
 from bot.core.summary_chart import render_png
 from bot.core.summary_render import title
-from bot.core.weekly import Claim, due_week
+from bot.core.weekly import Claim, due_week, in_use_before
 from bot.settings import Settings
 from bot.slack.blocks_summary import summary_message
 from bot.slack.delivery import slack_error
@@ -33,11 +33,16 @@ def send_reminders(mon: Monitoring, now: datetime) -> int:
 
 
 def post_weekly_summary(mon: Monitoring, now: datetime) -> str | None:
-    """Post last week's summary once (from Monday 09:00); returns the week posted, if any."""
+    """Post last week's summary once (from Monday 09:00); returns the week posted, if any.
+
+    Weeks before Loket was first used are skipped (see ``bot.core.weekly.in_use_before``).
+    """
     if not mon.core_channel:
         return None
     week = due_week(now, mon.settings.timezone)
-    claim = mon.weekly.claim(week, now=now) if week else None
+    if week is None or not in_use_before(mon.store, week_bounds(week, mon.settings.timezone)[1]):
+        return None
+    claim = mon.weekly.claim(week, now=now)
     if claim is None:
         return None
     try:

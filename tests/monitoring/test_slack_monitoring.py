@@ -16,7 +16,7 @@ from slack_adapter.conftest import (
     ANSWERABLE, ASKER, CHANNEL, CORE, CORE_MEMBER, CORE_MEMBER_2, OUTSIDER, UNANSWERABLE, Harness, eventually,
 )
 
-from .factories import local
+from .factories import add_question, local
 from .slack_helpers import choose, home_click, open_home, shortcut, slash, submit
 
 LRT = "CLANDELIJK"
@@ -223,10 +223,13 @@ def monitoring(loket: Harness) -> Monitoring:
 
 def test_weekly_summary_is_posted_once_with_its_chart(loket: Harness, monitoring: Monitoring):
     monday = local(2026, 11, 30, 9, 0, 30)
+    assert post_weekly_summary(monitoring, monday) is None  # Loket was not in use yet: nothing to summarise
+    add_question(loket.service.store, local(2026, 11, 25, 11))
     assert post_weekly_summary(monitoring, monday - timedelta(minutes=1)) is None  # 08:59: not yet
     assert post_weekly_summary(monitoring, monday) == "2026-W48"
     message = loket.fake.wait_for("chat.postMessage", channel=CORE)[0]
     assert message.blocks[0]["type"] == "header" and "week 48" in message.blocks[0]["text"]["text"]
+    assert "Gesteld: 1" in message.all_text()
     assert message.get("metadata")["event_payload"]["key"] == "weekly-summary:2026-W48"
     [chart] = loket.fake.files.values()
     assert chart["channel"] == CORE and chart["data"].startswith(b"\x89PNG") and chart["filename"].endswith("W48.png")
@@ -240,6 +243,7 @@ def test_weekly_summary_is_posted_once_with_its_chart(loket: Harness, monitoring
 
 def test_a_summary_interrupted_after_its_message_only_gets_its_chart(loket: Harness, monitoring: Monitoring):
     monday = local(2026, 11, 30, 9, 1)
+    add_question(loket.service.store, local(2026, 11, 25, 11))
     loket.fake.fail_next("files.getUploadURLExternal", status=200, error="internal_error")
     assert post_weekly_summary(monitoring, monday) is None  # the message went out, the chart did not
     assert len(loket.fake.calls_to("chat.postMessage", channel=CORE)) == 1 and not loket.fake.files

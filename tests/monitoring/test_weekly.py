@@ -116,3 +116,17 @@ def test_only_the_core_team_updates_a_plan(store):
     with pytest.raises(PlanError):
         plans.set("Zeeland", user_id="UKERN001", milestone_date="volgende week")
     assert plans.get("Zeeland").state == "niet_gestart" and plans.get("Zeeland").history == ()
+
+
+def test_weeks_before_loket_was_used_have_nothing_to_summarise(store):
+    from bot.core.weekly import in_use_before
+
+    from .factories import add_question
+
+    end_w48 = local(2026, 11, 30)
+    assert not in_use_before(store, end_w48)
+    add_question(store, local(2026, 12, 2, 10))  # first used in W49
+    assert not in_use_before(store, end_w48)
+    PlanRegister(store, is_core=CORE.__contains__, clock=lambda: local(2026, 11, 29, 12)).set(
+        "Zeeland", user_id="UKERN001", state="concept")
+    assert in_use_before(store, end_w48)
