@@ -71,15 +71,23 @@ def on_summary(mon: Monitoring, command: dict[str, Any], argument: str) -> None:
     if not mon.is_core(command["user_id"]):
         _post_private(mon, command, bm.ephemeral(REFUSAL))
         return
-    now = mon.clock()
-    tz = mon.settings.timezone
+    now, tz = mon.clock(), mon.settings.timezone
     try:
-        week = week_of(now, tz) if argument.lower() in THIS_WEEK else parse_week(argument) if argument else previous_week(now, tz)
+        week = _week(argument, now, tz)
     except ValueError as e:
         _post_private(mon, command, bm.ephemeral(str(e)))
         return
     summary = build_summary(mon.store, week, tz=tz, now=now, hours=mon.working_hours)
     _post_private(mon, command, summary_message(summary))
+
+
+def _week(argument: str, now, tz: str) -> str:
+    """Last week by default; "deze week" for the running week; else an ISO week."""
+    if not argument:
+        return previous_week(now, tz)
+    if argument.lower() in THIS_WEEK:
+        return week_of(now, tz)
+    return parse_week(argument)
 
 
 def on_signals(mon: Monitoring, command: dict[str, Any], _argument: str) -> None:
