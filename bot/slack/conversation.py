@@ -105,7 +105,7 @@ def answer_question(deps: Deps, asker: Asker, text: str) -> None:
         deps.delivery.queue_reply(asker.channel_id, thread, message, key=f"slack-reply:{outcome.question_id}")
     _count(deps, asker, outcome_label(outcome), started)
     if outcome.escalation is not None:
-        deps.delivery.post_escalation(outcome.escalation)
+        deps.delivery.post_escalation(outcome.escalation, wait=False)
     if outcome.followup_of is not None:
         deps.delivery.deliver_outbox()
 

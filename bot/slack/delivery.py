@@ -36,7 +36,7 @@ from bot.core.service import (
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.client import error_code
-from bot.slack.posting import Poster
+from bot.slack.posting import Poster, is_ambiguous
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +49,12 @@ POST_REPLY = "slack_reply"  # asker thread: an answer Slack refused at first. pa
 PERMANENT_ERRORS = frozenset(
     {"channel_not_found", "is_archived", "invalid_blocks", "msg_too_long", "no_text", "invalid_auth", "account_inactive"}
 )
-# An escalation this young is still being posted by the listener that opened it.
-RETRY_GRACE = timedelta(seconds=30)
+# An escalation this young is probably still being posted by the listener that opened it
+# (the database lease makes it safe either way; the grace saves a useless round).
+RETRY_GRACE = timedelta(seconds=5)
 ESCALATION_POST_LEASE = timedelta(minutes=2)
 MAX_OUTBOX_ROUNDS = 50
+UPDATE_ATTEMPTS = 3
 
 slack_error = error_code  # a short error code for logs and the outbox (never message text)
 
@@ -108,13 +110,22 @@ class Delivery:
 
     def replace(self, channel: str, thread_ts: str | None, placeholder_ts: str | None, message: Message, *,
                 key: str | None = None, verify: bool = False) -> str | None:
-        """Turn the "Even zoeken…" placeholder into ``message``; post anew if that fails."""
+        """Turn the "Even zoeken…" placeholder into ``message``; post anew if that fails.
+
+        ``chat.update`` is idempotent, so a timeout or dropped connection is simply tried
+        again (a few times) before giving up on the placeholder.
+        """
         if placeholder_ts:
-            try:
-                self.client.chat_update(channel=channel, ts=placeholder_ts, **message)
-                return placeholder_ts
-            except Exception as e:  # noqa: BLE001
-                log.warning("chat.update of %s in %s failed: %s; posting instead", placeholder_ts, channel, slack_error(e))
+            for attempt in range(1, UPDATE_ATTEMPTS + 1):
+                try:
+                    self.client.chat_update(channel=channel, ts=placeholder_ts, **message)
+                    return placeholder_ts
+                except Exception as e:  # noqa: BLE001
+                    if attempt < UPDATE_ATTEMPTS and is_ambiguous(e):
+                        continue
+                    log.warning("chat.update of %s in %s failed: %s; posting instead", placeholder_ts, channel,
+                                slack_error(e))
+                    break
         return self.post(channel, thread_ts, message, key=key, verify=verify)
 
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
@@ -125,14 +136,20 @@ class Delivery:
             log.info("chat.postEphemeral in %s failed: %s", channel, slack_error(e))
 
     # -- escalations -----------------------------------------------------------------------
-    def post_escalation(self, esc: EscalationView) -> bool:
+    def post_escalation(self, esc: EscalationView, *, wait: bool = True) -> bool:
         """Post an escalation to the core channel once; True if it is (now) posted.
 
         The database lease decides who posts (any thread, any replica); an attempt after
-        one that may have reached Slack looks for the earlier post first.
+        one that may have reached Slack looks for the earlier post first. ``wait=False``
+        leaves the post to the background loop when the core channel's pace would make
+        this thread wait (a busy core channel must not hold up answering others).
         """
         if not self.core_channel:
             log.error("escalation #%d cannot be posted: LOKET_CORE_CHANNEL is not set", esc.number)
+            return False
+        limiter = getattr(self.poster.client, "limiter", None)
+        if not wait and limiter is not None and limiter.delay(self.core_channel) > 0:
+            log.info("escalation #%d: core channel busy, the background loop posts it", esc.number)
             return False
         lease = self.service.lease_escalation_post(esc.number, lease=ESCALATION_POST_LEASE)
         if lease is None:  # posted, closed, or someone else is posting it right now

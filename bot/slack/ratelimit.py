@@ -54,6 +54,16 @@ class ChannelRateLimiter:
                 self._forget_idle(now)
             return start - now
 
+    def delay(self, channel: str | None) -> float:
+        """How long a post to ``channel`` would wait now (without taking a slot)."""
+        if not channel:
+            return 0.0
+        interval = 1.0 / self.rate
+        with self._lock:
+            now = self.clock()
+            debt_until = max(self._next_free.get(channel, now), now)
+            return max(0.0, debt_until - (self.burst - 1) * interval - now)
+
     def acquire(self, channel: str | None) -> float:
         """Block until ``channel`` may be posted to; returns the seconds waited."""
         if not channel:

@@ -92,6 +92,7 @@ def test_the_limiter_allows_a_burst_then_one_per_interval():
     waits: list[float] = []
     limiter = ChannelRateLimiter(rate=1.0, burst=3, clock=lambda: now[0], sleep=waits.append)
     assert [limiter.reserve("C1") for _ in range(5)] == [0, 0, 0, 1.0, 2.0]
+    assert limiter.delay("C1") == limiter.delay("C1") == 3.0  # looking does not take a slot
     assert limiter.reserve("C2") == 0  # channels are independent
     now[0] = 10.0  # after a quiet spell the burst is back
     assert [limiter.reserve("C1") for _ in range(4)] == [0, 0, 0, 1.0]
