@@ -36,17 +36,19 @@ def _section_lines(section: Section) -> list[str]:
         indent = "      " if line.startswith("    ") else ""
         lines.append(f"{indent}• {escape_mrkdwn(line.strip())}")
     if section.table:
+        headers = section.table.headers
         for row in section.table.rows:
-            first, *rest = row
-            rest = [escape_mrkdwn(c) for c in rest if c and c != "–"]
-            lines.append(f"*{escape_mrkdwn(first)}* — " + " · ".join(rest))
+            parts = [escape_mrkdwn(row[1])] + [f"{escape_mrkdwn(h.lower())}: {escape_mrkdwn(c)}"
+                                               for h, c in zip(headers[2:], row[2:]) if c and c != "–"]
+            lines.append(f"*{escape_mrkdwn(row[0])}* — " + " · ".join(parts))
     return lines
 
 
 def headline(summary: WeeklySummary) -> str:
     """One sentence with the key figures (the notification text)."""
-    return (f"{title(summary)}: {summary.questions_asked} vragen, {fmt_share(summary.answered_share)} door Loket "
-            f"beantwoord, {summary.escalations_still_open} escalaties open, {summary.signals_new.total} nieuwe signalen.")
+    return (f"{title(summary)}: vragen {summary.questions_asked}, door Loket beantwoord "
+            f"{fmt_share(summary.answered_share)}, open escalaties {summary.escalations_still_open}, "
+            f"nieuwe signalen {summary.signals_new.total}.")
 
 
 def summary_message(summary: WeeklySummary, *, note: str | None = None) -> Message:
