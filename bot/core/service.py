@@ -42,6 +42,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Core replies wait this long in the outbox, so replies whose events arrive out of order
+# still reach the asker in the order they were written.
+REORDER_DELAY = timedelta(seconds=1.5)
+MAX_TS_SKEW_SECONDS = 600
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC (the default clock)."""
@@ -344,7 +349,8 @@ class LoketService:
             row.answer_text = f"{row.answer_text}\n\n{text}" if row.answer_text else text
             row.status, row.answered_by, row.answered_at = ANSWERED, user_id, now
             key = f"reply:{message_ts or row.reply_count}"
-            self._notify_asker(tx, row, POST_CORE_REPLY, {"user_id": user_id, "text": text}, key=key)
+            self._notify_asker(tx, row, POST_CORE_REPLY, {"user_id": user_id, "text": text}, key=key,
+                               sort_key=_slack_ts(message_ts, now), delay=REORDER_DELAY)
             self._audit(user_id, "escalation.answer", number, audit.RESULT_OK, tx=tx, detail=f"chars={len(text)}")
             log.info("escalation #%s: core reply %d (%d chars)", number, row.reply_count, len(text))
             return self._view(tx, row)
@@ -368,11 +374,18 @@ class LoketService:
             log.info("escalation #%s closed", number)
             return self._view(tx, row)
 
-    def _notify_asker(self, tx: Tx, row: Escalation, kind: str, payload: dict[str, Any], *, key: str) -> None:
-        """Queue a post for the asker's thread in the current transaction."""
+    def _notify_asker(self, tx: Tx, row: Escalation, kind: str, payload: dict[str, Any], *, key: str,
+                      sort_key: str | None = None, delay: timedelta | None = None) -> None:
+        """Queue a post for the asker's thread in the current transaction.
+
+        Core replies are ordered by their own Slack ts and held back for ``delay``: an
+        earlier reply whose event arrived a moment later still goes out first.
+        """
+        now = self._now()
         tx.enqueue_post(
             kind=kind, channel_id=row.asker_channel_id, thread_ts=row.asker_thread_ts, escalation_id=row.id,
-            payload={"number": row.id, **payload}, dedupe_key=f"esc{row.id}:{key}", now=self._now(),
+            payload={"number": row.id, **payload}, dedupe_key=f"esc{row.id}:{key}", now=now,
+            sort_key=sort_key if sort_key else None, not_before=now + delay if delay and sort_key else None,
         )
 
     # -- verified answers ---------------------------------------------------------------
@@ -444,6 +457,15 @@ class LoketService:
     def mark_failed(self, post_id: int, *, error: str, retry_at: datetime | None = None, give_up: bool = False) -> None:
         """The post failed: retry at ``retry_at`` (default: backoff) or give up for good."""
         self.outbox.mark_failed(post_id, error=error, retry_at=retry_at, give_up=give_up)
+
+
+def _slack_ts(value: str | None, now: datetime) -> str | None:
+    """A Slack ts normalised for sorting ("%010d.%06d"); None if it is not one, or too far
+    from ``now`` to compare with the server's clock (then the post sorts by queue time)."""
+    seconds, _, micros = (value or "").partition(".")
+    if not (seconds.isdigit() and micros.isdigit()) or abs(int(seconds) - now.timestamp()) > MAX_TS_SKEW_SECONDS:
+        return None
+    return f"{int(seconds):010d}.{micros[:6].ljust(6, '0')}"
 
 
 def _record_answer(question: Question, answer: Answer) -> None:

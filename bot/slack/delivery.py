@@ -242,6 +242,18 @@ class Delivery:
                     break
         return sent
 
+    def deliver_outbox_after(self, seconds: float) -> None:
+        """Deliver again in ``seconds`` (posts held back to keep their order, e.g. core replies)."""
+        timer = threading.Timer(seconds, self._deliver_quietly)
+        timer.daemon = True
+        timer.start()
+
+    def _deliver_quietly(self) -> None:
+        try:
+            self.deliver_outbox()
+        except Exception as e:  # noqa: BLE001 - the background loop tries again
+            log.warning("delayed outbox delivery failed: %s", slack_error(e))
+
     def _deliver_batch(self, posts: list[OutboxPost]) -> int:
         """Send a leased batch in order; after a failure, the rest of that thread waits."""
         sent, stopped = 0, set()

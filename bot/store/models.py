@@ -166,6 +166,9 @@ class OutboxPost(Base):
     sent_ts: Mapped[str | None] = mapped_column(TS)
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Order within a thread: the Slack ts of what caused the post (a core reply's own ts),
+    # else the time it was queued, as "%010d.%06d". Posts of a thread go out in this order.
+    sort_key: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 

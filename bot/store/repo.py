@@ -183,11 +183,14 @@ class Tx:
         dedupe_key: str,
         now: datetime,
         escalation_id: int | None = None,
+        sort_key: str | None = None,
+        not_before: datetime | None = None,
     ) -> int | None:
         """Queue a post in this transaction; None if ``dedupe_key`` is queued already.
 
         The insert runs in a savepoint, so a duplicate key does not spoil the surrounding
-        transaction (the state change that caused the post still commits).
+        transaction (the state change that caused the post still commits). ``sort_key``
+        orders the posts of one thread (default: ``now``); ``not_before`` delays it.
         """
         row = OutboxPost(
             kind=kind,
@@ -198,8 +201,9 @@ class Tx:
             dedupe_key=dedupe_key,
             status=OUTBOX_PENDING,
             attempts=0,
-            next_attempt_at=now,
+            next_attempt_at=not_before or now,
             created_at=now,
+            sort_key=sort_key or ts_key(now),
         )
         try:
             with self.session.begin_nested():
@@ -218,10 +222,10 @@ class Tx:
 
         The lease (moving ``next_attempt_at`` forward and counting the attempt) keeps a
         second drainer from sending the same post meanwhile; on PostgreSQL rows another
-        drainer has locked are skipped. A post waits while an earlier post to the same
-        thread waits for its retry (or is leased by another drainer), so every thread gets
-        its messages in order; the caller sends a batch in order and stops a thread at its
-        first failure.
+        drainer has locked are skipped. A post waits while an earlier post (by ``sort_key``)
+        to the same thread is pending and not due (waiting for its retry or its time, or
+        leased by another drainer), so every thread gets its messages in order; the caller
+        sends a batch in order and stops a thread at its first failure.
         """
         stmt = (
             select(OutboxPost, Escalation)
@@ -232,7 +236,7 @@ class Tx:
                 or_(OutboxPost.channel_id.is_not(None), Escalation.core_ts.is_not(None)),
                 ~_earlier_waiting_in_same_thread(now),
             )
-            .order_by(OutboxPost.id)
+            .order_by(OutboxPost.sort_key, OutboxPost.id)
             .limit(limit)
             .with_for_update(of=OutboxPost, skip_locked=True)
         )
@@ -274,10 +278,18 @@ class Tx:
         return counts
 
 
+def ts_key(moment: datetime) -> str:
+    """A Slack-ts-like sort key ("%010d.%06d" epoch seconds) for ``moment``."""
+    micros = round(moment.timestamp() * 1_000_000)
+    return f"{micros // 1_000_000:010d}.{micros % 1_000_000:06d}"
+
+
 def _earlier_waiting_in_same_thread(now: datetime):
-    """EXISTS an earlier pending post to the same destination as ``OutboxPost`` that is not
-    due at ``now`` (waiting for a retry, or leased)."""
+    """EXISTS an earlier (by sort key, then id) pending post to the same destination as
+    ``OutboxPost`` that is not due at ``now`` (waiting for a retry or its time, or leased)."""
     earlier = aliased(OutboxPost)
+    before = or_(earlier.sort_key < OutboxPost.sort_key,
+                 and_(earlier.sort_key == OutboxPost.sort_key, earlier.id < OutboxPost.id))
     same_channel = and_(
         OutboxPost.channel_id.is_not(None),
         earlier.channel_id == OutboxPost.channel_id,
@@ -287,6 +299,6 @@ def _earlier_waiting_in_same_thread(now: datetime):
         OutboxPost.channel_id.is_(None), earlier.channel_id.is_(None), earlier.escalation_id == OutboxPost.escalation_id,
     )
     return exists().where(
-        earlier.id < OutboxPost.id, earlier.status == OUTBOX_PENDING, earlier.next_attempt_at > now,
+        before, earlier.id != OutboxPost.id, earlier.status == OUTBOX_PENDING, earlier.next_attempt_at > now,
         or_(same_channel, same_core_thread),
     )

@@ -26,7 +26,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from bot.core.escalations import InvalidTransition
-from bot.core.service import VIA_DM, VIA_MENTION, Asker
+from bot.core.service import REORDER_DELAY, VIA_DM, VIA_MENTION, Asker
 from bot.slack import blocks
 from bot.slack.conversation import answer_question, question_text
 from bot.slack.deps import Deps
@@ -123,6 +123,7 @@ def on_core_thread_reply(deps: Deps, body: dict[str, Any]) -> None:
         deps.delivery.ephemeral(event["channel"], event["user"], NOT_RELAYED, thread_ts=event["thread_ts"])
         return
     deps.delivery.deliver_outbox()
+    deps.delivery.deliver_outbox_after(REORDER_DELAY.total_seconds() + 0.1)  # the relay waits to keep order
     deps.delivery.refresh_escalation_post(view)
 
 

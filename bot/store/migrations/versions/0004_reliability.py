@@ -1,5 +1,6 @@
 """Reliability: inbox columns on processed_events, question source keys, escalation post
-leases, the append-only audit log (hash chain) and the shared job table.
+leases, the outbox's order within a thread, the append-only audit log (hash chain) and the
+shared job table.
 
 Revision ID: 0004
 Revises: 0003
@@ -74,6 +75,9 @@ def upgrade() -> None:
     with op.batch_alter_table("escalations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("post_lease_until", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("post_attempts", sa.Integer(), server_default="0", nullable=False))
+
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("sort_key", sa.String(length=32), server_default="", nullable=False))
 
     with op.batch_alter_table("processed_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kind", sa.String(length=32), nullable=True))
@@ -150,6 +154,9 @@ def downgrade() -> None:
         batch_op.drop_column("payload")
         batch_op.drop_column("status")
         batch_op.drop_column("kind")
+
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("sort_key")
 
     with op.batch_alter_table("escalations", schema=None) as batch_op:
         batch_op.drop_column("post_attempts")
