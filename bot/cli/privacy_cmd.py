@@ -28,6 +28,12 @@ FORGET_LABELS = {
     "outbox": "wachtende/verzonden berichten verwijderd",
     "inbox": "binnengekomen berichten gewist",
     "audit_actor": "auditregels: naam gewist (de hashketen blijft geldig)",
+    "signal_texts": "signalen met de vraag van deze persoon: tekst gewist",
+    "signal_history_texts": "signaalhistorie: geciteerde tekst gewist",
+    "signal_mentions": "signalen/historie waarin de persoon genoemd wordt: naam gewist",
+    "signal_people": "signalen (maker, eigenaar, LRT): naam gewist",
+    "history_actor": "wijzigingen van signalen en plannen: naam gewist",
+    "plans": "provinciale plannen: naam gewist",
 }
 
 

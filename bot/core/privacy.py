@@ -37,7 +37,7 @@ from bot.store.repo import Store
 log = logging.getLogger(__name__)
 
 PSEUDONYM = "verwijderd"  # stands in for a user id that was erased
-HOOK_MODULES: tuple[str, ...] = ("bot.core.privacy_core",)
+HOOK_MODULES: tuple[str, ...] = ("bot.core.privacy_core", "bot.core.privacy_monitoring")
 
 Counts = dict[str, int]
 
@@ -50,6 +50,7 @@ class PrivacyHook:
     forget: Callable[[Session, str, datetime], Counts] | None = None
     export: Callable[[Session, str], Any] | None = None
     expire: Callable[[Session, datetime, datetime], Counts] | None = None
+    order: int = 50  # lower runs first; the core tables (100) go last: others may need their links
 
 
 HOOKS: dict[str, PrivacyHook] = {}
@@ -61,10 +62,11 @@ def register_hook(hook: PrivacyHook) -> None:
 
 
 def load_hooks() -> dict[str, PrivacyHook]:
-    """Import every module in HOOK_MODULES (they register on import); returns the hooks."""
+    """Import every module in HOOK_MODULES (they register on import); returns the hooks,
+    in the order they run."""
     for name in HOOK_MODULES:
         import_module(name)
-    return dict(HOOKS)
+    return dict(sorted(HOOKS.items(), key=lambda item: item[1].order))
 
 
 def _utcnow() -> datetime:

@@ -139,4 +139,4 @@ def expire(session: Session, cutoff: datetime, now: datetime) -> Counts:
     }
 
 
-register_hook(PrivacyHook("core", forget=forget, export=export, expire=expire))
+register_hook(PrivacyHook("core", forget=forget, export=export, expire=expire, order=100))

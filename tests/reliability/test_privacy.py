@@ -171,3 +171,29 @@ def test_the_daily_job_runs_once_per_day_across_replicas(db_url):
     assert jobs[2].run_if_due() is not None and len(runs) == 2
     for s in stores:
         s.close()
+
+
+def test_forget_reaches_the_signal_register(store):
+    from bot.core.signals import SignalDraft, SignalRegister
+
+    service = make_service(store, Clock())
+    number = escalated_and_verified(service)
+    register = SignalRegister(store, is_core=lambda u: u == CORE)
+    drafted = register.create(register.draft_from_escalation(number), user_id=CORE)
+    own = register.create(SignalDraft(kind="risico", province="Utrecht", theme=drafted.theme, title="Wachtlijst",
+                                      description=f"Gemeld door <@{ASKER}> in het PRT-overleg.", severity="middel"),
+                          user_id=ASKER)
+    assert "bewaking" in drafted.title
+
+    report = privacy.forget(store, ASKER)
+    assert report["monitoring"]["signal_texts"] == 1 and report["monitoring"]["signal_people"] == 1
+    with store.tx() as tx:
+        from bot.store.models import Signal, SignalChange
+
+        quoted = tx.session.get(Signal, drafted.id)
+        assert quoted.title == f"Vraag #{number}: [verwijderd op verzoek]" and "bewaking" not in quoted.description
+        mine = tx.session.get(Signal, own.id)
+        assert ASKER not in mine.description and mine.created_by == PSEUDONYM
+        history = " ".join(str(c.new_value) for c in tx.session.scalars(select(SignalChange)))
+        assert "bewaking" not in history and ASKER not in history
+    assert privacy.export(store, ASKER)["monitoring"] == {"signals": [], "signal_changes": [], "plan_changes": []}
