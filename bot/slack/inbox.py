@@ -142,9 +142,13 @@ class SlackInbox:
 
     # -- processing ------------------------------------------------------------------------
     def process(self, body: dict[str, Any], fn: Callable[[], None]) -> None:
-        """Run ``fn`` as the work of ``body``'s inbox row, once (see module docstring)."""
+        """Run ``fn`` as the work of ``body``'s inbox row, once (see module docstring).
+
+        Requests no kind keeps (channel chatter, edits, …) just run ``fn``: handlers that
+        act on one claim its event id themselves (``Deps.claim_event``).
+        """
         key = inbox_key(body)
-        if key is None:
+        if key is None or kind_of(body) is None:
             fn()
             return
         try:
