@@ -83,6 +83,28 @@ def wait_answered(fake: FakeSlack, event_ids: list[str], timeout: float) -> floa
     return float("nan")
 
 
+def wait_escalations_posted(db_url: str, timeout: float) -> bool:
+    """Wait until no escalation waits for its core-channel post (the loop posts them at Slack's pace)."""
+    from sqlalchemy import func, select
+
+    from bot.store.models import Escalation
+    from bot.store.repo import Store
+
+    store = Store.open(db_url, upgrade=False)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with store.tx() as tx:
+                waiting = tx.session.scalar(select(func.count()).select_from(Escalation)
+                                            .where(Escalation.core_ts.is_(None), Escalation.status != "closed"))
+            if not waiting:
+                return True
+            time.sleep(1.0)
+        return False
+    finally:
+        store.close()
+
+
 def check_once(fake: FakeSlack, event_ids: list[str], db_url: str) -> dict[str, int]:
     """Duplicates and omissions, in Slack and in the database."""
     from sqlalchemy import func, select
@@ -176,6 +198,8 @@ def measure(args, fake: FakeSlack, server, questions: list[str], db_url: str) ->
     acks, statuses, send_seconds = run_senders(server, per_sender)
     done = wait_answered(fake, ids, timeout=900)
     total = time.monotonic() - start
+    posted = wait_escalations_posted(db_url, timeout=900)
+    all_posted = time.monotonic() - start
     fake.settle(quiet=3, timeout=60)
 
     base = list(base_acks.values())
@@ -190,6 +214,8 @@ def measure(args, fake: FakeSlack, server, questions: list[str], db_url: str) ->
     print(f"  acknowledged within {ACK_LIMIT:.0f} s: {within}/{len(load)}")
     print(f"  all answered or escalated after {total:.0f} s ({len(load)/total:.1f} questions/s end to end)"
           if done == done else "  NOT all answered within 900 s")
+    print(f"  all escalations in the core channel after {all_posted:.0f} s (its pace: about 1 post/s)"
+          if posted else "  NOT all escalations posted within 900 s")
     counts = check_once(fake, ids + [e for e, _ in baseline_jobs], db_url)
     for name, value in counts.items():
         print(f"  {name}: {value}")
