@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from bot.slack.inbox import OUTAGE_TEXT
 from bot.store import db as store_db
 
-from slack_adapter.conftest import ANSWERABLE, ASKER, CHANNEL, Harness, next_ts
+from slack_adapter.conftest import ANSWERABLE, ASKER, CHANNEL, Harness, eventually, next_ts
 from .proxy import TcpProxy
 from .test_slack_once import mention_event
 
@@ -107,6 +107,7 @@ def test_an_outage_while_answering_is_retried_when_the_database_is_back(start_lo
     ts = loket.mention(ANSWERABLE)  # stored before the ack; the outage starts while answering
     said = loket.answer_in(CHANNEL, ts)
     assert said.get("text") == OUTAGE_TEXT  # the placeholder tells the asker
+    eventually(lambda: not loket.deps.inbox.in_flight())  # the failed attempt has given the work back
 
     outage.up()
     later = datetime.now(timezone.utc) + timedelta(minutes=3)  # the lease of the failed attempt ran out
