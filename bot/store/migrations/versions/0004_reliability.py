@@ -3,25 +3,18 @@ leases, the outbox's order within a thread, the append-only audit log (hash chai
 shared job table.
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0002
 Create Date: 2026-12-02 10:00:00
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
-
-def _latest_sibling() -> str:
-    """The newest of 0003/0002/0001 present (0002 and 0003 are written in parallel)."""
-    names = {p.name[:4] for p in Path(__file__).parent.glob("000[123]_*.py")}
-    return max(names)
-
-
+# 0003 (network/experts) did not exist when this was written: chained on 0002. When 0003
+# lands with down_revision "0002", set this to "0003".
 revision = "0004"
-down_revision = _latest_sibling()
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
