@@ -73,10 +73,39 @@ def _chunk_from_json(line: str) -> tuple[Chunk, str]:
     return chunk, d.get("ekey", "")
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(index_dir: Path) -> list[Path]:
+    """Remove temp/old folders that a crashed build left next to ``index_dir``.
+
+    Their names carry the writer's pid; folders of a process that still runs are kept,
+    so two builds never remove each other's work.
+    """
+    removed = []
+    for path in Path(index_dir).parent.glob(f".{Path(index_dir).name}.*-*-*"):
+        try:
+            pid = int(path.name.rsplit("-", 2)[-2])
+        except ValueError:
+            continue
+        if path.is_dir() and not _pid_alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def save_index(index_dir: Path, stored: StoredIndex) -> None:
     """Write ``stored`` to ``index_dir`` atomically (new folder, then rename)."""
     index_dir = Path(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(index_dir)
     tmp = index_dir.parent / f".{index_dir.name}.tmp-{os.getpid()}-{time.monotonic_ns()}"
     tmp.mkdir()
     try:

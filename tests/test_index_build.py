@@ -105,3 +105,15 @@ def test_empty_corpus_builds_an_empty_index_that_answers_nothing(tmp_path, embed
     assert report.chunks == 0
     index = SearchIndex.load(Path(tmp_path / "idx"), embedder)
     assert index.search(index.analyse("iets"), k=3) == []
+
+
+def test_leftovers_of_a_crashed_build_are_removed_but_live_ones_kept(tmp_path, embedder):
+    import os
+
+    dead = tmp_path / ".idx.tmp-999999999-1"
+    live = tmp_path / f".idx.tmp-{os.getpid()}-2"
+    dead.mkdir()
+    live.mkdir()
+    build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
+    assert not dead.exists() and live.exists()
+    assert len(load_index(tmp_path / "idx").chunks) == 4
