@@ -6,10 +6,11 @@ SQLite hands them back naive, which :func:`as_utc` repairs.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -334,3 +335,70 @@ class EscalationReminder(Base):
     escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     last_sent_at: Mapped[datetime]
+
+
+# -- network function and proactive information (bot.core.network) ----------------------
+
+
+class KnowledgeItem(Base):
+    """An announcement ("bericht") or a lesson learned ("les") saved by the core team.
+
+    The database is the truth; the desk searches them as extra documents
+    (``bot.core.network.extra_docs``). ``channel_id``/``message_ts``: where it was posted.
+    """
+
+    __tablename__ = "knowledge_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # bericht | les
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    province: Mapped[str | None] = mapped_column(String(32))
+    theme: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(ID)
+    created_at: Mapped[datetime]
+    channel_id: Mapped[str | None] = mapped_column(ID)
+    message_ts: Mapped[str | None] = mapped_column(TS)
+
+    __table_args__ = (Index("ix_knowledge_items_kind", "kind", "created_at"),)
+
+
+class ExpertSuggestion(Base):
+    """The experts suggested for an escalation (one row: the suggestion was queued once)."""
+
+    __tablename__ = "expert_suggestions"
+
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), primary_key=True)
+    expert_ids: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class Referral(Base):
+    """A core-team member put the asker of an escalation in touch with an expert."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"))
+    expert_id: Mapped[str] = mapped_column(String(64))
+    expert_name: Mapped[str] = mapped_column(String(200))
+    expert_slack_user_id: Mapped[str | None] = mapped_column(ID)
+    expert_email: Mapped[str | None] = mapped_column(String(200))
+    asker_user_id: Mapped[str] = mapped_column(ID)
+    referred_by: Mapped[str] = mapped_column(ID)
+    channel_id: Mapped[str | None] = mapped_column(ID)  # the group DM (or asker thread) of the introduction
+    message_ts: Mapped[str | None] = mapped_column(TS)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("escalation_id", "expert_id", name="uq_referrals_escalation_expert"),)
+
+
+class SupportRequest(Base):
+    """The details of a request for practical support (an escalation of kind "ondersteuning")."""
+
+    __tablename__ = "support_requests"
+
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), primary_key=True)
+    province: Mapped[str] = mapped_column(String(32))
+    needed_by: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]

@@ -3,7 +3,7 @@ leases, the outbox's order within a thread, the append-only audit log (hash chai
 shared job table.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 10:00:00
 """
 from __future__ import annotations
@@ -11,10 +11,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-# 0003 (network/experts) did not exist when this was written: chained on 0002. When 0003
-# lands with down_revision "0002", set this to "0003".
+# Chained on 0003 (network: knowledge items, expert suggestions, referrals, support requests).
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
