@@ -30,6 +30,7 @@ class Settings:
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     sources: tuple[str, ...] = ("knowledge",)
     synonyms_file: Path = Path("knowledge/synoniemen.yaml")
+    experts_file: Path = Path("knowledge/experts.yaml")  # plus knowledge/experts/*.yaml (bot.core.network)
     database_url: str | None = None
     # Slack
     slack_bot_token: str | None = None
@@ -61,6 +62,7 @@ class Settings:
             embedding_model=e.get("LOKET_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
             sources=_split_list(e.get("LOKET_SOURCES")) or ("knowledge",),
             synonyms_file=Path(e.get("LOKET_SYNONYMS") or "knowledge/synoniemen.yaml"),
+            experts_file=Path(e.get("LOKET_EXPERTS_FILE") or "knowledge/experts.yaml"),
             database_url=e.get("LOKET_DATABASE_URL") or None,
             slack_bot_token=e.get("SLACK_BOT_TOKEN") or None,
             slack_app_token=e.get("SLACK_APP_TOKEN") or None,

@@ -11,7 +11,7 @@ import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -27,6 +27,7 @@ from .extract import DEFAULT_MAX_CHARS, best_quote, compose
 from .qtype import expected_type, satisfies
 from .smalltalk import EMPTY_REPLY, smalltalk_reply
 from .synonyms import Synonyms
+from .validity import answer_current_first
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ class Desk:
         self._verified = _Verified()
         self._lock = threading.Lock()  # the embedder is not guaranteed thread-safe
         self.mode = "hybrid"  # ranking: "hybrid", or "dense"/"bm25" to measure each part alone
+        self._responders: list[Callable[[str], Answer | None]] = []  # see add_responder
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -189,6 +191,10 @@ class Desk:
         if reply is not None:
             kind = KIND_EMPTY if reply == EMPTY_REPLY else KIND_SMALLTALK
             return Answer(question, True, reply, 1.0, [], kind)
+        for respond in self._responders:
+            found = respond(question)
+            if found is not None:
+                return found
         query = self.analyse(question)
         verified = self._verified_answer(query)
         if verified is not None:
@@ -235,8 +241,12 @@ class Desk:
         )
 
     def answer_query(self, query: Query, *, k: int = 5) -> Answer:
-        """The answer for an analysed question."""
-        hits = self.index.search(query, k=k, mode=self.mode)
+        """The answer for an analysed question: from current sources first (bot.core.validity)."""
+        hits = self.index.search(query, k=2 * k, mode=self.mode)
+        return answer_current_first(self.answer_hits, query, hits, k=k)
+
+    def answer_hits(self, query: Query, hits: Sequence[Hit]) -> Answer:
+        """The answer from these ranked hits, or ``answered=False`` when they are not good enough."""
         passages = [Passage(h.chunk.text, _source(h)) for h in hits[:3]]
         if not hits:
             return Answer(query.text, False, NOT_ANSWERED_TEXT, 0.0, [], KIND_NONE, passages)
@@ -249,6 +259,16 @@ class Desk:
         text = compose(chosen)
         sources = list(dict.fromkeys(_source(q.hit) for q in chosen))
         return Answer(query.text, True, text, conf, sources, KIND_ANSWER, passages)
+
+    # -- extensions (the network function, bot.core.network) ----------------------------
+    def add_responder(self, responder: Callable[[str], Answer | None]) -> None:
+        """Let ``responder`` answer some questions before the index is searched (None: not mine),
+        e.g. experts for "wie weet er iets van flexwonen?"."""
+        self._responders.append(responder)
+
+    def use_index(self, index: SearchIndex) -> None:
+        """Search ``index`` from now on (the knowledge base with announcements and lessons merged in)."""
+        self.index = index
 
     @staticmethod
     def _worth_adding(top: Hit, quote) -> bool:
