@@ -263,8 +263,8 @@ class Desk:
     # -- extensions (the network function, bot.core.network) ----------------------------
     def add_responder(self, responder: Callable[[str], Answer | None]) -> None:
         """Let ``responder`` answer some questions before the index is searched (None: not mine),
-        e.g. experts for "wie weet er iets van flexwonen?"."""
-        self._responders.append(responder)
+        e.g. experts for "wie weet er iets van flexwonen?". One per type: a new one replaces it."""
+        self._responders = [r for r in self._responders if type(r) is not type(responder)] + [responder]
 
     def use_index(self, index: SearchIndex) -> None:
         """Search ``index`` from now on (the knowledge base with announcements and lessons merged in)."""

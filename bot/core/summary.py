@@ -22,12 +22,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.core import taxonomy as tx_
+from bot.core.escalations import KIND_SUPPORT
 from bot.core.sla import WorkingHours, working_hours_between
 from bot.core.themes import classify_question
 from bot.store.models import AuditEntry, Escalation, PlanChange, Question, Signal, SignalChange, as_utc
 from bot.store.repo import Store
 
-NOT_ASKED_KINDS = ("smalltalk", "empty")  # greetings and empty messages are not questions
+NOT_ASKED_KINDS = ("smalltalk", "empty", "ondersteuning")  # greetings, empty messages, support requests
 EXAMPLES_PER_GAP = 3
 EXAMPLE_CHARS = 140
 WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
@@ -79,6 +80,7 @@ class OpenEscalation:
     age_hours: float
     age_working_hours: float
     claimed_by: str | None = None
+    kind: str = "vraag"  # or "ondersteuning" (a request for practical support)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class WeeklySummary:
     questions_asked: int = 0
     answered_by_loket: int = 0
     escalations_opened: int = 0
+    support_requests_opened: int = 0  # of escalations_opened: requests for practical support
     escalations_answered: int = 0
     open_escalations: tuple[OpenEscalation, ...] = ()
     median_answer_hours: float | None = None
@@ -239,11 +242,14 @@ def _escalation_figures(s, start: datetime, end: datetime, cutoff: datetime, hou
                | (Escalation.answered_at >= start))))
     first = _first_answers(s, [e.id for e, *_ in rows])
     opened, answered_delays, answered_work, still_open, gaps = 0, [], [], [], defaultdict(list)
+    support = 0
     for esc, text, theme, passages in rows:
         created = as_utc(esc.created_at)
         answered_at = min(filter(None, (first.get(esc.id), as_utc(esc.answered_at))), default=None)
         closed_at = as_utc(esc.closed_at)
-        if start <= created < end:
+        if start <= created < end and esc.kind == KIND_SUPPORT:
+            opened, support = opened + 1, support + 1  # a request, not a gap in the knowledge base
+        elif start <= created < end:
             opened += 1
             gap_theme = theme if theme in tx_.THEMES else classify_question(text, passages)
             gaps[gap_theme].append((esc.id, text))
@@ -256,9 +262,10 @@ def _escalation_figures(s, start: datetime, end: datetime, cutoff: datetime, hou
                 number=esc.id, status="claimed" if claimed else "open", created_at=created,
                 age_hours=round((cutoff - created).total_seconds() / 3600, 1),
                 age_working_hours=round(working_hours_between(created, cutoff, hours), 1),
-                claimed_by=esc.claimed_by if claimed else None))
+                claimed_by=esc.claimed_by if claimed else None, kind=esc.kind))
     return {
         "escalations_opened": opened,
+        "support_requests_opened": support,
         "escalations_answered": len(answered_delays),
         "open_escalations": tuple(sorted(still_open, key=lambda e: (e.created_at, e.number))),
         "median_answer_hours": round(statistics.median(answered_delays), 1) if answered_delays else None,

@@ -99,6 +99,8 @@ def _escalations(s: WeeklySummary) -> Section:
         f"Geopend: {s.escalations_opened} · beantwoord: {s.escalations_answered} · nog open: {s.escalations_still_open}",
         f"Mediane tijd tot antwoord kernteam: {_hours(s.median_answer_hours, s.median_answer_working_hours)}",
     ]
+    if s.support_requests_opened:
+        lines.insert(1, f"Waarvan verzoeken om ondersteuning: {s.support_requests_opened}")
     table = None
     if s.open_escalations:
         shown = s.open_escalations[:MAX_LINES]
@@ -116,7 +118,8 @@ def _hours(wall: float | None, work: float | None) -> str:
 
 def _open_row(e: OpenEscalation, tz: str) -> tuple[str, ...]:
     status = "opgepakt" if e.status == "claimed" else "niet opgepakt"
-    return (f"#{e.number}", status, fmt_moment(e.created_at, tz),
+    label = f"#{e.number} (ondersteuning)" if e.kind == "ondersteuning" else f"#{e.number}"
+    return (label, status, fmt_moment(e.created_at, tz),
             f"{fmt_age(e.age_hours)} ({fmt_number(e.age_working_hours)} werkuren)")
 
 

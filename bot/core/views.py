@@ -66,6 +66,7 @@ class EscalationView:
     closed_at: datetime | None = None
     escalated_by: str | None = None
     passages: tuple[Passage, ...] = ()
+    province: str | None = None  # of the question (support requests have one), shown on the core post
 
     @property
     def posted(self) -> bool:
@@ -155,6 +156,7 @@ def escalation_view(row: Escalation, question: Question, *, context: str | None 
         closed_at=as_utc(row.closed_at),
         escalated_by=row.escalated_by,
         passages=passages_from_json(row.passages),
+        province=question.province,
     )
 
 

@@ -22,7 +22,7 @@ from bot.core import taxonomy as tx_
 from index.documents import Chunk
 from index.persist import StoredIndex
 from index.search import Query, SearchIndex, text_words
-from index.text import QUESTION_FRAMING
+from index.text import QUESTION_FRAMING, fold
 
 from .experts import Expert
 from .vector_cache import VectorCache
@@ -35,6 +35,10 @@ OTHER_PROVINCE_PENALTY = 0.05
 MIN_SCORE = 0.845
 MIN_COVERAGE_ALONE = 0.34  # ... or mention a third of the (weighted) words of the question
 RELATIVE_GAP = 0.1  # and be within this of the best match (a far second is noise)
+ASKING_WORDS = frozenset("""
+    weet weten kent kennen iemand helpen help zoek zoeken deskundige deskundigen expert experts specialist
+    specialisten kenner kenners ervaring verstand contact sparren terecht adviseren advies
+""".split())
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,9 @@ class ExpertMatcher:
         self.index = SearchIndex(stored, cache.embedder)
 
     def analyse(self, text: str, vector: np.ndarray | None = None) -> Query:
-        return self.index.analyse(text, self.cache.query(text) if vector is None else vector)
+        """Embed and analyse ``text``; words that ask for a person ("weet", "deskundige") are not evidence."""
+        query = self.index.analyse(text, self.cache.query(text) if vector is None else vector)
+        return query._replace(terms=[t for t in query.terms if fold(t.surface) not in ASKING_WORDS])
 
     def match(self, text: str, *, k: int = 3, vector: np.ndarray | None = None,
               include_unavailable: bool = False, minimum: float | None = MIN_SCORE) -> list[ExpertMatch]:
