@@ -326,6 +326,13 @@ class FakeSlack:
             return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
         if method in ("conversations.history", "conversations.replies"):
             return self._history(method, params)
+        if method == "conversations.open":  # a DM (one user) or group DM (several): same users, same id
+            users = sorted(u for u in str(params.get("users") or "").split(",") if u)
+            if not users:
+                return {"ok": False, "error": "users_list_not_supplied"}
+            key = "-".join(users)
+            channel_id = ("D" if len(users) == 1 else "G") + hashlib.sha1(key.encode()).hexdigest()[:8].upper()
+            return {"ok": True, "channel": {"id": channel_id}}
         if method in ("reactions.add", "reactions.remove", "views.publish", "views.open"):
             return {"ok": True}
         if method in ("files.getUploadURLExternal", "files.completeUploadExternal"):

@@ -13,6 +13,7 @@ from bot import logsafe
 COMMAND_MODULES = ("bot.cli.index_cmd", "bot.cli.ask_cmd", "bot.cli.chat_cmd", "bot.cli.eval_cmd", "bot.cli.serve_cmd",
                    "bot.cli.audit_cmd", "bot.cli.privacy_cmd")
 COMMAND_MODULES += ("bot.cli.signal_cmd", "bot.cli.plan_cmd", "bot.cli.summary_cmd")  # monitoring
+COMMAND_MODULES += ("bot.cli.network_cmd",)  # network: experts
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--source", action="append", metavar="PAD", help="bronmap of -bestand (herhaalbaar; standaard knowledge/)")
     b.add_argument("--rebuild", action="store_true", help="alles opnieuw inbedden")
     b.add_argument("--json", action="store_true", help="verslag als JSON")
+    b.add_argument("--announce", action="store_true",
+                   help="nieuwe, gewijzigde en verwijderde documenten melden in LOKET_UPDATES_CHANNEL (Slack)")
     b.set_defaults(func=cmd_build)
     i = isub.add_parser("info", help="wat er in de index staat")
     i.add_argument("--source", action="append", metavar="PAD")
@@ -29,6 +31,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     settings = settings_for(args.source)
     target = index_dir(settings)
+    from bot.core.network.updates import snapshot  # --announce: titles before the build
+
+    before = snapshot(target) if args.announce else {}
     try:
         embedder = load_embedder(settings.embedding_model)
         print(f"Index bouwen uit {', '.join(settings.sources)} → {target}", file=sys.stderr)
@@ -46,6 +51,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"({report.embedded} ingebed, {report.reused} hergebruikt). Nieuw: {len(report.added)}, "
             f"gewijzigd: {len(report.changed)}, verwijderd: {len(report.removed)}, overgeslagen: {len(report.errors)}."
         )
+    if args.announce:
+        from .announce import announce
+
+        return announce(settings, report, before, target)
     return 0
 
 

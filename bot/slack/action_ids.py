@@ -34,3 +34,12 @@ SIGNAL_LRT = "loket_signal_lrt"  # "Escaleer naar LRT"
 HOME_NEW_SIGNAL = "loket_home_new_signal"  # "Nieuw signaal"
 HOME_EDIT_PLAN = "loket_home_edit_plan"  # "Bijwerken" next to a province (value: province)
 MONITORING_ACTIONS = (SIGNAL_STATUS, SIGNAL_OWNER, SIGNAL_LRT, HOME_NEW_SIGNAL, HOME_EDIT_PLAN)
+
+# -- network function and proactive information (bot.slack.listeners.network) ---------------
+EXPERT_COMMAND = "/deskundige"  # experts for a topic
+REFER = "loket_refer"  # "Doorverwijzen" next to a suggested expert (value: "<number>:<expert id>")
+SUPPORT_REQUEST = "loket_support_request"  # "Vraag ondersteuning" under an answer (value: question id)
+SUPPORT_MODAL = "loket_support_modal"  # the support request form (view callback id)
+ANNOUNCE_MODAL = "loket_announce_modal"  # the announcement form (view callback id)
+LESSON_MODAL = "loket_lesson_modal"  # the lesson learned form (view callback id)
+NETWORK_ACTIONS = (REFER, SUPPORT_REQUEST)

@@ -25,7 +25,9 @@ from bot.slack.deps import Deps
 from bot.slack.inbox import SlackInbox, outage_notice
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.monitoring import register as register_monitoring
+from bot.slack.listeners.network import register as register_network
 from bot.slack.metrics import Metrics
+from bot.slack.network import open_network
 from bot.slack.posting import Poster
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ def make_deps(settings: Settings, service: LoketService, client: WebClient, core
                         poster=Poster(poster_client or client))
     inbox = SlackInbox(service.store, notify=outage_notice(delivery.ephemeral))
     return Deps(service=service, delivery=delivery, core_team=core_team, core_channel=settings.core_channel,
-                inbox=inbox, metrics=metrics)
+                inbox=inbox, metrics=metrics, network=open_network(settings, service))
 
 
 def create_app(
@@ -79,6 +81,7 @@ def create_app(
     )
     if deps.inbox is not None:
         app.middleware(deps.inbox.middleware())
-    register_monitoring(app, deps, settings)  # first: /loket plan|overzicht|signalen and the App Home
+    register_network(app, deps, settings)  # first: /deskundige, /loket deskundige|bericht|les|ondersteuning
+    register_monitoring(app, deps, settings)  # then: /loket plan|overzicht|signalen and the App Home
     register_listeners(app, deps)
     return app

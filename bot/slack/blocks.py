@@ -15,8 +15,10 @@ from __future__ import annotations
 from typing import Any, Iterable, TypedDict
 
 from bot.core.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source
-from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, dutch_status
+from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, KIND_SUPPORT, dutch_status
+from bot.core.network.responder import KIND_EXPERTS
 from bot.core.service import EscalationView
+from bot.core.validity import currency_label
 from bot.slack import action_ids
 from bot.slack.escaping import defuse_broadcasts, echo, escape_mrkdwn, quote, truncate_mrkdwn
 
@@ -85,6 +87,8 @@ def _source_line(source: Source) -> str:
         parts.append(escape_mrkdwn(source.section))
     if source.page:
         parts.append(f"p. {source.page}")
+    if source.updated and source.kind == "document":
+        parts.append(escape_mrkdwn(currency_label({"updated": source.updated}) or ""))  # how current (bot.core.validity)
     link = _link(source.url, "openen")
     if link:
         parts.append(link)
@@ -103,7 +107,11 @@ def is_smalltalk(answer: Answer) -> bool:
 
 
 def answer_message(answer: Answer, question_id: int) -> Message:
-    """Loket's answer: the quoted text, its sources, and the two feedback buttons."""
+    """Loket's answer: the quoted text, its sources, and the feedback buttons."""
+    if answer.kind == KIND_EXPERTS:  # "wie weet er iets van …?" (bot.slack.blocks_network)
+        from bot.slack.blocks_network import expert_answer
+
+        return expert_answer(answer, question_id)
     if is_smalltalk(answer):
         return _simple(escape_mrkdwn(answer.answer))
     if answer.kind == KIND_VERIFIED:
@@ -122,6 +130,7 @@ def answer_message(answer: Answer, question_id: int) -> Message:
             f"answer-{question_id}",
             _button("Dit helpt", action_ids.HELPFUL, value, "primary"),
             _button("Stel aan kernteam", action_ids.ESCALATE, value),
+            _button("Vraag ondersteuning", action_ids.SUPPORT_REQUEST, value),  # practical help with the plan
         )
     )
     return _message(body, blocks)
@@ -264,8 +273,11 @@ def escalation_post(
     """The escalation in the core channel: question, asker, where, found passages, buttons."""
     question = escape_mrkdwn(esc.question)
     reason = "Doorgezet door de vrager" if esc.escalated_by else "Loket vond geen goed antwoord"
+    title = "Vraag"
+    if esc.kind == KIND_SUPPORT:
+        title, reason = "Verzoek om ondersteuning", "Praktische ondersteuning bij het provinciale plan"
     blocks: list[dict[str, Any]] = [
-        _section(f"*Vraag #{esc.number}* voor het kernteam\n{quote(question)}"),
+        _section(f"*{title} #{esc.number}* voor het kernteam\n{quote(question)}"),
         _context(_where(esc, asker_permalink, is_dm), reason, _status_line(esc)),
     ]
     labels = [f"Provincie: {escape_mrkdwn(province)}" if province else "", f"Thema: {escape_mrkdwn(theme)}" if theme else ""]
@@ -283,7 +295,7 @@ def escalation_post(
         buttons.append(_button("Sluiten", action_ids.CLOSE, str(esc.number)))
         blocks.append(_actions(f"escalation-{esc.number}", *buttons))
     blocks.append(_context("Antwoord in deze thread: Loket stuurt het door naar de vrager."))
-    return _message(f"Vraag #{esc.number} voor het kernteam: {question}", blocks)
+    return _message(f"{title} #{esc.number} voor het kernteam: {question}", blocks)
 
 
 def followup_post(number: int, user_id: str, text: str) -> Message:

@@ -5,13 +5,16 @@ Listeners take ``Deps`` instead of a dozen parameters; tests build it from real 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from bot.core.service import LoketService
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import Delivery
 from bot.slack.inbox import SlackInbox, current_work, inbox_key
 from bot.slack.metrics import Metrics
+
+if TYPE_CHECKING:
+    from bot.core.network.hub import Network
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Deps:
     core_channel: str | None
     inbox: SlackInbox | None = None
     metrics: Metrics | None = None
+    network: "Network | None" = None  # experts, referrals, announcements, lessons, support (bot.slack.network)
 
     def claim_event(self, body: dict) -> bool:
         """True the first time an Events API delivery is seen (Slack retries carry the same id).

@@ -41,6 +41,7 @@ from bot.slack.delivery import RETRY_GRACE
 from bot.slack.deps import Deps
 from bot.slack.metrics import Metrics
 from bot.slack.monitoring_jobs import make_scheduler
+from bot.slack.network import network_job
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,7 @@ class Runtime:
                                                            now=now))
         jobs["retention"] = retention.run_if_due
         jobs["monitoring"] = make_scheduler(self.settings, self.deps).run_once  # weekly summary, SLA reminders
+        jobs["network"] = network_job(self.settings, self.deps)  # lessons/announcements sync, expert suggestions
         return jobs
 
     @property

@@ -22,7 +22,7 @@ def test_mention_is_answered_in_its_thread_with_sources_and_buttons(loket: Harne
     assert "flexibilisering.asielketen@minjenv.nl" in text
     assert "Ondersteuningsarrangement Uitvoeringsagenda" in text  # the source title
     assert "Contactgegevens" in text  # ... and its section
-    assert update.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE]
+    assert update.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE, action_ids.SUPPORT_REQUEST]
     assert update.blocks[0]["text"]["text"].startswith("> ")  # the answer is quoted
     loket.fake.settle()
     assert not loket.fake.calls_to("chat.postMessage", channel=CORE)
@@ -39,7 +39,7 @@ def test_dm_is_answered_in_the_dm(loket: Harness) -> None:
     loket.message(ANSWERABLE, user=ASKER, channel=DM, channel_type="im")
     update = loket.answer_in(DM, None)
     assert "flexibilisering.asielketen@minjenv.nl" in update.all_text()
-    assert update.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE]
+    assert update.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE, action_ids.SUPPORT_REQUEST]
 
 
 def test_slash_command_acks_at_once_and_answers_in_a_thread(loket: Harness) -> None:
@@ -157,6 +157,6 @@ def test_reply_slack_refuses_is_queued_and_sent_later(loket: Harness) -> None:
     ts = loket.mention(ANSWERABLE)
     reply = loket.fake.wait_for("chat.postMessage", channel=CHANNEL, thread_ts=ts)[0]
     assert "flexibilisering.asielketen@minjenv.nl" in reply.all_text()
-    assert reply.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE]
+    assert reply.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE, action_ids.SUPPORT_REQUEST]
     loket.fake.settle()
     assert len(loket.fake.calls_to("chat.postMessage", channel=CHANNEL)) == 1

@@ -162,7 +162,7 @@ def test_save_verified_answers_the_next_similar_question(loket: Harness) -> None
     text = answer.all_text()
     assert "Ottawa" in text
     assert "Eerder beantwoord door het kernteam" in text
-    assert answer.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE]
+    assert answer.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE, action_ids.SUPPORT_REQUEST]
     loket.fake.settle()
     assert len([c for c in loket.fake.calls_to("chat.postMessage", channel=CORE) if not c.get("thread_ts")]) == 1
 

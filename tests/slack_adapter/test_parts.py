@@ -48,7 +48,8 @@ def test_answer_message_links_sources_with_a_url_and_escapes_text() -> None:
     assert "*Zonder link*" in text
     buttons = msg["blocks"][-1]["elements"]
     assert [(b["action_id"], b["value"], b["text"]["text"]) for b in buttons] == [
-        (action_ids.HELPFUL, "7", "Dit helpt"), (action_ids.ESCALATE, "7", "Stel aan kernteam")]
+        (action_ids.HELPFUL, "7", "Dit helpt"), (action_ids.ESCALATE, "7", "Stel aan kernteam"),
+        (action_ids.SUPPORT_REQUEST, "7", "Vraag ondersteuning")]
 
 
 def test_unsafe_source_urls_are_not_linked() -> None:

@@ -45,7 +45,7 @@ def test_socket_mode_events_and_commands(settings, fake_slack: FakeSlack, desk) 
         placeholder = fake_slack.wait_for("chat.postMessage", channel=CHANNEL, thread_ts=ts)[0]
         update = fake_slack.wait_for("chat.update", channel=CHANNEL, ts=placeholder.ts)[0]
         assert "flexibilisering.asielketen@minjenv.nl" in update.all_text()
-        assert update.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE]
+        assert update.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE, action_ids.SUPPORT_REQUEST]
 
         command = {"command": "/loket", "text": "help", "user_id": ASKER, "channel_id": CHANNEL, "team_id": TEAM_ID,
                    "response_url": "https://hooks.slack.invalid/1", "trigger_id": "t1", "api_app_id": "ALOKET"}

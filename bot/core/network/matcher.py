@@ -98,9 +98,13 @@ class ExpertMatcher:
         self.index = SearchIndex(stored, cache.embedder)
 
     def analyse(self, text: str, vector: np.ndarray | None = None) -> Query:
-        """Embed and analyse ``text``; words that ask for a person ("weet", "deskundige") are not evidence."""
+        """Embed and analyse ``text``. Not evidence: words that ask for a person ("weet", "deskundige")
+        and names or numbers no profile mentions ("Houten", "2026"): they say where or when, not
+        which expertise (provinces count separately, see the module docstring)."""
         query = self.index.analyse(text, self.cache.query(text) if vector is None else vector)
-        return query._replace(terms=[t for t in query.terms if fold(t.surface) not in ASKING_WORDS])
+        terms = [t for t in query.terms
+                 if fold(t.surface) not in ASKING_WORDS and not (t.salient and not self.index.knows(t))]
+        return query._replace(terms=terms)
 
     def match(self, text: str, *, k: int = 3, vector: np.ndarray | None = None,
               include_unavailable: bool = False, minimum: float | None = MIN_SCORE) -> list[ExpertMatch]:
