@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _open_service(settings, desk):
     """The core service on the configured database (SQLite in the data dir by default)."""
+    from bot.core.network.hub import Network
     from bot.core.service import LoketService
     from bot.store.repo import Store
 
@@ -36,6 +37,7 @@ def _open_service(settings, desk):
     store = Store.open(settings.db_url)
     service = LoketService(desk=desk, store=store, is_core=lambda user: False)
     service.load_verified_into(desk)
+    Network.attach(settings, desk, store, is_core=service.is_core)  # experts, stored lessons and announcements
     return service
 
 

@@ -201,6 +201,8 @@ def help_message() -> Message:
         "• Stuur me een privébericht, noem me met @Loket in een kanaal, of typ `/loket <je vraag>`.\n"
         "• Ik antwoord met tekst uit de kennisbank en noem de bronnen.\n"
         "• Helpt het antwoord niet? Klik *Stel aan kernteam*: het kernteam antwoordt in dezelfde thread.\n"
+        "• `/deskundige <onderwerp>` of \"wie weet er iets van …?\": deskundigen uit het netwerk.\n"
+        "• `/loket ondersteuning`: vraag het kernteam om praktische hulp bij je provinciale plan.\n"
         "_English is fine too._"
     )
     return _simple(text)

@@ -238,3 +238,12 @@ def test_a_question_that_starts_with_a_network_word_stays_a_question(loket: Harn
     root = loket.fake.wait_for("chat.postMessage", lambda c: "vroeg via" in c.all_text(), channel=CHANNEL)[0]
     loket.answer_in(CHANNEL, root.ts)
     assert not loket.fake.calls_to("views.open")
+
+
+def test_manifest_declares_the_network_command_and_scope() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yaml").read_text())
+    commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
+    assert commands[action_ids.EXPERT_COMMAND]["url"] == commands[action_ids.COMMAND]["url"]
+    assert "mpim:write" in manifest["oauth_config"]["scopes"]["bot"]  # conversations.open with asker + expert
