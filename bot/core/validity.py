@@ -104,6 +104,12 @@ def split_hits(hits: Sequence[Hit], today: date | None = None) -> tuple[list[Hit
     return current, outdated
 
 
+def _best(*groups: Sequence[Any], n: int = 3) -> list[Any]:
+    """The ``n`` highest-scoring sources or passages of several lists (a passage scores by its source)."""
+    items = [item for group in groups for item in group]
+    return sorted(items, key=lambda i: -getattr(getattr(i, "source", i), "score", 0.0))[:n]
+
+
 def answer_current_first(answer_hits: Callable[[Any, list[Hit]], Any], query: Any, hits: Sequence[Hit], *,
                          k: int, today: date | None = None):
     """Answer from current documents; fall back to outdated ones, with a warning.
@@ -116,7 +122,8 @@ def answer_current_first(answer_hits: Callable[[Any, list[Hit]], Any], query: An
     if answer.answered or not outdated:
         return answer
     fallback = answer_hits(query, outdated[:k])
-    if not fallback.answered:
-        return answer
+    if not fallback.answered:  # the core team still sees the best of what Loket found
+        return replace(answer, sources=_best(answer.sources, fallback.sources),
+                       passages=_best(answer.passages, fallback.passages))
     note = outdated_note(outdated[0].chunk.meta, today)  # the desk quotes the best hit first
     return replace(fallback, answer=f"{note}\n\n{fallback.answer}")

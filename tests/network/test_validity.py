@@ -82,3 +82,9 @@ def test_documents_without_validity_fields_answer_as_before(desk):
     answer = desk.ask("Hoe krijgen kinderen in de opvang zwemles?")
     assert answer.answered and "zwemles via de gemeente" in answer.answer
     assert not answer.answer.startswith("Let op")
+
+
+def test_an_escalation_still_shows_the_outdated_passages_it_found(desk):
+    answer = desk.ask("Welke fietsenstalling in Ter Apel kreeg in 2019 geld van het COA?")
+    assert not answer.answered
+    assert any(p.source.path == "fietsenstalling.md" for p in answer.passages)
