@@ -22,6 +22,7 @@ from bot.core.network.support import WHAT_MAX
 from bot.core.network.updates import NEW, REMOVED, UPDATED, DocChange, summary_line
 from bot.core.validity import dutch_date, parse_date
 from bot.slack import action_ids
+from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section
 from bot.slack.blocks import Message
 from bot.slack.escaping import escape_mrkdwn, quote, truncate_mrkdwn
 
@@ -33,34 +34,16 @@ UPDATE_LABELS = {NEW: ":new: Nieuw", UPDATED: ":arrows_counterclockwise: Bijgewe
 
 
 # -- primitives --------------------------------------------------------------------------------
-def _text(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": truncate_mrkdwn(text, limit), "verbatim": True}
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
-    return {"type": "plain_text", "text": (text if len(text) <= limit else text[:limit - 1] + "…"), "emoji": True}
 
 
-def _section(text: str, accessory: dict[str, Any] | None = None) -> dict[str, Any]:
-    block: dict[str, Any] = {"type": "section", "text": _text(text)}
-    if accessory:
-        block["accessory"] = accessory
-    return block
 
 
-def _context(*texts: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [_text(t, 2000) for t in texts if t][:10]}
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {"type": "button", "text": _plain(text), "action_id": action_id, "value": value}
-    if style:
-        button["style"] = style
-    return button
 
 
-def _message(text: str, blocks: list[dict[str, Any]]) -> Message:
-    return {"text": truncate_mrkdwn(text, FALLBACK_LIMIT), "blocks": blocks[:50]}
 
 
 def _mention(user_id: str | None) -> str | None:
@@ -191,18 +174,8 @@ def referral_core_note(ref: ReferralView, *, group: bool) -> Message:
 
 
 # -- announcements and lessons -------------------------------------------------------------------
-def _modal(callback_id: str, title: str, blocks: list[dict[str, Any]], metadata: dict[str, Any],
-           submit: str = "Opslaan") -> dict[str, Any]:
-    return {"type": "modal", "callback_id": callback_id, "title": _plain(title, 24), "submit": _plain(submit, 24),
-            "close": _plain("Annuleren", 24), "private_metadata": json.dumps(metadata), "blocks": blocks}
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
-           hint: str | None = None) -> dict[str, Any]:
-    block = {"type": "input", "block_id": block_id, "label": _plain(label), "element": element, "optional": optional}
-    if hint:
-        block["hint"] = _plain(hint, 150)
-    return block
 
 
 def _text_input(action_id: str, value: str | None = None, *, multiline: bool = False, max_length: int = 3000) -> dict[str, Any]:
