@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from conftest import ALGORITMEKADER, SHARED
 
 DATA = Path(__file__).resolve().parent / "data"
 EVAL_DIR = DATA / "eval"
@@ -23,6 +23,7 @@ DON_CORPUS = DATA / "corpus-don"
 CORPUS_OF = {
     "don.jsonl": DON_CORPUS,
     "shared-corpus-heldout.jsonl": SHARED / "corpus",
+    "algoritmekader-extra.jsonl": ALGORITMEKADER,
 }
 KEYS = {"id", "question", "expect", "doc"}
 # A question sharing this many consecutive words with its page was copied, not asked.
