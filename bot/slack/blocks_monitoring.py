@@ -16,7 +16,7 @@ from bot.core.reminders import Reminder
 from bot.core.signals import DESCRIPTION_MAX, TITLE_MAX, SignalDraft, SignalView
 from bot.core.summary_render import fmt_number
 from bot.slack import action_ids
-from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section
+from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section, text_input as _text_input
 from bot.slack.blocks import Message
 from bot.slack.escaping import escape_mrkdwn
 
@@ -51,12 +51,6 @@ def _select(action_id: str, choices: dict[str, str], selected: str | None, place
 
 
 
-def _text_input(action_id: str, value: str | None, *, multiline: bool = False, max_length: int = 3000) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline,
-                               "max_length": max_length}
-    if value:
-        element["initial_value"] = value[:max_length]
-    return element
 
 
 

@@ -22,12 +22,14 @@ from bot.core.network.support import WHAT_MAX
 from bot.core.network.updates import NEW, REMOVED, UPDATED, DocChange, summary_line
 from bot.core.validity import dutch_date, parse_date
 from bot.slack import action_ids
-from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section
+from bot.slack.block_kit import INPUT_MAX
+from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section, text_input as _text_input
 from bot.slack.blocks import Message
 from bot.slack.escaping import escape_mrkdwn, quote, truncate_mrkdwn
 
 SECTION_LIMIT = 3000
 FALLBACK_LIMIT = 300
+FORM_TEXT_MAX = min(TEXT_MAX, INPUT_MAX)  # what the announcement/lesson form lets people type
 DESCRIPTION_LIMIT = 400
 MAX_UPDATES = 20
 UPDATE_LABELS = {NEW: ":new: Nieuw", UPDATED: ":arrows_counterclockwise: Bijgewerkt", REMOVED: ":wastebasket: Verwijderd"}
@@ -178,12 +180,6 @@ def referral_core_note(ref: ReferralView, *, group: bool) -> Message:
 
 
 
-def _text_input(action_id: str, value: str | None = None, *, multiline: bool = False, max_length: int = 3000) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline,
-                               "max_length": max_length}
-    if value:
-        element["initial_value"] = value[:max_length]
-    return element
 
 
 def _select(action_id: str, choices: dict[str, str], placeholder: str, selected: str | None = None) -> dict[str, Any]:
@@ -201,7 +197,7 @@ def announce_modal(text: str = "", *, channel_id: str | None = None) -> dict[str
     """``/loket bericht``: title and text of an announcement for the updates channel."""
     return _modal(action_ids.ANNOUNCE_MODAL, "Bericht delen", [
         _input("title", "Titel", _text_input("title", max_length=TITLE_MAX)),
-        _input("text", "Bericht", _text_input("text", text, multiline=True, max_length=TEXT_MAX),
+        _input("text", "Bericht", _text_input("text", text, multiline=True, max_length=FORM_TEXT_MAX),
                hint="Wordt gedeeld in het updates-kanaal en is daarna via Loket te vinden."),
     ], {"channel_id": channel_id}, submit="Delen")
 
@@ -211,7 +207,7 @@ def lesson_modal(*, channel_id: str | None = None, province: str | None = None) 
     return _modal(action_ids.LESSON_MODAL, "Lesson learned", [
         _input("title", "Titel", _text_input("title", max_length=TITLE_MAX)),
         _input("text", "Wat ging er goed of fout, en wat is de les?",
-               _text_input("text", multiline=True, max_length=TEXT_MAX)),
+               _text_input("text", multiline=True, max_length=FORM_TEXT_MAX)),
         _input("province", "Provincie", _select("province", REGIONS, "Provincie of landelijk", province)),
         _input("theme", "Thema", _select("theme", tx_.THEMES, "Thema")),
     ], {"channel_id": channel_id})

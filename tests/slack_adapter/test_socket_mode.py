@@ -15,7 +15,7 @@ from bot.slack import action_ids
 from bot.slack.server import build_runtime
 from bot.store.repo import Store
 
-from .conftest import ANSWERABLE, ASKER, BOT_USER_ID, CHANNEL, TEAM_ID, FakeSlack
+from .conftest import ANSWERABLE, ASKER, BOT_USER_ID, CHANNEL, TEAM_ID, FakeSlack, trigger_id
 
 APP_TOKEN = "xapp-1-A0LOKET-test"
 
@@ -48,7 +48,7 @@ def test_socket_mode_events_and_commands(settings, fake_slack: FakeSlack, desk) 
         assert update.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE, action_ids.SUPPORT_REQUEST]
 
         command = {"command": "/loket", "text": "help", "user_id": ASKER, "channel_id": CHANNEL, "team_id": TEAM_ID,
-                   "response_url": "https://hooks.slack.invalid/1", "trigger_id": "t1", "api_app_id": "ALOKET"}
+                   "response_url": fake_slack.response_url(), "trigger_id": trigger_id(), "api_app_id": "ALOKET"}
         env = fake_slack.send_socket_envelope(command, type_="slash_commands")
         ack = fake_slack.wait_for_ack(env)
         assert "privébericht" in ack["payload"]["text"]

@@ -24,7 +24,7 @@ from slack_bolt import Ack, App
 from bot.core import taxonomy as tx_
 from bot.core.escalations import InvalidTransition
 from bot.core.network.intent import expert_topic
-from bot.core.network.items import TEXT_MAX, InvalidItem
+from bot.core.network.items import InvalidItem
 from bot.core.network.referrals import UnknownExpert
 from bot.core.network.support import parse_needed_by
 from bot.core.service import VIA_COMMAND, Asker, NotAllowed
@@ -123,8 +123,8 @@ def check_item_form(view: dict[str, Any]) -> dict[str, str] | None:
         errors["title"] = "Geef een titel."
     if not (values["text"] or "").strip():
         errors["text"] = "Schrijf de tekst."
-    elif len(values["text"]) > TEXT_MAX:
-        errors["text"] = f"Maximaal {TEXT_MAX} tekens."
+    elif len(values["text"]) > bn.FORM_TEXT_MAX:
+        errors["text"] = f"Maximaal {bn.FORM_TEXT_MAX} tekens."
     return errors or None
 
 
