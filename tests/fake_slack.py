@@ -43,7 +43,9 @@ BOT_ID = "BBOT"
 TEAM_ID = "T0001"
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 TRIGGER_TTL = 3.0  # seconds a trigger_id can open a view (Slack: "expires in three seconds")
-PAGE_SIZE = 2  # Slack may return fewer items than ``limit``: small pages make callers follow cursors
+# Slack may return fewer items than ``limit``: small pages make callers follow cursors
+PAGE_SIZE = 2  # conversations.members
+HISTORY_PAGE_SIZE = 20  # conversations.history / conversations.replies
 _triggers = itertools.count(1)
 
 
@@ -431,10 +433,10 @@ class FakeSlack:
         return "expired_trigger_id" if time.time() - issued > TRIGGER_TTL else None
 
     @staticmethod
-    def _page(items: list, params: dict) -> tuple[list, str]:
-        """One page of ``items`` from ``cursor`` (at most ``limit``, never more than PAGE_SIZE)."""
+    def _page(items: list, params: dict, page_size: int = PAGE_SIZE) -> tuple[list, str]:
+        """One page of ``items`` from ``cursor`` (at most ``limit``, never more than ``page_size``)."""
         start = int(params.get("cursor") or 0)
-        size = min(int(params.get("limit") or 100), PAGE_SIZE)
+        size = min(int(params.get("limit") or 100), page_size)
         end = start + size
         return items[start:end], (str(end) if end < len(items) else "")
 
@@ -454,7 +456,7 @@ class FakeSlack:
         if not with_meta:
             for m in found:
                 m.pop("metadata", None)
-        page, cursor = self._page(found, params)
+        page, cursor = self._page(found, params, HISTORY_PAGE_SIZE)
         return {"ok": True, "messages": page, "has_more": bool(cursor), "response_metadata": {"next_cursor": cursor}}
 
     # -- file uploads (files_upload_v2: get URL, POST the bytes, complete) --------------
