@@ -29,11 +29,10 @@ from bot.slack.delivery import slack_error
 from bot.slack.guards import REFUSAL
 from bot.slack.listeners.home import publish_home
 from bot.slack.monitoring import Monitoring
-from bot.slack.subcommands import handles, split
+from bot.slack.subcommands import THIS_WEEK, handles, split
 
 log = logging.getLogger(__name__)
 
-THIS_WEEK = frozenset({"deze", "deze week", "nu", "huidige"})
 
 
 def _post_private(mon: Monitoring, command: dict[str, Any], message: dict[str, Any]) -> None:
