@@ -230,9 +230,9 @@ def plan_line(p: PlanView) -> str:
 
 
 def plans_message(plans: list[PlanView]) -> Message:
-    """The twelve plans, one line each."""
-    lines = "\n".join(plan_line(p) for p in plans)
-    return _message("Provinciale plannen", [_section("*Provinciale plannen*"), _section(lines)])
+    """The twelve plans, one section each: a line with a filled-in note can be long, and one
+    section for all twelve would exceed Slack's 3000 characters and lose provinces."""
+    return _message("Provinciale plannen", [_section("*Provinciale plannen*")] + [_section(plan_line(p)) for p in plans])
 
 
 def plan_modal(p: PlanView) -> dict[str, Any]:

@@ -98,8 +98,8 @@ def expert_list(topic: str, matches: Sequence[ExpertMatch]) -> Message:
         text = (f"Ik vond geen deskundige voor *{escape_mrkdwn(topic)}*. Stel je vraag aan Loket: kan ik hem niet "
                 "beantwoorden, dan kan het kernteam je doorverwijzen.")
         return _message(text, [_section(text)])
-    names = ", ".join(m.expert.name for m in matches)
-    return _message(f"Deskundigen voor {topic}: {names}", _expert_blocks(topic, matches)
+    names = escape_mrkdwn(", ".join(m.expert.name for m in matches))
+    return _message(f"Deskundigen voor {escape_mrkdwn(topic)}: {names}", _expert_blocks(topic, matches)
                     + [_context("Past niemand? Stel je vraag aan Loket; het kernteam kan je doorverwijzen.")])
 
 
@@ -110,8 +110,8 @@ def expert_answer(answer: ExpertAnswer, question_id: int) -> Message:
     blocks.append({"type": "actions", "block_id": f"answer-{question_id}", "elements": [
         _button("Dit helpt", action_ids.HELPFUL, value, "primary"),
         _button("Stel aan kernteam", action_ids.ESCALATE, value)]})
-    names = ", ".join(m.expert.name for m in answer.experts)
-    return _message(f"Deskundigen voor {answer.topic}: {names}", blocks)
+    names = escape_mrkdwn(", ".join(m.expert.name for m in answer.experts))
+    return _message(f"Deskundigen voor {escape_mrkdwn(answer.topic)}: {names}", blocks)
 
 
 # -- suggestions and referrals -------------------------------------------------------------------
@@ -136,7 +136,8 @@ def suggestions(esc: EscalationRef, matches: Sequence[ExpertMatch]) -> Message:
     asker = _mention(esc.asker_user_id) or "de vrager"
     blocks.append(_context(f"Doorverwijzen brengt {asker} in contact met de deskundige over {what} en legt het vast "
                            f"bij #{esc.number}."))
-    return _message(f"Deskundigen voor #{esc.number}: " + ", ".join(m.expert.name for m in matches), blocks)
+    return _message(f"Deskundigen voor #{esc.number}: " + escape_mrkdwn(", ".join(m.expert.name for m in matches)),
+                    blocks)
 
 
 def introduction(ref: ReferralView, *, group: bool) -> Message:
@@ -157,7 +158,7 @@ def introduction(ref: ReferralView, *, group: bool) -> Message:
     blocks = [_section(f"{head}\n{quote(question)}"), _section(tail)]
     if e.example:
         blocks.append(_context(EXAMPLE_NOTE))
-    return _message(f"Doorverwezen naar {e.name} ({what} #{esc.number})", blocks)
+    return _message(f"Doorverwezen naar {escape_mrkdwn(e.name)} ({what} #{esc.number})", blocks)
 
 
 def referral_asker_note(ref: ReferralView) -> Message:
@@ -263,7 +264,7 @@ def item_post(item: ItemView) -> Message:
     author = _mention(item.created_by)
     meta.append(f"Gedeeld door {author}" if author else "Gedeeld door het kernteam")
     meta.append("Ook te vinden via Loket")
-    return _message(f"{item.display_title}", [_section(f"{icon} *{title}*\n{body}"), _context(" · ".join(meta))])
+    return _message(escape_mrkdwn(item.display_title), [_section(f"{icon} *{title}*\n{body}"), _context(" · ".join(meta))])
 
 
 def item_saved_notice(item: ItemView, channel_id: str | None) -> str:
