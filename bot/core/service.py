@@ -349,7 +349,8 @@ class LoketService:
             row.answer_text = f"{row.answer_text}\n\n{text}" if row.answer_text else text
             row.status, row.answered_by, row.answered_at = ANSWERED, user_id, now
             key = f"reply:{message_ts or row.reply_count}"
-            self._notify_asker(tx, row, POST_CORE_REPLY, {"user_id": user_id, "text": text}, key=key,
+            self._notify_asker(tx, row, POST_CORE_REPLY, {"user_id": user_id, "text": text, "message_ts": message_ts},
+                               key=key,
                                sort_key=_slack_ts(message_ts, now), delay=REORDER_DELAY)
             self._audit(user_id, "escalation.answer", number, audit.RESULT_OK, tx=tx, detail=f"chars={len(text)}")
             log.info("escalation #%s: core reply %d (%d chars)", number, row.reply_count, len(text))

@@ -15,8 +15,9 @@ CLOSE = "loket_close"  # "Sluiten"
 
 # In the core thread after a relayed reply (value: escalation number)
 SAVE_VERIFIED = "loket_save_verified"  # "Opnemen in kennisbank"
+TAKE_BACK = "loket_take_back"  # "Terugnemen" under a relay notice (value: "<number>:<core message ts>")
 
-ALL = (HELPFUL, ESCALATE, CLAIM, CLOSE, SAVE_VERIFIED)
+ALL = (HELPFUL, ESCALATE, CLAIM, CLOSE, SAVE_VERIFIED, TAKE_BACK)
 
 # Slash command
 COMMAND = "/loket"

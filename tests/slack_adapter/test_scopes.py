@@ -12,7 +12,7 @@ from bot.slack.scopes import APP_TOKEN_METHODS, METHOD_SCOPES, SDK_HELPERS, bot_
 REPO = Path(__file__).resolve().parents[2]
 FAMILIES = ("admin", "apps", "auth", "bookmarks", "chat", "conversations", "dnd", "files", "pins", "reactions",
             "reminders", "search", "team", "usergroups", "users", "views")
-CALL_RE = re.compile(rf"\.((?:{'|'.join(FAMILIES)})_[A-Za-z0-9_]+)\(")
+CALL_RE = re.compile(rf"client\.((?:{'|'.join(FAMILIES)})_[A-Za-z0-9_]+)\(")
 API_CALL_RE = re.compile(r"api_call\(\s*[\"']([a-z]+\.[A-Za-z.]+)[\"']")
 
 

@@ -18,6 +18,7 @@ from bot.core.service import NotAllowed
 from bot.slack import action_ids, blocks
 from bot.slack.deps import Deps
 from bot.slack.guards import core_only
+from bot.slack.relay_edits import take_back
 
 log = logging.getLogger(__name__)
 
@@ -107,12 +108,26 @@ def on_save_verified(deps: Deps, click: Click) -> None:
         click.tell(deps, message["text"])
 
 
+def _take_back_number(click: "Click") -> int:
+    return int(click.value.partition(":")[0])
+
+
+@core_only("escalation.answer_withdraw", object_id=_take_back_number)
+def on_take_back(deps: Deps, click: Click) -> None:
+    """"Terugnemen" under a relay notice: remove that reply at the asker's."""
+    number, _, reply_ts = click.value.partition(":")
+    notice = (click.channel_id, click.message_ts) if click.message_ts else None
+    if not take_back(deps, int(number), reply_ts, user_id=click.user_id, notice=notice):
+        click.tell(deps, "Dat antwoord is al teruggenomen.")
+
+
 HANDLERS: dict[str, Callable[[Deps, Click], None]] = {
     action_ids.HELPFUL: on_helpful,
     action_ids.ESCALATE: on_escalate,
     action_ids.CLAIM: on_claim,
     action_ids.CLOSE: on_close,
     action_ids.SAVE_VERIFIED: on_save_verified,
+    action_ids.TAKE_BACK: on_take_back,
 }
 
 
