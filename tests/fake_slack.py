@@ -141,6 +141,7 @@ class FakeSlack:
                  dms: dict[str, str] | None = None) -> None:
         self.members: dict[str, list[str]] = dict(members or {})
         self.outside: set[str] = set(outside or ())  # channels Loket is not a member of
+        self.public: set[str] = set()  # public channels (conversations.info); others are private
         self.dms: dict[str, str] = dict(dms or {})  # user id -> id of their DM with Loket (default dm_channel_of)
         self.views: dict[str, dict] = {}  # views.open / views.update, by view id
         self.responses: list[tuple[str, dict]] = []  # posts to a response_url: (url path, body)
@@ -363,6 +364,10 @@ class FakeSlack:
             return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
         if method in ("conversations.history", "conversations.replies"):
             return self._history(method, params)
+        if method == "conversations.info":
+            channel = str(params.get("channel") or "")
+            return {"ok": True, "channel": {"id": channel, "is_channel": channel.startswith("C"),
+                                            "is_private": channel not in self.public, "is_im": channel.startswith("D")}}
         if method == "conversations.open":  # a DM (one user) or group DM (several): same users, same id
             users = sorted(u for u in str(params.get("users") or "").split(",") if u)
             if not users:

@@ -72,6 +72,7 @@ def create_app(
         raise ValueError("SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)")
     client = deps.delivery.client if deps else (client or make_web_client(settings))
     deps = deps or make_deps(settings, service, client)
+    deps.core_team.verify_private()  # a public core channel would give anyone the core team's rights
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",

@@ -21,6 +21,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.history": ("channels:history", "groups:history", "im:history", "mpim:history"),
     "conversations.replies": ("channels:history", "groups:history", "im:history", "mpim:history"),
     "conversations.members": ("channels:read", "groups:read"),  # the core channel = the core team
+    "conversations.info": ("channels:read", "groups:read"),  # the core channel must be private
     "conversations.open": ("im:write", "mpim:write"),  # DM with the asker; "Doorverwijzen" group DM
     "views.open": (),
     "views.update": (),

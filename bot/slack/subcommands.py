@@ -25,7 +25,9 @@ SUBCOMMANDS = PLAN_WORDS | SUMMARY_WORDS | {"signalen"}
 # The network function's words (bot.slack.listeners.network, registered before monitoring).
 NETWORK_SUBCOMMANDS = frozenset({"deskundige", "deskundigen", "bericht", "les", "ondersteuning"})
 THIS_WEEK = frozenset({"deze", "deze week", "nu", "huidige"})
-WEEK_RE = re.compile(r"^\d{4}-?w\d{1,2}$", re.IGNORECASE)
+# A week as typed after "overzicht" (also malformed ones, which then get a clear message):
+# 2026-W48, 2026w48, W48, week48, week 48.
+WEEK_RE = re.compile(r"(\d{4}-?)?w\d{1,2}|week\s*\d{0,2}|\d{4}-\d{1,2}", re.IGNORECASE)
 
 
 def _words(text: str | None) -> tuple[str, str]:
@@ -42,7 +44,7 @@ def _is_province(text: str) -> bool:
 
 
 def _is_week(text: str) -> bool:
-    return text.lower() in THIS_WEEK or bool(WEEK_RE.match(text))
+    return text.lower() in THIS_WEEK or bool(WEEK_RE.fullmatch(text.strip()))
 
 
 def split(text: str | None) -> tuple[str, str]:

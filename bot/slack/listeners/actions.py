@@ -17,7 +17,7 @@ from bot.core.escalations import InvalidTransition
 from bot.core.service import NotAllowed
 from bot.slack import action_ids, blocks
 from bot.slack.deps import Deps
-from bot.slack.guards import core_only
+from bot.slack.guards import NOT_YOURS, core_only, may_act_for
 from bot.slack.relay_edits import take_back
 
 log = logging.getLogger(__name__)
@@ -55,11 +55,31 @@ class Click:
 
 
 # -- logic ---------------------------------------------------------------------------------
+def question_asker(deps: Deps, question_id: int) -> str:
+    """Who asked question ``question_id`` (KeyError when unknown)."""
+    with deps.service.store.tx() as tx:
+        return tx.question(question_id).user_id
+
+
+def asker_only(handler: Callable[[Deps, Click], None]) -> Callable[[Deps, Click], None]:
+    """Buttons under an answer act for the asker (or the core team); others are told privately."""
+    def guarded(deps: Deps, click: Click) -> None:
+        if not may_act_for(deps, click.user_id, question_asker(deps, click.number)):
+            log.info("button of question %s refused for %s (not the asker)", click.number, click.user_id)
+            click.tell(deps, NOT_YOURS)
+            return
+        handler(deps, click)
+
+    return guarded
+
+
+@asker_only
 def on_helpful(deps: Deps, click: Click) -> None:
     deps.service.feedback(click.number, user_id=click.user_id, helpful=True)
     click.tell(deps, blocks.thanks_for_feedback(True))
 
 
+@asker_only
 def on_escalate(deps: Deps, click: Click) -> None:
     """The asker wants the core team: open (or find) the escalation and post it."""
     esc = deps.service.escalate(click.number, by_user=click.user_id)

@@ -33,7 +33,7 @@ from bot.slack import action_ids
 from bot.slack import blocks_network as bn
 from bot.slack.blocks import error_message, searching
 from bot.slack.deps import Deps
-from bot.slack.guards import Actor, core_only, refuse
+from bot.slack.guards import NOT_YOURS, Actor, core_only, may_act_for, refuse
 from bot.slack.network import UNAVAILABLE, NetworkSlack
 from bot.slack.subcommands import network_word
 
@@ -221,7 +221,11 @@ def on_support_button(deps: Deps, body: dict[str, Any], net: NetworkSlack) -> No
     question_id = int(body["actions"][0].get("value") or 0)
     with deps.service.store.tx() as tx:
         question = tx.question(question_id)
-        channel, thread = question.channel_id, question.conversation_ts
+        channel, thread, asker = question.channel_id, question.conversation_ts, question.user_id
+    if not may_act_for(deps, body["user"]["id"], asker):
+        actor = Actor.of(body)
+        net.tell(actor.channel_id, body["user"]["id"], NOT_YOURS, actor.thread_ts)
+        return
     view = bn.support_modal(channel_id=channel, thread_ts=thread, question_id=question_id)
     if not net.open_view(body.get("trigger_id"), view):
         actor = Actor.of(body)
