@@ -1,10 +1,11 @@
 """Building the Bolt app. Nothing happens at import time; ``create_app`` does it all.
 
-``process_before_response``: in HTTP mode Loket runs as a long-lived WSGI app, but it is
-built like a FaaS app on purpose: each listener's ack function (fast, no Slack calls)
-completes *before* the HTTP response, and all slow work (the desk, Slack posts) runs in
-lazy listeners after it, well within Slack's 3 seconds. In Socket Mode the ack goes over
-the WebSocket and Bolt's default (ack first, listener after) is right.
+``process_before_response``, in both modes: each listener's ack function (fast) runs
+in the thread that received the request and completes *before* the acknowledgement goes
+out (HTTP response or WebSocket ack); all slow work (the desk, Slack posts) runs in lazy
+listeners on Bolt's worker pool after it. Bolt's default for Socket Mode would run the
+ack function itself on that pool, so with five answers in flight every command, button
+and form waited behind them, past Slack's 3 seconds (issue 10, defect 5).
 
 Either way the inbox middleware (:mod:`bot.slack.inbox`) runs before any acknowledgement:
 a question is in the database before Slack hears that it arrived.
@@ -76,7 +77,7 @@ def create_app(
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
-        process_before_response=not socket_mode,
+        process_before_response=True,  # acks never wait behind answering work (module docstring)
         ignoring_self_events_enabled=True,
         name="loket",
     )
