@@ -300,6 +300,24 @@ class FakeSlack:
             self.arrivals.append((method, params))
             self._lock.notify_all()
 
+    def forms(self, callback_id: str | None = None) -> list[dict]:
+        """The forms (modals with a callback id) shown with views.open or views.update, in order."""
+        with self._lock:
+            calls = [c for c in self.calls if c.ok and c.method in ("views.open", "views.update")]
+        views = [c.response.get("view") or {} for c in calls]
+        return [v for v in views if v.get("callback_id") and (callback_id is None or v["callback_id"] == callback_id)]
+
+    def wait_for_form(self, callback_id: str | None = None, *, count: int = 1, timeout: float = 10.0) -> dict:
+        """Wait until ``count`` forms (of ``callback_id``) were shown; return the last one."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.forms(callback_id)
+            if len(found) >= count:
+                return found[count - 1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no form {callback_id} shown; views: {[c.method for c in self.calls if c.method.startswith('views')]}")
+            time.sleep(0.02)
+
     def message(self, channel: str, ts: str) -> dict:
         """The current state of a posted message (after any chat.update)."""
         with self._lock:

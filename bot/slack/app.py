@@ -23,6 +23,7 @@ from bot.slack.client import make_clients
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import Delivery
 from bot.slack.deps import Deps
+from bot.slack.forms import Forms
 from bot.slack.inbox import SlackInbox, outage_notice
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.monitoring import register as register_monitoring
@@ -50,6 +51,7 @@ def make_deps(settings: Settings, service: LoketService, client: WebClient, core
                         poster=Poster(poster_client or client))
     inbox = SlackInbox(service.store, notify=outage_notice(delivery.ephemeral))
     return Deps(service=service, delivery=delivery, core_team=core_team, core_channel=settings.core_channel,
+                forms=Forms(client),
                 inbox=inbox, metrics=metrics, network=open_network(settings, service))
 
 

@@ -78,14 +78,8 @@ class NetworkSlack:
         self.show(channel, user, ephemeral(text), thread_ts)
 
     def open_view(self, trigger_id: str | None, view: dict[str, Any]) -> bool:
-        if not trigger_id:
-            return False
-        try:
-            self.client.views_open(trigger_id=trigger_id, view=view)
-            return True
-        except Exception as e:  # noqa: BLE001
-            log.warning("views.open failed: %s", slack_error(e))
-            return False
+        """The form, in the loading modal the acknowledgement opened (see :mod:`bot.slack.forms`)."""
+        return self.deps.open_form(trigger_id, view)
 
     # -- announcements and lessons ---------------------------------------------------------------
     def publish(self, item: ItemView) -> str | None:

@@ -29,10 +29,10 @@ def test_signal_from_an_escalation_only_for_core_team_and_asker(loket: Harness) 
     loket.fake.wait_for("chat.postEphemeral", lambda c: NOT_YOUR_ESCALATION[:40] in c.all_text(), user=OUTSIDER,
                         count=2)
     loket.fake.settle()
-    assert not loket.fake.calls_to("views.open")  # the question and the answer stayed hidden
+    assert not loket.fake.forms()  # the question and the answer stayed hidden
 
     slash(loket, "/signaal", "#1", user=ASKER, channel=CHANNEL)
-    view = loket.fake.wait_for("views.open")[0].response["view"]
+    view = loket.fake.wait_for_form()
     assert "Canada" in str(view) and "Ottawa" in str(view)
 
 
@@ -44,7 +44,7 @@ def test_answer_buttons_act_only_for_the_asker(loket: Harness) -> None:
         loket.click(action, question_id, user=OTHER_ASKER, channel=CHANNEL, message_ts=answer.ts, thread_ts=ts)
     loket.fake.wait_for("chat.postEphemeral", lambda c: NOT_YOURS[:35] in c.all_text(), user=OTHER_ASKER, count=3)
     loket.fake.settle()
-    assert not loket.fake.calls_to("chat.postMessage", channel=CORE) and not loket.fake.calls_to("views.open")
+    assert not loket.fake.calls_to("chat.postMessage", channel=CORE) and not loket.fake.forms()
     with loket.service.store.tx() as tx:
         assert tx.question(int(question_id)).helpful is None
 

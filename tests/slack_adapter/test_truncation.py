@@ -29,7 +29,7 @@ def test_plan_overview_shows_all_twelve_provinces_with_long_notes(loket: Harness
 def test_fallback_text_of_a_shared_lesson_is_escaped(start_loket) -> None:
     loket = start_loket(updates_channel=UPDATES)
     slash(loket, "/loket", "les", user=CORE_MEMBER, channel=CORE)
-    view = eventually(lambda: loket.fake.calls_to("views.open"))[-1].response["view"]
+    view = loket.fake.wait_for_form(action_ids.LESSON_MODAL)
     submit(loket, view, {"title": "<!channel> Omwonenden vroeg betrekken & informeren",
                          "text": "Drie inloopavonden voor het besluit hielpen.", "province": "Gelderland",
                          "theme": "opvanglocaties"}, user=CORE_MEMBER)

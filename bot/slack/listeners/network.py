@@ -33,6 +33,7 @@ from bot.slack import action_ids
 from bot.slack import blocks_network as bn
 from bot.slack.blocks import error_message, searching
 from bot.slack.deps import Deps
+from bot.slack.forms import Forms
 from bot.slack.guards import NOT_YOURS, Actor, core_only, may_act_for, refuse
 from bot.slack.network import UNAVAILABLE, NetworkSlack
 from bot.slack.subcommands import network_word
@@ -40,6 +41,7 @@ from bot.slack.subcommands import network_word
 log = logging.getLogger(__name__)
 
 FORM_FAILED = "Het formulier kon niet worden geopend. Probeer het nog eens."
+FORM_WORDS = frozenset({"bericht", "les", "ondersteuning"})  # /loket words that open a form
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -269,15 +271,24 @@ def register(app: App, deps: Deps, settings: Settings) -> NetworkSlack:
     def is_network_word(body: dict) -> bool:
         return network_word(body.get("text")) is not None
 
+    forms = deps.forms or Forms(deps.delivery.client)
+
     def ack_command(ack: Ack, command: dict) -> None:
+        if (network_word(command.get("text")) or ("",))[0] in FORM_WORDS and command.get("command") == action_ids.COMMAND:
+            forms.loading(command.get("trigger_id"))  # before any database or Slack work (bot.slack.forms)
         message = acknowledgement(command)
         if message:
             ack(**message)
         else:
             ack()
 
-    def handle_command(command: dict) -> None:
+    def ack_form_button(ack: Ack, body: dict) -> None:
+        forms.loading(body.get("trigger_id"))
+        ack()
+
+    def handle_command(body: dict, command: dict) -> None:
         on_command(net, command)
+        forms.settle(body.get("trigger_id"))
 
     def ack_item_form(ack: Ack, view: dict) -> None:
         _ack_form(ack, check_item_form(view))
@@ -296,8 +307,8 @@ def register(app: App, deps: Deps, settings: Settings) -> NetworkSlack:
     app.view(action_ids.ANNOUNCE_MODAL)(ack=ack_item_form, lazy=[handle_item_form])
     app.view(action_ids.LESSON_MODAL)(ack=ack_item_form, lazy=[handle_item_form])
     app.view(action_ids.SUPPORT_MODAL)(ack=ack_support_form, lazy=[handle_support_form])
-    for action_id, handler in ((action_ids.REFER, on_refer), (action_ids.SUPPORT_REQUEST, on_support_button)):
-        app.action(action_id)(ack=_ack, lazy=[_runner(net, handler)])
+    app.action(action_ids.REFER)(ack=_ack, lazy=[_runner(net, on_refer)])
+    app.action(action_ids.SUPPORT_REQUEST)(ack=ack_form_button, lazy=[forms.after(_runner(net, on_support_button))])
     return net
 
 

@@ -26,6 +26,7 @@ from bot.slack import action_ids
 from bot.slack import blocks_monitoring as bm
 from bot.slack.escaping import slack_to_plain
 from bot.slack.guards import NOT_YOUR_ESCALATION, core_only, may_act_for
+from bot.slack.forms import Forms
 from bot.slack.monitoring import Monitoring
 
 log = logging.getLogger(__name__)
@@ -199,8 +200,14 @@ def register(app: App, mon: Monitoring) -> None:
     def handle_form(body: dict) -> None:
         on_signal_submitted(mon, body)
 
-    app.command(action_ids.SIGNAL_COMMAND)(ack=_ack, lazy=[handle_command])
-    app.shortcut(action_ids.SIGNAL_SHORTCUT)(ack=_ack, lazy=[handle_shortcut])
+    forms = mon.deps.forms or Forms(mon.deps.delivery.client)
+
+    def ack_loading(ack: Ack, body: dict) -> None:
+        forms.loading(body.get("trigger_id"))  # before any database or Slack work (bot.slack.forms)
+        ack()
+
+    app.command(action_ids.SIGNAL_COMMAND)(ack=ack_loading, lazy=[forms.after(lambda body: handle_command(body))])
+    app.shortcut(action_ids.SIGNAL_SHORTCUT)(ack=ack_loading, lazy=[forms.after(handle_shortcut)])
     app.view(action_ids.SIGNAL_MODAL)(ack=ack_form, lazy=[handle_form])
     for action_id, handler in ((action_ids.SIGNAL_STATUS, on_status), (action_ids.SIGNAL_OWNER, on_owner),
                                (action_ids.SIGNAL_LRT, on_escalate)):
