@@ -42,6 +42,7 @@ BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 TEAM_ID = "T0001"
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+PRIVATE_METHODS = ("chat.postEphemeral", "response_url")
 TRIGGER_TTL = 3.0  # seconds a trigger_id can open a view (Slack: "expires in three seconds")
 # Slack may return fewer items than ``limit``: small pages make callers follow cursors
 PAGE_SIZE = 2  # conversations.members
@@ -188,9 +189,10 @@ class FakeSlack:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
 
-    def response_url(self) -> str:
-        """A fresh response_url for a command or click (answered by this server)."""
-        return f"http://127.0.0.1:{self.port}/response/{next(self._ts)}"
+    def response_url(self, *, user: str = "", channel: str = "") -> str:
+        """A fresh response_url for a command or click (answered by this server); what is sent
+        there is recorded as method "response_url" with the ``user`` and ``channel`` it answers."""
+        return f"http://127.0.0.1:{self.port}/response/{next(self._ts)}/{user}/{channel}"
 
     # -- scripting ---------------------------------------------------------------------
     def fail_next(
@@ -250,14 +252,19 @@ class FakeSlack:
         timeout: float = 10.0,
         **params: Any,
     ) -> list[Call]:
-        """Wait until at least ``count`` matching successful calls were made; return them."""
+        """Wait until at least ``count`` matching successful calls were made; return them.
+
+        ``method="private"``: a note only the user sees, by ``chat.postEphemeral`` or through
+        a command's ``response_url``.
+        """
+        methods = PRIVATE_METHODS if method == "private" else (method,)
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
                 found = [
                     c
                     for c in self.calls
-                    if c.method == method
+                    if c.method in methods
                     and c.ok
                     and all(c.params.get(k) == v for k, v in params.items())
                     and (predicate is None or predicate(c))
@@ -618,6 +625,9 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             """A command's or click's response_url: JSON in, "ok" out; recorded as method "response_url"."""
             params = _parse_params(self)
             params["url"] = self.path
+            parts = self.path.split("/")  # /response/<n>/<user>/<channel>
+            params.setdefault("user", parts[3] if len(parts) > 3 else "")
+            params.setdefault("channel", parts[4] if len(parts) > 4 else "")
             problems = message_problems(params) if not params.get("delete_original") else None
             ok = problems is None or problems[0] == "no_text" and params.get("delete_original")
             fake._record("response_url", params, 200 if ok else 400, ok, None)

@@ -226,6 +226,12 @@ def command_root(user_id: str, question: str) -> Message:
     return _message(f"{head} {body}", [_section(f"{head}\n{quote(body)}")])
 
 
+def moved_to_dm_notice() -> Message:
+    """In place of "Even zoeken…" when Loket cannot post in the channel of ``/loket``."""
+    return _simple("Ik ben geen lid van dit kanaal, dus ik heb je vraag in ons privébericht gezet. "
+                   "Daar komt ook het antwoord. Wil je het hier? Nodig @Loket uit in dit kanaal.")
+
+
 def help_message() -> Message:
     text = (
         "*Loket* is het kennis- en informatieloket van het ondersteuningsarrangement.\n"

@@ -21,7 +21,7 @@ def slash(loket: Harness, command: str, text: str, *, user: str, channel: str):
     """A slash command as Slack posts it (form body)."""
     form = {"token": "legacy", "team_id": TEAM_ID, "team_domain": "loket-test", "channel_id": channel,
             "channel_name": "kanaal", "user_id": user, "user_name": "u", "command": command, "text": text,
-            "api_app_id": "ALOKET", "response_url": loket.fake.response_url(),
+            "api_app_id": "ALOKET", "response_url": loket.fake.response_url(user=user, channel=channel),
             "trigger_id": trigger_id()}
     return loket.request("/slack/events", urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
 
@@ -31,7 +31,7 @@ def shortcut(loket: Harness, callback_id: str, *, user: str, channel: str, messa
     return _interactive(loket, {
         "type": "message_action", "callback_id": callback_id, "trigger_id": trigger_id(),
         "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID}, "channel": {"id": channel},
-        "message": message, "message_ts": message["ts"], "response_url": loket.fake.response_url(),
+        "message": message, "message_ts": message["ts"], "response_url": loket.fake.response_url(user=user, channel=channel),
         "api_app_id": "ALOKET", "token": "legacy"})
 
 
@@ -81,7 +81,7 @@ def choose(loket: Harness, action_id: str, *, user: str, channel: str, message_t
         "api_app_id": "ALOKET", "token": "legacy", "trigger_id": trigger_id(),
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
         "channel": {"id": channel}, "message": {"type": "message", "ts": message_ts, "text": "..."},
-        "response_url": loket.fake.response_url(), "actions": [action]})
+        "response_url": loket.fake.response_url(user=user, channel=channel), "actions": [action]})
 
 
 def home_click(loket: Harness, action_id: str, value: str, *, user: str):

@@ -65,7 +65,7 @@ def _view(call) -> dict:
 
 
 def private_note(loket: Harness, user: str, predicate) -> str:
-    return loket.fake.wait_for("chat.postEphemeral", lambda c: predicate(c.all_text()), user=user)[-1].all_text()
+    return loket.fake.wait_for("private", lambda c: predicate(c.all_text()), user=user)[-1].all_text()
 
 
 def escalate(loket: Harness, question: str) -> tuple[str, object]:

@@ -215,7 +215,7 @@ class Harness:
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
             "channel": {"id": channel},
             "message": message,
-            "response_url": self.fake.response_url(),
+            "response_url": self.fake.response_url(user=user, channel=channel),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                          "action_ts": str(time.time())}],
         }
@@ -227,7 +227,7 @@ class Harness:
         form = {
             "token": "legacy", "team_id": TEAM_ID, "team_domain": "loket-test", "channel_id": channel,
             "channel_name": "prt-utrecht", "user_id": user, "user_name": "asker", "command": "/loket",
-            "text": text, "api_app_id": "ALOKET", "response_url": self.fake.response_url(),
+            "text": text, "api_app_id": "ALOKET", "response_url": self.fake.response_url(user=user, channel=channel),
             "trigger_id": trigger_id(),
         }
         return self.request("/slack/events", urlencode(form).encode(), content_type="application/x-www-form-urlencoded")

@@ -19,7 +19,7 @@ def test_plan_overview_shows_all_twelve_provinces_with_long_notes(loket: Harness
         plans.set(province, user_id=CORE_MEMBER, next_milestone="Besluit GS " * 25,
                   note=f"Notitie {province}: " + "overleg met gemeenten en COA loopt. " * 25)
     slash(loket, "/loket", "plan", user=ASKER, channel=CHANNEL)
-    shown = loket.fake.wait_for("chat.postEphemeral", lambda c: "Provinciale plannen" in c.all_text(), user=ASKER)[0]
+    shown = loket.fake.wait_for("private", lambda c: "Provinciale plannen" in c.all_text(), user=ASKER)[0]
     text = shown.all_text()
     for province in tx_.PROVINCES:
         assert f"*{province}*" in text and f"Notitie {province}:" in text

@@ -30,6 +30,7 @@ from bot.slack.guards import REFUSAL
 from bot.slack.listeners.home import publish_home
 from bot.slack.monitoring import Monitoring
 from bot.slack.forms import Forms
+from bot.slack.responses import respond
 from bot.slack.subcommands import PLAN_WORDS, THIS_WEEK, handles, split
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,9 @@ log = logging.getLogger(__name__)
 
 
 def _post_private(mon: Monitoring, command: dict[str, Any], message: dict[str, Any]) -> None:
-    """An ephemeral message in the channel of the command, or a DM when that is not possible."""
+    """Privately, in the place of the command (its response_url), else ephemeral, else a DM."""
+    if respond(command, message):
+        return
     client = mon.deps.delivery.client
     try:
         client.chat_postEphemeral(channel=command["channel_id"], user=command["user_id"], **message)

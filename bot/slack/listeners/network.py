@@ -31,10 +31,10 @@ from bot.core.service import VIA_COMMAND, Asker, NotAllowed
 from bot.settings import Settings
 from bot.slack import action_ids
 from bot.slack import blocks_network as bn
-from bot.slack.blocks import error_message, searching
+from bot.slack.blocks import ephemeral, error_message, searching
 from bot.slack.deps import Deps
 from bot.slack.forms import Forms
-from bot.slack.guards import NOT_YOURS, Actor, core_only, may_act_for, refuse
+from bot.slack.guards import NOT_YOURS, REFUSAL, Actor, core_only, may_act_for, refuse
 from bot.slack.network import UNAVAILABLE, NetworkSlack
 from bot.slack.subcommands import network_word
 
@@ -49,33 +49,34 @@ def on_experts(net: NetworkSlack, command: dict[str, Any], topic: str) -> None:
     """The experts for ``topic``, privately."""
     topic = expert_topic(topic) or topic  # "/deskundige wie weet iets van flexwonen" works too
     matches = net.network.finder.match(topic, k=3) if topic.strip() else []
-    net.show(command.get("channel_id"), command["user_id"], bn.expert_list(topic, matches))
+    net.reply(command, bn.expert_list(topic, matches))  # replaces "Even zoeken…"
 
 
 def on_announce(net: NetworkSlack, command: dict[str, Any], text: str) -> None:
     if _refused(net, command, "knowledge.announce"):
         return
     if not net.open_view(command.get("trigger_id"), bn.announce_modal(text, channel_id=command.get("channel_id"))):
-        net.tell(command.get("channel_id"), command["user_id"], FORM_FAILED)
+        net.reply(command, ephemeral(FORM_FAILED))
 
 
 def on_lesson(net: NetworkSlack, command: dict[str, Any], _text: str) -> None:
     if _refused(net, command, "knowledge.lesson"):
         return
     if not net.open_view(command.get("trigger_id"), bn.lesson_modal(channel_id=command.get("channel_id"))):
-        net.tell(command.get("channel_id"), command["user_id"], FORM_FAILED)
+        net.reply(command, ephemeral(FORM_FAILED))
 
 
 def on_support(net: NetworkSlack, command: dict[str, Any], text: str) -> None:
     view = bn.support_modal(what=text, channel_id=command.get("channel_id"))
     if not net.open_view(command.get("trigger_id"), view):
-        net.tell(command.get("channel_id"), command["user_id"], FORM_FAILED)
+        net.reply(command, ephemeral(FORM_FAILED))
 
 
 def _refused(net: NetworkSlack, command: dict[str, Any], action: str) -> bool:
     if net.is_core(command.get("user_id")):
         return False
-    refuse(net.deps, Actor.of(command), action)
+    refuse(net.deps, Actor(command.get("user_id"), None), action)  # audited; told below, where they typed it
+    net.reply(command, ephemeral(REFUSAL))
     return True
 
 
@@ -103,13 +104,13 @@ def on_command(net: NetworkSlack, command: dict[str, Any]) -> None:
     if word in ("deskundige", "deskundigen") and not argument:
         return  # the acknowledgement showed the usage
     if net.network is None:
-        net.tell(command.get("channel_id"), command["user_id"], UNAVAILABLE)
+        net.reply(command, ephemeral(UNAVAILABLE))
         return
     try:
         HANDLERS[word](net, command, argument)
     except Exception:
         log.exception("/loket %s by %s failed", word, command.get("user_id"))
-        net.tell(command.get("channel_id"), command["user_id"], error_message()["text"])
+        net.reply(command, error_message())
 
 
 # -- forms -----------------------------------------------------------------------------------------
