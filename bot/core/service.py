@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import audit
@@ -101,7 +102,7 @@ class LoketService:
 
     # -- questions ----------------------------------------------------------------------
     def handle_question(self, asker: Asker, text: str, *, allow_escalation: bool = True,
-                        source_key: str | None = None) -> Outcome:
+                        source_key: str | None = None, fresh: bool = False) -> Outcome:
         """Store the question, answer it or escalate it; see :class:`Outcome`.
 
         A message in the thread of an escalation that is not closed is a follow-up for the
@@ -112,10 +113,14 @@ class LoketService:
         ``source_key`` (the Slack event id) makes the call idempotent: when the same event
         is processed again (after a crash) its stored question is reused, so it is stored,
         escalated and forwarded once.
+
+        In a DM with Loket a top-level message is a follow-up of the asker's latest
+        escalation from that DM while it is not closed (a DM has no threads to tell them
+        apart); ``fresh=True`` (the asker said "Nieuwe vraag") asks it on its own instead.
         """
         now = self._now()
         with self.store.tx() as tx:
-            active = self._active_escalation(tx, asker)
+            active = None if fresh else self._active_escalation(tx, asker)
             root = tx.conversation_root(asker.channel_id, asker.thread_ts) if asker.thread_ts else None
             earlier = active.question_id if active is not None else (root.id if root else None)
             question = self._store_question(tx, asker, text, earlier, now, source_key)
@@ -157,9 +162,15 @@ class LoketService:
             return tx.question_by_source(source_key)
 
     def _active_escalation(self, tx: Tx, asker: Asker) -> Escalation | None:
-        """The not-closed escalation whose asker thread this message was posted in."""
+        """The not-closed escalation whose asker thread this message was posted in (in a DM
+        without a thread: the asker's latest escalation from that DM)."""
         if not asker.thread_ts:
-            return None
+            if asker.via != VIA_DM:
+                return None
+            return tx.session.scalar(
+                select(Escalation).where(Escalation.asker_channel_id == asker.channel_id,
+                                         Escalation.asker_user_id == asker.user_id, Escalation.status != CLOSED)
+                .order_by(Escalation.id.desc()).limit(1))
         row = tx.escalation_for_asker_thread(asker.channel_id, asker.thread_ts)
         return row if row is not None and row.status != CLOSED else None
 

@@ -148,15 +148,15 @@ def not_answered_message(answer: Answer, question_id: int) -> Message:
     )
 
 
-def escalated_notice(number: int, *, by_asker: bool = False) -> Message:
-    """Told to the asker: the question is with the core team, under #number."""
-    if by_asker:
-        text = f"Ik heb je vraag doorgezet naar het kernteam als *#{number}*. Het antwoord komt hier in deze thread."
-    else:
-        text = (
-            "Daar vind ik in de kennisbank geen goed antwoord op. "
-            f"Ik heb je vraag doorgezet naar het kernteam als *#{number}*. Het antwoord komt hier in deze thread."
-        )
+def escalated_notice(number: int, *, by_asker: bool = False, in_dm: bool = False) -> Message:
+    """Told to the asker: the question is with the core team, under #number (``in_dm``: in
+    the DM with Loket itself, where there is no thread)."""
+    where = "Het antwoord komt hier in ons gesprek." if in_dm else "Het antwoord komt hier in deze thread."
+    if in_dm:
+        where += " Wat je me hierna stuurt, geef ik door als aanvulling, tot de vraag is gesloten."
+    text = f"Ik heb je vraag doorgezet naar het kernteam als *#{number}*. {where}"
+    if not by_asker:
+        text = "Daar vind ik in de kennisbank geen goed antwoord op. " + text
     return _message(text, [_section(f":outbox_tray: {text}")])
 
 
@@ -164,9 +164,15 @@ def already_escalated_notice(number: int) -> Message:
     return _simple(f"Deze vraag ligt al bij het kernteam als *#{number}*.")
 
 
-def followup_forwarded_notice(number: int) -> Message:
-    """Told to the asker: the follow-up went to the core team's thread."""
-    return _simple(f":outbox_tray: Doorgestuurd naar het kernteam (bij vraag *#{number}*).")
+def followup_forwarded_notice(number: int, *, question_id: int | None = None, in_dm: bool = False) -> Message:
+    """Told to the asker: the follow-up went to the core team's thread. In a DM (no threads)
+    it says why, and offers "Nieuwe vraag" to ask it on its own instead."""
+    if not in_dm or question_id is None:
+        return _simple(f":outbox_tray: Doorgestuurd naar het kernteam (bij vraag *#{number}*).")
+    text = (f":outbox_tray: Je vraag *#{number}* ligt nog bij het kernteam, dus ik heb dit als aanvulling daarop "
+            "doorgestuurd. Is het een nieuwe vraag? Klik dan op *Nieuwe vraag*.")
+    button = _button("Nieuwe vraag", action_ids.NEW_QUESTION, str(question_id))
+    return _message(text, [_section(text), _actions(f"followup-{question_id}", button)])
 
 
 def core_reply_relay(number: int, user_id: str, text: str) -> Message:

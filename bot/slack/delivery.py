@@ -315,7 +315,8 @@ class Delivery:
         if post.kind == POST_RELAYED:
             return blocks.relayed_notice(number, p["asker_user_id"], p.get("reply_ts"))
         if post.kind == POST_ESCALATED:
-            return blocks.escalated_notice(number, by_asker=True)
+            return blocks.escalated_notice(number, by_asker=True,
+                                           in_dm=is_dm_channel(post.channel_id) and post.thread_ts is None)
         if post.kind == POST_REPLY and isinstance(p.get("message"), dict):
             return {"text": p["message"].get("text") or "", "blocks": p["message"].get("blocks") or []}
         return None

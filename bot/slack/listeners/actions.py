@@ -14,8 +14,9 @@ from typing import Any, Callable
 from slack_bolt import Ack, App
 
 from bot.core.escalations import InvalidTransition
-from bot.core.service import NotAllowed
+from bot.core.service import Asker, NotAllowed
 from bot.slack import action_ids, blocks
+from bot.slack.conversation import answer_question
 from bot.slack.deps import Deps
 from bot.slack.guards import NOT_YOURS, core_only, may_act_for
 from bot.slack.relay_edits import take_back
@@ -128,6 +129,23 @@ def on_save_verified(deps: Deps, click: Click) -> None:
         click.tell(deps, message["text"])
 
 
+@asker_only
+def on_new_question(deps: Deps, click: Click) -> None:
+    """"Nieuwe vraag" under a DM follow-up notice: ask that message on its own."""
+    with deps.service.store.tx() as tx:
+        q = tx.question(click.number)
+        asker = Asker(user_id=q.user_id, channel_id=q.channel_id, thread_ts=q.thread_ts, message_ts=q.message_ts,
+                      via=q.via)
+        text = q.text
+    if click.message_ts:
+        try:  # the offer has served
+            deps.delivery.client.chat_update(channel=click.channel_id, ts=click.message_ts,
+                                             **blocks.ephemeral("Ik behandel dit als een nieuwe vraag."))
+        except Exception as e:  # noqa: BLE001 - cosmetic
+            log.info("follow-up notice not updated: %s", type(e).__name__)
+    answer_question(deps, asker, text, fresh=True)
+
+
 def _take_back_number(click: "Click") -> int:
     return int(click.value.partition(":")[0])
 
@@ -148,6 +166,7 @@ HANDLERS: dict[str, Callable[[Deps, Click], None]] = {
     action_ids.CLOSE: on_close,
     action_ids.SAVE_VERIFIED: on_save_verified,
     action_ids.TAKE_BACK: on_take_back,
+    action_ids.NEW_QUESTION: on_new_question,
 }
 
 
