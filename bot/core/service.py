@@ -102,7 +102,7 @@ class LoketService:
 
     # -- questions ----------------------------------------------------------------------
     def handle_question(self, asker: Asker, text: str, *, allow_escalation: bool = True,
-                        source_key: str | None = None, fresh: bool = False) -> Outcome:
+                        source_key: str | None = None, fresh: bool = False, dm_followups: bool = False) -> Outcome:
         """Store the question, answer it or escalate it; see :class:`Outcome`.
 
         A message in the thread of an escalation that is not closed is a follow-up for the
@@ -114,13 +114,14 @@ class LoketService:
         is processed again (after a crash) its stored question is reused, so it is stored,
         escalated and forwarded once.
 
-        In a DM with Loket a top-level message is a follow-up of the asker's latest
-        escalation from that DM while it is not closed (a DM has no threads to tell them
-        apart); ``fresh=True`` (the asker said "Nieuwe vraag") asks it on its own instead.
+        ``dm_followups=True`` (Slack): in a DM with Loket a top-level message is a follow-up
+        of the asker's latest escalation from that DM while it is not closed (a DM has no
+        threads to tell them apart); ``fresh=True`` (the asker said "Nieuwe vraag") asks it
+        on its own instead.
         """
         now = self._now()
         with self.store.tx() as tx:
-            active = None if fresh else self._active_escalation(tx, asker)
+            active = None if fresh else self._active_escalation(tx, asker, dm_followups=dm_followups)
             root = tx.conversation_root(asker.channel_id, asker.thread_ts) if asker.thread_ts else None
             earlier = active.question_id if active is not None else (root.id if root else None)
             question = self._store_question(tx, asker, text, earlier, now, source_key)
@@ -161,11 +162,11 @@ class LoketService:
         except IntegrityError:  # another worker stored the same event a moment ago
             return tx.question_by_source(source_key)
 
-    def _active_escalation(self, tx: Tx, asker: Asker) -> Escalation | None:
-        """The not-closed escalation whose asker thread this message was posted in (in a DM
-        without a thread: the asker's latest escalation from that DM)."""
+    def _active_escalation(self, tx: Tx, asker: Asker, *, dm_followups: bool = False) -> Escalation | None:
+        """The not-closed escalation whose asker thread this message was posted in (with
+        ``dm_followups``, in a DM without a thread: the asker's latest escalation from that DM)."""
         if not asker.thread_ts:
-            if asker.via != VIA_DM:
+            if asker.via != VIA_DM or not dm_followups:
                 return None
             return tx.session.scalar(
                 select(Escalation).where(Escalation.asker_channel_id == asker.channel_id,

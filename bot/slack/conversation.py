@@ -90,7 +90,7 @@ def answer_question(deps: Deps, asker: Asker, text: str, *, fresh: bool = False)
     placeholder = deps.delivery.post(asker.channel_id, thread, blocks.searching(),
                                      key=f"{key}:placeholder" if key else None, verify=verify, since=since)
     try:
-        outcome = deps.service.handle_question(asker, text, source_key=key, fresh=fresh)
+        outcome = deps.service.handle_question(asker, text, source_key=key, fresh=fresh, dm_followups=True)
     except Exception as e:
         if key and is_transient(e):
             log.warning("question from %s in %s: database unavailable (%s); retried later",
