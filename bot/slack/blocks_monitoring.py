@@ -192,13 +192,19 @@ def signal_created_notice(s: SignalView) -> str:
     return f"Signaal S{s.id} is gelogd ({tx_.label(tx_.KINDS, s.kind).lower()}, {s.province}). Dank je!"
 
 
+SIGNALS_SHOWN = 30
+
+
 def signal_list(signals: list[SignalView], *, heading: str = "Open signalen") -> Message:
     """A list of signals (``/loket signalen``), most recent first."""
     if not signals:
         return _message("Geen open signalen.", [_section("Geen open signalen.")])
-    lines = [signal_summary_line(s) for s in signals[:30]]
+    lines = [signal_summary_line(s) for s in signals[:SIGNALS_SHOWN]]
     blocks = [_section(f"*{heading}* ({len(signals)})")]
     blocks += [_section("\n".join(lines[i:i + 10])) for i in range(0, len(lines), 10)]
+    if len(signals) > SIGNALS_SHOWN:  # say what is not shown, never drop it silently
+        blocks.append(_context(f"En nog {len(signals) - SIGNALS_SHOWN} signalen: `loket signal list` of de "
+                               "export (`loket signal export`) toont ze allemaal."))
     return _message(f"{heading}: {len(signals)}", blocks)
 
 

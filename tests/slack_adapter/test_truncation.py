@@ -37,3 +37,14 @@ def test_fallback_text_of_a_shared_lesson_is_escaped(start_loket) -> None:
     assert "<!channel>" not in post.get("text") and "&lt;!channel&gt;" in post.get("text")
     assert "<!channel>" not in post.all_text()
     assert view["callback_id"] == action_ids.LESSON_MODAL
+
+
+def test_signal_list_says_how_many_are_not_shown(loket: Harness) -> None:
+    from bot.core.signals import SignalDraft
+
+    signals = Monitoring(deps=loket.deps, settings=loket.runtime.settings).signals
+    for i in range(35):
+        signals.create(SignalDraft(kind="risico", province="Utrecht", title=f"Signaal nummer {i}"), user_id=CORE_MEMBER)
+    slash(loket, "/loket", "signalen", user=CORE_MEMBER, channel=CORE)
+    shown = loket.fake.wait_for("private", lambda c: "Open signalen" in c.all_text(), user=CORE_MEMBER)[0].all_text()
+    assert "(35)" in shown and "En nog 5 signalen" in shown
