@@ -50,6 +50,9 @@ def on_core_correction(deps: Deps, event: dict[str, Any]) -> None:
     if deleted or is_internal(message.get("text")):
         take_back(deps, esc.number, ts, user_id=user)
         return
+    before = relays.find(deps.service.store, esc.number, ts)
+    if before is None or before.text == (message.get("text") or ""):
+        return  # never relayed, or not a change of text (Slack also sends message_changed for link previews)
     relay = relays.edit(deps.service.store, esc.number, ts, text=message.get("text") or "", user_id=user,
                         now=deps.service.clock())
     if relay is None or relay.sent_ts is None or relay.channel_id is None:

@@ -119,3 +119,13 @@ def test_a_long_reply_arrives_whole(loket: Harness) -> None:
     assert len(sent.blocks) > 3  # several sections, each within Slack's 3000 (the fake checks)
     assert all(f"Alinea {i}:" in shown for i in range(12)) and "…" not in shown
     assert shown.index("Alinea 3:") < shown.index("Alinea 4:") < shown.index("EINDE")
+
+
+def test_a_link_preview_is_no_edit(loket: Harness) -> None:
+    ts, post = escalate(loket)
+    reply_ts = relay_reply(loket, post, "Zie https://www.canada.ca")
+    relayed(loket, ts, "canada")
+    confirmation(loket, post)
+    edit_event(loket, post, reply_ts, "Zie https://www.canada.ca")  # Slack adds the unfurl: same text
+    loket.fake.settle()
+    assert not loket.fake.calls_to("chat.update", channel=CHANNEL, ts=relayed(loket, ts, "canada").ts)
