@@ -48,3 +48,17 @@ def test_signal_list_says_how_many_are_not_shown(loket: Harness) -> None:
     slash(loket, "/loket", "signalen", user=CORE_MEMBER, channel=CORE)
     shown = loket.fake.wait_for("private", lambda c: "Open signalen" in c.all_text(), user=CORE_MEMBER)[0].all_text()
     assert "(35)" in shown and "En nog 5 signalen" in shown
+
+
+def test_core_home_shows_twenty_long_signals_whole(loket: Harness) -> None:
+    from bot.core.signals import SignalDraft
+    from monitoring.slack_helpers import open_home
+
+    signals = Monitoring(deps=loket.deps, settings=loket.runtime.settings).signals
+    for i in range(20):
+        title = f"Signaal {i:02d}: " + "gemeenten in de regio zoeken samen naar locaties voor opvang " * 2
+        signals.create(SignalDraft(kind="risico", province="Utrecht", title=title[:110]), user_id=CORE_MEMBER)
+    open_home(loket, CORE_MEMBER)
+    home = loket.fake.wait_for("views.publish", user_id=CORE_MEMBER)[-1]
+    text = str(home.get("view"))
+    assert all(f"Signaal {i:02d}:" in text for i in range(20))
