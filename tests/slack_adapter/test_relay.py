@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.slack import action_ids
 from bot.slack.guards import REFUSAL
 
-from .conftest import ASKER, CHANNEL, CORE, CORE_MEMBER, CORE_MEMBER_2, OUTSIDER, Call, Harness, eventually, next_ts
+from .conftest import CHANNEL, CORE, CORE_MEMBER, CORE_MEMBER_2, OUTSIDER, Call, Harness, eventually, next_ts
 from .test_escalation import escalate, relay_reply
 
 

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.slack import action_ids
 from monitoring.slack_helpers import slash
 
-from .conftest import ASKER, CORE, CORE_MEMBER, FakeSlack, Harness, eventually, trigger_id
+from .conftest import ASKER, CORE, CORE_MEMBER, FakeSlack, Harness, trigger_id
 
 
 def _client(fake: FakeSlack) -> WebClient:

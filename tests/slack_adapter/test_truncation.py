@@ -4,11 +4,12 @@ their blocks (a form value "<!channel>" must not notify a whole channel)."""
 from __future__ import annotations
 
 from bot.core import taxonomy as tx_
+from bot.core.signals import SignalDraft
 from bot.slack import action_ids
 from bot.slack.monitoring import Monitoring
-from monitoring.slack_helpers import slash, submit
+from monitoring.slack_helpers import open_home, slash, submit
 
-from .conftest import ASKER, CHANNEL, CORE, CORE_MEMBER, Harness, eventually
+from .conftest import ASKER, CHANNEL, CORE, CORE_MEMBER, Harness
 
 UPDATES = "CUPDATES"
 
@@ -40,8 +41,6 @@ def test_fallback_text_of_a_shared_lesson_is_escaped(start_loket) -> None:
 
 
 def test_signal_list_says_how_many_are_not_shown(loket: Harness) -> None:
-    from bot.core.signals import SignalDraft
-
     signals = Monitoring(deps=loket.deps, settings=loket.runtime.settings).signals
     for i in range(35):
         signals.create(SignalDraft(kind="risico", province="Utrecht", title=f"Signaal nummer {i}"), user_id=CORE_MEMBER)
@@ -51,9 +50,6 @@ def test_signal_list_says_how_many_are_not_shown(loket: Harness) -> None:
 
 
 def test_core_home_shows_twenty_long_signals_whole(loket: Harness) -> None:
-    from bot.core.signals import SignalDraft
-    from monitoring.slack_helpers import open_home
-
     signals = Monitoring(deps=loket.deps, settings=loket.runtime.settings).signals
     for i in range(20):
         title = f"Signaal {i:02d}: " + "gemeenten in de regio zoeken samen naar locaties voor opvang " * 2
