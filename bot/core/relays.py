@@ -101,7 +101,7 @@ def _rebuild_answer(tx: Tx, number: int) -> None:
     esc = tx.escalation(number, for_update=True)
     esc.answer_text = "\n\n".join(t for t in texts if t.strip()) or None
     if esc.answer_text is None and esc.status == ANSWERED:
-        esc.status = CLAIMED  # nothing stands any more: not answered (reminders apply again)
+        esc.status = CLAIMED  # nothing stands any more: claimed, no longer answered
 
 
 def relay_notice(store: Store, post_id: int) -> tuple[str, str] | None:
