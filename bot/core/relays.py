@@ -102,6 +102,12 @@ def _rebuild_answer(tx: Tx, number: int) -> None:
     esc.answer_text = "\n\n".join(t for t in texts if t.strip()) or None
     if esc.answer_text is None and esc.status == ANSWERED:
         esc.status = CLAIMED  # nothing stands any more: claimed, no longer answered
+    saved = tx.verified_for_escalation(number)  # kept in the knowledge base before the correction
+    if saved is not None:
+        if esc.answer_text:
+            saved.answer = esc.answer_text
+        else:
+            tx.session.delete(saved)  # the running desk drops it at its next sync
 
 
 def relay_notice(store: Store, post_id: int) -> tuple[str, str] | None:

@@ -129,3 +129,16 @@ def test_a_link_preview_is_no_edit(loket: Harness) -> None:
     edit_event(loket, post, reply_ts, "Zie https://www.canada.ca")  # Slack adds the unfurl: same text
     loket.fake.settle()
     assert not loket.fake.calls_to("chat.update", channel=CHANNEL, ts=relayed(loket, ts, "canada").ts)
+
+
+def test_a_saved_answer_follows_its_correction(loket: Harness) -> None:
+    ts, post = escalate(loket)
+    reply_ts = relay_reply(loket, post, "Het antwoord is Toronto.")
+    relayed(loket, ts, "Toronto")
+    notice = confirmation(loket, post)
+    loket.click(action_ids.SAVE_VERIFIED, "1", user=CORE_MEMBER, channel=CORE, message_ts=notice.ts, thread_ts=post.ts)
+    eventually(lambda: [v for v in loket.service.verified_answers() if "Toronto" in v.answer])
+    edit_event(loket, post, reply_ts, "Het antwoord is Ottawa.")
+    eventually(lambda: [v.answer for v in loket.service.verified_answers()] == ["Het antwoord is Ottawa."])
+    delete_event(loket, post, reply_ts)
+    eventually(lambda: loket.service.verified_answers() == [])
