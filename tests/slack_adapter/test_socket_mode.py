@@ -95,6 +95,7 @@ def test_acks_never_wait_behind_slow_answers(settings, fake_slack: FakeSlack, de
                 waits.append(time.monotonic() - started)
                 assert ack["envelope_id"]
         assert max(waits) < 3.0, waits
+        fake_slack.wait_for("chat.update", channel=CHANNEL, count=slow, timeout=20)  # the slow answers arrive too
     finally:
         handler.close()
         runtime.close()
