@@ -9,6 +9,9 @@ import yaml
 
 from bot.slack.scopes import APP_TOKEN_METHODS, METHOD_SCOPES, SDK_HELPERS, bot_scopes
 
+from .test_escalation import escalate, relay_reply
+from .test_relay import delete_event
+
 REPO = Path(__file__).resolve().parents[2]
 FAMILIES = ("admin", "apps", "auth", "bookmarks", "chat", "conversations", "dnd", "files", "pins", "reactions",
             "reminders", "search", "team", "usergroups", "users", "views")
@@ -41,3 +44,16 @@ def test_the_manifest_grants_every_scope_in_the_table() -> None:
     granted = set(manifest["oauth_config"]["scopes"]["bot"])
     assert not bot_scopes() - granted, f"manifest.yaml lacks {sorted(bot_scopes() - granted)}"
     assert "mpim:history" in granted  # the group DMs of "Doorverwijzen"
+
+
+def test_what_the_running_app_calls_is_in_the_table(loket) -> None:
+    """Through signed HTTP: an escalation, a relay, a correction; every method Slack saw is listed."""
+    ts, post = escalate(loket)
+    reply_ts = relay_reply(loket, post, "Het antwoord is Ottawa.")
+    loket.fake.wait_for("chat.postMessage", lambda c: "Ottawa" in c.all_text(), thread_ts=ts)
+    delete_event(loket, post, reply_ts)
+    loket.fake.wait_for("chat.delete")
+    loket.fake.settle()
+    seen = {c.method for c in loket.fake.calls_to(None, ok_only=False)}
+    assert {"chat.postMessage", "chat.update", "chat.delete", "conversations.members"} <= seen
+    assert not seen - set(METHOD_SCOPES) - set(APP_TOKEN_METHODS), seen
