@@ -33,10 +33,31 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
+try:
+    from fake_slack_rules import message_problems, view_problems
+except ImportError:  # tests/ imported as a package
+    from tests.fake_slack_rules import message_problems, view_problems
+
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 TEAM_ID = "T0001"
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+PRIVATE_METHODS = ("chat.postEphemeral", "response_url")
+TRIGGER_TTL = 3.0  # seconds a trigger_id can open a view (Slack: "expires in three seconds")
+# Slack may return fewer items than ``limit``: small pages make callers follow cursors
+PAGE_SIZE = 2  # conversations.members
+HISTORY_PAGE_SIZE = 20  # conversations.history / conversations.replies
+_triggers = itertools.count(1)
+
+
+def trigger_id(issued_at: float | None = None) -> str:
+    """A trigger_id as Slack sends it with a command or click; it remembers when it was issued."""
+    return f"trig-{issued_at if issued_at is not None else time.time():.3f}-{next(_triggers)}"
+
+
+def dm_channel_of(user: str) -> str:
+    """The id of the DM between Loket and ``user`` (what posting to a user id answers with)."""
+    return "D" + hashlib.sha1(user.encode()).hexdigest()[:8].upper()
 
 
 @dataclass
@@ -117,8 +138,14 @@ FAULT_MODES = ("drop", "drop_after", "hang", "hang_after", "slow")
 class FakeSlack:
     """The fake Web API server. Use as a context manager or call ``start``/``stop``."""
 
-    def __init__(self, members: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, members: dict[str, list[str]] | None = None, *, outside: set[str] | None = None,
+                 dms: dict[str, str] | None = None) -> None:
         self.members: dict[str, list[str]] = dict(members or {})
+        self.outside: set[str] = set(outside or ())  # channels Loket is not a member of
+        self.public: set[str] = set()  # public channels (conversations.info); others are private
+        self.dms: dict[str, str] = dict(dms or {})  # user id -> id of their DM with Loket (default dm_channel_of)
+        self.views: dict[str, dict] = {}  # views.open / views.update, by view id
+        self.responses: list[tuple[str, dict]] = []  # posts to a response_url: (url path, body)
         self.calls: list[Call] = []
         self.arrivals: list[tuple[str, dict]] = []  # every request as it arrives, before any fault
         self.messages: dict[tuple[str, str], dict] = {}
@@ -161,6 +188,11 @@ class FakeSlack:
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, *, user: str = "", channel: str = "") -> str:
+        """A fresh response_url for a command or click (answered by this server); what is sent
+        there is recorded as method "response_url" with the ``user`` and ``channel`` it answers."""
+        return f"http://127.0.0.1:{self.port}/response/{next(self._ts)}/{user}/{channel}"
 
     # -- scripting ---------------------------------------------------------------------
     def fail_next(
@@ -220,14 +252,19 @@ class FakeSlack:
         timeout: float = 10.0,
         **params: Any,
     ) -> list[Call]:
-        """Wait until at least ``count`` matching successful calls were made; return them."""
+        """Wait until at least ``count`` matching successful calls were made; return them.
+
+        ``method="private"``: a note only the user sees, by ``chat.postEphemeral`` or through
+        a command's ``response_url``.
+        """
+        methods = PRIVATE_METHODS if method == "private" else (method,)
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
                 found = [
                     c
                     for c in self.calls
-                    if c.method == method
+                    if c.method in methods
                     and c.ok
                     and all(c.params.get(k) == v for k, v in params.items())
                     and (predicate is None or predicate(c))
@@ -270,6 +307,24 @@ class FakeSlack:
             self.arrivals.append((method, params))
             self._lock.notify_all()
 
+    def forms(self, callback_id: str | None = None) -> list[dict]:
+        """The forms (modals with a callback id) shown with views.open or views.update, in order."""
+        with self._lock:
+            calls = [c for c in self.calls if c.ok and c.method in ("views.open", "views.update")]
+        views = [c.response.get("view") or {} for c in calls]
+        return [v for v in views if v.get("callback_id") and (callback_id is None or v["callback_id"] == callback_id)]
+
+    def wait_for_form(self, callback_id: str | None = None, *, count: int = 1, timeout: float = 10.0) -> dict:
+        """Wait until ``count`` forms (of ``callback_id``) were shown; return the last one."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.forms(callback_id)
+            if len(found) >= count:
+                return found[count - 1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no form {callback_id} shown; views: {[c.method for c in self.calls if c.method.startswith('views')]}")
+            time.sleep(0.02)
+
     def message(self, channel: str, ts: str) -> dict:
         """The current state of a posted message (after any chat.update)."""
         with self._lock:
@@ -286,7 +341,7 @@ class FakeSlack:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def handle(self, method: str, params: dict) -> dict:
-        """Produce the successful response of one Web API method."""
+        """Produce Slack's response to one Web API method (including its refusals)."""
         if method == "auth.test":
             return {
                 "ok": True,
@@ -297,12 +352,12 @@ class FakeSlack:
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
             }
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            refused = message_problems(params)
+            if refused:
+                return {"ok": False, "error": refused[0], "response_metadata": {"messages": refused[1]}}
         if method == "chat.postMessage":
-            ts = self._next_ts()
-            msg = {k: params.get(k) for k in ("text", "blocks", "thread_ts", "metadata")} | {"ts": ts, "user": BOT_USER_ID}
-            with self._lock:
-                self.messages[(params["channel"], ts)] = msg
-            return {"ok": True, "channel": params["channel"], "ts": ts, "message": msg}
+            return self._post(params)
         if method == "chat.update":
             key = (params["channel"], params["ts"])
             with self._lock:
@@ -310,7 +365,14 @@ class FakeSlack:
                     return {"ok": False, "error": "message_not_found"}
                 self.messages[key].update({k: params[k] for k in ("text", "blocks") if k in params})
             return {"ok": True, "channel": params["channel"], "ts": params["ts"]}
+        if method == "chat.delete":
+            with self._lock:
+                if self.messages.pop((params.get("channel"), params.get("ts")), None) is None:
+                    return {"ok": False, "error": "message_not_found"}
+            return {"ok": True, "channel": params["channel"], "ts": params["ts"]}
         if method == "chat.postEphemeral":
+            if not self.is_member(str(params.get("channel"))):
+                return {"ok": False, "error": "not_in_channel"}
             return {"ok": True, "message_ts": self._next_ts()}
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
@@ -323,17 +385,25 @@ class FakeSlack:
             members = self.members.get(str(params.get("channel")))
             if members is None:
                 return {"ok": False, "error": "channel_not_found"}
-            return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
+            page, cursor = self._page(members, params)
+            return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
         if method in ("conversations.history", "conversations.replies"):
             return self._history(method, params)
+        if method == "conversations.info":
+            channel = str(params.get("channel") or "")
+            return {"ok": True, "channel": {"id": channel, "is_channel": channel.startswith("C"),
+                                            "is_private": channel not in self.public, "is_im": channel.startswith("D")}}
         if method == "conversations.open":  # a DM (one user) or group DM (several): same users, same id
             users = sorted(u for u in str(params.get("users") or "").split(",") if u)
             if not users:
                 return {"ok": False, "error": "users_list_not_supplied"}
-            key = "-".join(users)
-            channel_id = ("D" if len(users) == 1 else "G") + hashlib.sha1(key.encode()).hexdigest()[:8].upper()
+            if len(users) == 1:
+                return {"ok": True, "channel": {"id": self.dm_of(users[0])}}
+            channel_id = "G" + hashlib.sha1("-".join(users).encode()).hexdigest()[:8].upper()
             return {"ok": True, "channel": {"id": channel_id}}
-        if method in ("reactions.add", "reactions.remove", "views.publish", "views.open"):
+        if method in ("views.open", "views.update", "views.publish"):
+            return self._view(method, params)
+        if method in ("reactions.add", "reactions.remove"):
             return {"ok": True}
         if method in ("files.getUploadURLExternal", "files.completeUploadExternal"):
             return self._files(method, params)
@@ -341,8 +411,67 @@ class FakeSlack:
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link/?ticket=test"}
         return {"ok": False, "error": "unknown_method"}
 
+    def dm_of(self, user: str) -> str:
+        """The DM channel between Loket and ``user``."""
+        return self.dms.get(user) or dm_channel_of(user)
+
+    def is_member(self, channel: str) -> bool:
+        """Is Loket in ``channel``? Not in ``outside`` (a channel it was not invited to, a DM
+        between two people); anywhere else (its own DMs included) it is."""
+        return channel not in self.outside
+
+    def _post(self, params: dict) -> dict:
+        channel = str(params.get("channel") or "")
+        if channel.startswith(("U", "W")):  # posting to a user id: Loket's DM with them
+            channel = self.dm_of(channel)
+        elif not self.is_member(channel):
+            return {"ok": False, "error": "not_in_channel"}
+        ts = self._next_ts()
+        msg = {k: params.get(k) for k in ("text", "blocks", "thread_ts", "metadata")} | {"ts": ts, "user": BOT_USER_ID}
+        with self._lock:
+            self.messages[(channel, ts)] = msg
+        return {"ok": True, "channel": channel, "ts": ts, "message": msg}
+
+    def _view(self, method: str, params: dict) -> dict:
+        """views.open (a fresh trigger_id), views.update (a known view id), views.publish."""
+        view = params.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if method == "views.open":
+            error = self._trigger_error(str(params.get("trigger_id") or ""))
+            if error:
+                return {"ok": False, "error": error}
+        problems = view_problems(view)
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": problems}}
+        with self._lock:
+            if method == "views.update":
+                view_id = str(params.get("view_id") or "")
+                if view_id not in self.views:
+                    return {"ok": False, "error": "not_found"}
+            else:
+                view_id = f"V{next(self._ts):08d}"
+            self.views[view_id] = dict(view, id=view_id)
+            return {"ok": True, "view": dict(self.views[view_id])}
+
+    @staticmethod
+    def _trigger_error(trigger: str) -> str | None:
+        """Slack's answer to a trigger_id it did not issue, or one older than three seconds."""
+        try:
+            issued = float(trigger.split("-")[1])
+        except (IndexError, ValueError):
+            return "invalid_trigger_id"
+        return "expired_trigger_id" if time.time() - issued > TRIGGER_TTL else None
+
+    @staticmethod
+    def _page(items: list, params: dict, page_size: int = PAGE_SIZE) -> tuple[list, str]:
+        """One page of ``items`` from ``cursor`` (at most ``limit``, never more than ``page_size``)."""
+        start = int(params.get("cursor") or 0)
+        size = min(int(params.get("limit") or 100), page_size)
+        end = start + size
+        return items[start:end], (str(end) if end < len(items) else "")
+
     def _history(self, method: str, params: dict) -> dict:
-        """Messages Loket posted in a channel (top level, newest first) or a thread (oldest first)."""
+        """Messages Loket posted in a channel (top level, newest first) or a thread (oldest first), in pages."""
         channel = str(params.get("channel"))
         with_meta = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
         with self._lock:
@@ -357,7 +486,8 @@ class FakeSlack:
         if not with_meta:
             for m in found:
                 m.pop("metadata", None)
-        return {"ok": True, "messages": found, "has_more": False, "response_metadata": {"next_cursor": ""}}
+        page, cursor = self._page(found, params, HISTORY_PAGE_SIZE)
+        return {"ok": True, "messages": page, "has_more": bool(cursor), "response_metadata": {"next_cursor": cursor}}
 
     # -- file uploads (files_upload_v2: get URL, POST the bytes, complete) --------------
     def _files(self, method: str, params: dict) -> dict:
@@ -469,6 +599,8 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             if self.path.startswith("/upload/"):
                 self._upload()
+            elif self.path.startswith("/response/"):
+                self._response_url()
             else:
                 self._api()
 
@@ -488,6 +620,25 @@ def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body.encode())
+
+        def _response_url(self) -> None:
+            """A command's or click's response_url: JSON in, "ok" out; recorded as method "response_url"."""
+            params = _parse_params(self)
+            params["url"] = self.path
+            parts = self.path.split("/")  # /response/<n>/<user>/<channel>
+            params.setdefault("user", parts[3] if len(parts) > 3 else "")
+            params.setdefault("channel", parts[4] if len(parts) > 4 else "")
+            problems = message_problems(params) if not params.get("delete_original") else None
+            ok = problems is None or problems[0] == "no_text" and params.get("delete_original")
+            fake._record("response_url", params, 200 if ok else 400, ok, None)
+            with fake._lock:
+                fake.responses.append((self.path, params))
+            body = b"ok" if ok else b"invalid_blocks"
+            self.send_response(200 if ok else 400)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def _api(self) -> None:
             method = urlsplit(self.path).path.rsplit("/", 1)[-1]

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import audit
@@ -101,7 +102,7 @@ class LoketService:
 
     # -- questions ----------------------------------------------------------------------
     def handle_question(self, asker: Asker, text: str, *, allow_escalation: bool = True,
-                        source_key: str | None = None) -> Outcome:
+                        source_key: str | None = None, fresh: bool = False, dm_followups: bool = False) -> Outcome:
         """Store the question, answer it or escalate it; see :class:`Outcome`.
 
         A message in the thread of an escalation that is not closed is a follow-up for the
@@ -112,10 +113,15 @@ class LoketService:
         ``source_key`` (the Slack event id) makes the call idempotent: when the same event
         is processed again (after a crash) its stored question is reused, so it is stored,
         escalated and forwarded once.
+
+        ``dm_followups=True`` (Slack): in a DM with Loket a top-level message is a follow-up
+        of the asker's latest escalation from that DM while it is not closed (a DM has no
+        threads to tell them apart); ``fresh=True`` (the asker said "Nieuwe vraag") asks it
+        on its own instead.
         """
         now = self._now()
         with self.store.tx() as tx:
-            active = self._active_escalation(tx, asker)
+            active = None if fresh else self._active_escalation(tx, asker, dm_followups=dm_followups)
             root = tx.conversation_root(asker.channel_id, asker.thread_ts) if asker.thread_ts else None
             earlier = active.question_id if active is not None else (root.id if root else None)
             question = self._store_question(tx, asker, text, earlier, now, source_key)
@@ -156,10 +162,16 @@ class LoketService:
         except IntegrityError:  # another worker stored the same event a moment ago
             return tx.question_by_source(source_key)
 
-    def _active_escalation(self, tx: Tx, asker: Asker) -> Escalation | None:
-        """The not-closed escalation whose asker thread this message was posted in."""
+    def _active_escalation(self, tx: Tx, asker: Asker, *, dm_followups: bool = False) -> Escalation | None:
+        """The not-closed escalation whose asker thread this message was posted in (with
+        ``dm_followups``, in a DM without a thread: the asker's latest escalation from that DM)."""
         if not asker.thread_ts:
-            return None
+            if asker.via != VIA_DM or not dm_followups:
+                return None
+            return tx.session.scalar(
+                select(Escalation).where(Escalation.asker_channel_id == asker.channel_id,
+                                         Escalation.asker_user_id == asker.user_id, Escalation.status != CLOSED)
+                .order_by(Escalation.id.desc()).limit(1))
         row = tx.escalation_for_asker_thread(asker.channel_id, asker.thread_ts)
         return row if row is not None and row.status != CLOSED else None
 
@@ -349,7 +361,8 @@ class LoketService:
             row.answer_text = f"{row.answer_text}\n\n{text}" if row.answer_text else text
             row.status, row.answered_by, row.answered_at = ANSWERED, user_id, now
             key = f"reply:{message_ts or row.reply_count}"
-            self._notify_asker(tx, row, POST_CORE_REPLY, {"user_id": user_id, "text": text}, key=key,
+            self._notify_asker(tx, row, POST_CORE_REPLY, {"user_id": user_id, "text": text, "message_ts": message_ts},
+                               key=key,
                                sort_key=_slack_ts(message_ts, now), delay=REORDER_DELAY)
             self._audit(user_id, "escalation.answer", number, audit.RESULT_OK, tx=tx, detail=f"chars={len(text)}")
             log.info("escalation #%s: core reply %d (%d chars)", number, row.reply_count, len(text))

@@ -15,8 +15,10 @@ CLOSE = "loket_close"  # "Sluiten"
 
 # In the core thread after a relayed reply (value: escalation number)
 SAVE_VERIFIED = "loket_save_verified"  # "Opnemen in kennisbank"
+NEW_QUESTION = "loket_new_question"  # "Nieuwe vraag" under a DM follow-up notice (value: question id)
+TAKE_BACK = "loket_take_back"  # "Terugnemen" under a relay notice (value: "<number>:<core message ts>")
 
-ALL = (HELPFUL, ESCALATE, CLAIM, CLOSE, SAVE_VERIFIED)
+ALL = (HELPFUL, ESCALATE, CLAIM, CLOSE, SAVE_VERIFIED, TAKE_BACK, NEW_QUESTION)
 
 # Slash command
 COMMAND = "/loket"

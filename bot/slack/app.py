@@ -1,10 +1,11 @@
 """Building the Bolt app. Nothing happens at import time; ``create_app`` does it all.
 
-``process_before_response``: in HTTP mode Loket runs as a long-lived WSGI app, but it is
-built like a FaaS app on purpose: each listener's ack function (fast, no Slack calls)
-completes *before* the HTTP response, and all slow work (the desk, Slack posts) runs in
-lazy listeners after it, well within Slack's 3 seconds. In Socket Mode the ack goes over
-the WebSocket and Bolt's default (ack first, listener after) is right.
+``process_before_response``, in both modes: each listener's ack function (fast) runs
+in the thread that received the request and completes *before* the acknowledgement goes
+out (HTTP response or WebSocket ack); all slow work (the desk, Slack posts) runs in lazy
+listeners on Bolt's worker pool after it. Bolt's default for Socket Mode would run the
+ack function itself on that pool, so with five answers in flight every command, button
+and form waited behind them, past Slack's 3 seconds (issue 10, defect 5).
 
 Either way the inbox middleware (:mod:`bot.slack.inbox`) runs before any acknowledgement:
 a question is in the database before Slack hears that it arrived.
@@ -22,6 +23,7 @@ from bot.slack.client import make_clients
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import Delivery
 from bot.slack.deps import Deps
+from bot.slack.forms import Forms
 from bot.slack.inbox import SlackInbox, outage_notice
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.monitoring import register as register_monitoring
@@ -49,6 +51,7 @@ def make_deps(settings: Settings, service: LoketService, client: WebClient, core
                         poster=Poster(poster_client or client))
     inbox = SlackInbox(service.store, notify=outage_notice(delivery.ephemeral))
     return Deps(service=service, delivery=delivery, core_team=core_team, core_channel=settings.core_channel,
+                forms=Forms(client),
                 inbox=inbox, metrics=metrics, network=open_network(settings, service))
 
 
@@ -72,10 +75,11 @@ def create_app(
         raise ValueError("SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)")
     client = deps.delivery.client if deps else (client or make_web_client(settings))
     deps = deps or make_deps(settings, service, client)
+    deps.core_team.verify_private()  # a public core channel would give anyone the core team's rights
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
-        process_before_response=not socket_mode,
+        process_before_response=True,  # acks never wait behind answering work (module docstring)
         ignoring_self_events_enabled=True,
         name="loket",
     )

@@ -13,6 +13,7 @@ from bot.slack.escaping import truncate_mrkdwn
 
 SECTION_LIMIT = 3000
 FALLBACK_LIMIT = 300
+INPUT_MAX = 3000  # Slack: a plain_text_input's max_length is 1..3000; a bigger one makes views.open fail
 
 
 def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
@@ -39,6 +40,17 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
     if style:
         button["style"] = style
     return button
+
+
+def text_input(action_id: str, value: str | None = None, *, multiline: bool = False,
+               max_length: int = INPUT_MAX) -> dict[str, Any]:
+    """A plain-text input; ``max_length`` is capped at Slack's 3000 (the form must open)."""
+    max_length = max(1, min(max_length, INPUT_MAX))
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline,
+                               "max_length": max_length}
+    if value:
+        element["initial_value"] = value[:max_length]
+    return element
 
 
 def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,

@@ -148,15 +148,15 @@ def not_answered_message(answer: Answer, question_id: int) -> Message:
     )
 
 
-def escalated_notice(number: int, *, by_asker: bool = False) -> Message:
-    """Told to the asker: the question is with the core team, under #number."""
-    if by_asker:
-        text = f"Ik heb je vraag doorgezet naar het kernteam als *#{number}*. Het antwoord komt hier in deze thread."
-    else:
-        text = (
-            "Daar vind ik in de kennisbank geen goed antwoord op. "
-            f"Ik heb je vraag doorgezet naar het kernteam als *#{number}*. Het antwoord komt hier in deze thread."
-        )
+def escalated_notice(number: int, *, by_asker: bool = False, in_dm: bool = False) -> Message:
+    """Told to the asker: the question is with the core team, under #number (``in_dm``: in
+    the DM with Loket itself, where there is no thread)."""
+    where = "Het antwoord komt hier in ons gesprek." if in_dm else "Het antwoord komt hier in deze thread."
+    if in_dm:
+        where += " Wat je me hierna stuurt, geef ik door als aanvulling, tot de vraag is gesloten."
+    text = f"Ik heb je vraag doorgezet naar het kernteam als *#{number}*. {where}"
+    if not by_asker:
+        text = "Daar vind ik in de kennisbank geen goed antwoord op. " + text
     return _message(text, [_section(f":outbox_tray: {text}")])
 
 
@@ -164,16 +164,53 @@ def already_escalated_notice(number: int) -> Message:
     return _simple(f"Deze vraag ligt al bij het kernteam als *#{number}*.")
 
 
-def followup_forwarded_notice(number: int) -> Message:
-    """Told to the asker: the follow-up went to the core team's thread."""
-    return _simple(f":outbox_tray: Doorgestuurd naar het kernteam (bij vraag *#{number}*).")
+def followup_forwarded_notice(number: int, *, question_id: int | None = None, in_dm: bool = False) -> Message:
+    """Told to the asker: the follow-up went to the core team's thread. In a DM (no threads)
+    it says why, and offers "Nieuwe vraag" to ask it on its own instead."""
+    if not in_dm or question_id is None:
+        return _simple(f":outbox_tray: Doorgestuurd naar het kernteam (bij vraag *#{number}*).")
+    text = (f":outbox_tray: Je vraag *#{number}* ligt nog bij het kernteam, dus ik heb dit als aanvulling daarop "
+            "doorgestuurd. Is het een nieuwe vraag? Klik dan op *Nieuwe vraag*.")
+    button = _button("Nieuwe vraag", action_ids.NEW_QUESTION, str(question_id))
+    return _message(text, [_section(text), _actions(f"followup-{question_id}", button)])
 
 
 def core_reply_relay(number: int, user_id: str, text: str) -> Message:
-    """A core member's reply, relayed into the asker's thread with attribution."""
+    """A core member's reply, relayed into the asker's thread with attribution.
+
+    A long reply arrives whole: it is split over several sections (Slack allows 3000
+    characters per section), at line or word boundaries, in order.
+    """
     head = f"Antwoord van <@{user_id}> (kernteam) op vraag #{number}:"
     body = defuse_broadcasts(text)
-    return _message(f"{head} {body}", [_section(head), _section(quote(body))])
+    return _message(f"{head} {body}", [_section(head)] + [_section(part) for part in quoted_parts(body)])
+
+
+def quoted_parts(body: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """``body`` as block quotes of at most ``limit`` characters each, nothing left out."""
+    parts: list[str] = []
+    current = ""
+    for line in quote(body).split("\n"):
+        while len(line) > limit:  # one very long line: cut at a space (never inside an entity)
+            cut = line.rfind(" ", 0, limit - 2)
+            cut = cut if cut > limit // 2 else limit - 2
+            amp = line.rfind("&", 0, cut)
+            if amp != -1 and ";" not in line[amp:cut]:
+                cut = amp
+            head, line = line[:cut], "> " + line[cut:].lstrip()
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(head)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
 
 
 def claimed_notice(number: int, user_id: str) -> Message:
@@ -193,6 +230,12 @@ def command_root(user_id: str, question: str) -> Message:
     head = f"<@{user_id}> vroeg via `/loket`:"
     body = escape_mrkdwn(question)
     return _message(f"{head} {body}", [_section(f"{head}\n{quote(body)}")])
+
+
+def moved_to_dm_notice() -> Message:
+    """In place of "Even zoeken…" when Loket cannot post in the channel of ``/loket``."""
+    return _simple("Ik ben geen lid van dit kanaal, dus ik heb je vraag in ons privébericht gezet. "
+                   "Daar komt ook het antwoord. Wil je het hier? Nodig @Loket uit in dit kanaal.")
 
 
 def help_message() -> Message:
@@ -264,6 +307,10 @@ def _passages(passages: Iterable[Passage]) -> list[dict[str, Any]]:
     return blocks
 
 
+RELAY_RULE = ("Antwoord in deze thread: Loket stuurt het door naar de vrager. Begin met `//` of `(intern)` "
+              "voor een interne notitie die hier blijft.")
+
+
 def escalation_post(
     esc: EscalationView,
     *,
@@ -296,7 +343,7 @@ def escalation_post(
             buttons.append(_button("Oppakken", action_ids.CLAIM, str(esc.number), "primary"))
         buttons.append(_button("Sluiten", action_ids.CLOSE, str(esc.number)))
         blocks.append(_actions(f"escalation-{esc.number}", *buttons))
-    blocks.append(_context("Antwoord in deze thread: Loket stuurt het door naar de vrager."))
+    blocks.append(_context(RELAY_RULE))
     return _message(f"{title} #{esc.number} voor het kernteam: {question}", blocks)
 
 
@@ -307,19 +354,29 @@ def followup_post(number: int, user_id: str, text: str) -> Message:
     return _message(f"{head} {body}", [_section(f"{head}\n{quote(body)}")])
 
 
-def relayed_notice(number: int, asker_user_id: str) -> Message:
-    """In the core thread after a relay: confirmation plus "Opnemen in kennisbank"."""
+def relayed_notice(number: int, asker_user_id: str, reply_ts: str | None = None) -> Message:
+    """In the core thread after each relay: it went to the asker, "Terugnemen" (that reply
+    only) and "Opnemen in kennisbank"."""
     text = f":white_check_mark: Doorgestuurd naar <@{asker_user_id}>."
-    return _message(
-        text,
-        [
-            _section(text),
-            _actions(
-                f"relayed-{number}",
-                _button("Opnemen in kennisbank", action_ids.SAVE_VERIFIED, str(number)),
-            ),
-        ],
-    )
+    buttons = [_button("Opnemen in kennisbank", action_ids.SAVE_VERIFIED, str(number))]
+    if reply_ts:
+        buttons.append(_button("Terugnemen", action_ids.TAKE_BACK, f"{number}:{reply_ts}"))
+    hint = "Bewerk of verwijder je bericht en Loket past het bij de vrager aan; *Terugnemen* haalt het daar weg."
+    return _message(text, [_section(text), _actions(f"relayed-{number}-{reply_ts or ''}", *buttons), _context(hint)])
+
+
+def withdrawn_notice(asker_user_id: str, user_id: str, *, removed: bool) -> Message:
+    """The relay notice after the reply was taken back or deleted."""
+    where = "weggehaald bij" if removed else "niet verstuurd naar"
+    return _simple(f":leftwards_arrow_with_hook: Teruggenomen door <@{user_id}>: dit antwoord is {where} <@{asker_user_id}>.")
+
+
+def files_not_relayed(names: list[str], *, text_relayed: bool) -> str:
+    """To a core member whose reply had files: they did not reach the asker."""
+    listed = ", ".join(escape_mrkdwn(n) for n in names[:5]) or "je bestand"
+    done = "Je tekst is doorgestuurd, maar " if text_relayed else ""
+    return (f"{done}{listed} is niet doorgestuurd naar de vrager: bestanden uit het kernteamkanaal kan de vrager "
+            "niet openen. Zet de inhoud of een openbare link in je antwoord, of deel het bestand zelf met de vrager.")
 
 
 def saved_notice(number: int, user_id: str) -> Message:

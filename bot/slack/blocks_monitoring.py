@@ -16,7 +16,7 @@ from bot.core.reminders import Reminder
 from bot.core.signals import DESCRIPTION_MAX, TITLE_MAX, SignalDraft, SignalView
 from bot.core.summary_render import fmt_number
 from bot.slack import action_ids
-from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section
+from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section, text_input as _text_input
 from bot.slack.blocks import Message
 from bot.slack.escaping import escape_mrkdwn
 
@@ -51,12 +51,6 @@ def _select(action_id: str, choices: dict[str, str], selected: str | None, place
 
 
 
-def _text_input(action_id: str, value: str | None, *, multiline: bool = False, max_length: int = 3000) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline,
-                               "max_length": max_length}
-    if value:
-        element["initial_value"] = value[:max_length]
-    return element
 
 
 
@@ -198,13 +192,19 @@ def signal_created_notice(s: SignalView) -> str:
     return f"Signaal S{s.id} is gelogd ({tx_.label(tx_.KINDS, s.kind).lower()}, {s.province}). Dank je!"
 
 
+SIGNALS_SHOWN = 30
+
+
 def signal_list(signals: list[SignalView], *, heading: str = "Open signalen") -> Message:
     """A list of signals (``/loket signalen``), most recent first."""
     if not signals:
         return _message("Geen open signalen.", [_section("Geen open signalen.")])
-    lines = [signal_summary_line(s) for s in signals[:30]]
+    lines = [signal_summary_line(s) for s in signals[:SIGNALS_SHOWN]]
     blocks = [_section(f"*{heading}* ({len(signals)})")]
     blocks += [_section("\n".join(lines[i:i + 10])) for i in range(0, len(lines), 10)]
+    if len(signals) > SIGNALS_SHOWN:  # say what is not shown, never drop it silently
+        blocks.append(_context(f"En nog {len(signals) - SIGNALS_SHOWN} signalen: `loket signal list` of de "
+                               "export (`loket signal export`) toont ze allemaal."))
     return _message(f"{heading}: {len(signals)}", blocks)
 
 
@@ -236,9 +236,9 @@ def plan_line(p: PlanView) -> str:
 
 
 def plans_message(plans: list[PlanView]) -> Message:
-    """The twelve plans, one line each."""
-    lines = "\n".join(plan_line(p) for p in plans)
-    return _message("Provinciale plannen", [_section("*Provinciale plannen*"), _section(lines)])
+    """The twelve plans, one section each: a line with a filled-in note can be long, and one
+    section for all twelve would exceed Slack's 3000 characters and lose provinces."""
+    return _message("Provinciale plannen", [_section("*Provinciale plannen*")] + [_section(plan_line(p)) for p in plans])
 
 
 def plan_modal(p: PlanView) -> dict[str, Any]:

@@ -22,12 +22,14 @@ from bot.core.network.support import WHAT_MAX
 from bot.core.network.updates import NEW, REMOVED, UPDATED, DocChange, summary_line
 from bot.core.validity import dutch_date, parse_date
 from bot.slack import action_ids
-from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section
+from bot.slack.block_kit import INPUT_MAX
+from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section, text_input as _text_input
 from bot.slack.blocks import Message
 from bot.slack.escaping import escape_mrkdwn, quote, truncate_mrkdwn
 
 SECTION_LIMIT = 3000
 FALLBACK_LIMIT = 300
+FORM_TEXT_MAX = min(TEXT_MAX, INPUT_MAX)  # what the announcement/lesson form lets people type
 DESCRIPTION_LIMIT = 400
 MAX_UPDATES = 20
 UPDATE_LABELS = {NEW: ":new: Nieuw", UPDATED: ":arrows_counterclockwise: Bijgewerkt", REMOVED: ":wastebasket: Verwijderd"}
@@ -96,8 +98,8 @@ def expert_list(topic: str, matches: Sequence[ExpertMatch]) -> Message:
         text = (f"Ik vond geen deskundige voor *{escape_mrkdwn(topic)}*. Stel je vraag aan Loket: kan ik hem niet "
                 "beantwoorden, dan kan het kernteam je doorverwijzen.")
         return _message(text, [_section(text)])
-    names = ", ".join(m.expert.name for m in matches)
-    return _message(f"Deskundigen voor {topic}: {names}", _expert_blocks(topic, matches)
+    names = escape_mrkdwn(", ".join(m.expert.name for m in matches))
+    return _message(f"Deskundigen voor {escape_mrkdwn(topic)}: {names}", _expert_blocks(topic, matches)
                     + [_context("Past niemand? Stel je vraag aan Loket; het kernteam kan je doorverwijzen.")])
 
 
@@ -108,8 +110,8 @@ def expert_answer(answer: ExpertAnswer, question_id: int) -> Message:
     blocks.append({"type": "actions", "block_id": f"answer-{question_id}", "elements": [
         _button("Dit helpt", action_ids.HELPFUL, value, "primary"),
         _button("Stel aan kernteam", action_ids.ESCALATE, value)]})
-    names = ", ".join(m.expert.name for m in answer.experts)
-    return _message(f"Deskundigen voor {answer.topic}: {names}", blocks)
+    names = escape_mrkdwn(", ".join(m.expert.name for m in answer.experts))
+    return _message(f"Deskundigen voor {escape_mrkdwn(answer.topic)}: {names}", blocks)
 
 
 # -- suggestions and referrals -------------------------------------------------------------------
@@ -134,7 +136,8 @@ def suggestions(esc: EscalationRef, matches: Sequence[ExpertMatch]) -> Message:
     asker = _mention(esc.asker_user_id) or "de vrager"
     blocks.append(_context(f"Doorverwijzen brengt {asker} in contact met de deskundige over {what} en legt het vast "
                            f"bij #{esc.number}."))
-    return _message(f"Deskundigen voor #{esc.number}: " + ", ".join(m.expert.name for m in matches), blocks)
+    return _message(f"Deskundigen voor #{esc.number}: " + escape_mrkdwn(", ".join(m.expert.name for m in matches)),
+                    blocks)
 
 
 def introduction(ref: ReferralView, *, group: bool) -> Message:
@@ -155,7 +158,7 @@ def introduction(ref: ReferralView, *, group: bool) -> Message:
     blocks = [_section(f"{head}\n{quote(question)}"), _section(tail)]
     if e.example:
         blocks.append(_context(EXAMPLE_NOTE))
-    return _message(f"Doorverwezen naar {e.name} ({what} #{esc.number})", blocks)
+    return _message(f"Doorverwezen naar {escape_mrkdwn(e.name)} ({what} #{esc.number})", blocks)
 
 
 def referral_asker_note(ref: ReferralView) -> Message:
@@ -178,12 +181,6 @@ def referral_core_note(ref: ReferralView, *, group: bool) -> Message:
 
 
 
-def _text_input(action_id: str, value: str | None = None, *, multiline: bool = False, max_length: int = 3000) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline,
-                               "max_length": max_length}
-    if value:
-        element["initial_value"] = value[:max_length]
-    return element
 
 
 def _select(action_id: str, choices: dict[str, str], placeholder: str, selected: str | None = None) -> dict[str, Any]:
@@ -201,7 +198,7 @@ def announce_modal(text: str = "", *, channel_id: str | None = None) -> dict[str
     """``/loket bericht``: title and text of an announcement for the updates channel."""
     return _modal(action_ids.ANNOUNCE_MODAL, "Bericht delen", [
         _input("title", "Titel", _text_input("title", max_length=TITLE_MAX)),
-        _input("text", "Bericht", _text_input("text", text, multiline=True, max_length=TEXT_MAX),
+        _input("text", "Bericht", _text_input("text", text, multiline=True, max_length=FORM_TEXT_MAX),
                hint="Wordt gedeeld in het updates-kanaal en is daarna via Loket te vinden."),
     ], {"channel_id": channel_id}, submit="Delen")
 
@@ -211,7 +208,7 @@ def lesson_modal(*, channel_id: str | None = None, province: str | None = None) 
     return _modal(action_ids.LESSON_MODAL, "Lesson learned", [
         _input("title", "Titel", _text_input("title", max_length=TITLE_MAX)),
         _input("text", "Wat ging er goed of fout, en wat is de les?",
-               _text_input("text", multiline=True, max_length=TEXT_MAX)),
+               _text_input("text", multiline=True, max_length=FORM_TEXT_MAX)),
         _input("province", "Provincie", _select("province", REGIONS, "Provincie of landelijk", province)),
         _input("theme", "Thema", _select("theme", tx_.THEMES, "Thema")),
     ], {"channel_id": channel_id})
@@ -267,7 +264,7 @@ def item_post(item: ItemView) -> Message:
     author = _mention(item.created_by)
     meta.append(f"Gedeeld door {author}" if author else "Gedeeld door het kernteam")
     meta.append("Ook te vinden via Loket")
-    return _message(f"{item.display_title}", [_section(f"{icon} *{title}*\n{body}"), _context(" · ".join(meta))])
+    return _message(escape_mrkdwn(item.display_title), [_section(f"{icon} *{title}*\n{body}"), _context(" · ".join(meta))])
 
 
 def item_saved_notice(item: ItemView, channel_id: str | None) -> str:

@@ -93,9 +93,13 @@ def participant_sections(home: ParticipantHome, now) -> list[dict[str, Any]]:
             state = "niet beantwoord"
         text = escape_mrkdwn(q.text if len(q.text) <= 100 else q.text[:99] + "…")
         lines.append(f"• {text} — _{state}_")
-    if lines:
-        blocks.append(_section("\n".join(lines)))
+    blocks += line_sections(lines)
     return blocks
+
+
+def line_sections(lines: list[str], per: int = 10) -> list[dict[str, Any]]:
+    """Lines in sections of ``per`` lines: one section for all could pass Slack's 3000 characters."""
+    return [_section("\n".join(lines[i:i + per])) for i in range(0, len(lines), per)]
 
 
 def _dutch(status: str | None) -> str:
@@ -117,7 +121,7 @@ def core_sections(home: CoreHome, now) -> list[dict[str, Any]]:
     blocks.append(_section(f"*Open signalen* ({home.open_signal_count})"))
     if home.open_signals:
         lines = [signal_summary_line(s) + (f" · <@{s.owner}>" if s.owner else "") for s in home.open_signals]
-        blocks.append(_section("\n".join(lines[:20])))
+        blocks += line_sections(lines[:20])
     else:
         blocks.append(_context("Geen open signalen."))
     blocks.append(_section("*Provinciale plannen*"))

@@ -50,12 +50,14 @@ def reply_thread(asker: Asker) -> str | None:
     return asker.conversation_ts
 
 
-def render_outcome(outcome: Outcome) -> Message:
-    """What the asker sees for an outcome (pure: no Slack calls)."""
+def render_outcome(outcome: Outcome, *, in_dm: bool = False) -> Message:
+    """What the asker sees for an outcome (pure: no Slack calls); ``in_dm``: at the top level
+    of the DM with Loket (no thread)."""
     if outcome.followup_of is not None:
-        return blocks.followup_forwarded_notice(outcome.followup_of.number)
+        return blocks.followup_forwarded_notice(outcome.followup_of.number, question_id=outcome.question_id,
+                                                in_dm=in_dm)
     if outcome.escalation is not None:
-        return blocks.escalated_notice(outcome.escalation.number)
+        return blocks.escalated_notice(outcome.escalation.number, in_dm=in_dm)
     answer = outcome.answer
     if answer is None:
         return blocks.error_message()
@@ -77,8 +79,9 @@ def outcome_label(outcome: Outcome) -> str:
     return metrics.OUTCOME_NOT_ANSWERED
 
 
-def answer_question(deps: Deps, asker: Asker, text: str) -> None:
-    """Answer ``text`` from ``asker`` in Slack (see module docstring)."""
+def answer_question(deps: Deps, asker: Asker, text: str, *, fresh: bool = False) -> None:
+    """Answer ``text`` from ``asker`` in Slack (see module docstring); ``fresh``: never as a
+    follow-up of an open escalation ("Nieuwe vraag")."""
     started = time.monotonic()
     work = current_work()
     key, verify = (work.key, work.verify) if work else (None, False)
@@ -87,7 +90,7 @@ def answer_question(deps: Deps, asker: Asker, text: str) -> None:
     placeholder = deps.delivery.post(asker.channel_id, thread, blocks.searching(),
                                      key=f"{key}:placeholder" if key else None, verify=verify, since=since)
     try:
-        outcome = deps.service.handle_question(asker, text, source_key=key)
+        outcome = deps.service.handle_question(asker, text, source_key=key, fresh=fresh, dm_followups=True)
     except Exception as e:
         if key and is_transient(e):
             log.warning("question from %s in %s: database unavailable (%s); retried later",
@@ -99,7 +102,7 @@ def answer_question(deps: Deps, asker: Asker, text: str) -> None:
         deps.delivery.replace(asker.channel_id, thread, placeholder, blocks.error_message())
         _count(deps, asker, metrics.OUTCOME_ERROR, started)
         return
-    message = render_outcome(outcome)
+    message = render_outcome(outcome, in_dm=asker.via == VIA_DM and thread is None)
     reply_key = f"{key}:reply" if key else None
     if deps.delivery.replace(asker.channel_id, thread, placeholder, message, key=reply_key, verify=verify) is None:
         deps.delivery.queue_reply(asker.channel_id, thread, message, key=f"slack-reply:{outcome.question_id}")

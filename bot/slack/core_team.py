@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 DEFAULT_TTL_SECONDS = 60.0
 
 
+class PublicCoreChannel(ValueError):
+    """The core channel is public and LOKET_CORE_USERS does not define the team."""
+
+
 class CoreTeam:
     """Cached core-team membership; ``is_member`` is what ``LoketService`` gets as ``is_core``."""
 
@@ -40,6 +44,36 @@ class CoreTeam:
         self._members: frozenset[str] = frozenset()
         self._fetched_at: float | None = None
         self._lock = threading.Lock()
+        self._privacy: bool | None = True  # True: private (members count); False: public; None: not known yet
+
+    def verify_private(self) -> None:
+        """Refuse a public core channel: anyone can join one and gain the core team's rights.
+
+        With ``LOKET_CORE_USERS`` set, a public channel's members do not count and those
+        users alone are the core team. Raises :class:`PublicCoreChannel` otherwise. When
+        Slack cannot be asked now, the check is repeated with the next member refresh
+        (channel members do not count until it passed).
+        """
+        if not self.channel_id:
+            return
+        try:
+            info = self.client.conversations_info(channel=self.channel_id)
+        except Exception as e:  # noqa: BLE001 - Slack away at start: check again later
+            log.warning("conversations.info for core channel %s failed: %s", self.channel_id, type(e).__name__)
+            self._privacy = None
+            return
+        channel = info.get("channel") or {}
+        private = bool(channel.get("is_private") or channel.get("is_im") or channel.get("is_mpim"))
+        if private:
+            self._privacy = True
+            return
+        if not self.extra_users:
+            raise PublicCoreChannel(
+                f"LOKET_CORE_CHANNEL {self.channel_id} is a public channel: anyone could join it and act as the core "
+                "team. Make the channel private, or set LOKET_CORE_USERS to the core team's user ids (then only "
+                "those users are the core team).")
+        log.warning("core channel %s is public: only LOKET_CORE_USERS count as the core team", self.channel_id)
+        self._privacy = False
 
     def is_member(self, user_id: str) -> bool:
         """True for configured core users and current members of the core channel."""
@@ -48,8 +82,17 @@ class CoreTeam:
     __call__ = is_member
 
     def channel_members(self) -> frozenset[str]:
-        """The core channel's members, refreshed when the cache is older than ``ttl``."""
+        """The core channel's members, refreshed when the cache is older than ``ttl``
+        (none while the channel is public or not known to be private)."""
         if not self.channel_id:
+            return frozenset()
+        if self._privacy is None:
+            try:
+                self.verify_private()
+            except PublicCoreChannel as e:
+                log.error("%s", e)
+                self._privacy = False
+        if self._privacy is not True:
             return frozenset()
         with self._lock:
             fresh = self._fetched_at is not None and self.clock() - self._fetched_at < self.ttl

@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from slack_sdk import WebClient
 
+from bot.core import relays
 from bot.core.service import (
     POST_CLAIMED,
     POST_CLOSED,
@@ -284,8 +285,20 @@ class Delivery:
             self.service.mark_failed(post.id, error=error, give_up=error in PERMANENT_ERRORS)
             return False
         self.service.mark_sent(post.id, ts=resp.get("ts"))
-        if post.kind == POST_CORE_REPLY:
+        if post.kind == POST_CORE_REPLY and not self._withdrawn_meanwhile(post, resp):
             self._queue_relayed_notice(post)
+        return True
+
+    def _withdrawn_meanwhile(self, post: OutboxPost, resp: Any) -> bool:
+        """A core reply taken back while it was being sent: remove it again at once."""
+        number, reply_ts = int(post.payload.get("number") or post.escalation_number or 0), post.payload.get("message_ts")
+        relay = relays.find(self.service.store, number, reply_ts) if reply_ts else None
+        if relay is None or not relay.withdrawn:
+            return False
+        try:
+            self.client.chat_delete(channel=resp.get("channel") or post.channel_id, ts=resp.get("ts"))
+        except Exception as e:  # noqa: BLE001
+            log.warning("escalation #%d: withdrawn reply not removed: %s", number, slack_error(e))
         return True
 
     def _render(self, post: OutboxPost) -> Message | None:
@@ -300,9 +313,10 @@ class Delivery:
         if post.kind == POST_CLOSED:
             return blocks.closed_notice(number, p["user_id"])
         if post.kind == POST_RELAYED:
-            return blocks.relayed_notice(number, p["asker_user_id"])
+            return blocks.relayed_notice(number, p["asker_user_id"], p.get("reply_ts"))
         if post.kind == POST_ESCALATED:
-            return blocks.escalated_notice(number, by_asker=True)
+            return blocks.escalated_notice(number, by_asker=True,
+                                           in_dm=is_dm_channel(post.channel_id) and post.thread_ts is None)
         if post.kind == POST_REPLY and isinstance(p.get("message"), dict):
             return {"text": p["message"].get("text") or "", "blocks": p["message"].get("blocks") or []}
         return None
@@ -317,6 +331,7 @@ class Delivery:
             kind=POST_RELAYED,
             channel_id=esc.core_channel_id,
             thread_ts=esc.core_ts,
-            payload={"number": number, "asker_user_id": esc.asker_user_id},
-            dedupe_key=f"slack-relayed:{post.id}",
+            payload={"number": number, "asker_user_id": esc.asker_user_id,
+                     "reply_ts": post.payload.get("message_ts")},
+            dedupe_key=f"slack-relayed:{post.id}",  # bot.core.relays.relay_notice finds it by this key
         )

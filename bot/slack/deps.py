@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from bot.core.service import LoketService
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import Delivery
+from bot.slack.forms import Forms
 from bot.slack.inbox import SlackInbox, current_work, inbox_key
 from bot.slack.metrics import Metrics
 
@@ -28,6 +29,11 @@ class Deps:
     inbox: SlackInbox | None = None
     metrics: Metrics | None = None
     network: "Network | None" = None  # experts, referrals, announcements, lessons, support (bot.slack.network)
+    forms: Forms | None = None  # loading modals opened in the ack, replaced by the form (bot.slack.forms)
+
+    def open_form(self, trigger_id: str | None, view: dict[str, Any]) -> bool:
+        """Show a form: in its loading modal if the ack opened one, else with views.open."""
+        return (self.forms or Forms(self.delivery.client)).show(trigger_id, view)
 
     def claim_event(self, body: dict) -> bool:
         """True the first time an Events API delivery is seen (Slack retries carry the same id).

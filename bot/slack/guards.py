@@ -41,6 +41,14 @@ REFUSAL = (
     "toegevoegd aan het kanaal van het kernteam."
 )
 
+NOT_YOURS = (
+    "Deze knop is voor wie de vraag stelde (of het kernteam). Heb je zelf een vraag? Stel hem aan Loket."
+)
+NOT_YOUR_ESCALATION = (
+    "Die vraag kan ik niet voor je openen: alleen het kernteam en wie de vraag stelde zien hem. "
+    "Gebruik /signaal zonder nummer voor een nieuw signaal."
+)
+
 NOT_RELAYED = (
     "Je bericht is niet doorgestuurd naar de vrager: alleen het kernteam beantwoordt vragen. "
     "Begin je bericht met // voor een interne notitie."
@@ -77,6 +85,11 @@ class Actor:
 def is_core(deps: "Deps", user_id: str | None) -> bool:
     """True for core-team members (the check every guard uses)."""
     return bool(user_id) and deps.core_team.is_member(user_id)
+
+
+def may_act_for(deps: "Deps", user_id: str | None, asker_id: str | None) -> bool:
+    """The asker of a question (or a core member) may act on it: rate, escalate, ask support."""
+    return bool(user_id) and (user_id == asker_id or is_core(deps, user_id))
 
 
 def refuse(deps: "Deps", actor: Actor, action: str, *, object_id: str | int | None = None) -> None:

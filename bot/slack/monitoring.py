@@ -97,9 +97,8 @@ class Monitoring:
             log.info("private note to %s failed: %s", user, slack_error(e))
 
     def open_view(self, trigger_id: str | None, view: dict[str, Any]) -> bool:
-        """Open a modal; False (logged) when Slack refuses (e.g. an expired trigger)."""
-        if not trigger_id:
-            return False
+        """The form, in the loading modal the acknowledgement opened (see :mod:`bot.slack.forms`)."""
+        return self.deps.open_form(trigger_id, view)
         try:
             self.deps.delivery.client.views_open(trigger_id=trigger_id, view=view)
             return True

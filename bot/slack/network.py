@@ -24,6 +24,7 @@ from bot.slack.blocks import Message, ephemeral
 from bot.slack.delivery import slack_error
 from bot.slack.deps import Deps
 from bot.slack.monitoring_notices import notice
+from bot.slack.responses import respond
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,12 @@ class NetworkSlack:
         return bool(user_id) and self.deps.core_team.is_member(user_id)
 
     # -- private notes and forms -----------------------------------------------------------------
+    def reply(self, command: dict[str, Any], message: Message) -> None:
+        """Privately to the person who typed ``command``: in the place of its acknowledgement
+        (response_url, works where Loket is not a member), else as :meth:`show` does."""
+        if not respond(command, dict(message)):
+            self.show(command.get("channel_id"), command["user_id"], message)
+
     def show(self, channel: str | None, user: str, message: Message, thread_ts: str | None = None) -> None:
         """A message only ``user`` sees: ephemeral in ``channel``, else a DM from Loket."""
         try:
@@ -78,14 +85,8 @@ class NetworkSlack:
         self.show(channel, user, ephemeral(text), thread_ts)
 
     def open_view(self, trigger_id: str | None, view: dict[str, Any]) -> bool:
-        if not trigger_id:
-            return False
-        try:
-            self.client.views_open(trigger_id=trigger_id, view=view)
-            return True
-        except Exception as e:  # noqa: BLE001
-            log.warning("views.open failed: %s", slack_error(e))
-            return False
+        """The form, in the loading modal the acknowledgement opened (see :mod:`bot.slack.forms`)."""
+        return self.deps.open_form(trigger_id, view)
 
     # -- announcements and lessons ---------------------------------------------------------------
     def publish(self, item: ItemView) -> str | None:

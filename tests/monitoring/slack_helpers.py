@@ -7,7 +7,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from slack_adapter.conftest import TEAM_ID, Harness
+from slack_adapter.conftest import TEAM_ID, Harness, trigger_id
 
 _ids = itertools.count(1)
 
@@ -21,17 +21,17 @@ def slash(loket: Harness, command: str, text: str, *, user: str, channel: str):
     """A slash command as Slack posts it (form body)."""
     form = {"token": "legacy", "team_id": TEAM_ID, "team_domain": "loket-test", "channel_id": channel,
             "channel_name": "kanaal", "user_id": user, "user_name": "u", "command": command, "text": text,
-            "api_app_id": "ALOKET", "response_url": "https://hooks.slack.invalid/commands/1",
-            "trigger_id": f"trig-{next(_ids)}"}
+            "api_app_id": "ALOKET", "response_url": loket.fake.response_url(user=user, channel=channel),
+            "trigger_id": trigger_id()}
     return loket.request("/slack/events", urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
 
 
 def shortcut(loket: Harness, callback_id: str, *, user: str, channel: str, message: dict[str, Any]):
     """A message shortcut ("message_action") on ``message``."""
     return _interactive(loket, {
-        "type": "message_action", "callback_id": callback_id, "trigger_id": f"trig-{next(_ids)}",
+        "type": "message_action", "callback_id": callback_id, "trigger_id": trigger_id(),
         "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID}, "channel": {"id": channel},
-        "message": message, "message_ts": message["ts"], "response_url": "https://hooks.slack.invalid/m/1",
+        "message": message, "message_ts": message["ts"], "response_url": loket.fake.response_url(user=user, channel=channel),
         "api_app_id": "ALOKET", "token": "legacy"})
 
 
@@ -61,7 +61,7 @@ def submit(loket: Harness, view: dict[str, Any], values: dict[str, Any], *, user
         value = values.get(block["block_id"], initial)
         state[block["block_id"]] = {element["action_id"]: _element_state(element, value)}
     payload = {"type": "view_submission", "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID},
-               "api_app_id": "ALOKET", "token": "legacy", "trigger_id": f"trig-{next(_ids)}",
+               "api_app_id": "ALOKET", "token": "legacy", "trigger_id": trigger_id(),
                "view": {**view, "id": f"V{next(_ids)}", "state": {"values": state}, "hash": "h"}}
     return _interactive(loket, payload)
 
@@ -78,17 +78,17 @@ def choose(loket: Harness, action_id: str, *, user: str, channel: str, message_t
     action |= {"action_id": action_id, "block_id": block_id, "action_ts": str(time.time())}
     return _interactive(loket, {
         "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID},
-        "api_app_id": "ALOKET", "token": "legacy", "trigger_id": f"trig-{next(_ids)}",
+        "api_app_id": "ALOKET", "token": "legacy", "trigger_id": trigger_id(),
         "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
         "channel": {"id": channel}, "message": {"type": "message", "ts": message_ts, "text": "..."},
-        "response_url": "https://hooks.slack.invalid/actions/1", "actions": [action]})
+        "response_url": loket.fake.response_url(user=user, channel=channel), "actions": [action]})
 
 
 def home_click(loket: Harness, action_id: str, value: str, *, user: str):
     """A button in the App Home tab."""
     return _interactive(loket, {
         "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID},
-        "api_app_id": "ALOKET", "token": "legacy", "trigger_id": f"trig-{next(_ids)}",
+        "api_app_id": "ALOKET", "token": "legacy", "trigger_id": trigger_id(),
         "container": {"type": "view", "view_id": "VHOME"}, "view": {"id": "VHOME", "type": "home"},
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                      "action_ts": str(time.time())}]})

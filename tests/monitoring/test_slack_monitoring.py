@@ -23,8 +23,7 @@ LRT = "CLANDELIJK"
 
 
 def opened_view(loket: Harness, callback_id: str, count: int = 1) -> dict:
-    call = loket.fake.wait_for("views.open", lambda c: _view(c)["callback_id"] == callback_id, count=count)[-1]
-    return _view(call)
+    return loket.fake.wait_for_form(callback_id, count=count)
 
 
 def _view(call) -> dict:
@@ -44,8 +43,9 @@ def register_of(loket: Harness) -> SignalRegister:
 
 def log_signal(loket: Harness, *, user: str = ASKER, title: str = "Te weinig locaties in de regio") -> dict:
     """/signaal and a filled-in form; returns the signal's post in the core channel."""
+    before = len(loket.fake.forms(action_ids.SIGNAL_MODAL))
     assert slash(loket, "/signaal", "", user=user, channel=CHANNEL).status == 200
-    view = opened_view(loket, action_ids.SIGNAL_MODAL, count=len(loket.fake.calls_to("views.open")) or 1)
+    view = opened_view(loket, action_ids.SIGNAL_MODAL, count=before + 1)
     resp = submit(loket, view, {"kind": "risico", "title": title, "description": "Twee gemeenten haken af.",
                                 "province": "Utrecht", "theme": "opvanglocaties", "severity": "hoog"}, user=user)
     assert resp.status == 200 and not resp.body  # accepted: the modal closes
@@ -105,7 +105,7 @@ def test_an_escalation_becomes_a_signal_from_its_post_or_by_number(loket: Harnes
     slash(loket, "/signaal", "#1", user=CORE_MEMBER, channel=CORE)
     assert json.loads(opened_view(loket, action_ids.SIGNAL_MODAL, count=2)["private_metadata"])["escalations"] == [1]
     slash(loket, "/signaal", "#99", user=CORE_MEMBER, channel=CORE)
-    loket.fake.wait_for("chat.postEphemeral", lambda c: "Escalatie #99 ken ik niet" in c.all_text(), user=CORE_MEMBER)
+    loket.fake.wait_for("private", lambda c: "Escalatie #99 ken ik niet" in c.all_text(), user=CORE_MEMBER)
 
 
 def test_only_core_members_change_a_signal_in_slack(loket: Harness):
@@ -149,10 +149,10 @@ def test_escalating_a_signal_posts_it_once_in_the_lrt_channel(start_loket):
 
 def test_plan_commands_and_the_plan_form(loket: Harness):
     slash(loket, "/loket", "plan", user=ASKER, channel=CHANNEL)
-    listing = loket.fake.wait_for("chat.postEphemeral", user=ASKER, channel=CHANNEL)[0]
+    listing = loket.fake.wait_for("private", user=ASKER, channel=CHANNEL)[0]
     assert "Provinciale plannen" in listing.all_text() and "Zeeland" in listing.all_text()
     slash(loket, "/loket", "plan utrecht", user=ASKER, channel=CHANNEL)
-    loket.fake.wait_for("chat.postEphemeral", lambda c: "kernteam" in c.all_text(), user=ASKER)
+    loket.fake.wait_for("private", lambda c: "kernteam" in c.all_text(), user=ASKER)
     slash(loket, "/loket", "plan Utrecht", user=CORE_MEMBER, channel=CHANNEL)
     view = opened_view(loket, action_ids.PLAN_MODAL)
     bad = submit(loket, view, {"state": None, "note": "mag niet blijven staan"}, user=CORE_MEMBER)
@@ -173,12 +173,12 @@ def test_plan_commands_and_the_plan_form(loket: Harness):
 
 def test_summary_command_is_for_the_core_team(loket: Harness):
     slash(loket, "/loket", "overzicht", user=ASKER, channel=CHANNEL)
-    loket.fake.wait_for("chat.postEphemeral", lambda c: "kernteam" in c.all_text(), user=ASKER)
+    loket.fake.wait_for("private", lambda c: "kernteam" in c.all_text(), user=ASKER)
     slash(loket, "/loket", "overzicht 2026-W48", user=CORE_MEMBER, channel=CHANNEL)
-    summary = loket.fake.wait_for("chat.postEphemeral", user=CORE_MEMBER)[0]
+    summary = loket.fake.wait_for("private", user=CORE_MEMBER)[0]
     assert "weekoverzicht week 48" in summary.all_text() and "Provinciale plannen" in summary.all_text()
     slash(loket, "/loket", "overzicht week48", user=CORE_MEMBER, channel=CHANNEL)
-    assert "2026-W48" in loket.fake.wait_for("chat.postEphemeral", user=CORE_MEMBER, count=2)[-1].all_text()
+    assert "2026-W48" in loket.fake.wait_for("private", user=CORE_MEMBER, count=2)[-1].all_text()
 
 
 def test_app_home_for_a_participant_and_for_the_core_team(loket: Harness):
@@ -204,7 +204,7 @@ def test_app_home_for_a_participant_and_for_the_core_team(loket: Harness):
     assert opened_view(loket, action_ids.PLAN_MODAL)["title"]["text"] == "Plan Zeeland"
     home_click(loket, action_ids.HOME_EDIT_PLAN, "Zeeland", user=ASKER)
     loket.fake.settle()
-    assert len(loket.fake.calls_to("views.open")) == 2  # the signal form and one plan form: not for the asker
+    assert len(loket.fake.forms()) == 2  # the signal form and one plan form: not for the asker
 
 
 def _posted(loket: Harness, number: int):

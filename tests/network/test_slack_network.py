@@ -55,7 +55,7 @@ def loket(start_loket, tmp_path: Path) -> Harness:
 
 def opened_view(loket: Harness, callback_id: str) -> dict:
     def views():
-        return [v for v in (_view(c) for c in loket.fake.calls_to("views.open")) if v["callback_id"] == callback_id]
+        return loket.fake.forms(callback_id)
     return eventually(views)[-1]
 
 
@@ -65,7 +65,7 @@ def _view(call) -> dict:
 
 
 def private_note(loket: Harness, user: str, predicate) -> str:
-    return loket.fake.wait_for("chat.postEphemeral", lambda c: predicate(c.all_text()), user=user)[-1].all_text()
+    return loket.fake.wait_for("private", lambda c: predicate(c.all_text()), user=user)[-1].all_text()
 
 
 def escalate(loket: Harness, question: str) -> tuple[str, object]:
@@ -160,7 +160,7 @@ def test_a_lesson_saved_in_slack_is_found_by_a_later_question(loket: Harness) ->
     question = "Hoe zorg je voor draagvlak bij omwonenden voor een nieuwe opvanglocatie?"
     assert slash(loket, "/loket", "les", user=OUTSIDER, channel=CHANNEL).status == 200
     assert "alleen het kernteam" in private_note(loket, OUTSIDER, lambda t: "kernteam" in t)
-    assert not loket.fake.calls_to("views.open")
+    assert not loket.fake.forms()
 
     slash(loket, "/loket", "les", user=CORE_MEMBER, channel=CORE)
     view = opened_view(loket, action_ids.LESSON_MODAL)
@@ -237,7 +237,7 @@ def test_a_question_that_starts_with_a_network_word_stays_a_question(loket: Harn
     slash(loket, "/loket", "ondersteuning bij het opstellen van de plannen, hoe werkt dat?", user=ASKER, channel=CHANNEL)
     root = loket.fake.wait_for("chat.postMessage", lambda c: "vroeg via" in c.all_text(), channel=CHANNEL)[0]
     loket.answer_in(CHANNEL, root.ts)
-    assert not loket.fake.calls_to("views.open")
+    assert not loket.fake.forms()
 
 
 def test_manifest_declares_the_network_command_and_scope() -> None:

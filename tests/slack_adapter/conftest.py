@@ -31,9 +31,9 @@ from bot.slack.wsgi import create
 from bot.store.repo import Store
 
 try:
-    from fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack
+    from fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack, trigger_id
 except ImportError:  # tests/ imported as a package
-    from tests.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack
+    from tests.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack, trigger_id
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 CORE = "CKERNTEAM"
@@ -51,6 +51,7 @@ UNANSWERABLE = "Wat is de hoofdstad van Canada?"
 __all__ = [
     "ANSWERABLE", "ASKER", "BOT_ID", "BOT_USER_ID", "CHANNEL", "CORE", "CORE_MEMBER", "CORE_MEMBER_2", "DM",
     "OTHER_ASKER", "OUTSIDER", "SIGNING_SECRET", "UNANSWERABLE", "Call", "FakeSlack", "Harness", "eventually",
+    "trigger_id",
 ]
 
 
@@ -210,11 +211,11 @@ class Harness:
             "user": {"id": user, "team_id": TEAM_ID},
             "api_app_id": "ALOKET",
             "token": "legacy",
-            "trigger_id": f"trig-{next(_ids)}",
+            "trigger_id": trigger_id(),
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
             "channel": {"id": channel},
             "message": message,
-            "response_url": "https://hooks.slack.invalid/actions/1",
+            "response_url": self.fake.response_url(user=user, channel=channel),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                          "action_ts": str(time.time())}],
         }
@@ -226,8 +227,8 @@ class Harness:
         form = {
             "token": "legacy", "team_id": TEAM_ID, "team_domain": "loket-test", "channel_id": channel,
             "channel_name": "prt-utrecht", "user_id": user, "user_name": "asker", "command": "/loket",
-            "text": text, "api_app_id": "ALOKET", "response_url": "https://hooks.slack.invalid/commands/1",
-            "trigger_id": f"trig-{next(_ids)}",
+            "text": text, "api_app_id": "ALOKET", "response_url": self.fake.response_url(user=user, channel=channel),
+            "trigger_id": trigger_id(),
         }
         return self.request("/slack/events", urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
 

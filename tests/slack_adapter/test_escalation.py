@@ -57,7 +57,7 @@ def test_core_reply_is_relayed_to_the_asker_thread(loket: Harness) -> None:
     assert "<https://www.canada.ca|canada.ca>" in text  # links stay links
     # the core thread gets a confirmation with "Opnemen in kennisbank", the post its new status
     confirm = loket.fake.wait_for("chat.postMessage", channel=CORE, thread_ts=post.ts)[0]
-    assert confirm.action_ids() == [action_ids.SAVE_VERIFIED]
+    assert confirm.action_ids() == [action_ids.SAVE_VERIFIED, action_ids.TAKE_BACK]
     update = loket.fake.wait_for("chat.update", channel=CORE, ts=post.ts)[-1]
     assert "Beantwoord door" in update.all_text()
     eventually(lambda: loket.service.escalation(1).status == "answered")

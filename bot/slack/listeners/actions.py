@@ -14,10 +14,12 @@ from typing import Any, Callable
 from slack_bolt import Ack, App
 
 from bot.core.escalations import InvalidTransition
-from bot.core.service import NotAllowed
+from bot.core.service import Asker, NotAllowed
 from bot.slack import action_ids, blocks
+from bot.slack.conversation import answer_question
 from bot.slack.deps import Deps
-from bot.slack.guards import core_only
+from bot.slack.guards import NOT_YOURS, core_only, may_act_for
+from bot.slack.relay_edits import take_back
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +56,31 @@ class Click:
 
 
 # -- logic ---------------------------------------------------------------------------------
+def question_asker(deps: Deps, question_id: int) -> str:
+    """Who asked question ``question_id`` (KeyError when unknown)."""
+    with deps.service.store.tx() as tx:
+        return tx.question(question_id).user_id
+
+
+def asker_only(handler: Callable[[Deps, Click], None]) -> Callable[[Deps, Click], None]:
+    """Buttons under an answer act for the asker (or the core team); others are told privately."""
+    def guarded(deps: Deps, click: Click) -> None:
+        if not may_act_for(deps, click.user_id, question_asker(deps, click.number)):
+            log.info("button of question %s refused for %s (not the asker)", click.number, click.user_id)
+            click.tell(deps, NOT_YOURS)
+            return
+        handler(deps, click)
+
+    return guarded
+
+
+@asker_only
 def on_helpful(deps: Deps, click: Click) -> None:
     deps.service.feedback(click.number, user_id=click.user_id, helpful=True)
     click.tell(deps, blocks.thanks_for_feedback(True))
 
 
+@asker_only
 def on_escalate(deps: Deps, click: Click) -> None:
     """The asker wants the core team: open (or find) the escalation and post it."""
     esc = deps.service.escalate(click.number, by_user=click.user_id)
@@ -107,12 +129,44 @@ def on_save_verified(deps: Deps, click: Click) -> None:
         click.tell(deps, message["text"])
 
 
+@asker_only
+def on_new_question(deps: Deps, click: Click) -> None:
+    """"Nieuwe vraag" under a DM follow-up notice: ask that message on its own."""
+    with deps.service.store.tx() as tx:
+        q = tx.question(click.number)
+        asker = Asker(user_id=q.user_id, channel_id=q.channel_id, thread_ts=q.thread_ts, message_ts=q.message_ts,
+                      via=q.via)
+        text = q.text
+    if click.message_ts:
+        try:  # the offer has served
+            deps.delivery.client.chat_update(channel=click.channel_id, ts=click.message_ts,
+                                             **blocks.ephemeral("Ik behandel dit als een nieuwe vraag."))
+        except Exception as e:  # noqa: BLE001 - cosmetic
+            log.info("follow-up notice not updated: %s", type(e).__name__)
+    answer_question(deps, asker, text, fresh=True)
+
+
+def _take_back_number(click: "Click") -> int:
+    return int(click.value.partition(":")[0])
+
+
+@core_only("escalation.answer_withdraw", object_id=_take_back_number)
+def on_take_back(deps: Deps, click: Click) -> None:
+    """"Terugnemen" under a relay notice: remove that reply at the asker's."""
+    number, _, reply_ts = click.value.partition(":")
+    notice = (click.channel_id, click.message_ts) if click.message_ts else None
+    if not take_back(deps, int(number), reply_ts, user_id=click.user_id, notice=notice):
+        click.tell(deps, "Dat antwoord is al teruggenomen.")
+
+
 HANDLERS: dict[str, Callable[[Deps, Click], None]] = {
     action_ids.HELPFUL: on_helpful,
     action_ids.ESCALATE: on_escalate,
     action_ids.CLAIM: on_claim,
     action_ids.CLOSE: on_close,
     action_ids.SAVE_VERIFIED: on_save_verified,
+    action_ids.TAKE_BACK: on_take_back,
+    action_ids.NEW_QUESTION: on_new_question,
 }
 
 

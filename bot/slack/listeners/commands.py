@@ -20,6 +20,7 @@ from bot.slack.blocks import Message
 from bot.slack.conversation import answer_question, question_text
 from bot.slack.deps import Deps
 from bot.slack.inbox import Kind, current_work, register_kind
+from bot.slack.responses import remove_acknowledgement, respond
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,13 @@ def on_command(deps: Deps, command: dict[str, Any]) -> None:
                                    key=f"{work.key}:root" if work else None, verify=bool(work and work.verify))
     if root is None:
         log.error("/loket by %s: could not post anywhere", user)
+        respond(command, blocks.error_message())
         return
     channel, ts = root
+    if channel != command["channel_id"]:  # Loket is not in that channel: say where the answer is
+        respond(command, blocks.moved_to_dm_notice())
+    else:  # the question is visible in the channel now: "Even zoeken…" has served
+        remove_acknowledgement(command)
     asker = Asker(user_id=user, channel_id=channel, thread_ts=None, message_ts=ts, via=VIA_COMMAND)
     answer_question(deps, asker, question)
 

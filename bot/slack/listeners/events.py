@@ -32,14 +32,14 @@ from bot.slack.conversation import answer_question, question_text
 from bot.slack.deps import Deps
 from bot.slack.guards import NOT_RELAYED
 from bot.slack.inbox import Kind, register_kind
+from bot.slack.relay_edits import is_internal, on_core_correction, tell_files_not_relayed
 
 log = logging.getLogger(__name__)
 
 # Message subtypes that are new user messages; all others (edits, deletes, joins, bot
 # messages, channel topic changes …) are ignored.
 USER_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
-# A core member can write an internal note in the escalation thread that is not relayed.
-INTERNAL_PREFIXES = ("//", "(intern)")
+CORRECTIONS = frozenset({"message_changed", "message_deleted"})
 
 
 def is_user_message(event: dict[str, Any]) -> bool:
@@ -77,6 +77,14 @@ def on_app_mention(deps: Deps, body: dict[str, Any], bot_user_id: str | None) ->
 def on_message(deps: Deps, body: dict[str, Any], bot_user_id: str | None) -> None:
     """Route a ``message.*`` event (see module docstring)."""
     event = body["event"]
+    if event.get("channel") == deps.core_channel and deps.core_channel:
+        if event.get("subtype") in CORRECTIONS:
+            on_core_correction(deps, event)  # a relayed reply edited or deleted
+            return
+        if _file_only(event):
+            if deps.service.escalation_for_core_thread(event["channel"], event["thread_ts"]) and deps.claim_event(body):
+                tell_files_not_relayed(deps, event, text_relayed=False)
+            return
     if not is_user_message(event):
         return
     channel, thread_ts = event["channel"], event.get("thread_ts")
@@ -108,7 +116,7 @@ def on_core_thread_reply(deps: Deps, body: dict[str, Any]) -> None:
     if esc is None:
         return
     text = event.get("text") or ""
-    if text.lstrip().lower().startswith(INTERNAL_PREFIXES):
+    if is_internal(text):
         log.info("escalation #%d: internal note by %s, not relayed", esc.number, event["user"])
         return
     if not deps.claim_event(body):
@@ -125,6 +133,13 @@ def on_core_thread_reply(deps: Deps, body: dict[str, Any]) -> None:
     deps.delivery.deliver_outbox()
     deps.delivery.deliver_outbox_after(REORDER_DELAY.total_seconds() + 0.1)  # the relay waits to keep order
     deps.delivery.refresh_escalation_post(view)
+    tell_files_not_relayed(deps, event, text_relayed=True)
+
+
+def _file_only(event: dict[str, Any]) -> bool:
+    """A thread reply with files and no text (it has nothing to relay)."""
+    return (event.get("subtype") == "file_share" and bool(event.get("files")) and bool(event.get("thread_ts"))
+            and not (event.get("text") or "").strip() and not event.get("bot_id"))
 
 
 def on_app_home_opened(deps: Deps, event: dict[str, Any], client) -> None:

@@ -21,6 +21,7 @@ from bot.slack import blocks_monitoring as bm
 from bot.slack.blocks_summary import core_sections, home_view, participant_sections
 from bot.slack.delivery import slack_error
 from bot.slack.guards import core_only
+from bot.slack.forms import Forms
 from bot.slack.monitoring import Monitoring
 
 log = logging.getLogger(__name__)
@@ -77,5 +78,11 @@ def register(app: App, mon: Monitoring) -> None:
         on_edit_plan(mon.deps, body, mon)
 
     app.event("app_home_opened")(ack=ack, lazy=[handle_home])
-    app.action(action_ids.HOME_NEW_SIGNAL)(ack=ack, lazy=[handle_new_signal])
-    app.action(action_ids.HOME_EDIT_PLAN)(ack=ack, lazy=[handle_edit_plan])
+    forms = mon.deps.forms or Forms(mon.deps.delivery.client)
+
+    def ack_loading(ack: Ack, body: dict) -> None:
+        forms.loading(body.get("trigger_id"))  # before any database or Slack work (bot.slack.forms)
+        ack()
+
+    app.action(action_ids.HOME_NEW_SIGNAL)(ack=ack_loading, lazy=[forms.after(handle_new_signal)])
+    app.action(action_ids.HOME_EDIT_PLAN)(ack=ack_loading, lazy=[forms.after(handle_edit_plan)])

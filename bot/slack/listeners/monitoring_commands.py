@@ -29,15 +29,18 @@ from bot.slack.delivery import slack_error
 from bot.slack.guards import REFUSAL
 from bot.slack.listeners.home import publish_home
 from bot.slack.monitoring import Monitoring
-from bot.slack.subcommands import handles, split
+from bot.slack.forms import Forms
+from bot.slack.responses import respond
+from bot.slack.subcommands import PLAN_WORDS, THIS_WEEK, handles, split
 
 log = logging.getLogger(__name__)
 
-THIS_WEEK = frozenset({"deze", "deze week", "nu", "huidige"})
 
 
 def _post_private(mon: Monitoring, command: dict[str, Any], message: dict[str, Any]) -> None:
-    """An ephemeral message in the channel of the command, or a DM when that is not possible."""
+    """Privately, in the place of the command (its response_url), else ephemeral, else a DM."""
+    if respond(command, message):
+        return
     client = mon.deps.delivery.client
     try:
         client.chat_postEphemeral(channel=command["channel_id"], user=command["user_id"], **message)
@@ -146,11 +149,17 @@ def register(app: App, mon: Monitoring) -> None:
     def is_subcommand(body: dict) -> bool:
         return handles(body.get("text"))
 
-    def ack_command(ack: Ack) -> None:
+    forms = mon.deps.forms or Forms(mon.deps.delivery.client)
+
+    def ack_command(ack: Ack, command: dict) -> None:
+        word, argument = split(command.get("text"))
+        if word in PLAN_WORDS and argument:  # the plan form: open at once (bot.slack.forms)
+            forms.loading(command.get("trigger_id"))
         ack()
 
-    def handle_command(command: dict) -> None:
+    def handle_command(body: dict, command: dict) -> None:
         on_command(mon, command)
+        forms.settle(body.get("trigger_id"))
 
     def ack_plan_form(ack: Ack, view: dict) -> None:
         errors = check_plan_form(view)

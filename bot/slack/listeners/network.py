@@ -24,22 +24,24 @@ from slack_bolt import Ack, App
 from bot.core import taxonomy as tx_
 from bot.core.escalations import InvalidTransition
 from bot.core.network.intent import expert_topic
-from bot.core.network.items import TEXT_MAX, InvalidItem
+from bot.core.network.items import InvalidItem
 from bot.core.network.referrals import UnknownExpert
 from bot.core.network.support import parse_needed_by
 from bot.core.service import VIA_COMMAND, Asker, NotAllowed
 from bot.settings import Settings
 from bot.slack import action_ids
 from bot.slack import blocks_network as bn
-from bot.slack.blocks import error_message, searching
+from bot.slack.blocks import ephemeral, error_message, searching
 from bot.slack.deps import Deps
-from bot.slack.guards import Actor, core_only, refuse
+from bot.slack.forms import Forms
+from bot.slack.guards import NOT_YOURS, REFUSAL, Actor, core_only, may_act_for, refuse
 from bot.slack.network import UNAVAILABLE, NetworkSlack
 from bot.slack.subcommands import network_word
 
 log = logging.getLogger(__name__)
 
 FORM_FAILED = "Het formulier kon niet worden geopend. Probeer het nog eens."
+FORM_WORDS = frozenset({"bericht", "les", "ondersteuning"})  # /loket words that open a form
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -47,33 +49,34 @@ def on_experts(net: NetworkSlack, command: dict[str, Any], topic: str) -> None:
     """The experts for ``topic``, privately."""
     topic = expert_topic(topic) or topic  # "/deskundige wie weet iets van flexwonen" works too
     matches = net.network.finder.match(topic, k=3) if topic.strip() else []
-    net.show(command.get("channel_id"), command["user_id"], bn.expert_list(topic, matches))
+    net.reply(command, bn.expert_list(topic, matches))  # replaces "Even zoeken…"
 
 
 def on_announce(net: NetworkSlack, command: dict[str, Any], text: str) -> None:
     if _refused(net, command, "knowledge.announce"):
         return
     if not net.open_view(command.get("trigger_id"), bn.announce_modal(text, channel_id=command.get("channel_id"))):
-        net.tell(command.get("channel_id"), command["user_id"], FORM_FAILED)
+        net.reply(command, ephemeral(FORM_FAILED))
 
 
 def on_lesson(net: NetworkSlack, command: dict[str, Any], _text: str) -> None:
     if _refused(net, command, "knowledge.lesson"):
         return
     if not net.open_view(command.get("trigger_id"), bn.lesson_modal(channel_id=command.get("channel_id"))):
-        net.tell(command.get("channel_id"), command["user_id"], FORM_FAILED)
+        net.reply(command, ephemeral(FORM_FAILED))
 
 
 def on_support(net: NetworkSlack, command: dict[str, Any], text: str) -> None:
     view = bn.support_modal(what=text, channel_id=command.get("channel_id"))
     if not net.open_view(command.get("trigger_id"), view):
-        net.tell(command.get("channel_id"), command["user_id"], FORM_FAILED)
+        net.reply(command, ephemeral(FORM_FAILED))
 
 
 def _refused(net: NetworkSlack, command: dict[str, Any], action: str) -> bool:
     if net.is_core(command.get("user_id")):
         return False
-    refuse(net.deps, Actor.of(command), action)
+    refuse(net.deps, Actor(command.get("user_id"), None), action)  # audited; told below, where they typed it
+    net.reply(command, ephemeral(REFUSAL))
     return True
 
 
@@ -101,13 +104,13 @@ def on_command(net: NetworkSlack, command: dict[str, Any]) -> None:
     if word in ("deskundige", "deskundigen") and not argument:
         return  # the acknowledgement showed the usage
     if net.network is None:
-        net.tell(command.get("channel_id"), command["user_id"], UNAVAILABLE)
+        net.reply(command, ephemeral(UNAVAILABLE))
         return
     try:
         HANDLERS[word](net, command, argument)
     except Exception:
         log.exception("/loket %s by %s failed", word, command.get("user_id"))
-        net.tell(command.get("channel_id"), command["user_id"], error_message()["text"])
+        net.reply(command, error_message())
 
 
 # -- forms -----------------------------------------------------------------------------------------
@@ -123,8 +126,8 @@ def check_item_form(view: dict[str, Any]) -> dict[str, str] | None:
         errors["title"] = "Geef een titel."
     if not (values["text"] or "").strip():
         errors["text"] = "Schrijf de tekst."
-    elif len(values["text"]) > TEXT_MAX:
-        errors["text"] = f"Maximaal {TEXT_MAX} tekens."
+    elif len(values["text"]) > bn.FORM_TEXT_MAX:
+        errors["text"] = f"Maximaal {bn.FORM_TEXT_MAX} tekens."
     return errors or None
 
 
@@ -221,7 +224,11 @@ def on_support_button(deps: Deps, body: dict[str, Any], net: NetworkSlack) -> No
     question_id = int(body["actions"][0].get("value") or 0)
     with deps.service.store.tx() as tx:
         question = tx.question(question_id)
-        channel, thread = question.channel_id, question.conversation_ts
+        channel, thread, asker = question.channel_id, question.conversation_ts, question.user_id
+    if not may_act_for(deps, body["user"]["id"], asker):
+        actor = Actor.of(body)
+        net.tell(actor.channel_id, body["user"]["id"], NOT_YOURS, actor.thread_ts)
+        return
     view = bn.support_modal(channel_id=channel, thread_ts=thread, question_id=question_id)
     if not net.open_view(body.get("trigger_id"), view):
         actor = Actor.of(body)
@@ -265,15 +272,24 @@ def register(app: App, deps: Deps, settings: Settings) -> NetworkSlack:
     def is_network_word(body: dict) -> bool:
         return network_word(body.get("text")) is not None
 
+    forms = deps.forms or Forms(deps.delivery.client)
+
     def ack_command(ack: Ack, command: dict) -> None:
+        if (network_word(command.get("text")) or ("",))[0] in FORM_WORDS and command.get("command") == action_ids.COMMAND:
+            forms.loading(command.get("trigger_id"))  # before any database or Slack work (bot.slack.forms)
         message = acknowledgement(command)
         if message:
             ack(**message)
         else:
             ack()
 
-    def handle_command(command: dict) -> None:
+    def ack_form_button(ack: Ack, body: dict) -> None:
+        forms.loading(body.get("trigger_id"))
+        ack()
+
+    def handle_command(body: dict, command: dict) -> None:
         on_command(net, command)
+        forms.settle(body.get("trigger_id"))
 
     def ack_item_form(ack: Ack, view: dict) -> None:
         _ack_form(ack, check_item_form(view))
@@ -292,8 +308,8 @@ def register(app: App, deps: Deps, settings: Settings) -> NetworkSlack:
     app.view(action_ids.ANNOUNCE_MODAL)(ack=ack_item_form, lazy=[handle_item_form])
     app.view(action_ids.LESSON_MODAL)(ack=ack_item_form, lazy=[handle_item_form])
     app.view(action_ids.SUPPORT_MODAL)(ack=ack_support_form, lazy=[handle_support_form])
-    for action_id, handler in ((action_ids.REFER, on_refer), (action_ids.SUPPORT_REQUEST, on_support_button)):
-        app.action(action_id)(ack=_ack, lazy=[_runner(net, handler)])
+    app.action(action_ids.REFER)(ack=_ack, lazy=[_runner(net, on_refer)])
+    app.action(action_ids.SUPPORT_REQUEST)(ack=ack_form_button, lazy=[forms.after(_runner(net, on_support_button))])
     return net
 
 

@@ -25,7 +25,8 @@ from bot.core.taxonomy import UnknownValue
 from bot.slack import action_ids
 from bot.slack import blocks_monitoring as bm
 from bot.slack.escaping import slack_to_plain
-from bot.slack.guards import core_only
+from bot.slack.guards import NOT_YOUR_ESCALATION, core_only, may_act_for
+from bot.slack.forms import Forms
 from bot.slack.monitoring import Monitoring
 
 log = logging.getLogger(__name__)
@@ -41,13 +42,25 @@ def on_signal_command(mon: Monitoring, command: dict[str, Any]) -> None:
     draft = SignalDraft()
     ref = ESCALATION_REF.match((command.get("text") or "").strip())
     if ref:
-        try:
-            draft = mon.signals.draft_from_escalation(int(ref.group(1)))
-        except KeyError:
-            mon.tell(channel, user, f"Escalatie #{ref.group(1)} ken ik niet.")
+        number = int(ref.group(1))
+        asker = _asker_of(mon, number)
+        if not may_act_for(mon.deps, user, asker):  # the question and core answer are not for everyone
+            log.info("/signaal #%d refused for %s (not core team, not the asker)", number, user)
+            mon.tell(channel, user, NOT_YOUR_ESCALATION)
             return
+        if asker is None:
+            mon.tell(channel, user, f"Escalatie #{number} ken ik niet.")
+            return
+        draft = mon.signals.draft_from_escalation(number)
     if not mon.open_view(command.get("trigger_id"), bm.signal_modal(draft, channel_id=channel)):
         mon.tell(channel, user, "Het formulier kon niet worden geopend. Probeer het nog eens.")
+
+
+def _asker_of(mon: Monitoring, number: int) -> str | None:
+    try:
+        return mon.deps.service.escalation(number).asker_user_id
+    except KeyError:
+        return None
 
 
 def first_line(text: str) -> str:
@@ -187,8 +200,14 @@ def register(app: App, mon: Monitoring) -> None:
     def handle_form(body: dict) -> None:
         on_signal_submitted(mon, body)
 
-    app.command(action_ids.SIGNAL_COMMAND)(ack=_ack, lazy=[handle_command])
-    app.shortcut(action_ids.SIGNAL_SHORTCUT)(ack=_ack, lazy=[handle_shortcut])
+    forms = mon.deps.forms or Forms(mon.deps.delivery.client)
+
+    def ack_loading(ack: Ack, body: dict) -> None:
+        forms.loading(body.get("trigger_id"))  # before any database or Slack work (bot.slack.forms)
+        ack()
+
+    app.command(action_ids.SIGNAL_COMMAND)(ack=ack_loading, lazy=[forms.after(lambda body: handle_command(body))])
+    app.shortcut(action_ids.SIGNAL_SHORTCUT)(ack=ack_loading, lazy=[forms.after(handle_shortcut)])
     app.view(action_ids.SIGNAL_MODAL)(ack=ack_form, lazy=[handle_form])
     for action_id, handler in ((action_ids.SIGNAL_STATUS, on_status), (action_ids.SIGNAL_OWNER, on_owner),
                                (action_ids.SIGNAL_LRT, on_escalate)):
