@@ -56,13 +56,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for mode in modes:
         desk.mode = mode
         result = evaluate(desk.ask, items)
-        report[mode] = {"split": args.split, "summary": result.summary()} | ({"rows": result.rows} if args.details else {})
+        report[mode] = {"split": args.split, "summary": result.summary()}
+        if args.split == "all":  # the same answers, summarised per part of the fixed split
+            report[mode]["by_split"] = {part: result.part(part).summary() for part in ("fit", "frozen")}
+        if args.details:
+            report[mode]["rows"] = result.rows
     desk.mode = "hybrid"
     if args.json:
         print(json.dumps(report if args.compare else report["hybrid"], ensure_ascii=False, indent=1))
         return 0
     for mode, data in report.items():
         print_summary(f"{mode}, split {args.split}", data["summary"])
+        for part, summary in data.get("by_split", {}).items():
+            print_summary(f"{mode}, split {part}", summary)
         for row in data.get("rows", []):
             mark = "ok " if row["correct"] else "XX "
             print(f"  {mark}{row['id']} conf={row['confidence']:.2f} answered={row['answered']} bron={row['path']} › {row['source']}")

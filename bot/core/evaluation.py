@@ -76,6 +76,12 @@ class EvalResult:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
 
+    def part(self, split: str) -> "EvalResult":
+        """The rows of one part of the fixed split."""
+        if split == "all":
+            return EvalResult(list(self.rows))
+        return EvalResult([r for r in self.rows if is_frozen(r["id"]) == (split == "frozen")])
+
     def summary(self) -> dict[str, Any]:
         """Shares with counts and 95% intervals; the flat keys stay for callers and tests."""
         answerable = [r for r in self.rows if r["answerable"]]

@@ -6,12 +6,13 @@ list an introducing sentence announces, or the next sentence of a very short one
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple, Sequence
 
 from index.search import Hit, Query, SearchIndex, text_words
 
 from .qtype import expected_type, satisfies
-from index.text import sentences
+from index.text import fold, sentences
 
 DEFAULT_MAX_CHARS = 1200
 SHORT_SENTENCE = 90
@@ -50,12 +51,26 @@ def _child_headings(index: SearchIndex, hit: Hit, limit: int = 12) -> list[str]:
     return out
 
 
-_ANAPHORA = ("dat ", "dit ", "deze ", "die ", "daarbij", "daarnaast", "hierbij", "hiervoor", "zij ", "ze ", "zo ", "voorbeelden")
+# Demonstratives and pronouns that open a Dutch sentence leaning on the one before it.
+_ANAPHORA = ("dat ", "dit ", "deze ", "die ", "daar", "hier", "zij ", "ze ", "zo ", "het gaat ", "hij ")
+LIST_QUESTION = re.compile(r"\b(welke|noem|wat zijn (de|alle)|waaruit bestaa|opsomming|overzicht|stappen|onderdelen)\b")
+WHOLE_PASSAGE_SHARE = 0.6  # no sentence holds this share of what the passage covers: quote the passage
 
 
 def _continues(sentence: str) -> bool:
     """Whether a sentence leans on the one before it ("Dat zijn ...", "Deze ...")."""
     return sentence.lower().startswith(_ANAPHORA)
+
+
+def _list_run(sents: list[str], i: int) -> list[int]:
+    """The list item ``i`` belongs to: its introducing sentence and all its items."""
+    start = i
+    while start > 0 and sents[start].startswith("- "):
+        start -= 1
+    end = i
+    while end + 1 < len(sents) and sents[end + 1].startswith("- "):
+        end += 1
+    return list(range(start, end + 1))
 
 
 def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit, *, max_follow: int = 3) -> list[int]:
@@ -65,6 +80,8 @@ def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit, *, max_fo
     "Dat zijn ...", "Voorbeelden ..." and the like follow the one before them.
     """
     picked = [i]
+    if i > 0 and _continues(sents[i]) and not sents[i - 1].startswith("- "):
+        picked.insert(0, i - 1)  # "Dit geldt voor ..." needs the sentence it points back to
     j = i + 1
     if sents[i].rstrip().endswith(":"):
         while j < len(sents) and sents[j].startswith("- "):
@@ -110,13 +127,36 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
         scores = [sc + (0.15 if satisfies(kind, s) else 0.0) for sc, s in zip(scores, sents)]
     order = sorted(range(len(sents)), key=lambda i: (-scores[i], i))
     best = order[0]
+    if _whole_passage(hit, scores[best], len(hit.chunk.text), max_chars):
+        return Quote(_with_heading(index, query, hit, hit.chunk.text.strip(), max_chars), hit, min(hit.coverage, 1.0))
     picked = _expansion(sents, best, index, hit)
+    if sents[best].startswith("- ") and LIST_QUESTION.search(fold(query.text)):
+        picked += _list_run(sents, best)  # "welke ..." asked for the list, not one item
     if len(order) > 1:
         second = order[1] if order[1] not in picked else (order[2] if len(order) > 2 else None)
         if second is not None and scores[second] > 0 and scores[second] >= 0.5 * scores[best]:
             picked += _expansion(sents, second, index, hit)
     text = _render(sents, picked, index, hit, max_chars)
     return Quote(_with_heading(index, query, hit, text, max_chars), hit, min(scores[best], 1.0))
+
+
+def _whole_passage(hit: Hit, best_sentence: float, length: int, max_chars: int) -> bool:
+    """The passage answers (it covers the question) but no single sentence does: quote it whole."""
+    return length <= max_chars and hit.coverage >= 0.5 and best_sentence < WHOLE_PASSAGE_SHARE * hit.coverage
+
+
+def worth_adding(index: SearchIndex, query: Query, first: Quote, other: Quote) -> bool:
+    """A second source is quoted when it is from elsewhere and answers part of the question
+    the first quote leaves open (question words the first does not mention and it does)."""
+    a, b = first.hit, other.hit
+    if not other.text or (a.chunk.doc_path == b.chunk.doc_path and a.chunk.heading_path == b.chunk.heading_path):
+        return False
+    weights = index.weights(query)
+    first_words, other_words = text_words(first.text), text_words(other.text)
+    total = max(sum(weights), 1e-9)
+    new = sum(w for t, w in zip(query.terms, weights)
+              if index.mentions(other_words, t) and not index.mentions(first_words, t)) / total
+    return new >= 0.2 and first.score < 1.0 and b.score >= a.score - 1.0
 
 
 def _with_heading(index: SearchIndex, query: Query, hit: Hit, text: str, max_chars: int) -> str:
