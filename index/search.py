@@ -122,6 +122,7 @@ class SearchIndex:
         self.lexical = LexicalIndex(stored.chunks)
         self._chunk_words = self.lexical.chunk_words
         self._page_words = self._pages()
+        self._sentence_words: dict[int, list[Words]] = {}
         self.abbreviations: dict[str, str] = mine_abbreviations(
             dict.fromkeys(c.text for c in self.chunks)
         )
@@ -190,8 +191,14 @@ class SearchIndex:
     def best_sentence(self, query: Query, row: int, weights: Sequence[float] | None = None) -> float:
         """The share of the best sentence of chunk ``row``: does one sentence hold the question?"""
         weights = self.weights(query) if weights is None else weights
-        sents = sentences(self.chunks[row].text)
-        return max((self.share(query, text_words(s), weights) for s in sents), default=0.0)
+        return max((self.share(query, words, weights) for words in self.sentence_words(row)), default=0.0)
+
+    def sentence_words(self, row: int) -> list[Words]:
+        """The words of each sentence of chunk ``row`` (computed once per chunk, on first use)."""
+        found = self._sentence_words.get(row)
+        if found is None:
+            found = self._sentence_words[row] = [text_words(s) for s in sentences(self.chunks[row].text)]
+        return found
 
     def unknown_terms(self, query: Query) -> list[Term]:
         """Question terms the whole corpus never mentions."""
