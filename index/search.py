@@ -37,10 +37,11 @@ class RankWeights(NamedTuple):
     and the sets are in its output and in the README).
     """
 
-    coverage: float = 0.75
-    bm25: float = 0.5
-    page: float = 0.5
-    sentence: float = 0.5
+    coverage: float = 1.5
+    bm25: float = 1.5
+    page: float = 0.0
+    sentence: float = 2.0
+    page_dense: float = 0.0
 
 
 DEFAULT_WEIGHTS = RankWeights()
@@ -98,10 +99,12 @@ class Candidates(NamedTuple):
     page_coverage: np.ndarray
     dense_rank: np.ndarray
     bm25_rank: np.ndarray
+    page_dense: np.ndarray  # cosine z-score of the page: the mean of its two best candidates
 
     def first_stage(self, w: RankWeights) -> np.ndarray:
-        """Score before re-ranking: cosine z-score plus weighted shares."""
-        return self.dense_z + w.coverage * self.coverage + w.bm25 * self.bm25_norm + w.page * self.page_coverage
+        """Score before re-ranking: cosine z-score plus weighted shares and the page's own evidence."""
+        return (self.dense_z + w.coverage * self.coverage + w.bm25 * self.bm25_norm + w.page * self.page_coverage
+                + w.page_dense * self.page_dense)
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -109,6 +112,17 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     ranks = np.empty(len(values), dtype=np.int64)
     ranks[order] = np.arange(len(values))
     return ranks
+
+
+def _page_means(pages: Sequence[str], z: np.ndarray, top: int = 2) -> np.ndarray:
+    """For each candidate, the mean of the ``top`` best z-scores on its page (the lowest z fills
+    in for a page with fewer candidates): a page that several passages point to is likelier."""
+    floor = float(z.min(initial=0.0))
+    best: dict[str, list[float]] = {}
+    for p, v in zip(pages, z):
+        best.setdefault(p, []).append(float(v))
+    means = {p: float(np.mean((sorted(v, reverse=True) + [floor] * top)[:top])) for p, v in best.items()}
+    return np.array([means[p] for p in pages])
 
 
 class SearchIndex:
@@ -214,18 +228,20 @@ class SearchIndex:
         dense = self.dense.score(query.vector, rows).astype(np.float64)
         bm25 = bm25_all[rows].astype(np.float64)
         weights = self.weights(query)
-        pages = {self.chunks[r].doc_path for r in rows}
-        page_cov = {p: self.page_coverage(query, p, weights) for p in pages}
+        pages = [self.chunks[r].doc_path for r in rows]
+        page_cov = {p: self.page_coverage(query, p, weights) for p in set(pages)}
+        dense_z = (dense - dense.mean()) / max(float(dense.std()), 1e-3)
         return Candidates(
             rows=rows,
             dense=dense,
-            dense_z=(dense - dense.mean()) / max(float(dense.std()), 1e-3),
+            dense_z=dense_z,
             bm25=bm25,
             bm25_norm=bm25 / max(float(bm25.max(initial=0.0)), 1e-9),
             coverage=np.array([self.coverage(query, int(r), weights) for r in rows]),
             page_coverage=np.array([page_cov[self.chunks[r].doc_path] for r in rows]),
             dense_rank=_ranks(dense),
             bm25_rank=_ranks(bm25),
+            page_dense=_page_means(pages, dense_z),
         )
 
     def search(

@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.cli.common import open_desk, settings_for  # noqa: E402
-from bot.core.calibration import collect, fit_samples  # noqa: E402
+from bot.core.calibration import collect, fit_samples, operating_point, out_of_fold  # noqa: E402
 from bot.core.decision import FEATURES, cross_val_probabilities, model_file_name  # noqa: E402
 from bot.core.evaluation import holds_answer, read_items, select  # noqa: E402
 from index.search import RERANK_DEPTH, RankWeights  # noqa: E402
@@ -36,6 +36,7 @@ GRID = {
     "bm25": (0.0, 0.25, 0.5, 1.0, 1.5),
     "page": (0.0, 0.5, 1.0, 2.0),
     "sentence": (0.0, 0.5, 1.0, 2.0),
+    "page_dense": (0.0, 0.5, 1.0),
 }
 
 
@@ -110,12 +111,22 @@ def tune_ranking(per_set: dict[str, list[dict]]) -> None:
         print(f"leave out {held}: chosen on {others} -> {tuple(choice)}; on {held}: hit@1 {table[choice][held][0]:.3f}")
 
 
+def auc(score: np.ndarray, y: np.ndarray) -> float:
+    """Probability that a right answer scores above a wrong one (ties count half)."""
+    pos, neg = score[y == 1], score[y == 0]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg)))
+
+
 def logloss(p: np.ndarray, y: np.ndarray) -> float:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
 def tune_decision(samples, model_id: str, sets: list[str], out: Path | None) -> None:
+    Path("data").mkdir(exist_ok=True)
+    Path("data/decision-samples.json").write_text(json.dumps([s.__dict__ for s in samples]), encoding="utf-8")
     rows = [s.features for s in samples]
     y = np.array([s.correct for s in samples], dtype=float)
     groups = [s.group for s in samples]
@@ -130,8 +141,20 @@ def tune_decision(samples, model_id: str, sets: list[str], out: Path | None) -> 
             best = (loss, l2)
     model = fit_samples(samples, l2=best[1], sets=sets, model_id=model_id, split="fit")
     print("  chosen l2", best[1], "coef", dict(zip(FEATURES, model.coef.round(2).tolist())))
+    x = np.array([[s.features.get(f, 0.0) for f in FEATURES] for s in samples])
+    for f, col in zip(FEATURES, x.T):
+        print(f"  AUC {f:<16} {auc(col, y):.2f}")
+    kfold = out_of_fold(samples, l2=best[1])
+    loco = out_of_fold(samples, l2=best[1], by_group=True)
     for target in (0.8, 0.85, 0.9):
-        print(f"  target {target}: threshold {model.threshold_for(target):.3f}")
+        t = model.threshold_for(target)
+        line = [f"  target {target}: threshold {t:.3f}"]
+        for g in sorted(set(groups)):
+            m = np.array(groups) == g
+            for label, prob in (("5-fold", kfold), ("leave-corpus-out", loco)):
+                p_, share = operating_point(prob[m], y[m].astype(bool), t)
+                line.append(f"{g}/{label}: precision {p_ if p_ is None else round(p_, 2)} answered {share:.2f}")
+        print(" | ".join(line))
     if out is not None:
         path = out / model_file_name(model_id) if out.is_dir() else out
         model.save(path)

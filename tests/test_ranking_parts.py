@@ -58,7 +58,7 @@ def _candidates(dense, coverage, bm25, page) -> Candidates:
     dense, bm25 = np.asarray(dense, float), np.asarray(bm25, float)
     return Candidates(np.arange(len(dense)), dense, (dense - dense.mean()) / max(dense.std(), 1e-3), bm25,
                       bm25 / bm25.max(), np.asarray(coverage, float), np.asarray(page, float),
-                      np.zeros(len(dense), int), np.zeros(len(dense), int))
+                      np.zeros(len(dense), int), np.zeros(len(dense), int), np.zeros(len(dense)))
 
 
 def test_fusion_lets_coverage_and_bm25_overturn_a_small_cosine_lead():

@@ -41,6 +41,8 @@ FEATURES: tuple[str, ...] = (
     "unknown_salient",  # names/numbers of the question the corpus never mentions (capped at 2)
     "unknown_share",  # share of the question's words the corpus never mentions
     "type_miss",  # the question asks for a number/date/amount and the quote holds none
+    "dense_first",  # 1 when the best passage is also the first by cosine alone
+    "same_page_next",  # 1 when the next passage is from the same page (the page, not one chunk, answers)
 )
 
 

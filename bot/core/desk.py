@@ -72,6 +72,8 @@ def evidence(index: SearchIndex, query: Query, hits: Sequence[Hit], quote: Quote
         "unknown_salient": float(min(sum(1 for t in unknown if t.salient), 2)),
         "unknown_share": len(unknown) / max(len(query.terms), 1),
         "type_miss": float(kind is not None and not satisfies(kind, quote.text)),
+        "dense_first": float(top.dense_rank == 0),
+        "same_page_next": float(len(hits) > 1 and hits[1].chunk.doc_path == top.chunk.doc_path),
     }
 
 
