@@ -37,9 +37,9 @@ class RankWeights(NamedTuple):
     and the sets are in its output and in the README).
     """
 
-    coverage: float = 1.5
-    bm25: float = 1.5
-    page: float = 0.0
+    coverage: float = 3.0
+    bm25: float = 0.5
+    page: float = 0.5
     sentence: float = 2.0
     page_dense: float = 0.0
 

@@ -146,6 +146,18 @@ def tune_decision(samples, model_id: str, sets: list[str], out: Path | None) -> 
         print(f"  AUC {f:<16} {auc(col, y):.2f}")
     kfold = out_of_fold(samples, l2=best[1])
     loco = out_of_fold(samples, l2=best[1], by_group=True)
+    answerable = np.array([s.answerable for s in samples])
+    print("  operating points (5-fold out-of-fold): answered with fact among answerable / escalated among unanswerable")
+    for target in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
+        t = model.threshold_for(target)
+        parts = []
+        for g in sorted(set(groups)):
+            m = np.array(groups) == g
+            ans = kfold[m] >= t
+            ac = (ans & y[m].astype(bool))[answerable[m]].mean()
+            esc = (~ans)[~answerable[m]].mean() if (~answerable[m]).any() else float("nan")
+            parts.append(f"{g}: {ac:.2f}/{esc:.2f}")
+        print(f"  target {target:.2f} (threshold {t:.3f}): " + " | ".join(parts))
     for target in (0.8, 0.85, 0.9):
         t = model.threshold_for(target)
         line = [f"  target {target}: threshold {t:.3f}"]

@@ -29,6 +29,7 @@ class Sample:
     features: dict[str, float]
     probability: float  # under the desk's current decision
     correct: bool  # answering would be right
+    answerable: bool = True  # the sources answer it (else escalating is right)
 
 
 def collect(desk, items: Sequence[EvalItem], *, group: str = "") -> list[Sample]:
@@ -42,13 +43,14 @@ def collect(desk, items: Sequence[EvalItem], *, group: str = "") -> list[Sample]
             hits = desk.index.search(query, k=10, mode=desk.mode)
             current = split_hits(hits)[0][:5] or hits[:5]
             if not current:
-                out.append(Sample(item.id, group, {}, 0.0, False))
+                out.append(Sample(item.id, group, {}, 0.0, False, item.answerable))
                 continue
             assessment = desk.assess(query, current)
             answer = desk.answer_hits(query, current)
             correct = item.answerable and holds_answer(
                 item, answer.answer, answer.sources[0].path if answer.sources else None)
-            out.append(Sample(item.id, group, assessment.features, assessment.probability, bool(correct)))
+            out.append(Sample(item.id, group, assessment.features, assessment.probability, bool(correct),
+                              item.answerable))
     finally:
         desk.answer_at = answer_at
     return out
