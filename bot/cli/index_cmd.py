@@ -17,7 +17,8 @@ from .common import CliError, check_index, fail, settings_for, sources_label
 DROP_RULES = {
     "search-exclude": "gemarkeerd met data-search-exclude",
     "empty-container": "lege uitklapper of admonition (alleen een titel)",
-    "link-list": "lijst met alleen links",
+    "link-list": "lijst met alleen links onder een kop als 'Bronnen'",
+    "button": "link als knop ('Direct naar ...')",
     "mdx-code": "MDX import/export-regels",
     "repeated": "tekst die op veel pagina's herhaald wordt (één keer bewaard)",
 }

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from index.documents import (
-    DROP_EMPTY_CONTAINER, DROP_LINK_LIST, DROP_MDX_CODE, DROP_SEARCH_EXCLUDE, Dropped, Section,
+    DROP_BUTTON, DROP_EMPTY_CONTAINER, DROP_LINK_LIST, DROP_MDX_CODE, DROP_SEARCH_EXCLUDE, SECTION_LINKS, Dropped, Section,
 )
 
 from .markup import (
@@ -43,6 +43,12 @@ _COLON_CLOSE = re.compile(r"^\s*(?P<colons>:{3,})\s*$")
 _MDX_STATEMENT = re.compile(
     r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"{]|import\s*\{|export\s+(?:default|const|let|var|function|class|\{|\*))"
 )
+_BUTTON_CLASS = re.compile(r"\.[\w-]*button\b")  # mkdocs Material: [Text](url){ .md-button }
+# Headings of reference lists: a list of only links under one of these is dropped.
+REFERENCE_HEADINGS = frozenset({
+    "bron", "bronnen", "links", "externe links", "zie ook", "meer informatie", "lees meer", "referenties",
+    "literatuur", "verwijzingen", "sources", "references", "further reading", "see also", "related",
+})
 # A list item that is nothing but a link (with at most trailing punctuation).
 _LINK_ONLY = re.compile(
     r"^\s*(?:\*\*|__)?\s*(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\])"
@@ -262,6 +268,8 @@ class _BlockParser:
             text, attrs = split_attr_list(" ".join(self.paragraph))
             if excluded_from_search(attrs):
                 _record(self.drops, DROP_SEARCH_EXCLUDE, strip_inline(text))
+            elif _BUTTON_CLASS.search(attrs) and _LINK_ONLY.match(text):
+                _record(self.drops, DROP_BUTTON, strip_inline(text))
             else:
                 self._emit("para", text)
         if self.item is not None:
@@ -417,10 +425,13 @@ def iter_blocks(text: str, drops: list[Dropped] | None = None) -> Iterator[Block
 
 
 class _Outline:
-    """Feeds blocks to a :class:`SectionBuilder`, leaving out excluded sections and link lists.
+    """Feeds blocks to a :class:`SectionBuilder`, leaving out excluded sections and reference lists.
 
-    A run of list items that are all bare links names other pages and informs about
-    nothing: it is dropped (and recorded) rather than made to compete with prose.
+    A run of list items that are all bare links names other pages: under a references
+    heading ("Bronnen", "Zie ook") it is dropped (and recorded); elsewhere (a timeline
+    listing the requirements that apply, an overview page) it may be the answer, so it
+    becomes a section of its own of kind ``links`` that never mixes with prose and that
+    ranking can weigh as weak evidence.
     """
 
     def __init__(self, title: str, drops: list[Dropped] | None) -> None:
@@ -437,11 +448,16 @@ class _Outline:
 
     def _flush_items(self) -> None:
         items, self.items = self.items, []
-        if items and all(b.link_only for b in items):
+        link_list = bool(items) and all(b.link_only for b in items)
+        if link_list and _under_reference_heading(self.builder.path):
             self._drop(DROP_LINK_LIST, "; ".join(b.text.lstrip("-0123456789. ") for b in items))
             return
+        if link_list:
+            self.builder.flush()
         for item in items:
             self.builder.block(item.text, kind=item.kind)
+        if link_list:
+            self.builder.flush(kind=SECTION_LINKS)
 
     def feed(self, block: Block) -> None:
         if block.kind == "item" and self.excluded_level is None:
@@ -472,6 +488,10 @@ class _Outline:
         self._flush_items()
         self._end_exclusion()
         return self.builder.finish()
+
+
+def _under_reference_heading(path: tuple[str, ...]) -> bool:
+    return len(path) > 1 and " ".join(path[-1].lower().rstrip(":").split()) in REFERENCE_HEADINGS
 
 
 def parse_markdown(
