@@ -143,3 +143,39 @@ def test_default_sources_do_not_depend_on_the_working_directory(monkeypatch, tmp
     assert settings.synonyms_file == REPO / "knowledge" / "synoniemen.yaml"
     assert settings.index_dir == tmp_path / "data" / "index" and not settings.sources_explicit
     assert Settings.from_env({}).data_dir == REPO / "data"
+
+
+def mkdocs_site(root: Path) -> Path:
+    """Five mkdocs pages with the noise of a real site, written for the test."""
+    for n in range(5):
+        (root / f"pagina-{n}.md").parent.mkdir(parents=True, exist_ok=True)
+        (root / f"pagina-{n}.md").write_text(
+            f"---\ntitle: Maatregel {n}\ntoelichting: Samenvatting van maatregel {n} over toezicht.\n---\n"
+            f"# Maatregel {n}\n\nDe eigen inhoud van maatregel {n} over toezicht en verantwoording.\n\n"
+            "## Vereisten { data-search-exclude }\n\nLijst die de site niet doorzoekt.\n\n"
+            '??? expander "Bekijk alle vereisten"\n    <!-- list_vereisten -->\n\n'
+            "## Bronnen\n\n- [Rapport](https://example.org/r)\n\n"
+            "## Help ons deze pagina te verbeteren\n\nDeel je idee via GitHub of mail ons.\n",
+            encoding="utf-8",
+        )
+    return root
+
+
+def test_build_reports_what_it_left_out_and_why(env, tmp_path, capsys) -> None:
+    site = mkdocs_site(tmp_path / "site")
+    assert main(["index", "build", "--source", str(site), "--json", "--details"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["dropped"] == {"search-exclude": 5, "empty-container": 5, "link-list": 5, "repeated": 4}
+    assert len(report["dropped_items"]) == 19
+    assert any(item.startswith("repeated\tpagina-1.md › Help ons") for item in report["dropped_items"])
+    assert main(["index", "build"]) == 0  # plain report: counts per rule, with the reason
+    out = capsys.readouterr().out
+    assert "Weggelaten:" in out and "4 × tekst die op veel pagina's herhaald wordt" in out and "--details" in out
+
+    from index.persist import load_index
+
+    pointer = json.loads((env / "active-index.json").read_text())
+    stored = load_index(env / pointer["index"])
+    kinds = [c.meta.get("chunk_kind", "body") for c in stored.chunks]
+    assert kinds.count("summary") == 5 and len(stored.chunks) == 5 + 5 + 1  # summaries, bodies, feedback once
+    assert not any("{" in c.text or "Bekijk alle" in c.text or "Rapport" in c.text for c in stored.chunks)
