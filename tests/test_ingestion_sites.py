@@ -157,6 +157,7 @@ def test_docusaurus_mdx_page(tmp_path: Path) -> None:
     doc = load_document(write(tmp_path / "docs" / "aanvragen.mdx", MDX_PAGE), root=tmp_path)
     assert doc is not None and doc.title == "Aanvragen"
     body = texts(doc)
+    assert "Gemeente\n\nGemeenten vragen aan via het portaal." in body  # the tab's label titles its content
     for kept in ("Let op", "Aanvragen kan tot 1 maart.", "Gemeenten vragen aan via het portaal.",
                  "Verlopen regeling", "De oude regeling stopt in 2027."):
         assert kept in body
