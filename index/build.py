@@ -151,6 +151,7 @@ def build_from_documents(
 def build_index(
     sources: Sequence[Path | str], index_dir: Path, embedder: Embedder,
     *, rebuild: bool = False, progress: bool = True, on_error: Callable[[Exception], None] | None = None,
+    repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS,
 ) -> BuildReport:
     """Load every document under ``sources`` and build the index; bad files are reported and skipped.
 
@@ -171,5 +172,5 @@ def build_index(
     documents = load_all([Path(s) for s in sources], on_error=_record)
     return build_from_documents(
         documents, index_dir, embedder, rebuild=rebuild, progress=progress, errors=errors,
-        sources=absolute_sources(sources),
+        sources=absolute_sources(sources), repeat_min_docs=repeat_min_docs,
     )

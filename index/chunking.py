@@ -13,7 +13,7 @@ from .text import sentences
 
 DEFAULT_MAX_WORDS = 180
 DEFAULT_MIN_WORDS = 40
-DEFAULT_MAX_HEADING_WORDS = 12  # heading path words that go with a passage into the model and BM25
+DEFAULT_MAX_HEADING_WORDS = 16  # heading path words embedded and matched with a passage (p90 title: 14 words)
 CHUNK_KIND = "chunk_kind"  # chunk meta key: "summary" for a page's front matter summary (else absent)
 
 

@@ -13,12 +13,14 @@ from typing import Any
 # Why text was left out of the index (keys of BuildReport.dropped).
 DROP_SEARCH_EXCLUDE = "search-exclude"  # marked data-search-exclude by the site's author
 DROP_EMPTY_CONTAINER = "empty-container"  # admonition/expander without content: only its title
-DROP_LINK_LIST = "link-list"  # a list whose items are only links ("Bronnen", navigation)
+DROP_LINK_LIST = "link-list"  # a list of only links under a references heading ("Bronnen")
+DROP_BUTTON = "button"  # a link styled as a button ("Direct naar de DPIA"): navigation
 DROP_MDX_CODE = "mdx-code"  # import/export lines of an .mdx page
 DROP_REPEATED = "repeated"  # the same paragraph on many pages: kept on the first only
 
 SECTION_BODY = "body"
 SECTION_SUMMARY = "summary"  # the page's front matter description/summary/toelichting
+SECTION_LINKS = "links"  # a list whose items are only links (names of other pages): weak evidence
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def check_index(settings: Settings, *, out=None) -> list[str]:
     answering from another corpus than the user asked for must never happen silently.
     A stale index (sources changed after the build) and vanished sources are warnings.
     """
-    from index.active import absolute_sources, newer_files, read_active
+    from index.active import absolute_sources, read_active
     from index.persist import IndexMissingError, read_meta
 
     out = out or sys.stderr
@@ -57,14 +57,15 @@ def check_index(settings: Settings, *, out=None) -> list[str]:
         notes.append("Deze index bestaat nog niet en wordt nu gebouwd.")
         meta = None
     if meta is not None:
-        _check_meta(settings, meta, notes, newer_files)
+        _check_meta(settings, meta, notes)
     for note in notes:
         print(note, file=out)
     return notes
 
 
-def _check_meta(settings: Settings, meta: dict, notes: list[str], newer_files) -> None:
-    from index.active import absolute_sources
+def _check_meta(settings: Settings, meta: dict, notes: list[str]) -> None:
+    """Refuse an index of other sources; note vanished sources and files changed since the build."""
+    from index.active import absolute_sources, newer_files
 
     recorded = tuple(meta.get("sources") or ())
     if recorded and recorded != absolute_sources(settings.sources):

@@ -11,15 +11,20 @@ import argparse
 import json
 import sys
 
+from index.documents import (
+    DROP_BUTTON, DROP_EMPTY_CONTAINER, DROP_LINK_LIST, DROP_MDX_CODE, DROP_REPEATED, DROP_SEARCH_EXCLUDE,
+)
+
 from .common import CliError, check_index, fail, settings_for, sources_label
 
-# What each drop rule means, for the build report (keys: index.documents.DROP_*).
+# What each drop rule means, for the build report.
 DROP_RULES = {
-    "search-exclude": "gemarkeerd met data-search-exclude",
-    "empty-container": "lege uitklapper of admonition (alleen een titel)",
-    "link-list": "lijst met alleen links",
-    "mdx-code": "MDX import/export-regels",
-    "repeated": "tekst die op veel pagina's herhaald wordt (één keer bewaard)",
+    DROP_SEARCH_EXCLUDE: "gemarkeerd met data-search-exclude",
+    DROP_EMPTY_CONTAINER: "lege uitklapper of admonition (alleen een titel)",
+    DROP_LINK_LIST: "lijst met alleen links onder een kop als 'Bronnen'",
+    DROP_BUTTON: "link als knop ('Direct naar ...')",
+    DROP_MDX_CODE: "MDX import/export-regels",
+    DROP_REPEATED: "tekst die op veel pagina's herhaald wordt (één keer bewaard)",
 }
 
 

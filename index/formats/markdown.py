@@ -19,36 +19,28 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from index.documents import (
-    DROP_EMPTY_CONTAINER, DROP_LINK_LIST, DROP_MDX_CODE, DROP_SEARCH_EXCLUDE, Dropped, Section,
-)
+from index.documents import DROP_BUTTON, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, SECTION_LINKS, Dropped, Section
 
+from .containers import (
+    BODY_INDENT, Fence, drop_mdx_statements, open_fence, record_drop, unwrap_colon_containers, unwrap_containers,
+)
 from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, remove_template_code, split_attr_list, strip_inline,
 )
 from .sections import SectionBuilder
 
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*\{?\s*\.?([\w+-]*)")
-_CONTAINER = re.compile(
-    r'^(\s*)(?:!!!|\?\?\?\+?|===[+!]?)(?:\s+[\w-]+)*(?:\s+"(?P<title>[^"]*)")?\s*$'
-)
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
-# pymdownx "blocks" (/// note | Titel ... ///): unindented body, so only the marker goes.
-_BLOCK_MARKER = re.compile(r"^/{3,}\s*(?P<kind>[\w-]*)\s*(?:\|\s*(?P<title>.*?))?\s*$")
-_LAYOUT_BLOCKS = frozenset({"", "html", "attrs"})
-# Docusaurus / VitePress containers: ":::note Titel", ":::tip[Titel]", closed by ":::".
-_COLON_OPEN = re.compile(r"^\s*(?P<colons>:{3,})\s*(?P<kind>[A-Za-z][\w-]*)\s*(?:\[(?P<bracket>[^\]]*)\]|(?P<rest>.*?))\s*$")
-_COLON_CLOSE = re.compile(r"^\s*(?P<colons>:{3,})\s*$")
-# MDX ESM statements at the start of a line: "import X from '...'", "export const x = ...".
-_MDX_STATEMENT = re.compile(
-    r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"{]|import\s*\{|export\s+(?:default|const|let|var|function|class|\{|\*))"
-)
+_BUTTON_CLASS = re.compile(r"\.[\w-]*button\b")  # mkdocs Material: [Text](url){ .md-button }
+# Headings of reference lists: a list of only links under one of these is dropped.
+REFERENCE_HEADINGS = frozenset({
+    "bron", "bronnen", "links", "externe links", "zie ook", "meer informatie", "lees meer", "referenties",
+    "literatuur", "verwijzingen", "sources", "references", "further reading", "see also", "related",
+})
 # A list item that is nothing but a link (with at most trailing punctuation).
 _LINK_ONLY = re.compile(
     r"^\s*(?:\*\*|__)?\s*(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\])"
     r"|<(?:https?|mailto):[^>\s]+>|https?://\S+)\s*(?:\*\*|__)?\s*[.,;:]?\s*$"
 )
-_BODY_INDENT = 4
 _DECORATIVE_MARKS = "›»→▸►•· "  # typed in front of list items as extra bullets
 
 _ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
@@ -66,145 +58,6 @@ _DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", 
 _MKDOCS_CONFIG = re.compile(
     r"^(?:site_name|site_url|nav|theme|plugins|markdown_extensions|extra|docs_dir|repo_url):", re.MULTILINE
 )
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _dedent(line: str, at: int) -> str:
-    """Remove one body indentation step (``_BODY_INDENT`` spaces) after column ``at``."""
-    if _indent(line) >= at + _BODY_INDENT:
-        return line[:at] + line[at + _BODY_INDENT:]
-    return line.lstrip(" ")
-
-
-@dataclass
-class _Fence:
-    """An open code fence: its marker (```` ``` ```` or ``~~~``) and info-string language."""
-
-    marker: str
-    language: str
-
-    def closes(self, line: str) -> bool:
-        stripped = line.strip()
-        return stripped.startswith(self.marker) and set(stripped) == {self.marker[0]}
-
-
-def _open_fence(line: str) -> _Fence | None:
-    match = _FENCE.match(line)
-    return _Fence(match.group(2), match.group(3)) if match else None
-
-
-def _blank(lines: list[str]) -> bool:
-    """True when ``lines`` hold nothing a reader sees (whitespace, comments, macros)."""
-    return not remove_template_code("\n".join(lines)).strip()
-
-
-def _record(drops: list[Dropped] | None, rule: str, text: str) -> None:
-    if drops is not None:
-        drops.append(Dropped(rule, (), " ".join(text.split())))
-
-
-def unwrap_containers(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
-    """Replace admonitions and content tabs by their title line and de-indented body.
-
-    A container whose body is empty (or only comments and macros) is a stub: it goes
-    with its title.
-    """
-    out: list[str] = []
-    fence: _Fence | None = None
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if fence:
-            fence = None if fence.closes(line) else fence
-            out.append(line)
-            continue
-        fence = _open_fence(line)
-        container = None if fence else _CONTAINER.match(line)
-        block_marker = None if fence or container else _BLOCK_MARKER.match(line.strip())
-        if block_marker:
-            title = (block_marker.group("title") or "").strip()
-            if block_marker.group("kind").lower() not in _LAYOUT_BLOCKS and title:
-                out.extend([title, ""])
-            continue
-        if not container:
-            out.append(line)
-            continue
-        at = len(container.group(1))
-        title = (container.group("title") or "").strip()
-        body: list[str] = []
-        while i < len(lines) and (not lines[i].strip() or _indent(lines[i]) >= at + _BODY_INDENT):
-            body.append(_dedent(lines[i], at))
-            i += 1
-        if _blank(body):
-            _record(drops, DROP_EMPTY_CONTAINER, title or line.strip())
-            continue
-        if title:
-            out.extend([" " * at + title, ""])
-        out.extend(unwrap_containers(body, drops))
-    return out
-
-
-def _colon_title(match: re.Match[str]) -> str:
-    title = match.group("bracket") if match.group("bracket") is not None else (match.group("rest") or "")
-    return " ".join(re.sub(r"\{[^{}]*\}", "", title).split())
-
-
-def unwrap_colon_containers(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
-    """Unwrap ``:::kind Titel`` ... ``:::`` containers (body not indented); drop empty ones."""
-    out: list[str] = []
-    open_at: list[tuple[int, str]] = []  # (index in out where the container starts, its title)
-    fence: _Fence | None = None
-    for line in lines:
-        if fence:
-            fence = None if fence.closes(line) else fence
-            out.append(line)
-            continue
-        fence = _open_fence(line)
-        opened = None if fence else _COLON_OPEN.match(line)
-        if opened:
-            title = _colon_title(opened)
-            open_at.append((len(out), title))
-            if title:
-                out.extend([title, ""])
-            continue
-        if not fence and _COLON_CLOSE.match(line) and open_at:
-            start, title = open_at.pop()
-            body = out[start + (2 if title else 0):]
-            if _blank(body):
-                del out[start:]
-                _record(drops, DROP_EMPTY_CONTAINER, title or "(leeg blok)")
-            out.append("")
-            continue
-        out.append(line)
-    return out
-
-
-def drop_mdx_statements(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
-    """Drop MDX ``import``/``export`` statements (they may span lines until brackets close)."""
-    out: list[str] = []
-    fence: _Fence | None = None
-    depth = 0
-    in_statement = False
-    for line in lines:
-        if fence:
-            fence = None if fence.closes(line) else fence
-            out.append(line)
-            continue
-        if not in_statement and _MDX_STATEMENT.match(line):
-            in_statement, depth = True, 0
-            _record(drops, DROP_MDX_CODE, line)
-        if in_statement:
-            depth += sum(line.count(c) for c in "({[") - sum(line.count(c) for c in ")}]")
-            if depth <= 0 and (line.rstrip().endswith((";", "'", '"', "}", ")")) or not line.strip()):
-                in_statement = False
-            continue
-        fence = _open_fence(line)
-        out.append(line)
-    return out
 
 
 @dataclass(frozen=True)
@@ -261,7 +114,9 @@ class _BlockParser:
         if self.paragraph:
             text, attrs = split_attr_list(" ".join(self.paragraph))
             if excluded_from_search(attrs):
-                _record(self.drops, DROP_SEARCH_EXCLUDE, strip_inline(text))
+                record_drop(self.drops, DROP_SEARCH_EXCLUDE, strip_inline(text))
+            elif _BUTTON_CLASS.search(attrs) and _LINK_ONLY.match(text):
+                record_drop(self.drops, DROP_BUTTON, strip_inline(text))
             else:
                 self._emit("para", text)
         if self.item is not None:
@@ -269,7 +124,7 @@ class _BlockParser:
             text, attrs = split_attr_list(text)
             cleaned = strip_inline(text).lstrip(_DECORATIVE_MARKS)
             if cleaned and excluded_from_search(attrs):
-                _record(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
+                record_drop(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
             elif cleaned:
                 self.blocks.append(Block("item", f"{marker} {cleaned}", link_only=bool(_LINK_ONLY.match(text))))
         self.paragraph, self.item = [], None
@@ -293,7 +148,7 @@ class _BlockParser:
 
     def _step(self, i: int) -> int:
         raw = self.lines[i]
-        fence = _open_fence(raw)
+        fence = open_fence(raw)
         if fence:
             return self._fence(i, fence)
         line = _BLOCKQUOTE.sub("", raw.strip()).strip()
@@ -364,7 +219,7 @@ class _BlockParser:
             i += 1
         return i
 
-    def _fence(self, i: int, fence: _Fence) -> int:
+    def _fence(self, i: int, fence: Fence) -> int:
         self._close()
         content: list[str] = []
         i += 1
@@ -385,7 +240,7 @@ def _drop_conflict_markers(lines: list[str]) -> list[str]:
 
 def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
-    lines = _drop_conflict_markers(text.expandtabs(_BODY_INDENT).split("\n"))
+    lines = _drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n"))
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)
     lines = unwrap_containers(lines, drops)
@@ -396,9 +251,9 @@ def _outside_fences(lines: list[str], rewrite: Callable[[str], str]) -> list[str
     """Apply ``rewrite`` to the text between code fences, leaving fenced code untouched."""
     out: list[str] = []
     chunk: list[str] = []
-    fence: _Fence | None = None
+    fence: Fence | None = None
     for line in lines:
-        if fence is None and (opened := _open_fence(line)):
+        if fence is None and (opened := open_fence(line)):
             out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
             chunk, fence = [], opened
             out.append(line)
@@ -417,10 +272,13 @@ def iter_blocks(text: str, drops: list[Dropped] | None = None) -> Iterator[Block
 
 
 class _Outline:
-    """Feeds blocks to a :class:`SectionBuilder`, leaving out excluded sections and link lists.
+    """Feeds blocks to a :class:`SectionBuilder`, leaving out excluded sections and reference lists.
 
-    A run of list items that are all bare links names other pages and informs about
-    nothing: it is dropped (and recorded) rather than made to compete with prose.
+    A run of list items that are all bare links names other pages: under a references
+    heading ("Bronnen", "Zie ook") it is dropped (and recorded); elsewhere (a timeline
+    listing the requirements that apply, an overview page) it may be the answer, so it
+    becomes a section of its own of kind ``links`` that never mixes with prose and that
+    ranking can weigh as weak evidence.
     """
 
     def __init__(self, title: str, drops: list[Dropped] | None) -> None:
@@ -437,11 +295,16 @@ class _Outline:
 
     def _flush_items(self) -> None:
         items, self.items = self.items, []
-        if items and all(b.link_only for b in items):
+        link_list = bool(items) and all(b.link_only for b in items)
+        if link_list and _under_reference_heading(self.builder.path):
             self._drop(DROP_LINK_LIST, "; ".join(b.text.lstrip("-0123456789. ") for b in items))
             return
+        if link_list:
+            self.builder.flush()
         for item in items:
             self.builder.block(item.text, kind=item.kind)
+        if link_list:
+            self.builder.flush(kind=SECTION_LINKS)
 
     def feed(self, block: Block) -> None:
         if block.kind == "item" and self.excluded_level is None:
@@ -472,6 +335,10 @@ class _Outline:
         self._flush_items()
         self._end_exclusion()
         return self.builder.finish()
+
+
+def _under_reference_heading(path: tuple[str, ...]) -> bool:
+    return len(path) > 1 and " ".join(path[-1].lower().rstrip(":").split()) in REFERENCE_HEADINGS
 
 
 def parse_markdown(

@@ -68,6 +68,9 @@ _BLOCK_TAG = re.compile(
     r"|figure|figcaption|dl|dt|dd|hr|aside|nav|header|footer|pre|form|fieldset|center)\b[^>]*>",
     re.IGNORECASE,
 )
+# A JSX tab (Docusaurus <TabItem value="x" label="Gemeente">): its label titles the content,
+# as a mkdocs content tab's title does.
+_TAB_LABEL = re.compile(r"<TabItem\b[^<>]*?\blabel=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")
 
 
@@ -79,6 +82,7 @@ def html_blocks_to_markdown(text: str) -> str:
     elements become line breaks; remaining tags are removed and their text kept.
     """
     text = _DROPPED_ELEMENTS.sub("", text)
+    text = _TAB_LABEL.sub(lambda m: "\n\n" + (m.group(1) or m.group(2) or "") + "\n\n", text)
     text = _HEADING_ELEMENT.sub(
         lambda m: "\n\n" + "#" * int(m.group(1)) + " " + " ".join(_ANY_TAG.sub("", m.group(2)).split()) + "\n\n",
         text,
