@@ -38,9 +38,9 @@ class RankWeights(NamedTuple):
     """
 
     coverage: float = 3.0
-    bm25: float = 0.5
-    page: float = 0.5
-    sentence: float = 2.0
+    bm25: float = 1.5
+    page: float = 2.0
+    sentence: float = 0.5
     page_dense: float = 0.0
 
 
