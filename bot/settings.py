@@ -77,7 +77,7 @@ class Settings:
     retention_days: int = 365
     timezone: str = "Europe/Amsterdam"
     log_level: str = "INFO"
-    target_precision: float = 0.76  # operating point of the answer-or-escalate decision (bot.core.decision)
+    target_precision: float = 0.75  # operating point of the answer-or-escalate decision (bot.core.decision)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -109,7 +109,7 @@ class Settings:
             retention_days=int(e.get("LOKET_RETENTION_DAYS") or 365),
             timezone=e.get("LOKET_TIMEZONE") or "Europe/Amsterdam",
             log_level=e.get("LOKET_LOG_LEVEL") or "INFO",
-            target_precision=float(e.get("LOKET_TARGET_PRECISION") or 0.76),
+            target_precision=float(e.get("LOKET_TARGET_PRECISION") or 0.75),
         )
 
     def with_(self, **changes) -> "Settings":
