@@ -1,6 +1,6 @@
 """Print fit/frozen figures from ``loket eval --details --json`` outputs (one row per file and part).
 
-    python scripts/eval_table.py NAME=FILE.json [NAME=FILE.json ...]
+    python scripts/eval_table.py NAME=FILE.json[,FILE.json ...] [NAME=...]   (files after one name are pooled)
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|")
     for spec in sys.argv[1:]:
         name, _, path = spec.partition("=")
-        result = EvalResult(load(path)["rows"])
+        result = EvalResult([row for one in path.split(",") for row in load(one)["rows"]])
         for part in ("fit", "frozen"):
             s = result.part(part).summary()
             d = s["detail"]
