@@ -21,7 +21,7 @@ from .embeddings import Embedder
 from .lexical import LexicalIndex
 from .persist import StoredIndex, load_index
 from .abbreviations import mine_abbreviations
-from .text import Term, analyze, fold, in_compound, query_terms, raw_tokens, sentences
+from .text import Term, analyze, fold, in_compound, query_terms, raw_tokens, sentences, stem
 
 DEFAULT_CANDIDATES = 30
 RERANK_DEPTH = 10  # candidates whose sentences are read closely (cheap: lexical, no embedding)
@@ -161,10 +161,15 @@ class SearchIndex:
         return Query(question, vector, query_terms(question), analyze(question))
 
     def knows(self, term: Term) -> bool:
-        """Whether the corpus mentions a term or one of its alternatives."""
+        """Whether the corpus mentions a term or one of its alternatives; a hyphenated word
+        ("COA-functies", "AI-leverancier") is known when the corpus knows each of its parts."""
         if self.lexical.knows(term.stem, term.surface):
             return True
-        return any(self.lexical.knows(alt, alt) for alt in term.alternatives)
+        for alt in term.alternatives:
+            parts = [p for p in alt.split() if len(p) > 1]
+            if self.lexical.knows(alt, alt) or (len(parts) > 1 and all(self.lexical.knows(stem(p), p) for p in parts)):
+                return True
+        return False
 
     def term_weight(self, term: Term) -> float:
         """IDF of a term; names and numbers unknown to the corpus weigh the most."""

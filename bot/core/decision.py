@@ -39,6 +39,7 @@ FEATURES: tuple[str, ...] = (
     "sentence",  # ... in the quote
     "bm25_agree",  # 1 / (1 + BM25 rank of the best passage): do both searches agree?
     "unknown_salient",  # names/numbers of the question the corpus never mentions (capped at 2)
+    "unknown_name",  # 1 when one of them is a name (not an abbreviation or number): "Limburg", "Outlook"
     "unknown_share",  # share of the question's words the corpus never mentions
     "type_miss",  # the question asks for a number/date/amount and the quote holds none
     "dense_first",  # 1 when the best passage is also the first by cosine alone

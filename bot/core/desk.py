@@ -71,6 +71,8 @@ def evidence(index: SearchIndex, query: Query, hits: Sequence[Hit], quote: Quote
         "bm25_agree": 1.0 / (1.0 + top.bm25_rank),
         "unknown_salient": float(min(sum(1 for t in unknown if t.salient), 2)),
         "unknown_share": len(unknown) / max(len(query.terms), 1),
+        "unknown_name": float(any(t.salient and not t.surface.isupper() and not any(c.isdigit() for c in t.surface)
+                                  for t in unknown)),
         "type_miss": float(kind is not None and not satisfies(kind, quote.text)),
         "dense_first": float(top.dense_rank == 0),
         "same_page_next": float(len(hits) > 1 and hits[1].chunk.doc_path == top.chunk.doc_path),
