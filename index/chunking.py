@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 
-from .documents import Chunk, Document, Section
+from .documents import SECTION_BODY, Chunk, Document, Section
 from .text import sentences
 
 DEFAULT_MAX_WORDS = 180
 DEFAULT_MIN_WORDS = 40
+DEFAULT_MAX_HEADING_WORDS = 16  # heading path words embedded and matched with a passage (p90 title: 14 words)
+CHUNK_KIND = "chunk_kind"  # chunk meta key: "summary" for a page's front matter summary (else absent)
 
 
 def _words(text: str) -> int:
@@ -72,6 +74,7 @@ def chunk_id(doc_path: str, heading_path: tuple[str, ...], page: int | None, tex
 def chunk_section(doc: Document, section: Section, *, max_words: int = DEFAULT_MAX_WORDS) -> list[Chunk]:
     """Chunks of one section."""
     heading_path = section.heading_path or (doc.title,)
+    meta = dict(doc.meta) if section.kind == SECTION_BODY else {**doc.meta, CHUNK_KIND: section.kind}
     return [
         Chunk(
             id=chunk_id(doc.path, heading_path, section.page, passage),
@@ -80,7 +83,7 @@ def chunk_section(doc: Document, section: Section, *, max_words: int = DEFAULT_M
             heading_path=heading_path,
             text=passage,
             page=section.page,
-            meta=dict(doc.meta),
+            meta=dict(meta),
         )
         for passage in split_section_text(section.text, max_words=max_words)
     ]
@@ -91,9 +94,29 @@ def chunk_document(doc: Document, *, max_words: int = DEFAULT_MAX_WORDS) -> list
     return [c for section in doc.sections for c in chunk_section(doc, section, max_words=max_words)]
 
 
-def embedding_text(chunk: Chunk) -> str:
-    """What the dense model sees: the heading path gives short passages their topic."""
+def _first_words(text: str, n: int) -> str:
+    words = text.split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")
+
+
+def heading_text(chunk: Chunk, *, max_words: int = DEFAULT_MAX_HEADING_WORDS) -> str:
+    """Title and heading path of a chunk, at most about ``max_words`` words.
+
+    The path gives short passages their topic, but a long title or a deep path would
+    outweigh the passage itself in the embedding and in BM25: beyond ``max_words`` the
+    middle headings go and the title and the last heading are cut to share the budget.
+    """
     path = list(chunk.heading_path)
     if not path or path[0] != chunk.title:
         path.insert(0, chunk.title)
-    return " › ".join(path) + "\n" + chunk.text
+    if len(" ".join(path).split()) <= max_words:
+        return " › ".join(path)
+    if len(path) == 1:
+        return _first_words(path[0], max_words)
+    last_budget = min(len(path[-1].split()), max_words // 2)
+    return _first_words(path[0], max_words - last_budget) + " › " + _first_words(path[-1], last_budget)
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the dense model sees: the (capped) heading path, then the passage."""
+    return heading_text(chunk) + "\n" + chunk.text

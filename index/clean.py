@@ -7,8 +7,11 @@ blank line, with each list item on its own line starting with ``"- "`` (numbered
 keep their number). Every rule is generic; none is tuned to one sentence.
 
 The steps are small named functions so that loaders can reuse the character-level ones
-(:func:`normalize_characters`, :func:`fix_ocr_words`) on text that is already structured,
-such as Markdown.
+(:func:`normalize_characters`) on text that is already structured, such as Markdown.
+
+OCR repairs (word confusions such as é for ë, bullets read as "e"/"o") apply only to
+text that shows OCR signs (:func:`looks_like_ocr`): on digital text (Markdown, DOCX,
+HTML, PDF with a real text layer) they could only damage correct spelling.
 """
 from __future__ import annotations
 
@@ -70,10 +73,25 @@ OCR_WORD_FIXES: tuple[WordFix, ...] = (
 
 
 def fix_ocr_words(text: str) -> str:
-    """Apply :data:`OCR_WORD_FIXES`."""
+    """Apply :data:`OCR_WORD_FIXES` (only to text that :func:`looks_like_ocr`)."""
     for fix in OCR_WORD_FIXES:
         text = fix.pattern.sub(fix.replacement, text)
     return text
+
+
+_OCR_BULLET_LINE = re.compile(r"^\s*[eo]\s+[A-Za-z]", re.MULTILINE)  # "•" read as "e"/"o" (no Dutch word)
+DEFAULT_MIN_OCR_SIGNS = 2
+
+
+def ocr_signs(text: str) -> int:
+    """How many OCR traces ``text`` has: known word confusions and bullets read as letters."""
+    confusions = sum(len(fix.pattern.findall(text)) for fix in OCR_WORD_FIXES)
+    return confusions + len(_OCR_BULLET_LINE.findall(text))
+
+
+def looks_like_ocr(text: str, *, min_signs: int = DEFAULT_MIN_OCR_SIGNS) -> bool:
+    """True when ``text`` shows at least ``min_signs`` OCR traces (one can be a real word)."""
+    return ocr_signs(text) >= min_signs
 
 
 _SPACE_RUN = re.compile(r" {2,}")
@@ -166,14 +184,14 @@ def _attach_lone_markers(lines: list[str]) -> list[str]:
     return out
 
 
-def normalize_bullets(text: str) -> str:
-    """Rewrite every bullet marker, OCR'd ones included, as ``"- "``.
+def normalize_bullets(text: str, *, ocr: bool = True) -> str:
+    """Rewrite every bullet marker, OCR'd ones included (when ``ocr``), as ``"- "``.
 
     ``e`` and ``o`` at the start of a line are OCR readings of a bullet only in a list
     context (after a colon, or near other bullet lines); elsewhere they are left alone.
     """
     lines = _attach_lone_markers(text.split("\n"))
-    starts = _bullet_starts(lines)
+    starts = _bullet_starts(lines) if ocr else [bool(_STRONG_BULLET.match(line)) for line in lines]
     for i, is_bullet in enumerate(starts):
         if is_bullet:
             marker = _STRONG_BULLET.match(lines[i]) or _WEAK_BULLET.match(lines[i])
@@ -283,24 +301,29 @@ def join_lines(text: str) -> str:
 MAX_PASSES = 4
 
 
-def _clean_once(text: str) -> str:
+def _clean_once(text: str, ocr: bool) -> str:
     text = collapse_spaces(normalize_characters(text))
-    text = dehyphenate(text)
-    text = normalize_bullets(text)
+    text = dehyphenate(text)  # hard wrapping, not OCR: digital PDFs are hyphenated too
+    text = normalize_bullets(text, ocr=ocr)
     text = join_lines(text)
-    text = fix_ocr_words(text)
+    if ocr:
+        text = fix_ocr_words(text)
     return collapse_spaces(text).strip()
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, *, ocr: bool | None = None) -> str:
     """Clean extracted body text; see the module docstring for the result's shape.
 
+    ``ocr`` says whether OCR repairs apply; None detects it on ``text`` itself (callers
+    that clean a document piece by piece decide once for the whole document).
     The steps run until the text stops changing (at most ``MAX_PASSES`` times): joining
     lines can expose a pattern for an earlier rule (a bullet marker that was alone on its
     line now starts an item), and cleaning clean text must not change it.
     """
+    if ocr is None:
+        ocr = looks_like_ocr(text)
     for _ in range(MAX_PASSES):
-        cleaned = _clean_once(text)
+        cleaned = _clean_once(text, ocr)
         if cleaned == text:
             break
         text = cleaned

@@ -10,6 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+# Why text was left out of the index (keys of BuildReport.dropped).
+DROP_SEARCH_EXCLUDE = "search-exclude"  # marked data-search-exclude by the site's author
+DROP_EMPTY_CONTAINER = "empty-container"  # admonition/expander without content: only its title
+DROP_LINK_LIST = "link-list"  # a list of only links under a references heading ("Bronnen")
+DROP_BUTTON = "button"  # a link styled as a button ("Direct naar de DPIA"): navigation
+DROP_MDX_CODE = "mdx-code"  # import/export lines of an .mdx page
+DROP_REPEATED = "repeated"  # the same paragraph on many pages: kept on the first only
+
+SECTION_BODY = "body"
+SECTION_SUMMARY = "summary"  # the page's front matter description/summary/toelichting
+SECTION_LINKS = "links"  # a list whose items are only links (names of other pages): weak evidence
+
+
 @dataclass(frozen=True)
 class Section:
     """A run of body text under one heading path (and, for PDF, on one page)."""
@@ -17,6 +30,16 @@ class Section:
     heading_path: tuple[str, ...]
     text: str
     page: int | None = None
+    kind: str = SECTION_BODY
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Text a loader or the build left out on purpose: the rule, where, and its start."""
+
+    rule: str
+    heading_path: tuple[str, ...]
+    text: str
 
 
 @dataclass
@@ -32,6 +55,7 @@ class Document:
     title: str
     sections: list[Section]
     meta: dict[str, Any] = field(default_factory=dict)
+    dropped: list[Dropped] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

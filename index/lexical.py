@@ -15,6 +15,7 @@ import logging
 import bm25s
 import numpy as np
 
+from .chunking import heading_text
 from .documents import Chunk
 from .text import analyze, analyze_folded, fold, in_compound, raw_tokens
 
@@ -24,8 +25,8 @@ logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 
 def chunk_text(chunk: Chunk) -> str:
-    """What lexical matching sees of a chunk: title, heading path and body."""
-    return f"{chunk.title}\n{' '.join(chunk.heading_path)}\n{chunk.text}"
+    """What lexical matching sees of a chunk: title and heading path (capped, as embedded) and body."""
+    return f"{heading_text(chunk)}\n{chunk.text}"
 
 
 def chunk_terms(chunk: Chunk) -> list[str]:

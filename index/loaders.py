@@ -18,18 +18,22 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .documents import Document, Section
+from .documents import SECTION_SUMMARY, Document, Dropped, Section
 from .formats import FormatError
 from .formats.frontmatter import opts_out, parse_front_matter, plain_values, split_front_matter
 from .formats.html_page import parse_html
 from .formats.markdown import parse_markdown
+from .formats.markup import strip_inline
 from .formats.pdf import parse_pdf
 from .formats.plaintext import parse_plain
 from .formats.word import parse_docx
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx"})  # .mdx: Docusaurus pages
+# Front matter fields that hold the page's summary (mkdocs/Docusaurus description, the
+# Algoritmekader's toelichting): indexed as a passage of its own.
+SUMMARY_FIELDS = ("description", "summary", "samenvatting", "toelichting")
 SUPPORTED_SUFFIXES: frozenset[str] = MARKDOWN_SUFFIXES | {".txt", ".pdf", ".docx", ".html", ".htm"}
 
 EMPTY = "leeg bestand - voeg tekst toe of verwijder het"
@@ -153,8 +157,38 @@ def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None
         return None
     fallback = readable_stem(path)
     front_title = _front_matter_title(meta)
-    first_h1, sections = parse_markdown(body, title=front_title or fallback)
-    return Document(path=path, title=front_title or first_h1 or fallback, sections=sections, meta=meta)
+    dropped: list[Dropped] = []
+    first_h1, sections = parse_markdown(body, title=front_title or fallback, drops=dropped)
+    title = front_title or first_h1 or fallback
+    return Document(path=path, title=title, sections=with_summary(sections, meta, title), meta=meta, dropped=dropped)
+
+
+def front_matter_summary(meta: dict[str, Any]) -> str | None:
+    """The page summary from front matter (first of :data:`SUMMARY_FIELDS` that is text)."""
+    for key in SUMMARY_FIELDS:
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return strip_inline(value)
+    return None
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def with_summary(sections: list[Section], meta: dict[str, Any], title: str) -> list[Section]:
+    """Put the front matter summary in front as a section of its own (kind ``summary``).
+
+    It is skipped when the body already holds it word for word (the Algoritmekader
+    repeats part of its toelichting in the text): a second copy would only compete.
+    """
+    summary = front_matter_summary(meta)
+    if not summary:
+        return sections
+    body = _normalised(" ".join(s.text for s in sections))
+    if _normalised(summary) in body:
+        return sections
+    return [Section((title,), summary, None, SECTION_SUMMARY)] + sections
 
 
 def _plain_text(text: str, *, path: str) -> Document | None:
@@ -165,7 +199,8 @@ def _plain_text(text: str, *, path: str) -> Document | None:
     front_title = _front_matter_title(meta)
     result = parse_plain(body.split("\f"), title=front_title or readable_stem(path))
     title = front_title or result.title or readable_stem(path)
-    return Document(path=path, title=title, sections=result.sections, meta={**result.meta, **meta})
+    return Document(path=path, title=title, sections=with_summary(result.sections, meta, title),
+                    meta={**result.meta, **meta})
 
 
 def _pdf(data: bytes, *, path: str) -> Document:
@@ -256,10 +291,10 @@ def _retitle(document: Document, title: str) -> Document:
     """Use ``title`` as the document title and as the root of paths that started with the old one."""
     old = document.title
     sections = [
-        Section((title,) + s.heading_path[1:], s.text, s.page) if s.heading_path[:1] == (old,) else s
+        Section((title,) + s.heading_path[1:], s.text, s.page, s.kind) if s.heading_path[:1] == (old,) else s
         for s in document.sections
     ]
-    return Document(path=document.path, title=title, sections=sections, meta=document.meta)
+    return Document(path=document.path, title=title, sections=sections, meta=document.meta, dropped=document.dropped)
 
 
 def _warn(error: LoadError) -> None:

@@ -40,6 +40,7 @@ class StoredIndex:
     embed_keys: list[str] = field(default_factory=list)  # content hash of each chunk's embedded text
     files: dict[str, str] = field(default_factory=dict)  # doc path -> file content hash
     built_at: float = 0.0
+    sources: tuple[str, ...] = ()  # absolute paths the index was built from (empty: not recorded)
 
 
 def _chunk_to_json(chunk: Chunk, embed_key: str) -> str:
@@ -120,6 +121,7 @@ def save_index(index_dir: Path, stored: StoredIndex) -> None:
             "n_chunks": len(stored.chunks),
             "files": stored.files,
             "built_at": stored.built_at or time.time(),
+            "sources": list(stored.sources),
         }
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         _swap_in(tmp, index_dir)
@@ -164,4 +166,7 @@ def load_index(index_dir: Path, *, expect_model: str | None = None) -> StoredInd
     vectors = np.load(index_dir / "vectors.npy")
     if len(vectors) != len(chunks):
         raise IndexMissingError(f"Index in {index_dir} is onvolledig: bouw hem opnieuw met 'loket index build --rebuild'.")
-    return StoredIndex(chunks, vectors, meta["model_id"], keys, meta.get("files", {}), meta.get("built_at", 0.0))
+    return StoredIndex(
+        chunks, vectors, meta["model_id"], keys, meta.get("files", {}), meta.get("built_at", 0.0),
+        tuple(meta.get("sources") or ()),
+    )

@@ -2,7 +2,10 @@
 
 Plain reciprocal-rank fusion throws away the absolute scores that the answer-or-escalate
 decision needs, so each candidate keeps its dense cosine, its BM25 score and how much of
-the question's content it covers; the final score adds a coverage bonus to the cosine.
+the question's content it covers, in the chunk and on its whole page. The score adds
+these shares to the cosine (as a z-score within the candidates, so the weights do not
+hang on one model's cosine range); the best candidates are then read sentence by
+sentence, and one sentence that holds the question lifts its passage.
 """
 from __future__ import annotations
 
@@ -17,15 +20,31 @@ from .documents import Chunk
 from .embeddings import Embedder
 from .lexical import LexicalIndex
 from .persist import StoredIndex, load_index
-from .text import Term, analyze, fold, in_compound, query_terms, raw_tokens
+from .abbreviations import mine_abbreviations
+from .text import Term, analyze, fold, in_compound, query_terms, raw_tokens, sentences, stem
 
 DEFAULT_CANDIDATES = 30
-# Measured on three question sets (shared corpus dev, our own shared-corpus questions,
-# Algoritmekader pages), hit@1: dense alone .72/.75/.41, BM25 alone .76/.92/.65,
-# cosine + 0.05 x coverage .92/.92/.65. Adding normalised BM25 on top did not help
-# consistently, so its weight defaults to 0; BM25 still proposes candidates.
-DEFAULT_COVERAGE_WEIGHT = 0.05
-DEFAULT_BM25_WEIGHT = 0.0
+RERANK_DEPTH = 10  # candidates whose sentences are read closely (cheap: lexical, no embedding)
+
+
+class RankWeights(NamedTuple):
+    """How the evidence of a candidate adds up to its rank.
+
+    The dense cosine enters as a z-score within the candidate set, so the other weights do
+    not depend on the cosine range of one model; coverage, page coverage and best-sentence
+    coverage are shares (0..1) and BM25 is divided by the best BM25 among the candidates.
+    Chosen by ``scripts/tune_ranking.py`` on the fit parts of several corpora (the numbers
+    and the sets are in its output and in the README).
+    """
+
+    coverage: float = 3.0
+    bm25: float = 1.5
+    page: float = 2.0
+    sentence: float = 0.5
+    page_dense: float = 0.0
+
+
+DEFAULT_WEIGHTS = RankWeights()
 
 
 Words = tuple[frozenset[str], str]
@@ -51,6 +70,12 @@ class Hit(NamedTuple):
     bm25: float
     coverage: float  # IDF-weighted share of question terms the chunk mentions (0..1)
     index: int  # row in the index
+    dense_z: float = 0.0  # cosine as a z-score within the candidate set
+    bm25_norm: float = 0.0  # BM25 over the best BM25 among the candidates (0..1)
+    page_coverage: float = 0.0  # share of question terms the chunk's whole page mentions
+    sentence: float = 0.0  # share of question terms its best sentence mentions (re-ranked only)
+    dense_rank: int = 0  # rank among the candidates by cosine alone (0 = first)
+    bm25_rank: int = 0  # rank among the candidates by BM25 alone
 
 
 class Query(NamedTuple):
@@ -62,8 +87,46 @@ class Query(NamedTuple):
     tokens: list[str]
 
 
+class Candidates(NamedTuple):
+    """The candidate rows of one question and their evidence, one array entry per row."""
+
+    rows: np.ndarray
+    dense: np.ndarray
+    dense_z: np.ndarray
+    bm25: np.ndarray
+    bm25_norm: np.ndarray
+    coverage: np.ndarray
+    page_coverage: np.ndarray
+    dense_rank: np.ndarray
+    bm25_rank: np.ndarray
+    page_dense: np.ndarray  # cosine z-score of the page: the mean of its two best candidates
+
+    def first_stage(self, w: RankWeights) -> np.ndarray:
+        """Score before re-ranking: cosine z-score plus weighted shares and the page's own evidence."""
+        return (self.dense_z + w.coverage * self.coverage + w.bm25 * self.bm25_norm + w.page * self.page_coverage
+                + w.page_dense * self.page_dense)
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = np.arange(len(values))
+    return ranks
+
+
+def _page_means(pages: Sequence[str], z: np.ndarray, top: int = 2) -> np.ndarray:
+    """For each candidate, the mean of the ``top`` best z-scores on its page (the lowest z fills
+    in for a page with fewer candidates): a page that several passages point to is likelier."""
+    floor = float(z.min(initial=0.0))
+    best: dict[str, list[float]] = {}
+    for p, v in zip(pages, z):
+        best.setdefault(p, []).append(float(v))
+    means = {p: float(np.mean((sorted(v, reverse=True) + [floor] * top)[:top])) for p, v in best.items()}
+    return np.array([means[p] for p in pages])
+
+
 class SearchIndex:
-    """A loaded index: chunks, dense vectors, BM25 and term statistics."""
+    """A loaded index: chunks, dense vectors, BM25, term statistics and the corpus's abbreviations."""
 
     def __init__(self, stored: StoredIndex, embedder: Embedder) -> None:
         self.stored = stored
@@ -72,6 +135,20 @@ class SearchIndex:
         self.dense = DenseIndex(stored.vectors)
         self.lexical = LexicalIndex(stored.chunks)
         self._chunk_words = self.lexical.chunk_words
+        self._page_words = self._pages()
+        self._sentence_words: dict[int, list[Words]] = {}
+        self.abbreviations: dict[str, str] = mine_abbreviations(
+            dict.fromkeys(c.text for c in self.chunks)
+        )
+
+    def _pages(self) -> dict[str, Words]:
+        """The words of each whole page (all its chunks), for evidence per page."""
+        vocab: dict[str, set[str]] = {}
+        blobs: dict[str, list[str]] = {}
+        for chunk, (words, blob) in zip(self.chunks, self._chunk_words):
+            vocab.setdefault(chunk.doc_path, set()).update(words)
+            blobs.setdefault(chunk.doc_path, []).append(blob)
+        return {p: (frozenset(vocab[p]), " ".join(blobs[p])) for p in vocab}
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> "SearchIndex":
@@ -84,10 +161,15 @@ class SearchIndex:
         return Query(question, vector, query_terms(question), analyze(question))
 
     def knows(self, term: Term) -> bool:
-        """Whether the corpus mentions a term or one of its alternatives."""
+        """Whether the corpus mentions a term or one of its alternatives; a hyphenated word
+        ("COA-functies", "AI-leverancier") is known when the corpus knows each of its parts."""
         if self.lexical.knows(term.stem, term.surface):
             return True
-        return any(self.lexical.knows(alt, alt) for alt in term.alternatives)
+        for alt in term.alternatives:
+            parts = [p for p in alt.split() if len(p) > 1]
+            if self.lexical.knows(alt, alt) or (len(parts) > 1 and all(self.lexical.knows(stem(p), p) for p in parts)):
+                return True
+        return False
 
     def term_weight(self, term: Term) -> float:
         """IDF of a term; names and numbers unknown to the corpus weigh the most."""
@@ -96,55 +178,106 @@ class SearchIndex:
         return self.lexical.idf("\x00") * (1.5 if term.salient else 1.0)
 
     def mentions(self, words: Words, term: Term) -> bool:
-        """Whether a text (as from :meth:`_words`) mentions a term, also inside compounds."""
+        """Whether a text (as from :func:`text_words`) mentions a term, also inside compounds."""
         vocab, blob = words
         surface = fold(term.surface)
         if term.stem in vocab or surface in vocab:
             return True
         if in_compound(surface, blob) or (not term.salient and in_compound(term.stem, blob)):
             return True
-        return any(f" {alt} " in blob for alt in term.alternatives)
+        return any(f" {alt} " in blob or (" " not in alt and alt in vocab) for alt in term.alternatives)
 
     def weights(self, query: Query) -> list[float]:
         """The weight of each question term (compute once per question)."""
         return [self.term_weight(t) for t in query.terms]
 
-    def coverage(self, query: Query, row: int, weights: Sequence[float] | None = None) -> float:
-        """IDF-weighted share of the question's terms that chunk ``row`` mentions."""
+    def share(self, query: Query, words: Words, weights: Sequence[float] | None = None) -> float:
+        """IDF-weighted share of the question's terms that a text mentions."""
         if not query.terms:
             return 0.0
-        words = self._chunk_words[row]
         weights = self.weights(query) if weights is None else weights
         covered = sum(w for t, w in zip(query.terms, weights) if self.mentions(words, t))
         return covered / max(sum(weights), 1e-9)
+
+    def coverage(self, query: Query, row: int, weights: Sequence[float] | None = None) -> float:
+        """IDF-weighted share of the question's terms that chunk ``row`` mentions."""
+        return self.share(query, self._chunk_words[row], weights)
+
+    def page_coverage(self, query: Query, doc_path: str, weights: Sequence[float] | None = None) -> float:
+        """The same share over the whole page of ``doc_path``."""
+        return self.share(query, self._page_words[doc_path], weights)
+
+    def best_sentence(self, query: Query, row: int, weights: Sequence[float] | None = None) -> float:
+        """The share of the best sentence of chunk ``row``: does one sentence hold the question?"""
+        weights = self.weights(query) if weights is None else weights
+        return max((self.share(query, words, weights) for words in self.sentence_words(row)), default=0.0)
+
+    def sentence_words(self, row: int) -> list[Words]:
+        """The words of each sentence of chunk ``row`` (computed once per chunk, on first use)."""
+        found = self._sentence_words.get(row)
+        if found is None:
+            found = self._sentence_words[row] = [text_words(s) for s in sentences(self.chunks[row].text)]
+        return found
 
     def unknown_terms(self, query: Query) -> list[Term]:
         """Question terms the whole corpus never mentions."""
         return [t for t in query.terms if not self.knows(t)]
 
+    def candidates(self, query: Query, n: int = DEFAULT_CANDIDATES) -> Candidates:
+        """The union of the ``n`` best rows by cosine and by BM25, with their evidence."""
+        _, d_ids = self.dense.search(query.vector, n)
+        bm25_all = self.lexical.scores(query.tokens)
+        b_ids = np.argsort(-bm25_all)[:n]
+        b_ids = b_ids[bm25_all[b_ids] > 0]
+        rows = np.asarray(list(dict.fromkeys([int(i) for i in d_ids] + [int(i) for i in b_ids])), dtype=np.int64)
+        dense = self.dense.score(query.vector, rows).astype(np.float64)
+        bm25 = bm25_all[rows].astype(np.float64)
+        weights = self.weights(query)
+        pages = [self.chunks[r].doc_path for r in rows]
+        page_cov = {p: self.page_coverage(query, p, weights) for p in set(pages)}
+        dense_z = (dense - dense.mean()) / max(float(dense.std()), 1e-3)
+        return Candidates(
+            rows=rows,
+            dense=dense,
+            dense_z=dense_z,
+            bm25=bm25,
+            bm25_norm=bm25 / max(float(bm25.max(initial=0.0)), 1e-9),
+            coverage=np.array([self.coverage(query, int(r), weights) for r in rows]),
+            page_coverage=np.array([page_cov[self.chunks[r].doc_path] for r in rows]),
+            dense_rank=_ranks(dense),
+            bm25_rank=_ranks(bm25),
+            page_dense=_page_means(pages, dense_z),
+        )
+
     def search(
         self, query: Query, *, k: int = 5, candidates: int = DEFAULT_CANDIDATES,
-        coverage_weight: float = DEFAULT_COVERAGE_WEIGHT, bm25_weight: float = DEFAULT_BM25_WEIGHT,
-        mode: str = "hybrid",
+        weights: RankWeights = DEFAULT_WEIGHTS, mode: str = "hybrid", rerank_depth: int = RERANK_DEPTH,
     ) -> list[Hit]:
-        """Top ``k`` chunks. ``mode`` is "hybrid", "dense" or "bm25" (the last two for comparison)."""
+        """Top ``k`` chunks. ``mode`` is "hybrid", "dense" or "bm25" (the last two for comparison).
+
+        Hybrid: a first-stage score over all candidates, then the best ``rerank_depth`` are
+        read sentence by sentence and gain ``weights.sentence`` x their best sentence's share.
+        """
         if not self.chunks:
             return []
-        d_scores, d_ids = self.dense.search(query.vector, candidates)
-        bm25_all = self.lexical.scores(query.tokens)
-        b_ids = np.argsort(-bm25_all)[:candidates]
-        b_ids = b_ids[bm25_all[b_ids] > 0]
-        rows = list(dict.fromkeys([int(i) for i in d_ids] + [int(i) for i in b_ids]))
-        dense = self.dense.score(query.vector, np.asarray(rows, dtype=np.int64))
-        weights = self.weights(query)
-        bm25_max = max(float(bm25_all[rows].max()), 1e-9)
-        hits = []
-        for row, dsc in zip(rows, dense):
-            cov = self.coverage(query, row, weights)
-            bm25 = float(bm25_all[row])
-            hybrid = float(dsc) + coverage_weight * cov + bm25_weight * bm25 / bm25_max
-            score = {"dense": float(dsc), "bm25": bm25, "hybrid": hybrid}[mode]
-            hits.append(Hit(self.chunks[row], score, float(dsc), bm25, cov, row))
+        c = self.candidates(query, candidates)
+        if len(c.rows) == 0:
+            return []
+        score = {"dense": c.dense, "bm25": c.bm25}.get(mode)
+        sentence = np.zeros(len(c.rows))
+        if score is None:
+            score = c.first_stage(weights)
+            if weights.sentence:
+                term_w = self.weights(query)
+                for i in np.argsort(-score, kind="stable")[:rerank_depth]:
+                    sentence[i] = self.best_sentence(query, int(c.rows[i]), term_w)
+                score = score + weights.sentence * sentence
+        hits = [
+            Hit(self.chunks[int(r)], float(score[i]), float(c.dense[i]), float(c.bm25[i]), float(c.coverage[i]),
+                int(r), float(c.dense_z[i]), float(c.bm25_norm[i]), float(c.page_coverage[i]), float(sentence[i]),
+                int(c.dense_rank[i]), int(c.bm25_rank[i]))
+            for i, r in enumerate(c.rows)
+        ]
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits[:k]
 

@@ -77,7 +77,7 @@ def test_find_source_files_rejects_missing_source_and_unsupported_file(tmp_path:
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == {".md", ".markdown", ".txt", ".pdf", ".docx", ".html", ".htm"}
+    assert SUPPORTED_SUFFIXES == {".md", ".markdown", ".mdx", ".txt", ".pdf", ".docx", ".html", ".htm"}
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -231,12 +231,12 @@ def test_markdown_html_blocks_keep_headings_and_items(tmp_path: Path) -> None:
 
 def test_markdown_merge_conflict_markers_and_pymdownx_blocks_are_dropped(tmp_path: Path) -> None:
     page = (
-        "# Bronnen\n\n<<<<<<< release\n* [Handreiking](https://a)\n=======\n* [Handreiking](https://b)\n"
+        "# Bronnen\n\n<<<<<<< release\n* De [handreiking](https://a) lezen\n=======\n* De [handreiking](https://b) volgen\n"
         ">>>>>>> main\n\n/// html | div[style='float: left;']\nTekst in blok.\n///\n"
     )
     document = load_document(write(tmp_path / "b.md", page))
     assert document is not None
-    assert document.sections[0].text == "- Handreiking\n- Handreiking\n\nTekst in blok."
+    assert document.sections[0].text == "- De handreiking lezen\n- De handreiking volgen\n\nTekst in blok."
 
 
 def test_index_false_opts_out(tmp_path: Path) -> None:
@@ -378,7 +378,7 @@ PDF_PAGES = [
         "loopt. De financiéle kaders zijn bekend en de onder-",
         "steuning is geregeld.",
         "2) Aanpak",
-        "Het kernteam werkt in opdracht van de LRT.",
+        "Het kernteam werkt 0.a. in opdracht van de LRT.",  # a second OCR sign: OCR repairs apply
     ],
     [
         "Notitie opvang | juni 2020",
@@ -402,7 +402,7 @@ def test_pdf_pages_headings_and_furniture(tmp_path: Path) -> None:
             "Dit is de eerste alinea van de inleiding, die over meerdere regels loopt. "
             "De financiële kaders zijn bekend en de ondersteuning is geregeld.",
         ),
-        (("2) Aanpak",), 1, "Het kernteam werkt in opdracht van de LRT."),
+        (("2) Aanpak",), 1, "Het kernteam werkt o.a. in opdracht van de LRT."),
         (("2) Aanpak",), 2, "Vervolg van de aanpak op de tweede pagina."),
         (("2) Aanpak", "I. Kernteam"), 2, "De ministeries van J&V, BZK en SZW."),
     ]

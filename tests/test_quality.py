@@ -1,8 +1,12 @@
-"""Quality gate: the development questions over the shared corpus meet the issue's targets.
+"""REGRESSION GUARD, not evidence: the development questions over the shared corpus.
 
-This guards against regressions in retrieval, extraction and the escalation decision;
-the code is never tuned to single questions of this set (see tests/bench for held-out
-sets and the other corpora).
+These questions (``../shared/eval/dev.jsonl``) were used for years of tuning, and their
+FIT part is among the questions the ranking weights and the decision were fitted on
+(scripts/tune_quality.py). Passing says nothing changed for the worse here; how Loket
+does on questions and corpora nobody tuned for is measured on the FROZEN parts and the
+other corpora (README, "How answering works"). Thresholds sit below the figures
+measured on 2026-11-30 over all 33 (answered with fact 0.92, escalated 1.00, precision
+1.00, hit@3 1.00), so that small changes of the decision do not fail the build.
 """
 from __future__ import annotations
 
@@ -20,10 +24,11 @@ def dev_items():
     return read_items(DEV_EVAL)
 
 
-def test_dev_questions_meet_the_targets(desk, dev_items):
+def test_dev_questions_do_not_regress(desk, dev_items):
     summary = evaluate(desk.ask, dev_items).summary()
-    assert summary["answered_correct"] >= 0.90, summary
+    assert summary["answered_correct"] >= 0.80, summary
     assert summary["escalated_unanswerable"] >= 0.80, summary
+    assert summary["precision_answered"] >= 0.85, summary
     assert summary["hit_at_3"] >= 0.90, summary
 
 

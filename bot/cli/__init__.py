@@ -14,6 +14,7 @@ COMMAND_MODULES = ("bot.cli.index_cmd", "bot.cli.ask_cmd", "bot.cli.chat_cmd", "
                    "bot.cli.audit_cmd", "bot.cli.privacy_cmd")
 COMMAND_MODULES += ("bot.cli.signal_cmd", "bot.cli.plan_cmd", "bot.cli.summary_cmd")  # monitoring
 COMMAND_MODULES += ("bot.cli.network_cmd",)  # network: experts
+COMMAND_MODULES += ("bot.cli.calibrate_cmd",)  # answer-or-escalate decision
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,6 @@
-"""What several subcommands share: settings, the desk for a set of sources, clear errors."""
+"""What several subcommands share: settings, the index in use, the desk on it, clear errors."""
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -14,32 +13,88 @@ class CliError(Exception):
 
 
 def settings_for(sources: Sequence[str] | None = None) -> Settings:
-    """Settings from the environment, with ``--source`` overriding LOKET_SOURCES."""
+    """Settings from the environment, with ``--source`` overriding LOKET_SOURCES and the active index."""
     settings = Settings.from_env()
     if sources:
-        settings = settings.with_(sources=tuple(sources))
+        settings = settings.with_sources(tuple(sources))
     return settings
 
 
-def index_dir(settings: Settings, default: Settings | None = None) -> Path:
-    """The default sources use ``data/index``; another set of sources gets its own folder,
-    so evaluating another corpus never overwrites the knowledge base index."""
-    base = default or Settings.from_env()
-    if tuple(settings.sources) == tuple(base.sources):
-        return settings.index_dir
-    key = hashlib.sha256("\n".join(str(Path(s).resolve()) for s in settings.sources).encode()).hexdigest()[:10]
-    return settings.data_dir / f"index-{key}"
+def index_dir(settings: Settings) -> Path:
+    """The folder of the index ``settings`` select (see :attr:`Settings.index_dir`)."""
+    return settings.index_dir
+
+
+def sources_label(sources: Sequence[str]) -> str:
+    return ", ".join(str(s) for s in sources)
+
+
+def check_index(settings: Settings, *, out=None) -> list[str]:
+    """Say which index answers, and refuse one that does not belong to its sources.
+
+    Returns the notes printed (to stderr by default). Raises :class:`CliError` for an
+    unreadable pointer or an index whose recorded sources differ from the ones chosen:
+    answering from another corpus than the user asked for must never happen silently.
+    A stale index (sources changed after the build) and vanished sources are warnings.
+    """
+    from index.active import absolute_sources, read_active
+    from index.persist import IndexMissingError, read_meta
+
+    out = out or sys.stderr
+    if settings.index_problem:
+        raise CliError(settings.index_problem)
+    target = settings.index_dir
+    notes = [f"Index: {target} (bronnen: {sources_label(settings.sources)})"]
+    active = read_active(settings.data_dir) if settings.sources_explicit else None
+    if active is not None and absolute_sources(settings.sources) != active.sources:
+        notes.append(
+            f"Let op: je kiest met --source/LOKET_SOURCES andere bronnen dan de actieve index "
+            f"({sources_label(active.sources)})."
+        )
+    try:
+        meta = read_meta(target)
+    except IndexMissingError:
+        notes.append("Deze index bestaat nog niet en wordt nu gebouwd.")
+        meta = None
+    if meta is not None:
+        _check_meta(settings, meta, notes)
+    for note in notes:
+        print(note, file=out)
+    return notes
+
+
+def _check_meta(settings: Settings, meta: dict, notes: list[str]) -> None:
+    """Refuse an index of other sources; note vanished sources and files changed since the build."""
+    from index.active import absolute_sources, newer_files
+
+    recorded = tuple(meta.get("sources") or ())
+    if recorded and recorded != absolute_sources(settings.sources):
+        raise CliError(
+            f"De index in {settings.index_dir} is gebouwd uit {sources_label(recorded)}, niet uit "
+            f"{sources_label(settings.sources)}. Bouw hem opnieuw met 'loket index build --source ...' "
+            f"of kies de bronnen met --source."
+        )
+    missing = [s for s in settings.sources if not Path(s).exists()]
+    if missing:
+        notes.append(f"Let op: bron {sources_label(missing)} bestaat niet meer; de index is van eerder.")
+    changed = newer_files(settings.sources, float(meta.get("built_at") or 0.0))
+    if changed:
+        notes.append(
+            f"Let op: {len(changed)} bestand(en) in de bronnen zijn gewijzigd na de laatste build; "
+            f"werk de index bij met 'loket index build'."
+        )
 
 
 def open_desk(settings: Settings, *, progress: bool = True):
-    """A desk on the index of ``settings.sources``, built first if needed (with progress)."""
+    """A desk on the index ``settings`` select, built first if needed (with progress)."""
     from bot.core.desk import Desk
     from index.embeddings import ModelLoadError
     from index.loaders import LoadError
     from index.persist import ModelMismatchError
 
+    check_index(settings)
     try:
-        return Desk.open(settings, index_dir=index_dir(settings), progress=progress)
+        return Desk.open(settings, index_dir=settings.index_dir, progress=progress)
     except (ModelLoadError, ModelMismatchError, LoadError) as exc:
         raise CliError(str(exc)) from exc
 

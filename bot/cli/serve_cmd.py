@@ -5,7 +5,7 @@ import argparse
 
 from bot.settings import Settings
 
-from .common import fail
+from .common import CliError, check_index, fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +20,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "SLACK_BOT_TOKEN ontbreekt. Zet SLACK_BOT_TOKEN (en SLACK_APP_TOKEN voor Socket Mode, of "
             "SLACK_SIGNING_SECRET voor HTTP), of gebruik 'loket chat' in de terminal."
         )
+    try:
+        check_index(settings)  # say which index answers; refuse a mismatched one before booting
+    except CliError as exc:
+        return fail(str(exc))
     from bot.slack.server import serve
 
     serve(settings)

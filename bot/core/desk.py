@@ -1,13 +1,13 @@
 """The knowledge desk: answer from the index, or say it cannot (so the caller escalates).
 
 ``Desk.ask`` is the whole platform-independent answering path: smalltalk check, one
-query embedding, hybrid search, a confidence estimate from several evidence signals, and
-a short quoted answer. Verified answers of the core team are searched first.
+query embedding, hybrid search, a fitted answer-or-escalate decision over several
+evidence features (:mod:`bot.core.decision`), and a short quoted answer. Verified
+answers of the core team are searched first.
 """
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,8 @@ from index.search import Hit, Query, SearchIndex, text_words
 from .answer import (
     KIND_ANSWER, KIND_EMPTY, KIND_NONE, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source, VerifiedItem,
 )
-from .extract import DEFAULT_MAX_CHARS, best_quote, compose
+from .decision import DEFAULT_TARGET_PRECISION, DecisionModel, load_for
+from .extract import DEFAULT_MAX_CHARS, Quote, best_quote, compose, worth_adding
 from .qtype import expected_type, satisfies
 from .smalltalk import EMPTY_REPLY, smalltalk_reply
 from .synonyms import Synonyms
@@ -40,44 +41,50 @@ NOT_ANSWERED_TEXT = (
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The answer-or-escalate decision, in one place.
-
-    The confidence is a logistic function of the evidence (see :func:`confidence`);
-    Loket answers at ``answer_at`` or more. ``verified_at`` is the question-to-question
-    similarity above which an earlier core-team answer is reused.
+    """Reuse of core-team answers: ``verified_at`` is the question-to-question similarity
+    above which an earlier answer is reused, if it covers ``verified_coverage`` of the words.
+    (Whether to answer from the index is the fitted decision, :mod:`bot.core.decision`.)
     """
 
-    answer_at: float = 0.5
     verified_at: float = 0.93
     verified_coverage: float = 0.6
 
 
-class Evidence(NamedTuple):
-    """Signals about how well the best passage answers the question."""
-
-    dense: float  # cosine of question and best passage
-    coverage: float  # IDF-weighted share of question terms in the best passage
-    sentence: float  # same share in the best quoted sentence(s)
-    unknown_salient: int  # names/numbers of the question that the corpus never mentions
-    unknown_other: int  # other question words the corpus never mentions
-    n_terms: int
-    type_ok: bool = True  # the quote holds what the question asks for (a number, a date, ...)
+MAX_PAGE_MARGIN = 3.0  # score units (cosine z-score plus shares); beyond this the margin says nothing more
 
 
-def confidence(ev: Evidence) -> float:
-    """Map evidence to 0..1.
+def evidence(index: SearchIndex, query: Query, hits: Sequence[Hit], quote: Quote) -> dict[str, float]:
+    """The decision's features (see :data:`bot.core.decision.FEATURES`): shares, ranks,
+    margins and z-scores within the candidates, so their scale holds across corpora."""
+    top = hits[0]
+    other = next((h for h in hits[1:] if h.chunk.doc_path != top.chunk.doc_path), None)
+    margin = min(top.score - other.score, MAX_PAGE_MARGIN) if other is not None else MAX_PAGE_MARGIN
+    unknown = index.unknown_terms(query)
+    kind = expected_type(query.text)
+    return {
+        "dense": top.dense,
+        "dense_z": top.dense_z,
+        "page_margin": margin,
+        "coverage": top.coverage,
+        "page_coverage": top.page_coverage,
+        "sentence": quote.score,
+        "bm25_agree": 1.0 / (1.0 + top.bm25_rank),
+        "unknown_salient": float(min(sum(1 for t in unknown if t.salient), 2)),
+        "unknown_share": len(unknown) / max(len(query.terms), 1),
+        "unknown_name": float(any(t.salient and not t.surface.isupper() and not any(c.isdigit() for c in t.surface)
+                                  for t in unknown)),
+        "type_miss": float(kind is not None and not satisfies(kind, quote.text)),
+        "dense_first": float(top.dense_rank == 0),
+        "same_page_next": float(len(hits) > 1 and hits[1].chunk.doc_path == top.chunk.doc_path),
+    }
 
-    Dense similarity alone answered too many unanswerable questions, so the passage must
-    also cover the question's own (weighted) words; a name or number the knowledge base
-    never mentions means the question is about something Loket has no source for.
-    """
-    if ev.n_terms == 0:
-        return 0.0
-    z = 14.0 * (ev.dense - 0.80) + 3.0 * (ev.coverage - 0.5) + 1.0 * (ev.sentence - 0.4)
-    z -= 3.0 * ev.unknown_salient + 0.3 * ev.unknown_other
-    if not ev.type_ok:
-        z -= 3.0
-    return 1.0 / (1.0 + math.exp(-z))
+
+class Assessment(NamedTuple):
+    """What the desk would answer from some hits, before deciding whether to."""
+
+    quotes: list[Quote]
+    features: dict[str, float]
+    probability: float
 
 
 def _source(hit: Hit) -> Source:
@@ -114,15 +121,26 @@ class Desk:
 
     def __init__(
         self, index: SearchIndex, *, synonyms: Synonyms | None = None, thresholds: Thresholds = Thresholds(),
+        decision: DecisionModel | None = None, target_precision: float = DEFAULT_TARGET_PRECISION,
     ) -> None:
         self.index = index
         self.embedder: Embedder = index.embedder
         self.synonyms = synonyms or Synonyms()
+        self.synonyms.add_groups([short, long] for short, long in index.abbreviations.items())
         self.thresholds = thresholds
+        self.decision = decision or load_for(self.embedder.model_id)
+        self.set_target_precision(target_precision)
         self._verified = _Verified()
         self._lock = threading.Lock()  # the embedder is not guaranteed thread-safe
         self.mode = "hybrid"  # ranking: "hybrid", or "dense"/"bm25" to measure each part alone
         self._responders: list[Callable[[str], Answer | None]] = []  # see add_responder
+
+    def set_target_precision(self, target: float) -> None:
+        """Choose the operating point: answer when the fitted model expects this precision."""
+        if not 0.0 < target <= 1.0:
+            raise ValueError(f"doelprecisie moet tussen 0 en 1 liggen, niet {target}")
+        self.target_precision = target
+        self.answer_at = self.decision.threshold_for(target)
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -133,7 +151,8 @@ class Desk:
         """Build (or update) the index of ``sources`` in ``index_dir`` and open a desk on it."""
         embedder = embedder or load_embedder(embedding_model)
         build_index(sources, index_dir, embedder, rebuild=rebuild, progress=progress)
-        return cls(SearchIndex.load(index_dir, embedder), synonyms=Synonyms.from_sources(sources))
+        return cls(SearchIndex.load(index_dir, embedder), synonyms=Synonyms.from_sources(sources),
+                   decision=load_for(embedder.model_id, data_dir=Path(index_dir).parent))
 
     @classmethod
     def open(
@@ -151,7 +170,9 @@ class Desk:
             report: BuildReport = build_index(settings.sources, index_dir, embedder, progress=progress)
             log.info("index built: %d documents, %d chunks, %d errors", report.documents, report.chunks, len(report.errors))
             index = SearchIndex.load(index_dir, embedder)
-        return cls(index, synonyms=Synonyms.from_sources(settings.sources, extra_files=[settings.synonyms_file]))
+        target = getattr(settings, "target_precision", None) or DEFAULT_TARGET_PRECISION
+        return cls(index, synonyms=Synonyms.from_sources(settings.sources, extra_files=[settings.synonyms_file]),
+                   decision=load_for(embedder.model_id, data_dir=settings.data_dir), target_precision=target)
 
     # -- verified answers ---------------------------------------------------------------
     def set_verified_answers(self, items: Iterable[VerifiedItem]) -> None:
@@ -182,7 +203,8 @@ class Desk:
     def analyse(self, question: str) -> Query:
         """Embed and analyse a question (terms expanded with synonyms)."""
         query = self.index.analyse(question, self._embed_queries([question])[0])
-        return query._replace(terms=self.synonyms.expand(question, query.terms))
+        terms = self.synonyms.expand(question, query.terms)
+        return query._replace(terms=terms, tokens=query.tokens + self.synonyms.query_tokens(terms))
 
     def ask(self, question: str) -> Answer:
         """Answer ``question`` from the knowledge base, or return ``answered=False``."""
@@ -228,34 +250,28 @@ class Desk:
         covered = sum(w for w, m in zip(weights, mentioned) if m) / max(sum(weights), 1e-9)
         return covered >= self.thresholds.verified_coverage
 
-    def evidence(self, query: Query, hits: Sequence[Hit], quote_score: float, quote: str = "") -> Evidence:
-        unknown = self.index.unknown_terms(query)
-        return Evidence(
-            dense=hits[0].dense if hits else 0.0,
-            coverage=hits[0].coverage if hits else 0.0,
-            sentence=quote_score,
-            unknown_salient=sum(1 for t in unknown if t.salient),
-            unknown_other=sum(1 for t in unknown if not t.salient),
-            n_terms=len(query.terms),
-            type_ok=satisfies(expected_type(query.text), quote),
-        )
-
     def answer_query(self, query: Query, *, k: int = 5) -> Answer:
         """The answer for an analysed question: from current sources first (bot.core.validity)."""
         hits = self.index.search(query, k=2 * k, mode=self.mode)
         return answer_current_first(self.answer_hits, query, hits, k=k)
+
+    def assess(self, query: Query, hits: Sequence[Hit]) -> Assessment:
+        """Quotes, features and the fitted probability that answering from ``hits`` is right."""
+        quotes = [best_quote(self.index, query, h) for h in hits[:2]]
+        feats = evidence(self.index, query, hits, quotes[0])
+        # No content word at all ("en nu?"): nothing to match, whatever the model says.
+        prob = self.decision.probability(feats) if query.terms else 0.0
+        return Assessment(quotes, feats, prob)
 
     def answer_hits(self, query: Query, hits: Sequence[Hit]) -> Answer:
         """The answer from these ranked hits, or ``answered=False`` when they are not good enough."""
         passages = [Passage(h.chunk.text, _source(h)) for h in hits[:3]]
         if not hits:
             return Answer(query.text, False, NOT_ANSWERED_TEXT, 0.0, [], KIND_NONE, passages)
-        quotes = [best_quote(self.index, query, h) for h in hits[:2]]
-        ev = self.evidence(query, hits, quotes[0].score, quotes[0].text)
-        conf = confidence(ev)
-        if conf < self.thresholds.answer_at:
+        quotes, _, conf = self.assess(query, hits)
+        if conf < self.answer_at:
             return Answer(query.text, False, NOT_ANSWERED_TEXT, conf, [_source(h) for h in hits[:3]], KIND_NONE, passages)
-        chosen = [quotes[0]] + [q for q in quotes[1:] if self._worth_adding(hits[0], q)]
+        chosen = [quotes[0]] + [q for q in quotes[1:] if worth_adding(self.index, query, quotes[0], q)]
         text = compose(chosen)
         sources = list(dict.fromkeys(_source(q.hit) for q in chosen))
         return Answer(query.text, True, text, conf, sources, KIND_ANSWER, passages)
@@ -269,11 +285,3 @@ class Desk:
     def use_index(self, index: SearchIndex) -> None:
         """Search ``index`` from now on (the knowledge base with announcements and lessons merged in)."""
         self.index = index
-
-    @staticmethod
-    def _worth_adding(top: Hit, quote) -> bool:
-        """A second passage is quoted only when it is nearly as good and from elsewhere."""
-        hit = quote.hit
-        return (
-            hit.chunk.doc_path != top.chunk.doc_path or hit.chunk.heading_path != top.chunk.heading_path
-        ) and hit.score >= top.score - 0.01 and quote.score >= 0.5

@@ -6,12 +6,13 @@ list an introducing sentence announces, or the next sentence of a very short one
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple, Sequence
 
 from index.search import Hit, Query, SearchIndex, text_words
 
 from .qtype import expected_type, satisfies
-from index.text import sentences
+from index.text import fold, sentences
 
 DEFAULT_MAX_CHARS = 1200
 SHORT_SENTENCE = 90
@@ -50,7 +51,10 @@ def _child_headings(index: SearchIndex, hit: Hit, limit: int = 12) -> list[str]:
     return out
 
 
-_ANAPHORA = ("dat ", "dit ", "deze ", "die ", "daarbij", "daarnaast", "hierbij", "hiervoor", "zij ", "ze ", "zo ", "voorbeelden")
+# Demonstratives and pronouns that open a Dutch sentence leaning on the one before it.
+_ANAPHORA = ("dat ", "dit ", "deze ", "die ", "daar", "hier", "zij ", "ze ", "zo ", "het gaat ", "hij ")
+LIST_QUESTION = re.compile(r"\b(welke|noem|wat zijn (de|alle)|waaruit bestaa|opsomming|overzicht|stappen|onderdelen)\b")
+WHOLE_PASSAGE_SHARE = 0.6  # no sentence holds this share of what the passage covers: quote the passage
 
 
 def _continues(sentence: str) -> bool:
@@ -58,26 +62,68 @@ def _continues(sentence: str) -> bool:
     return sentence.lower().startswith(_ANAPHORA)
 
 
-def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit, *, max_follow: int = 3) -> list[int]:
+def _list_run(sents: list[str], i: int) -> list[int]:
+    """The list item ``i`` belongs to: its introducing sentence and all its items."""
+    start = i
+    while start > 0 and _is_item(sents[start]):
+        start -= 1
+    end = i
+    while end + 1 < len(sents) and _is_item(sents[end + 1]):
+        end += 1
+    return list(range(start, end + 1))
+
+
+_ITEM = re.compile(r"^(?:[-*•]|\d{1,2}[.)])\s")
+
+
+def _is_item(sentence: str) -> bool:
+    """A list item: "- ...", "* ...", "1. ...", "2) ..."."""
+    return _ITEM.match(sentence) is not None
+
+
+def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit, *, max_follow: int = 3,
+               follow: bool = False) -> list[int]:
     """Indexes of sentence ``i`` plus what it needs: its list, or the sentences that lean on it.
 
-    A very short sentence takes the next one along; after that, sentences starting with
-    "Dat zijn ...", "Voorbeelden ..." and the like follow the one before them.
+    A sentence ending in a colon takes its list (or, without list markup, the next two
+    sentences). With ``follow`` (the best sentence) or a very short sentence, the next
+    sentence comes along: a question often restates the setting in its own words, and the
+    fact is the sentence after it. Then sentences starting with "Dat ...", "Deze ..." and
+    the like follow the one before them.
     """
     picked = [i]
+    if i > 0 and _continues(sents[i]) and not _is_item(sents[i - 1]):
+        picked.insert(0, i - 1)  # "Dit geldt voor ..." needs the sentence it points back to
     j = i + 1
-    if sents[i].rstrip().endswith(":"):
-        while j < len(sents) and sents[j].startswith("- "):
+    if not sents[i].rstrip().endswith(":"):
+        takes_next = follow or len(sents[i]) < SHORT_SENTENCE
+        while j < len(sents) and len(picked) <= max_follow and not _is_item(sents[j]):
+            if not (_continues(sents[j]) or (takes_next and j == i + 1)):
+                break
             picked.append(j)
             j += 1
-        return picked
-    short = len(sents[i]) < SHORT_SENTENCE
-    while j < len(sents) and len(picked) <= max_follow and not sents[j].startswith("- "):
-        if not (_continues(sents[j]) or (short and j == i + 1)):
-            break
-        picked.append(j)
-        j += 1
+    if sents[picked[-1]].rstrip().endswith(":"):  # the list (or what follows) that it announces
+        j = picked[-1] + 1
+        start = j
+        while j < len(sents) and _is_item(sents[j]):
+            picked.append(j)
+            j += 1
+        if j == start:
+            picked.extend(range(start, min(start + 2, len(sents))))
     return picked
+
+
+_INLINE_ITEM = re.compile(r"(?<=[.;:,])\s+-\s+(?=\S)")
+
+
+def _split_items(sents: list[str]) -> list[str]:
+    """Split list items run together on one line ("... warmte. - Onderwijs ...") into items."""
+    out: list[str] = []
+    for sent in sents:
+        parts = _INLINE_ITEM.split(sent)
+        out.append(parts[0])
+        out.extend(f"- {p}" for p in parts[1:])
+    return out
 
 
 def _render(sents: list[str], picked: list[int], index: SearchIndex, hit: Hit, max_chars: int) -> str:
@@ -86,10 +132,13 @@ def _render(sents: list[str], picked: list[int], index: SearchIndex, hit: Hit, m
         parts.extend(f"- {h}" for h in _child_headings(index, hit))
     out: list[str] = []
     for part in parts:
-        if out and len("\n".join(out + [part])) > max_chars:
+        room = max_chars - len("\n".join(out)) - 1
+        if out and len(part) > room:
+            if room > 200:  # a long item or sentence: as much of it as fits, cut at a word
+                out.append(part[:room].rsplit(" ", 1)[0] + " …")
             break
         out.append(part)
-    joined = "".join((("\n" if p.startswith("- ") or (k and out[k - 1].startswith("- ")) else " ") if k else "") + p
+    joined = "".join((("\n" if _is_item(p) or (k and _is_item(out[k - 1])) else " ") if k else "") + p
                      for k, p in enumerate(out))
     return joined[:max_chars].rstrip()
 
@@ -101,7 +150,7 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
     The second-best sentence is added when it is at least half as good: facts are often
     split over a topic sentence and the one that names the details.
     """
-    sents = sentences(hit.chunk.text)
+    sents = _split_items(sentences(hit.chunk.text))
     if not sents:
         return Quote("", hit, 0.0)
     scores = sentence_scores(index, query, sents)
@@ -110,13 +159,36 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
         scores = [sc + (0.15 if satisfies(kind, s) else 0.0) for sc, s in zip(scores, sents)]
     order = sorted(range(len(sents)), key=lambda i: (-scores[i], i))
     best = order[0]
-    picked = _expansion(sents, best, index, hit)
+    if _whole_passage(hit, scores[best], len(hit.chunk.text), max_chars):
+        return Quote(_with_heading(index, query, hit, hit.chunk.text.strip(), max_chars), hit, min(hit.coverage, 1.0))
+    picked = _expansion(sents, best, index, hit, follow=not _is_item(sents[best]))
+    if _is_item(sents[best]) and LIST_QUESTION.search(fold(query.text)):
+        picked += _list_run(sents, best)  # "welke ..." asked for the list, not one item
     if len(order) > 1:
         second = order[1] if order[1] not in picked else (order[2] if len(order) > 2 else None)
         if second is not None and scores[second] > 0 and scores[second] >= 0.5 * scores[best]:
             picked += _expansion(sents, second, index, hit)
     text = _render(sents, picked, index, hit, max_chars)
     return Quote(_with_heading(index, query, hit, text, max_chars), hit, min(scores[best], 1.0))
+
+
+def _whole_passage(hit: Hit, best_sentence: float, length: int, max_chars: int) -> bool:
+    """The passage answers (it covers the question) but no single sentence does: quote it whole."""
+    return length <= max_chars and hit.coverage >= 0.5 and best_sentence < WHOLE_PASSAGE_SHARE * hit.coverage
+
+
+def worth_adding(index: SearchIndex, query: Query, first: Quote, other: Quote) -> bool:
+    """A second source is quoted when it is from elsewhere and answers part of the question
+    the first quote leaves open (question words the first does not mention and it does)."""
+    a, b = first.hit, other.hit
+    if not other.text or (a.chunk.doc_path == b.chunk.doc_path and a.chunk.heading_path == b.chunk.heading_path):
+        return False
+    weights = index.weights(query)
+    first_words, other_words = text_words(first.text), text_words(other.text)
+    total = max(sum(weights), 1e-9)
+    new = sum(w for t, w in zip(query.terms, weights)
+              if index.mentions(other_words, t) and not index.mentions(first_words, t)) / total
+    return new >= 0.2 and first.score < 1.0 and b.score >= a.score - 1.0
 
 
 def _with_heading(index: SearchIndex, query: Query, hit: Hit, text: str, max_chars: int) -> str:
@@ -130,7 +202,7 @@ def _with_heading(index: SearchIndex, query: Query, hit: Hit, text: str, max_cha
         return text
     head_words, quote_words = text_words(heading), text_words(text)
     if any(index.mentions(head_words, t) and not index.mentions(quote_words, t) for t in query.terms):
-        joiner = ":\n" if text.startswith("- ") else ": "
+        joiner = ":\n" if _is_item(text) else ": "
         return f"{heading}{joiner}{text}"[:max_chars]
     return text
 

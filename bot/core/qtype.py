@@ -26,8 +26,8 @@ _DATE_WORDS = re.compile(
 _FREQUENCY_WORDS = re.compile(r"(jaarlijks|maandelijks|wekelijks|dagelijks|\bkeer\b|\belke?\b|\bper\b|\bieder(e)?\b|\baltijd\b|\bregelmatig)")
 _MONEY_WORDS = re.compile(r"(€|\beuro\b|\bbedrag|\bkosten\b|\bkost\b|\bbudget|\bsubsidie|\bvergoeding|\bfinanciering)")
 _NUMBER_WORDS = re.compile(
-    r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|honderd|duizend|miljoen|"
-    r"beperkt aantal|enkele|tientallen|honderden|duizenden|geen)\b"
+    r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|honderd|"
+    r"duizend|miljoen|miljard|tientallen|honderden|duizenden)\b"
 )
 
 

@@ -1,8 +1,9 @@
 """Synonyms and abbreviations from the knowledge base (``synoniemen.yaml``).
 
 A question about a "statushouder" must find text about a "vergunninghouder". Groups are
-read from a YAML list of lists; all-caps entries (abbreviations) only match in capitals,
-because "ROL" (regionale opvanglocatie) is also the ordinary word "rol".
+read from a YAML list of lists, plus the abbreviations the index mined from the corpus;
+all-caps entries (abbreviations) only match in capitals, because "ROL" (regionale
+opvanglocatie) is also the ordinary word "rol". Other entries match on stems.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Iterable, Sequence
 
 import yaml
 
-from index.text import Term, fold
+from index.text import Term, analyze, fold, raw_tokens, stem
 
 log = logging.getLogger(__name__)
 FILENAME = "synoniemen.yaml"
@@ -46,11 +47,28 @@ class Synonyms:
                 log.warning("synonyms file %s skipped: %s", path, type(exc).__name__)
         return cls(groups)
 
+    def add_groups(self, groups: Iterable[Sequence[str]]) -> None:
+        """Add groups (for example the abbreviations the index mined from the corpus)."""
+        self._groups.extend(tuple(str(x) for x in g) for g in groups if len(g) >= 2)
+
     @staticmethod
-    def _occurs(entry: str, question: str) -> bool:
-        if " " not in entry and (entry.isupper() or any(c.isupper() for c in entry[1:])):
+    def _is_abbreviation(entry: str) -> bool:
+        return " " not in entry and (entry.isupper() or any(c.isupper() for c in entry[1:]))
+
+    @staticmethod
+    def _stems(text: str) -> tuple[str, ...]:
+        """Every word of a text, folded and stemmed (stop words kept: they are part of names)."""
+        return tuple(stem(fold(t)) for t in raw_tokens(text) if t)
+
+    @classmethod
+    def _occurs(cls, entry: str, question: str, question_stems: tuple[str, ...]) -> bool:
+        """Abbreviations match as written; other entries on stems, so "opvangplaatsen" finds
+        "opvangplaats" and "vergunninghouders" finds "vergunninghouder"."""
+        if cls._is_abbreviation(entry):
             return re.search(rf"(?<!\w){re.escape(entry)}(?!\w)", question) is not None
-        return re.search(rf"(?<!\w){re.escape(fold(entry))}(?!\w)", fold(question)) is not None
+        want = cls._stems(entry)
+        n = len(want)
+        return n > 0 and any(question_stems[i : i + n] == want for i in range(len(question_stems) - n + 1))
 
     def expand(self, question: str, terms: list[Term]) -> list[Term]:
         """Give each term the other members of the group(s) it belongs to as alternatives.
@@ -58,17 +76,22 @@ class Synonyms:
         A term belongs to a group when it is a member, or a word of a multi-word member
         that occurs in the question ("landelijke" in "Landelijke Regietafel" -> "lrt").
         """
-        hits = [(g, [e for e in g if self._occurs(e, question)]) for g in self._groups]
+        q_stems = self._stems(question)
+        hits = [(g, [e for e in g if self._occurs(e, question, q_stems)]) for g in self._groups]
         hits = [(g, found) for g, found in hits if found]
         if not hits:
             return terms
         out = []
         for term in terms:
-            surface = fold(term.surface)
             alts: list[str] = []
             for group, found in hits:
-                if any(surface == fold(e) or (" " in e and surface in fold(e).split()) for e in found):
-                    alts.extend(fold(e) for e in group if fold(e) != surface)
+                if any(term.stem in self._stems(e) for e in found):
+                    alts.extend(fold(e) for e in group if self._stems(e) != (term.stem,))
             merged = tuple(dict.fromkeys(term.alternatives + tuple(alts)))
             out.append(term._replace(alternatives=merged) if merged != term.alternatives else term)
         return out
+
+    @staticmethod
+    def query_tokens(terms: Sequence[Term]) -> list[str]:
+        """BM25 tokens of the alternatives, so synonyms and expansions reach the lexical search."""
+        return [tok for t in terms for alt in t.alternatives for tok in analyze(alt)]

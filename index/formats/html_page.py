@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from index.clean import collapse_spaces, fix_ocr_words, normalize_characters
+from index.clean import collapse_spaces, normalize_characters
 from index.documents import Section
 
 from .sections import SectionBuilder
@@ -28,7 +28,7 @@ _BLOCKS = frozenset({
 
 
 def _clean(text: str) -> str:
-    return " ".join(collapse_spaces(fix_ocr_words(normalize_characters(text))).split())
+    return " ".join(collapse_spaces(normalize_characters(text)).split())
 
 
 class _Walker:

@@ -4,7 +4,14 @@ A small line-based parser rather than a full CommonMark implementation: what mat
 retrieval is the heading path, paragraphs, list items and table rows, with the text a
 reader sees. mkdocs containers (admonitions ``!!! note "Titel"``, collapsibles ``???``,
 content tabs ``=== "Tab"``) are unwrapped first: their title becomes a line of its own
-and their indented body is de-indented.
+and their indented body is de-indented; one without content (a stub whose body a macro
+would have filled) is dropped with its title. Docusaurus/VitePress containers
+(``:::note Titel`` ... ``:::``) are unwrapped the same way, MDX ``import``/``export``
+lines are dropped and JSX component tags removed (their text kept).
+
+What is left out on purpose is recorded as :class:`~index.documents.Dropped` so that a
+build can report it: sections and elements marked ``{ data-search-exclude }``, empty
+containers, lists whose items are only links, MDX statements.
 """
 from __future__ import annotations
 
@@ -12,20 +19,28 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from index.documents import Section
+from index.documents import DROP_BUTTON, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, SECTION_LINKS, Dropped, Section
 
-from .markup import html_blocks_to_markdown, remove_template_code, strip_inline
+from .containers import (
+    BODY_INDENT, Fence, drop_mdx_statements, open_fence, record_drop, unwrap_colon_containers, unwrap_containers,
+)
+from .markup import (
+    excluded_from_search, html_blocks_to_markdown, is_attr_list, remove_template_code, split_attr_list, strip_inline,
+)
 from .sections import SectionBuilder
 
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*\{?\s*\.?([\w+-]*)")
-_CONTAINER = re.compile(
-    r'^(\s*)(?:!!!|\?\?\?\+?|===[+!]?)(?:\s+[\w-]+)*(?:\s+"(?P<title>[^"]*)")?\s*$'
-)
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
-# pymdownx "blocks" (/// note | Titel ... ///): unindented body, so only the marker goes.
-_BLOCK_MARKER = re.compile(r"^/{3,}\s*(?P<kind>[\w-]*)\s*(?:\|\s*(?P<title>.*?))?\s*$")
-_LAYOUT_BLOCKS = frozenset({"", "html", "attrs"})
-_BODY_INDENT = 4
+_BUTTON_CLASS = re.compile(r"\.[\w-]*button\b")  # mkdocs Material: [Text](url){ .md-button }
+# Headings of reference lists: a list of only links under one of these is dropped.
+REFERENCE_HEADINGS = frozenset({
+    "bron", "bronnen", "links", "externe links", "zie ook", "meer informatie", "lees meer", "referenties",
+    "literatuur", "verwijzingen", "sources", "references", "further reading", "see also", "related",
+})
+# A list item that is nothing but a link (with at most trailing punctuation).
+_LINK_ONLY = re.compile(
+    r"^\s*(?:\*\*|__)?\s*(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\])"
+    r"|<(?:https?|mailto):[^>\s]+>|https?://\S+)\s*(?:\*\*|__)?\s*[.,;:]?\s*$"
+)
 _DECORATIVE_MARKS = "›»→▸►•· "  # typed in front of list items as extra bullets
 
 _ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
@@ -45,69 +60,6 @@ _MKDOCS_CONFIG = re.compile(
 )
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _dedent(line: str, at: int) -> str:
-    """Remove one body indentation step (``_BODY_INDENT`` spaces) after column ``at``."""
-    if _indent(line) >= at + _BODY_INDENT:
-        return line[:at] + line[at + _BODY_INDENT:]
-    return line.lstrip(" ")
-
-
-@dataclass
-class _Fence:
-    """An open code fence: its marker (```` ``` ```` or ``~~~``) and info-string language."""
-
-    marker: str
-    language: str
-
-    def closes(self, line: str) -> bool:
-        stripped = line.strip()
-        return stripped.startswith(self.marker) and set(stripped) == {self.marker[0]}
-
-
-def _open_fence(line: str) -> _Fence | None:
-    match = _FENCE.match(line)
-    return _Fence(match.group(2), match.group(3)) if match else None
-
-
-def unwrap_containers(lines: list[str]) -> list[str]:
-    """Replace admonitions and content tabs by their title line and de-indented body."""
-    out: list[str] = []
-    fence: _Fence | None = None
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if fence:
-            fence = None if fence.closes(line) else fence
-            out.append(line)
-            continue
-        fence = _open_fence(line)
-        container = None if fence else _CONTAINER.match(line)
-        block_marker = None if fence or container else _BLOCK_MARKER.match(line.strip())
-        if block_marker:
-            title = (block_marker.group("title") or "").strip()
-            if block_marker.group("kind").lower() not in _LAYOUT_BLOCKS and title:
-                out.extend([title, ""])
-            continue
-        if not container:
-            out.append(line)
-            continue
-        at = len(container.group(1))
-        title = (container.group("title") or "").strip()
-        if title:
-            out.extend([" " * at + title, ""])
-        body: list[str] = []
-        while i < len(lines) and (not lines[i].strip() or _indent(lines[i]) >= at + _BODY_INDENT):
-            body.append(_dedent(lines[i], at))
-            i += 1
-        out.extend(unwrap_containers(body))
-    return out
-
-
 @dataclass(frozen=True)
 class Block:
     """One parsed unit: a heading (with level) or body text of some kind."""
@@ -115,6 +67,8 @@ class Block:
     kind: str  # heading | para | item | row | code
     text: str
     level: int = 0
+    excluded: bool = False  # heading marked { data-search-exclude }: its section is left out
+    link_only: bool = False  # list item that is nothing but a link
 
 
 def _is_table_start(lines: list[str], i: int) -> bool:
@@ -140,11 +94,12 @@ def _keep_fence(language: str, content: list[str]) -> bool:
 class _BlockParser:
     """Line-by-line parser producing :class:`Block` objects in reading order."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], drops: list[Dropped] | None = None) -> None:
         self.lines = lines
         self.paragraph: list[str] = []
         self.item: str | None = None  # the open list item, with its "- " / "1. " prefix
         self.blocks: list[Block] = []
+        self.drops = drops
 
     def parse(self) -> list[Block]:
         i = 0
@@ -157,13 +112,32 @@ class _BlockParser:
 
     def _close(self) -> None:
         if self.paragraph:
-            self._emit("para", " ".join(self.paragraph))
+            text, attrs = split_attr_list(" ".join(self.paragraph))
+            if excluded_from_search(attrs):
+                record_drop(self.drops, DROP_SEARCH_EXCLUDE, strip_inline(text))
+            elif _BUTTON_CLASS.search(attrs) and _LINK_ONLY.match(text):
+                record_drop(self.drops, DROP_BUTTON, strip_inline(text))
+            else:
+                self._emit("para", text)
         if self.item is not None:
             marker, _, text = self.item.partition(" ")
+            text, attrs = split_attr_list(text)
             cleaned = strip_inline(text).lstrip(_DECORATIVE_MARKS)
-            if cleaned:
-                self.blocks.append(Block("item", f"{marker} {cleaned}"))
+            if cleaned and excluded_from_search(attrs):
+                record_drop(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
+            elif cleaned:
+                self.blocks.append(Block("item", f"{marker} {cleaned}", link_only=bool(_LINK_ONLY.match(text))))
         self.paragraph, self.item = [], None
+
+    def _attr_line(self, line: str) -> None:
+        """attr_list's block syntax: ``{ ... }`` on the line after the element it belongs to."""
+        if not excluded_from_search(line):
+            return
+        if self.paragraph:
+            self.paragraph[-1] += " " + line
+        elif self.item is not None:
+            self.item += " " + line
+        self._close()
 
     def _emit(self, kind: str, text: str, level: int = 0) -> None:
         cleaned = strip_inline(text) if kind not in {"row", "code"} else text
@@ -174,7 +148,7 @@ class _BlockParser:
 
     def _step(self, i: int) -> int:
         raw = self.lines[i]
-        fence = _open_fence(raw)
+        fence = open_fence(raw)
         if fence:
             return self._fence(i, fence)
         line = _BLOCKQUOTE.sub("", raw.strip()).strip()
@@ -195,16 +169,25 @@ class _BlockParser:
         atx = _ATX.match(line)
         if atx:
             self._close()
-            self._emit("heading", atx.group(2) or "", len(atx.group(1)))
+            self._emit_heading(atx.group(2) or "", len(atx.group(1)))
             return True
         if _SETEXT.match(line) and self.paragraph and self.item is None:
             text = " ".join(self.paragraph)
             self.paragraph = []
-            self._emit("heading", text, 1 if line.startswith("=") else 2)
+            self._emit_heading(text, 1 if line.startswith("=") else 2)
             return True
         return False
 
+    def _emit_heading(self, raw: str, level: int) -> None:
+        text, attrs = split_attr_list(raw)
+        cleaned = strip_inline(text)
+        if cleaned:
+            self.blocks.append(Block("heading", cleaned, level, excluded=excluded_from_search(attrs)))
+
     def _text_line(self, line: str) -> None:
+        if is_attr_list(line):
+            self._attr_line(line)
+            return
         item = _LIST_ITEM.match(line)
         if item and _ATX.match(item.group(3)):
             self._heading(item.group(3))  # mkdocs grid cards: "-   ## Card title"
@@ -236,7 +219,7 @@ class _BlockParser:
             i += 1
         return i
 
-    def _fence(self, i: int, fence: _Fence) -> int:
+    def _fence(self, i: int, fence: Fence) -> int:
         self._close()
         content: list[str] = []
         i += 1
@@ -255,10 +238,12 @@ def _drop_conflict_markers(lines: list[str]) -> list[str]:
     return [line for line in lines if not _CONFLICT_MARKER.match(line.strip())]
 
 
-def _prepare(text: str) -> list[str]:
+def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
-    lines = _drop_conflict_markers(text.expandtabs(_BODY_INDENT).split("\n"))
-    lines = unwrap_containers(lines)
+    lines = _drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n"))
+    lines = drop_mdx_statements(lines, drops)
+    lines = unwrap_colon_containers(lines, drops)
+    lines = unwrap_containers(lines, drops)
     return _outside_fences(lines, lambda chunk: html_blocks_to_markdown(remove_template_code(chunk)))
 
 
@@ -266,9 +251,9 @@ def _outside_fences(lines: list[str], rewrite: Callable[[str], str]) -> list[str
     """Apply ``rewrite`` to the text between code fences, leaving fenced code untouched."""
     out: list[str] = []
     chunk: list[str] = []
-    fence: _Fence | None = None
+    fence: Fence | None = None
     for line in lines:
-        if fence is None and (opened := _open_fence(line)):
+        if fence is None and (opened := open_fence(line)):
             out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
             chunk, fence = [], opened
             out.append(line)
@@ -281,20 +266,89 @@ def _outside_fences(lines: list[str], rewrite: Callable[[str], str]) -> list[str
     return out
 
 
-def iter_blocks(text: str) -> Iterator[Block]:
+def iter_blocks(text: str, drops: list[Dropped] | None = None) -> Iterator[Block]:
     """Parse a Markdown body (without front matter) into blocks in reading order."""
-    yield from _BlockParser(_prepare(text)).parse()
+    yield from _BlockParser(_prepare(text, drops), drops).parse()
 
 
-def parse_markdown(text: str, *, title: str) -> tuple[str | None, list[Section]]:
-    """Return ``(first H1 text or None, sections)``; ``title`` heads the path until an H1."""
-    builder = SectionBuilder(title)
-    first_h1: str | None = None
-    for block in iter_blocks(text):
+class _Outline:
+    """Feeds blocks to a :class:`SectionBuilder`, leaving out excluded sections and reference lists.
+
+    A run of list items that are all bare links names other pages: under a references
+    heading ("Bronnen", "Zie ook") it is dropped (and recorded); elsewhere (a timeline
+    listing the requirements that apply, an overview page) it may be the answer, so it
+    becomes a section of its own of kind ``links`` that never mixes with prose and that
+    ranking can weigh as weak evidence.
+    """
+
+    def __init__(self, title: str, drops: list[Dropped] | None) -> None:
+        self.builder = SectionBuilder(title)
+        self.drops = drops
+        self.excluded_level: int | None = None  # level of the excluded heading we are under
+        self.excluded_text: list[str] = []
+        self.items: list[Block] = []  # the open run of list items
+        self.first_h1: str | None = None
+
+    def _drop(self, rule: str, text: str) -> None:
+        if self.drops is not None:
+            self.drops.append(Dropped(rule, self.builder.path, text))
+
+    def _flush_items(self) -> None:
+        items, self.items = self.items, []
+        link_list = bool(items) and all(b.link_only for b in items)
+        if link_list and _under_reference_heading(self.builder.path):
+            self._drop(DROP_LINK_LIST, "; ".join(b.text.lstrip("-0123456789. ") for b in items))
+            return
+        if link_list:
+            self.builder.flush()
+        for item in items:
+            self.builder.block(item.text, kind=item.kind)
+        if link_list:
+            self.builder.flush(kind=SECTION_LINKS)
+
+    def feed(self, block: Block) -> None:
+        if block.kind == "item" and self.excluded_level is None:
+            self.items.append(block)
+            return
+        self._flush_items()
         if block.kind == "heading":
-            if block.level == 1 and first_h1 is None:
-                first_h1 = block.text
-            builder.heading(block.level, block.text)
-        else:
-            builder.block(block.text, kind=block.kind)
-    return first_h1, builder.finish()
+            if self.excluded_level is not None and block.level > self.excluded_level:
+                return
+            self._end_exclusion()
+            if block.level == 1 and self.first_h1 is None:
+                self.first_h1 = block.text
+            self.builder.heading(block.level, block.text)
+            if block.excluded:
+                self.excluded_level = block.level
+            return
+        if self.excluded_level is not None:
+            self.excluded_text.append(block.text)
+            return
+        self.builder.block(block.text, kind=block.kind)
+
+    def _end_exclusion(self) -> None:
+        if self.excluded_level is not None and self.excluded_text:
+            self._drop(DROP_SEARCH_EXCLUDE, " ".join(self.excluded_text))
+        self.excluded_level, self.excluded_text = None, []
+
+    def finish(self) -> list[Section]:
+        self._flush_items()
+        self._end_exclusion()
+        return self.builder.finish()
+
+
+def _under_reference_heading(path: tuple[str, ...]) -> bool:
+    return len(path) > 1 and " ".join(path[-1].lower().rstrip(":").split()) in REFERENCE_HEADINGS
+
+
+def parse_markdown(
+    text: str, *, title: str, drops: list[Dropped] | None = None,
+) -> tuple[str | None, list[Section]]:
+    """Return ``(first H1 text or None, sections)``; ``title`` heads the path until an H1.
+
+    What is left out on purpose is appended to ``drops`` when given.
+    """
+    outline = _Outline(title, drops)
+    for block in iter_blocks(text, drops):
+        outline.feed(block)
+    return outline.first_h1, outline.finish()

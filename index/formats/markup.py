@@ -9,7 +9,34 @@ from __future__ import annotations
 import html
 import re
 
-from index.clean import fix_ocr_words, normalize_characters
+from index.clean import normalize_characters
+
+# --- attribute lists (mkdocs attr_list, Docusaurus heading ids) -------------------------
+
+_ATTR_TOKEN = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
+_ATTR_FIRST = rf"(?::\s*(?:{_ATTR_TOKEN}|[\w-]+)|{_ATTR_TOKEN}|data-[\w-]+)"
+ATTR_LIST = re.compile(rf"\{{\s*{_ATTR_FIRST}(?:\s+(?:{_ATTR_TOKEN}|[\w-]+))*\s*\}}")
+_SEARCH_EXCLUDE = re.compile(r"(?<![\w-])data-search-exclude(?![\w-])")
+_TRAILING_ATTR_LIST = re.compile(rf"\s*({ATTR_LIST.pattern})\s*$")
+
+
+def split_attr_list(line: str) -> tuple[str, str]:
+    """``("## Kop", "{ data-search-exclude }")`` for a line ending in an attribute list."""
+    match = _TRAILING_ATTR_LIST.search(line)
+    if not match:
+        return line, ""
+    return line[: match.start()], match.group(1)
+
+
+def excluded_from_search(attr_list: str) -> bool:
+    """True for an attribute list that carries ``data-search-exclude`` (mkdocs Material)."""
+    return bool(_SEARCH_EXCLUDE.search(attr_list))
+
+
+def is_attr_list(line: str) -> bool:
+    """A line that is nothing but an attribute list (attr_list's block syntax)."""
+    return bool(ATTR_LIST.fullmatch(line.strip()))
+
 
 # --- template code and comments (run on raw text, may span lines) ---------------------
 
@@ -41,6 +68,9 @@ _BLOCK_TAG = re.compile(
     r"|figure|figcaption|dl|dt|dd|hr|aside|nav|header|footer|pre|form|fieldset|center)\b[^>]*>",
     re.IGNORECASE,
 )
+# A JSX tab (Docusaurus <TabItem value="x" label="Gemeente">): its label titles the content,
+# as a mkdocs content tab's title does.
+_TAB_LABEL = re.compile(r"<TabItem\b[^<>]*?\blabel=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")
 
 
@@ -52,6 +82,7 @@ def html_blocks_to_markdown(text: str) -> str:
     elements become line breaks; remaining tags are removed and their text kept.
     """
     text = _DROPPED_ELEMENTS.sub("", text)
+    text = _TAB_LABEL.sub(lambda m: "\n\n" + (m.group(1) or m.group(2) or "") + "\n\n", text)
     text = _HEADING_ELEMENT.sub(
         lambda m: "\n\n" + "#" * int(m.group(1)) + " " + " ".join(_ANY_TAG.sub("", m.group(2)).split()) + "\n\n",
         text,
@@ -76,7 +107,8 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_BRACKETED + r"\[[^\]]*\]"), r"\1"),  # [text][ref]
     (re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>"), r"\1"),  # autolink
     (re.compile(r"<([^@>\s]+@[^@>\s]+\.[a-z]{2,})>", re.IGNORECASE), r"\1"),  # e-mail autolink
-    (re.compile(r"\{\s*(?:[:.#]|\w+=)[^{}]*\}"), ""),  # attribute list {target="_blank"}
+    (ATTR_LIST, ""),  # attribute list {target="_blank"}, { data-search-exclude }, {: .class }
+    (re.compile(r"\{/\*.*?\*/\}"), ""),  # MDX comment {/* ... */}
     (re.compile(r":(?:material|fontawesome|octicons|simple)-[\w-]+:"), ""),  # mkdocs icon
     (re.compile(r"\[/?[ibu]\]", re.IGNORECASE), ""),  # BBCode emphasis
     (re.compile(r"(`+)(.+?)\1"), r"\2"),  # inline code
@@ -95,5 +127,5 @@ def strip_inline(text: str) -> str:
     for pattern, replacement in _INLINE_RULES:
         text = pattern.sub(replacement, text)
     text = html.unescape(text)
-    text = fix_ocr_words(normalize_characters(text))
+    text = normalize_characters(text)  # digital text: no OCR repairs (index.clean.looks_like_ocr)
     return _SPACES.sub(" ", text).strip()

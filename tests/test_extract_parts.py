@@ -1,0 +1,36 @@
+"""Quote selection rules on small sentence lists written for the test (no model needed)."""
+from __future__ import annotations
+
+from bot.core.extract import _expansion, _list_run, _split_items
+
+
+def test_inline_list_items_become_items():
+    sents = _split_items(["Dit zijn systemen voor: - Biometrie. - Onderwijs en beroepsopleiding, zoals toelating."])
+    assert sents == ["Dit zijn systemen voor:", "- Biometrie.", "- Onderwijs en beroepsopleiding, zoals toelating."]
+    assert _split_items(["Een gewone zin - met een gedachtestreepje."]) == ["Een gewone zin - met een gedachtestreepje."]
+
+
+def test_the_best_sentence_brings_the_one_after_it():
+    sents = ["Als leveranciers hun inschrijving hebben ingediend, moet worden beoordeeld wie het best past.",
+             "Stel een beoordelingsteam samen met voldoende kennis over algoritmes.",
+             "De gunning aan de winnaar van de aanbesteding volgt zoals gebruikelijk."]
+    assert _expansion(sents, 0, None, None, follow=True) == [0, 1]
+    assert _expansion(sents, 0, None, None, follow=False) == [0]
+
+
+def test_a_sentence_leaning_on_the_previous_one_brings_it():
+    sents = ["Het kader kent vijf fases voor de levenscyclus van elk algoritme.", "Deze fases zijn gebaseerd op tien modellen."]
+    assert _expansion(sents, 1, None, None) == [0, 1]
+
+
+def test_a_colon_brings_its_list_also_after_following():
+    sents = ["Het beheerteam zorgt dat het systeem altijd klaar is voor gebruik.", "Dit team:",
+             "- voorkomt storingen", "- lost problemen op", "Een nieuwe alinea over iets anders."]
+    assert _expansion(sents, 0, None, None, follow=True) == [0, 1, 2, 3]
+    assert _list_run(sents, 3) == [1, 2, 3]
+
+
+def test_numbered_items_count_as_a_list():
+    sents = ["Een ernstig incident leidt tot:", "1. het overlijden van een persoon;", "2. schade aan eigendommen.",
+             "Meld het binnen vijftien dagen."]
+    assert _expansion(sents, 0, None, None) == [0, 1, 2]
