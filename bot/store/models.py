@@ -100,6 +100,7 @@ class Escalation(Base):
     # have reached Slack (the poster looks for it before posting again).
     post_lease_until: Mapped[datetime | None]
     post_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    post_lease_token: Mapped[str | None] = mapped_column(String(32))  # fencing: who holds the lease
 
     __table_args__ = (
         Index("ix_escalations_asker_thread", "asker_channel_id", "asker_thread_ts"),
@@ -138,7 +139,8 @@ class ProcessedEvent(Base):
     status: Mapped[str] = mapped_column(String(16), default="done", server_default="done")
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    lease_until: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]  # the database's clock (bot.store.dbclock)
+    lease_token: Mapped[str | None] = mapped_column(String(32))  # fencing: who holds the lease
     finished_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_processed_events_status", "status", "lease_until"),)
@@ -170,8 +172,21 @@ class OutboxPost(Base):
     # Order within a thread: the Slack ts of what caused the post (a core reply's own ts),
     # else the time it was queued, as "%010d.%06d". Posts of a thread go out in this order.
     sort_key: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # The lease of the drainer sending it (database clock), apart from ``next_attempt_at``
+    # (when it is due: its retry time or hold-back); the token fences every state change.
+    lease_until: Mapped[datetime | None]
+    lease_token: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class ChannelPace(Base):
+    """The per-channel posting pace, shared by all replicas (database clock)."""
+
+    __tablename__ = "channel_pace"
+
+    channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    next_free_at: Mapped[datetime]
 
 
 class AuditEntry(Base):
