@@ -217,7 +217,7 @@ def build_runtime(settings: Settings, *, desk=None, store=None, socket_mode: boo
 
         desk = Desk.open(settings, progress=False)
     metrics = Metrics(store)
-    client, poster_client = make_clients(settings, metrics)
+    client, poster_client = make_clients(settings, metrics, store=store)
     core_team = CoreTeam(client, settings.core_channel, settings.core_users)
     sync = VerifiedSync(desk)
     service = LoketService(desk=sync.desk_proxy, store=store, is_core=core_team.is_member)
