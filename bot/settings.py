@@ -49,6 +49,7 @@ class Settings:
     # Operations
     sla_hours: float = 8.0
     retention_days: int = 365
+    audit_key: str | None = field(default=None, repr=False)  # LOKET_AUDIT_KEY: keys the audit chain (never in the DB)
     timezone: str = "Europe/Amsterdam"
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -79,6 +80,7 @@ class Settings:
             retry_interval=float(e.get("LOKET_RETRY_INTERVAL") or 15),
             sla_hours=float(e.get("LOKET_SLA_HOURS") or 8),
             retention_days=int(e.get("LOKET_RETENTION_DAYS") or 365),
+            audit_key=e.get("LOKET_AUDIT_KEY") or None,
             timezone=e.get("LOKET_TIMEZONE") or "Europe/Amsterdam",
             log_level=e.get("LOKET_LOG_LEVEL") or "INFO",
         )

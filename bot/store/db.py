@@ -91,9 +91,15 @@ def migrate(engine_or_url: Engine | str, *, revision: str = "head") -> Engine:
     return engine
 
 
-def downgrade(engine: Engine, *, revision: str = "base") -> None:
-    """Downgrade the schema (tests; manual rollback of a bad release)."""
-    command.downgrade(alembic_config(engine), revision)
+def downgrade(engine: Engine, *, revision: str = "base", drop_audit_log: bool = False) -> None:
+    """Downgrade the schema (tests; manual rollback of a bad release).
+
+    Below 0004 the audit log goes; with rows in it that needs ``drop_audit_log=True``
+    (the migration refuses otherwise: the log is never dropped silently).
+    """
+    config = alembic_config(engine)
+    config.attributes["drop_audit_log"] = drop_audit_log
+    command.downgrade(config, revision)
 
 
 def current_revision(engine: Engine) -> str | None:
