@@ -68,7 +68,7 @@ class Outbox:
         """Lease the next post to send now (the first pending one of its thread), or None."""
         with self.store.tx() as tx:
             found = tx.lease_due_post(now=self.clock(), lease_seconds=self.lease.total_seconds(), token=new_token(),
-                                      skip_channels=skip_channels)
+                                      skip_channels=skip_channels, relay_kinds=(POST_CORE_REPLY,))
             return outbox_view(*found) if found else None
 
     def due_many(self, *, limit: int = 50) -> list[OutboxPost]:

@@ -104,6 +104,17 @@ def inbox_key(body: dict[str, Any]) -> str | None:
     return None
 
 
+def thread_position(body: dict[str, Any]) -> dict[str, str | None]:
+    """``thread_key`` ("channel:thread_ts") and ``sort_key`` (its ts, "%010d.%06d") of a
+    message written in a thread; both None for anything else."""
+    event = body.get("event") or {}
+    channel, thread_ts, ts = event.get("channel"), event.get("thread_ts"), str(event.get("ts") or "")
+    seconds, _, micros = ts.partition(".")
+    if not (channel and thread_ts and seconds.isdigit() and micros.isdigit()):
+        return {"thread_key": None, "sort_key": None}
+    return {"thread_key": f"{channel}:{thread_ts}", "sort_key": f"{int(seconds):010d}.{micros[:6].ljust(6, '0')}"}
+
+
 def kind_of(body: dict[str, Any]) -> Kind | None:
     return next((k for k in KINDS.values() if k.accepts(body)), None)
 
@@ -139,7 +150,8 @@ class SlackInbox:
                 return None
             payload = {"body": body, "bot_user_id": context.bot_user_id}
             try:
-                fresh = self.inbox.receive(key, kind=kind.name, payload=payload, now=self.clock())
+                fresh = self.inbox.receive(key, kind=kind.name, payload=payload, now=self.clock(),
+                                           **thread_position(body))
             except SQLAlchemyError as e:
                 log.error("inbox: cannot store %s (%s): not acknowledged", key, type(e).__name__)
                 self._notify_outage(key, body)

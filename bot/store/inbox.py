@@ -67,12 +67,18 @@ class Inbox:
         self.store = store
         self.lease = lease
 
-    def receive(self, key: str, *, kind: str, payload: dict[str, Any], now: datetime) -> bool:
-        """Store an incoming request; False if ``key`` was stored before (a redelivery)."""
+    def receive(self, key: str, *, kind: str, payload: dict[str, Any], now: datetime,
+                thread_key: str | None = None, sort_key: str | None = None) -> bool:
+        """Store an incoming request; False if ``key`` was stored before (a redelivery).
+
+        ``thread_key``/``sort_key``: the thread a message was written in and its own ts;
+        until it is settled, relays of later messages of that thread wait for it.
+        """
         try:
             with self.store.tx() as tx:
                 tx.session.add(ProcessedEvent(event_id=key, kind=kind, status=RECEIVED, payload=payload,
-                                              attempts=0, lease_until=None, created_at=now))
+                                              attempts=0, lease_until=None, created_at=now,
+                                              thread_key=thread_key, sort_key=sort_key))
         except IntegrityError:
             return False
         return True

@@ -142,8 +142,13 @@ class ProcessedEvent(Base):
     lease_until: Mapped[datetime | None]  # the database's clock (bot.store.dbclock)
     lease_token: Mapped[str | None] = mapped_column(String(32))  # fencing: who holds the lease
     finished_at: Mapped[datetime | None]
+    # A message in a thread: "channel:thread_ts" and its own ts ("%010d.%06d"), so a relay
+    # of a later message waits while an earlier one of the thread is still unprocessed.
+    thread_key: Mapped[str | None] = mapped_column(String(100))
+    sort_key: Mapped[str | None] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_processed_events_status", "status", "lease_until"),)
+    __table_args__ = (Index("ix_processed_events_status", "status", "lease_until"),
+                      Index("ix_processed_events_thread", "thread_key"))
 
 
 class OutboxPost(Base):
@@ -259,6 +264,7 @@ class Signal(Base):
     created_by: Mapped[str | None] = mapped_column(ID)
     source_channel_id: Mapped[str | None] = mapped_column(ID)
     source_ts: Mapped[str | None] = mapped_column(TS)
+    source_user_id: Mapped[str | None] = mapped_column(ID)  # the author of the message it was logged from
     source_permalink: Mapped[str | None] = mapped_column(Text)
     lrt_channel_id: Mapped[str | None] = mapped_column(ID)
     lrt_escalated_at: Mapped[datetime | None]

@@ -246,7 +246,8 @@ class Tx:
         return self.session.scalar(select(func.count()).where(OutboxPost.dedupe_key == dedupe_key)) > 0
 
     def lease_due_post(self, *, now: datetime, lease_seconds: float, token: str,
-                       skip_channels: frozenset[str] = frozenset()) -> tuple[OutboxPost, Escalation | None] | None:
+                       skip_channels: frozenset[str] = frozenset(),
+                       relay_kinds: tuple[str, ...] = ()) -> tuple[OutboxPost, Escalation | None] | None:
         """Lease the next post to send: pending, due at ``now``, destination known, not
         leased by anyone (database clock), and the first pending post of its thread.
 
@@ -255,7 +256,9 @@ class Tx:
         thread's later posts wait while an earlier one is pending (leased, waiting for
         its retry or its time), so every thread gets its messages in order; on PostgreSQL
         rows another drainer has locked are skipped. ``skip_channels``: channels whose
-        pace is used up (their posts wait; others go first).
+        pace is used up (their posts wait; others go first). ``relay_kinds``: posts that
+        relay a message of the escalation's core thread; they also wait while an earlier
+        message of that thread is still unprocessed in the inbox (after a crash).
         """
         destination = func.coalesce(OutboxPost.channel_id, Escalation.core_channel_id)
         conditions = [
@@ -265,6 +268,8 @@ class Tx:
             or_(OutboxPost.channel_id.is_not(None), Escalation.core_ts.is_not(None)),
             ~_earlier_pending_in_same_thread(),
         ]
+        if relay_kinds:
+            conditions.append(~_earlier_reply_unprocessed(relay_kinds))
         if skip_channels:
             conditions.append(destination.not_in(sorted(skip_channels)))
         stmt = (
@@ -331,6 +336,18 @@ def ts_key(moment: datetime) -> str:
     """A Slack-ts-like sort key ("%010d.%06d" epoch seconds) for ``moment``."""
     micros = round(moment.timestamp() * 1_000_000)
     return f"{micros // 1_000_000:010d}.{micros % 1_000_000:06d}"
+
+
+def _earlier_reply_unprocessed(relay_kinds: tuple[str, ...]):
+    """EXISTS an unsettled inbox row for a message written earlier (by ts) in the core
+    thread of ``OutboxPost``'s escalation: a relayed core reply waits for the replies
+    before it that a crash left unprocessed, so the asker gets them in order."""
+    return exists().where(
+        OutboxPost.kind.in_(relay_kinds),
+        ProcessedEvent.status.in_(("received", "processing")),
+        ProcessedEvent.thread_key == Escalation.core_channel_id + ":" + Escalation.core_ts,
+        ProcessedEvent.sort_key < OutboxPost.sort_key,
+    )
 
 
 def _earlier_pending_in_same_thread():

@@ -80,3 +80,26 @@ def test_a_failed_post_holds_back_its_thread_only(store):
     assert send_all(service) == [f"#{b} deel 1", f"#{b} deel 2"]  # "#a deel 2" waits for "#a deel 1"
     clock.now += timedelta(seconds=31)
     assert send_all(service) == [f"#{a} deel 1", f"#{a} deel 2"]
+
+
+def test_a_relay_waits_for_an_earlier_reply_a_crash_left_in_the_inbox(store):
+    """Reply 1 was acknowledged by a replica that died before processing it; reply 2 was
+    recorded elsewhere. Reply 2 is not relayed before reply 1 is settled."""
+    from bot.store.inbox import Inbox
+
+    clock = Clock()
+    service = LoketService(desk=FakeDesk(), store=store, is_core=lambda u: u == CORE, clock=clock)
+    number = escalated(service, "100.1")
+    lease = service.lease_escalation_post(number)
+    assert service.mark_posted(number, channel_id="CCORE", ts="900.000001", token=lease.token)
+    inbox = Inbox(store)
+    inbox.receive("EvReply1", kind="event", payload={"body": {}}, now=clock.now, thread_key="CCORE:900.000001",
+                  sort_key=f"{T0.timestamp() + 1:017.6f}")
+    service.record_core_reply(number, user_id=CORE, text="deel 2", message_ts=ts(2))
+    clock.now += REORDER_DELAY + timedelta(seconds=1)
+    assert send_all(service) == []  # deel 2 waits for deel 1, still in the inbox
+    token = inbox.begin("EvReply1", now=clock.now)
+    service.record_core_reply(number, user_id=CORE, text="deel 1", message_ts=ts(1))
+    assert inbox.finish("EvReply1", token, now=clock.now)
+    clock.now += REORDER_DELAY + timedelta(seconds=1)
+    assert send_all(service) == ["deel 1", "deel 2"]
