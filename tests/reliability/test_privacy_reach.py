@@ -91,3 +91,28 @@ def test_database_errors_carry_no_bound_parameters(store):
         with store.tx() as tx:
             tx.session.add(ProcessedEvent(event_id="EvDup", status="done", payload={"text": secret}, created_at=T0))
     assert "123456789" not in str(caught.value) and "parameters hidden" in str(caught.value)
+
+
+def test_stored_weekly_summaries_lose_the_person(store):
+    from bot.store.models import WeeklySummaryRun
+
+    service = make_service(store, Clock())
+    number = escalated_and_verified(service)
+    figures = {"questions_asked": 3,
+               "knowledge_gaps": [{"theme": "opvang", "count": 2,
+                                   "examples": [f"#{number} Wie betaalt de bewaking?", "#999 Iets anders"]}],
+               "open_escalations": [{"number": number, "status": "claimed", "claimed_by": CORE}]}
+    with store.tx() as tx:
+        tx.session.add(WeeklySummaryRun(iso_week="2025-W01", claimed_by="replica", claimed_at=T0, status="posted",
+                                        attempts=1, figures=figures))
+    assert privacy.export(store, ASKER)["weekly"] == [
+        {"week": "2025-W01", "examples": [f"#{number} Wie betaalt de bewaking?"], "named": False}]
+    assert privacy.forget(store, ASKER)["weekly"] == {"weekly_summaries": 1}
+    privacy.forget(store, CORE)
+    with store.read() as tx:
+        stored = tx.session.get(WeeklySummaryRun, "2025-W01").figures
+    assert stored["knowledge_gaps"][0]["examples"] == ["#999 Iets anders"] and stored["questions_asked"] == 3
+    assert stored["open_escalations"][0]["claimed_by"] == PSEUDONYM
+    privacy.expire(store, retention_days=30, now=T0 + timedelta(days=31))
+    with store.read() as tx:
+        assert tx.session.get(WeeklySummaryRun, "2025-W01").figures["knowledge_gaps"][0]["examples"] == []
