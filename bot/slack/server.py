@@ -48,7 +48,7 @@ from bot.slack.network import network_job
 
 log = logging.getLogger(__name__)
 
-RETRY_INTERVAL_SECONDS = 15.0
+RETRY_INTERVAL_SECONDS = 10.0
 PACED_INTERVAL_SECONDS = 1.0  # the next round after one that left posts waiting for a channel's pace
 GUNICORN_THREADS = 8
 

@@ -39,7 +39,7 @@ PROCESSING = "processing"
 DONE = "done"
 FAILED = "failed"
 
-GRACE = timedelta(seconds=20)  # a received row nobody began within this is picked up
+GRACE = timedelta(seconds=10)  # a received row nobody began within this is picked up (a second begin loses)
 MAX_ATTEMPTS = 5
 
 
