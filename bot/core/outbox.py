@@ -25,7 +25,7 @@ from typing import Any, Callable
 from bot.core.views import OutboxPost, outbox_view
 from bot.store.dbclock import db_after
 from bot.store.leases import LEASE, new_token
-from bot.store.repo import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, Store
+from bot.store.repo import OUTBOX_FAILED, OUTBOX_SENT, Store
 
 log = logging.getLogger(__name__)
 

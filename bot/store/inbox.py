@@ -131,23 +131,13 @@ class Inbox:
             )
             return result.rowcount == 1
 
-    def release(self, key: str, token: str, *, delay: timedelta = timedelta(0), count_attempt: bool = True) -> bool:
-        """Give an unfinished row back, to be taken up again after ``delay``; False if lost.
-
-        ``count_attempt=False`` (work that never started, handed back at shutdown) does
-        not use up one of its MAX_ATTEMPTS.
-        """
-        values: dict[str, Any] = {"lease_until": db_after(delay.total_seconds()), "lease_token": None}
-        if not count_attempt:
-            values["attempts"] = func.max(ProcessedEvent.attempts - 1, 0) if self._sqlite else func.greatest(
-                ProcessedEvent.attempts - 1, 0)
+    def release(self, key: str, token: str, *, delay: timedelta = timedelta(0)) -> bool:
+        """Give an unfinished row back, to be taken up again after ``delay``; False if lost."""
         with self.store.tx() as tx:
-            result = tx.session.execute(update(ProcessedEvent).where(self._held(key, token)).values(**values))
+            result = tx.session.execute(
+                update(ProcessedEvent).where(self._held(key, token))
+                .values(lease_until=db_after(delay.total_seconds()), lease_token=None))
             return result.rowcount == 1
-
-    @property
-    def _sqlite(self) -> bool:
-        return self.store.engine.dialect.name == "sqlite"
 
     def lease_stale(self, *, now: datetime, limit: int = 1) -> list[InboxItem]:
         """Rows nobody finished: received but never begun, or whose lease ran out.

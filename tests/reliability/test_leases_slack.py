@@ -16,7 +16,7 @@ from bot.store import leases
 from bot.store.models import OutboxPost, ProcessedEvent
 
 from slack_adapter.conftest import (
-    ASKER, BOT_USER_ID, CHANNEL, CORE, CORE_MEMBER, UNANSWERABLE, Harness, eventually, next_ts,
+    BOT_USER_ID, CHANNEL, CORE, CORE_MEMBER, UNANSWERABLE, Harness, eventually, next_ts,
 )
 from .leases import expire_leases
 from .servers import core_posts

@@ -5,7 +5,6 @@ TCP proxy; SQLite is locked by another writer (with a short busy timeout)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy.engine import make_url
