@@ -77,10 +77,11 @@ def make_clients(settings: Settings, metrics: Metrics | None = None,
                  limiter: ChannelRateLimiter | None = None, *, store: Any = None) -> tuple[LoketWebClient, LoketWebClient]:
     """The main client and the posting client (see module docstring).
 
-    With ``store`` the per-channel pace is shared by all replicas on that database
-    (:class:`bot.slack.pace.SharedChannelPace`); without, it is kept in this process.
+    With a PostgreSQL ``store`` the per-channel pace is shared by all replicas on that
+    database (:class:`bot.slack.pace.SharedChannelPace`); otherwise (SQLite: one machine,
+    where every write competes for one lock) it is kept in this process.
     """
-    if limiter is None and store is not None:
+    if limiter is None and store is not None and store.engine.dialect.name != "sqlite":
         from bot.slack.pace import SharedChannelPace
 
         limiter = SharedChannelPace(store, settings.slack_channel_rate, settings.slack_channel_burst)

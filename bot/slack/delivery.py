@@ -166,7 +166,8 @@ class Delivery:
             return self.service.escalation(esc.number).posted
         number, token = esc.number, lease.token
         try:
-            with holding(f"escalation-post:{number}", lambda: self.service.extend_escalation_post(number, token)):
+            with holding(f"escalation-post:{number}", lambda: self.service.extend_escalation_post(number, token),
+                         lease_length=self.service.lease):
                 posted = self._post_leased_escalation(lease)
         except LeaseLost:
             log.warning("escalation #%d: posting lease taken over; this worker stopped", number)
@@ -326,7 +327,8 @@ class Delivery:
     def _deliver(self, post: OutboxPost) -> bool:
         """Send one leased post under its lease (renewed while it runs)."""
         try:
-            with holding(f"outbox:{post.id}", lambda: self.service.extend_post(post.id, post.token)):
+            with holding(f"outbox:{post.id}", lambda: self.service.extend_post(post.id, post.token),
+                         lease_length=self.service.outbox.lease):
                 return self._send(post)
         except LeaseLost:
             log.warning("outbox post %d: lease taken over; this worker stopped", post.id)

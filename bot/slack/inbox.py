@@ -232,7 +232,8 @@ class SlackInbox:
     def _run_and_settle(self, work: Work, fn: Callable[[], None], body: dict[str, Any]) -> None:
         token = _current.set(work)
         try:
-            with holding(f"inbox:{work.key}", lambda: self.inbox.extend(work.key, work.token)):
+            with holding(f"inbox:{work.key}", lambda: self.inbox.extend(work.key, work.token),
+                         lease_length=self.inbox.lease):
                 fn()
         except LeaseLost:
             log.warning("inbox: %s was taken over by another worker; this one stopped", work.key)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=10)  # a lease not extended for this long may be taken over
 HEARTBEAT_SECONDS = 3.0  # extend held leases this often (well within LEASE)
+FRESH_SHARE = 0.3  # a lease renewed within this share of its length is held for sure: no extra write
 
 
 class LeaseLost(Exception):
@@ -38,16 +40,24 @@ def new_token() -> str:
 
 @dataclass
 class HeldLease:
-    """One lease this process holds: ``extend()`` renews it in the database (False: lost)."""
+    """One lease this process holds: ``extend()`` renews it in the database (False: lost).
+
+    ``renewed_at`` (monotonic) is when it was last known to be held: when it was taken
+    (:func:`holding` is entered right after) or last renewed.
+    """
 
     name: str
     extend: Callable[[], bool]
+    fresh_for: float = LEASE.total_seconds() * FRESH_SHARE
     lost: threading.Event = field(default_factory=threading.Event)
+    renewed_at: float = field(default_factory=time.monotonic)
 
     def renew(self) -> bool:
-        """Extend in the database; a database error keeps the lease (it is retried)."""
+        """Extend in the database; a database error keeps the lease (it is retried), but
+        does not count as a renewal."""
         if self.lost.is_set():
             return False
+        started = time.monotonic()
         try:
             held = self.extend()
         except Exception as e:  # noqa: BLE001 - a passing database problem is not a lost lease
@@ -56,7 +66,21 @@ class HeldLease:
         if not held:
             log.warning("lease %s was taken over: this worker stops", self.name)
             self.lost.set()
-        return held
+            return False
+        self.renewed_at = started
+        return True
+
+    def check(self) -> bool:
+        """Held for sure right now: renewed within ``fresh_for`` (a share of the lease's
+        length; a stalled process sees the stall in the monotonic clock), else renewed
+        in the database now. A database error counts as lost here:
+        nothing is posted on a lease that cannot be confirmed."""
+        if self.lost.is_set():
+            return False
+        if time.monotonic() - self.renewed_at < self.fresh_for:
+            return True
+        before = self.renewed_at
+        return self.renew() and self.renewed_at != before
 
 
 _held: ContextVar[tuple[HeldLease, ...]] = ContextVar("loket_held_leases", default=())
@@ -97,9 +121,11 @@ HEARTBEAT = Heartbeat()
 
 
 @contextmanager
-def holding(name: str, extend: Callable[[], bool], *, heartbeat: Heartbeat = HEARTBEAT) -> Iterator[HeldLease]:
-    """Declare a held lease for the block: renewed by ``heartbeat``, checked by :func:`ensure_held`."""
-    lease = HeldLease(name, extend)
+def holding(name: str, extend: Callable[[], bool], *, lease_length: timedelta = LEASE,
+            heartbeat: Heartbeat = HEARTBEAT) -> Iterator[HeldLease]:
+    """Declare a lease just taken (for ``lease_length``) as held for the block: renewed by
+    ``heartbeat``, checked by :func:`ensure_held`."""
+    lease = HeldLease(name, extend, fresh_for=lease_length.total_seconds() * FRESH_SHARE)
     heartbeat.add(lease)
     token = _held.set(_held.get() + (lease,))
     try:
@@ -110,9 +136,10 @@ def holding(name: str, extend: Callable[[], bool], *, heartbeat: Heartbeat = HEA
 
 
 def ensure_held() -> None:
-    """Before a post: renew every lease of the current work; LeaseLost if one is gone."""
+    """Before a post: make sure every lease of the current work is held (renewing those
+    not renewed in the last seconds); LeaseLost if one is gone or cannot be confirmed."""
     for lease in _held.get():
-        if not lease.renew():
+        if not lease.check():
             raise LeaseLost(lease.name)
 
 
