@@ -71,10 +71,11 @@ class Settings:
     slack_api_timeout: float = 20.0  # seconds per Web API call
     slack_channel_rate: float = 1.0  # posts per second per channel (Slack's limit) ...
     slack_channel_burst: int = 3  # ... after a burst of this many
-    retry_interval: float = 15.0  # seconds between rounds of the background loop
+    retry_interval: float = 10.0  # seconds between rounds of the background loop (work a dead replica left: within 20 s)
     # Operations
     sla_hours: float = 8.0
     retention_days: int = 365
+    audit_key: str | None = field(default=None, repr=False)  # LOKET_AUDIT_KEY: keys the audit chain (never in the DB)
     timezone: str = "Europe/Amsterdam"
     log_level: str = "INFO"
     target_precision: float = 0.75  # operating point of the answer-or-escalate decision (bot.core.decision)
@@ -104,9 +105,10 @@ class Settings:
             slack_api_timeout=float(e.get("SLACK_API_TIMEOUT") or 20),
             slack_channel_rate=float(e.get("LOKET_SLACK_CHANNEL_RATE") or 1.0),
             slack_channel_burst=int(e.get("LOKET_SLACK_CHANNEL_BURST") or 3),
-            retry_interval=float(e.get("LOKET_RETRY_INTERVAL") or 15),
+            retry_interval=float(e.get("LOKET_RETRY_INTERVAL") or 10),
             sla_hours=float(e.get("LOKET_SLA_HOURS") or 8),
             retention_days=int(e.get("LOKET_RETENTION_DAYS") or 365),
+            audit_key=e.get("LOKET_AUDIT_KEY") or None,
             timezone=e.get("LOKET_TIMEZONE") or "Europe/Amsterdam",
             log_level=e.get("LOKET_LOG_LEVEL") or "INFO",
             target_precision=float(e.get("LOKET_TARGET_PRECISION") or 0.75),

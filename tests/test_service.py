@@ -40,19 +40,27 @@ def dm(ts: str, *, thread: str | None = None, user: str = "UASK") -> Asker:
     return Asker(user_id=user, channel_id="DASK", thread_ts=thread, message_ts=ts, via="dm")
 
 
+def mark_posted(service: LoketService, number: int, *, channel_id: str, ts: str, permalink: str | None = None) -> None:
+    """Lease the escalation's post and record it, as the adapter does."""
+    lease = service.lease_escalation_post(number)
+    assert lease is not None
+    assert service.mark_posted(number, channel_id=channel_id, ts=ts, token=lease.token, permalink=permalink)
+
+
 def escalate_one(service: LoketService, *, ts: str = "100.1"):
     """Ask what Loket cannot answer; returns the posted escalation."""
     outcome = service.handle_question(dm(ts), UNANSWERABLE)
     assert outcome.escalation is not None
-    service.mark_posted(outcome.escalation.number, channel_id="CCORE", ts=f"9{ts}", permalink="https://x/p")
+    mark_posted(service, outcome.escalation.number, channel_id="CCORE", ts=f"9{ts}", permalink="https://x/p")
     return service.escalation(outcome.escalation.number)
 
 
 def drain(service: LoketService) -> list:
-    """Take the due posts and mark them sent, as the adapter does."""
-    posts = service.due_posts()
-    for post in posts:
-        service.mark_sent(post.id, ts="1.0")
+    """Take the due posts one by one and mark them sent, as the adapter does."""
+    posts = []
+    while (post := service.due_post()) is not None:
+        assert service.mark_sent(post.id, token=post.token, ts="1.0")
+        posts.append(post)
     return posts
 
 
@@ -76,7 +84,7 @@ def test_an_unanswered_question_opens_an_unposted_escalation_until_it_is_posted(
         OPEN, "vraag", UNANSWERABLE, "UASK", "DASK", "100.1")
     assert not esc.posted and esc.passages == tuple(outcome.answer.passages)
     assert [e.number for e in service.pending_escalation_posts()] == [esc.number]
-    service.mark_posted(esc.number, channel_id="CCORE", ts="900.1", permalink="https://slack/p1")
+    mark_posted(service, esc.number, channel_id="CCORE", ts="900.1", permalink="https://slack/p1")
     assert service.pending_escalation_posts() == []
     found = service.escalation_for_core_thread("CCORE", "900.1")
     assert (found.number, found.permalink, found.posted) == (esc.number, "https://slack/p1", True)
@@ -84,10 +92,16 @@ def test_an_unanswered_question_opens_an_unposted_escalation_until_it_is_posted(
     assert service.escalation_for_core_thread("CCORE", "900.2") is None
 
 
-def test_the_first_core_post_wins(service):
-    esc = escalate_one(service)
-    service.mark_posted(esc.number, channel_id="CCORE", ts="999.9", permalink=None)
-    assert service.escalation(esc.number).core_ts == esc.core_ts
+def test_the_first_core_post_wins_and_a_lost_lease_records_nothing(service):
+    number = service.handle_question(dm("100.1"), UNANSWERABLE).escalation.number
+    first = service.lease_escalation_post(number)
+    assert service.lease_escalation_post(number) is None  # leased: nobody else posts it now
+    assert service.mark_posted(number, channel_id="CCORE", ts="999.8", token="someone-else") is False
+    assert service.escalation(number).core_ts is None
+    assert service.mark_posted(number, channel_id="CCORE", ts="900.1", token=first.token) is True
+    assert service.lease_escalation_post(number) is None  # posted
+    adopted = service.adopt_escalation_post(number, channel_id="CCORE", ts="999.9")  # a second post found later
+    assert adopted.core_ts == "900.1"
 
 
 def test_no_escalation_when_not_allowed(service):
@@ -113,7 +127,7 @@ def test_a_follow_up_before_the_escalation_is_posted_waits_for_the_core_thread(s
     number = service.handle_question(dm("100.1"), UNANSWERABLE).escalation.number
     service.handle_question(dm("100.2", thread="100.1"), "nog een detail")
     assert service.due_posts() == []
-    service.mark_posted(number, channel_id="CCORE", ts="900.1")
+    mark_posted(service, number, channel_id="CCORE", ts="900.1")
     [post] = service.due_posts()
     assert (post.kind, post.thread_ts) == (POST_FOLLOWUP, "900.1")
 

@@ -1,12 +1,14 @@
-"""The outbox: leasing, retries with backoff, giving up, and posts that wait for their thread."""
+"""The outbox: fenced leases (one post at a time, database clock), retries with backoff,
+giving up, and posts that wait for their thread."""
 from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta, timezone
 
-from bot.core.outbox import LEASE, MAX_ATTEMPTS, Outbox, retry_delay
+from bot.core.outbox import GAVE_UP, LOST, MAX_ATTEMPTS, RETRY, Outbox, retry_delay
 from bot.store.models import OutboxPost as OutboxRow
 from conftest_db import db_url, store  # noqa: F401  (fixtures)
+from reliability.leases import expire_leases
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -33,23 +35,44 @@ def test_a_due_post_is_leased_and_comes_back_only_after_the_lease(store):
     clock = Clock()
     outbox = Outbox(store, clock)
     post_id = _enqueue(outbox, "a")
-    [post] = outbox.due()
+    post = outbox.due()
     assert (post.id, post.kind, post.channel_id, post.thread_ts, post.payload, post.attempts) == (
         post_id, "notice", "D1", "1.1", {"key": "a"}, 1)
-    assert outbox.due() == []  # leased: another drainer must not send it too
-    clock.advance(LEASE + timedelta(seconds=1))
-    [again] = outbox.due()
-    assert again.id == post_id and again.attempts == 2
+    assert post.token
+    assert outbox.due() is None  # leased: another drainer must not send it too
+    clock.advance(timedelta(days=1))  # the server's clock does not end a lease ...
+    assert outbox.due() is None
+    assert outbox.extend(post.id, post.token) is True
+    expire_leases(store)  # ... the database's does
+    again = outbox.due()
+    assert again.id == post_id and again.attempts == 2 and again.token != post.token
+
+
+def test_a_drainer_that_lost_its_lease_changes_nothing(store):
+    outbox = Outbox(store, Clock())
+    _enqueue(outbox, "a")
+    slow = outbox.due()
+    expire_leases(store)
+    fast = outbox.due()
+    assert outbox.extend(slow.id, slow.token) is False
+    assert outbox.mark_sent(slow.id, token=slow.token, ts="1.0") is False
+    assert outbox.release(slow.id, token=slow.token) is False
+    assert outbox.mark_failed(slow.id, token=slow.token, error="timeout") == LOST
+    assert outbox.mark_sent(fast.id, token=fast.token, ts="2.0") is True
+    with store.tx() as tx:
+        row = tx.outbox_post(fast.id)
+        assert (row.status, row.sent_ts, row.lease_token) == ("sent", "2.0", None)
 
 
 def test_sent_posts_are_done(store):
     clock = Clock()
     outbox = Outbox(store, clock)
     _enqueue(outbox, "a")
-    [post] = outbox.due()
-    outbox.mark_sent(post.id, ts="123.456")
+    post = outbox.due()
+    assert outbox.mark_sent(post.id, token=post.token, ts="123.456") is True
     clock.advance(timedelta(days=1))
-    assert outbox.due() == []
+    expire_leases(store)
+    assert outbox.due() is None
     with store.tx() as tx:
         row = tx.outbox_post(post.id)
         assert (row.status, row.sent_ts) == ("sent", "123.456")
@@ -59,7 +82,7 @@ def test_duplicate_keys_are_queued_once(store):
     outbox = Outbox(store, Clock())
     assert _enqueue(outbox, "same") is not None
     assert _enqueue(outbox, "same") is None
-    assert len(outbox.due()) == 1
+    assert len(outbox.due_many()) == 1
 
 
 def test_failed_posts_are_retried_with_backoff_then_given_up(store):
@@ -67,15 +90,16 @@ def test_failed_posts_are_retried_with_backoff_then_given_up(store):
     outbox = Outbox(store, clock)
     _enqueue(outbox, "a")
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        [post] = outbox.due()
+        post = outbox.due()
         assert post.attempts == attempt
-        outbox.mark_failed(post.id, error="ratelimited")
+        result = outbox.mark_failed(post.id, token=post.token, error="ratelimited")
+        assert result == (RETRY if attempt < MAX_ATTEMPTS else GAVE_UP)
         if attempt < MAX_ATTEMPTS:
             clock.advance(retry_delay(attempt) - timedelta(seconds=1))
-            assert outbox.due() == []  # not yet
+            assert outbox.due() is None  # not yet
             clock.advance(timedelta(seconds=1))
     clock.advance(timedelta(days=1))
-    assert outbox.due() == []
+    assert outbox.due() is None
     with store.tx() as tx:
         row = tx.session.query(OutboxRow).one()
         assert (row.status, row.attempts, row.last_error) == ("failed", MAX_ATTEMPTS, "ratelimited")
@@ -85,14 +109,14 @@ def test_explicit_retry_time_and_give_up(store):
     clock = Clock()
     outbox = Outbox(store, clock)
     _enqueue(outbox, "a")
-    _enqueue(outbox, "b")
-    a, b = outbox.due()
-    outbox.mark_failed(a.id, error="channel_not_found", give_up=True)
-    outbox.mark_failed(b.id, error="timeout", retry_at=T0 + timedelta(minutes=10))
+    _enqueue(outbox, "b", thread_ts="2.2")
+    a, b = outbox.due_many()
+    assert outbox.mark_failed(a.id, token=a.token, error="channel_not_found", give_up=True) == GAVE_UP
+    assert outbox.mark_failed(b.id, token=b.token, error="timeout", retry_at=T0 + timedelta(minutes=10)) == RETRY
     clock.advance(timedelta(minutes=9))
-    assert outbox.due() == []
+    assert outbox.due() is None
     clock.advance(timedelta(minutes=1))
-    assert [p.id for p in outbox.due()] == [b.id]
+    assert [p.id for p in outbox.due_many()] == [b.id]
 
 
 def test_backoff_grows_and_is_capped():
@@ -109,11 +133,11 @@ def test_a_post_for_the_core_thread_waits_until_the_escalation_is_posted(store):
         esc = tx.add_escalation(question_id=q.id, asker_user_id="U1", asker_channel_id="D1", created_at=T0)
         tx.enqueue_post(kind="followup", channel_id=None, thread_ts=None, escalation_id=esc.id, payload={},
                         dedupe_key="f1", now=T0)
-    assert outbox.due() == []
+    assert outbox.due() is None
     with store.tx() as tx:
         row = tx.escalation(esc.id)
         row.core_channel_id, row.core_ts = "CCORE", "9.9"
-    [post] = outbox.due()
+    post = outbox.due()
     assert (post.channel_id, post.thread_ts, post.escalation_number) == ("CCORE", "9.9", esc.id)
 
 
@@ -126,7 +150,7 @@ def test_concurrent_drainers_never_get_the_same_post(store):
 
     def drain() -> None:
         barrier.wait()
-        got.append([p.id for p in outbox.due(limit=15)])
+        got.append([p.id for p in outbox.due_many(limit=15)])
 
     threads = [threading.Thread(target=drain) for _ in range(4)]
     for t in threads:

@@ -1,4 +1,5 @@
-"""``loket audit list`` and ``loket audit verify``: the audit log of core-team actions."""
+"""``loket audit list``, ``verify [--head SEQ:HASH]`` and ``export-head``: the audit log of
+core-team actions (keyed with ``LOKET_AUDIT_KEY``; see :mod:`bot.core.audit`)."""
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--json", action="store_true", help="een JSON-object per regel")
     ls.set_defaults(func=cmd_list)
     vf = actions.add_parser("verify", help="controleer dat de auditlog niet is gewijzigd (hashketen)")
+    vf.add_argument("--head", help="de kop die eerder met 'loket audit export-head' is bewaard (VOLGNUMMER:HASH)")
+    vf.add_argument("--unkeyed-until", type=int, default=0, metavar="N",
+                    help="regels 1..N zijn van voor LOKET_AUDIT_KEY en hebben geen sleutel")
     vf.set_defaults(func=cmd_verify)
+    eh = actions.add_parser("export-head", help="toon de kop van de keten (VOLGNUMMER:HASH) om elders te bewaren")
+    eh.set_defaults(func=cmd_export_head)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
@@ -50,16 +56,36 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def cmd_export_head(args: argparse.Namespace) -> int:
     log = _log()
     try:
-        result = log.verify()
+        print(log.head())
+    finally:
+        log.store.close()
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from bot.core.audit import Anchor, audit_key
+
+    try:
+        anchor = Anchor.parse(args.head) if args.head else None
+    except ValueError as e:
+        return fail(f"--head: {e}")
+    log = _log()
+    try:
+        result = log.verify(anchor=anchor, unkeyed_until=args.unkeyed_until)
     finally:
         log.store.close()
     if result.ok:
-        print(f"Auditlog in orde: {result.checked} regel(s), hashketen klopt.")
+        print(f"Auditlog in orde: {result.checked} regel(s), hashketen klopt"
+              + (f", anker #{anchor.seq} gevonden." if anchor else "."))
+        if result.unkeyed:
+            print(f"Let op: {result.unkeyed} regel(s) zonder sleutel (van voor LOKET_AUDIT_KEY).")
+        if audit_key() is None:
+            print("Let op: LOKET_AUDIT_KEY is niet gezet: de keten is niet met een sleutel beveiligd.")
         return 0
-    where = f"regel #{result.first_broken}" if result.first_broken is not None else "de kop"
+    where = f"regel #{result.first_broken}" if result.first_broken is not None else "de log"
     print(f"Auditlog GEWIJZIGD: eerste fout bij {where}: {result.reason} "
           f"({result.checked} regel(s) ervoor zijn in orde).")
     return 1

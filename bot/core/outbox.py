@@ -23,7 +23,9 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from bot.core.views import OutboxPost, outbox_view
-from bot.store.repo import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, Store
+from bot.store.dbclock import db_after
+from bot.store.leases import LEASE, new_token
+from bot.store.repo import OUTBOX_FAILED, OUTBOX_SENT, Store
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +34,14 @@ POST_FOLLOWUP = "followup"
 POST_CLAIMED = "claimed"
 POST_CLOSED = "closed"
 
-LEASE = timedelta(minutes=2)  # a leased post is not handed out again for this long
 MAX_ATTEMPTS = 8
 _FIRST_RETRY = timedelta(seconds=15)
 _MAX_RETRY = timedelta(hours=1)
+
+# What ``mark_failed`` did.
+LOST = "lost"  # the caller no longer held the lease: nothing changed
+RETRY = "retry"  # scheduled again (backoff)
+GAVE_UP = "failed"  # failed for good: the caller reports it
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -44,11 +50,12 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 class Outbox:
-    """Queue, lease and settle outgoing posts."""
+    """Queue, lease and settle outgoing posts (every settlement checks the lease token)."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime]):
+    def __init__(self, store: Store, clock: Callable[[], datetime], *, lease: timedelta = LEASE):
         self.store = store
         self.clock = clock
+        self.lease = lease
 
     def enqueue(self, *, kind: str, channel_id: str, thread_ts: str | None, payload: dict[str, Any], dedupe_key: str) -> int | None:
         """Queue a post in a transaction of its own; None if the key was queued before."""
@@ -57,36 +64,65 @@ class Outbox:
                 kind=kind, channel_id=channel_id, thread_ts=thread_ts, payload=payload, dedupe_key=dedupe_key, now=self.clock()
             )
 
-    def due(self, *, limit: int = 50) -> list[OutboxPost]:
-        """Lease and return the posts to send now, oldest first."""
-        now = self.clock()
+    def due(self, *, skip_channels: frozenset[str] = frozenset()) -> OutboxPost | None:
+        """Lease the next post to send now (the first pending one of its thread), or None."""
         with self.store.tx() as tx:
-            rows = tx.lease_due_posts(now=now, lease_until=now + LEASE, limit=limit)
-            return [outbox_view(post, escalation) for post, escalation in rows]
+            found = tx.lease_due_post(now=self.clock(), lease_seconds=self.lease.total_seconds(), token=new_token(),
+                                      skip_channels=skip_channels, relay_kinds=(POST_CORE_REPLY,))
+            return outbox_view(*found) if found else None
 
-    def mark_sent(self, post_id: int, *, ts: str | None) -> None:
-        """The post went out; ``ts`` is the platform's message id, if any."""
+    def due_many(self, *, limit: int = 50) -> list[OutboxPost]:
+        """Lease up to ``limit`` posts, one lease each (at most one per thread)."""
+        posts: list[OutboxPost] = []
+        while len(posts) < limit and (post := self.due()) is not None:
+            posts.append(post)
+        return posts
+
+    def extend(self, post_id: int, token: str) -> bool:
+        """Renew the lease while the post is being sent; False when it was taken over."""
         with self.store.tx() as tx:
-            row = tx.outbox_post(post_id)
+            row = tx.leased_post(post_id, token)
+            if row is None:
+                return False
+            row.lease_until = db_after(self.lease.total_seconds())
+            return True
+
+    def mark_sent(self, post_id: int, *, token: str, ts: str | None) -> bool:
+        """The post went out; ``ts`` is the platform's message id. False if the lease was lost."""
+        with self.store.tx() as tx:
+            row = tx.leased_post(post_id, token)
+            if row is None:
+                log.warning("outbox post %s: lease taken over before it was marked sent", post_id)
+                return False
             row.status, row.sent_ts, row.sent_at, row.last_error = OUTBOX_SENT, ts, self.clock(), None
+            row.lease_token = row.lease_until = None
+            return True
 
-    def release(self, post_id: int) -> None:
+    def release(self, post_id: int, *, token: str) -> bool:
         """Hand a leased post back unsent (it was not tried): due again now, attempt not counted."""
         with self.store.tx() as tx:
-            row = tx.outbox_post(post_id)
-            if row.status == OUTBOX_PENDING:
-                row.attempts = max(row.attempts - 1, 0)
-                row.next_attempt_at = self.clock()
+            row = tx.leased_post(post_id, token)
+            if row is None:
+                return False
+            row.attempts = max(row.attempts - 1, 0)
+            row.lease_token = row.lease_until = None
+            return True
 
-    def mark_failed(self, post_id: int, *, error: str, retry_at: datetime | None = None, give_up: bool = False) -> None:
-        """Schedule a retry (default: backoff), or give up after MAX_ATTEMPTS or when asked."""
+    def mark_failed(self, post_id: int, *, token: str, error: str, retry_at: datetime | None = None,
+                    give_up: bool = False) -> str:
+        """Schedule a retry (default: backoff), or give up after MAX_ATTEMPTS or when asked.
+
+        Returns :data:`RETRY`, :data:`GAVE_UP` (the caller reports it) or :data:`LOST`.
+        """
         with self.store.tx() as tx:
-            row = tx.outbox_post(post_id)
-            if row.status != OUTBOX_PENDING:
-                return
+            row = tx.leased_post(post_id, token)
+            if row is None:
+                return LOST
             row.last_error = error[:2000]
+            row.lease_token = row.lease_until = None
             if give_up or row.attempts >= MAX_ATTEMPTS:
                 row.status = OUTBOX_FAILED
                 log.warning("outbox post %s (%s) failed for good after %d attempts", row.id, row.kind, row.attempts)
-                return
+                return GAVE_UP
             row.next_attempt_at = retry_at or self.clock() + retry_delay(row.attempts)
+            return RETRY

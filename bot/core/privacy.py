@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 PSEUDONYM = "verwijderd"  # stands in for a user id that was erased
 HOOK_MODULES: tuple[str, ...] = ("bot.core.privacy_core", "bot.core.privacy_monitoring")
 HOOK_MODULES += ("bot.core.network.privacy",)  # network: referrals, announcements, lessons
+HOOK_MODULES += ("bot.core.privacy_weekly",)  # stored weekly summaries
 
 Counts = dict[str, int]
 

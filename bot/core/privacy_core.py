@@ -9,6 +9,7 @@ takes the verified answers made from *their* questions with them (their words).
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,10 +48,16 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
         "verified_answers_removed": delete(VerifiedAnswer).where(VerifiedAnswer.escalation_id.in_(mine)),
         "verified_answers_pseudonymised": update(VerifiedAnswer).where(VerifiedAnswer.answered_by == user_id)
         .values(answered_by=PSEUDONYM),
-        # posts about their questions, and sent posts naming them (a pending notice to
-        # someone else's asker that names a forgotten core member still goes out)
+        # posts about their questions that have not gone out, and sent posts naming them;
+        # Loket's own sent posts in their conversations keep where they are (channel and
+        # ts, to delete them in Slack with chat.delete), nothing else
         "outbox": delete(OutboxPost).where(or_(
-            OutboxPost.escalation_id.in_(mine), (OutboxPost.status != "pending") & names_user(OutboxPost.payload))),
+            OutboxPost.escalation_id.in_(mine) & (OutboxPost.status != "sent"),
+            (OutboxPost.status != "pending") & or_(OutboxPost.escalation_id.is_(None), ~OutboxPost.escalation_id.in_(mine))
+            & names_user(OutboxPost.payload))),
+        "outbox_sent_kept_for_deletion": update(OutboxPost)
+        .where(OutboxPost.escalation_id.in_(mine), OutboxPost.status == "sent")
+        .values(payload={}, thread_ts=None, last_error=None),
         "inbox": update(ProcessedEvent).where(names_user(ProcessedEvent.payload))
         .values(payload=None, status=case((ProcessedEvent.status.in_(("received", "processing")), "failed"),
                                           else_=ProcessedEvent.status)),
@@ -61,9 +68,22 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
         "feedback": update(Question).where(Question.feedback_by == user_id).values(feedback_by=None),
     }
     counts: Counts = {name: _exec(session, statement) for name, statement in statements.items()}
+    counts["outbox_pending_mentions"] = _scrub_pending_posts(session, user_id)
     counts["core_roles"] = _forget_core_roles(session, user_id)
     counts["audit_actor"] = audit.erase_actor(session, user_id)
     return counts
+
+
+def _scrub_pending_posts(session: Session, user_id: str) -> int:
+    """Pending posts to others that name the person (a notice "claimed by <@U…>", a relay
+    by a forgotten core member): their id in the payload becomes the pseudonym."""
+    changed = 0
+    pending = select(OutboxPost).where(OutboxPost.status == "pending",
+                                       cast(OutboxPost.payload, String).contains(user_id, autoescape=True))
+    for post in session.scalars(pending):
+        post.payload = json.loads(json.dumps(post.payload).replace(user_id, PSEUDONYM))
+        changed += 1
+    return changed
 
 
 def _forget_core_roles(session: Session, user_id: str) -> int:
@@ -84,7 +104,8 @@ def export(session: Session, user_id: str) -> dict[str, Any]:
     """Everything the core tables hold about ``user_id``."""
     questions = session.scalars(select(Question).where(Question.user_id == user_id).order_by(Question.id))
     feedback = session.scalars(select(Question).where(Question.feedback_by == user_id).order_by(Question.id))
-    asked = session.scalars(select(Escalation).where(Escalation.asker_user_id == user_id).order_by(Escalation.id))
+    asked_ids = list(session.scalars(select(Escalation.id).where(Escalation.asker_user_id == user_id)))
+    asked = session.scalars(select(Escalation).where(Escalation.id.in_(asked_ids)).order_by(Escalation.id))
     handled = session.scalars(select(Escalation).where(or_(
         Escalation.claimed_by == user_id, Escalation.answered_by == user_id, Escalation.closed_by == user_id,
     )).order_by(Escalation.id))
@@ -103,8 +124,29 @@ def export(session: Session, user_id: str) -> dict[str, Any]:
                                  ("answered", e.answered_by), ("closed", e.closed_by)) if v == user_id]}
                                 for e in handled],
         "verified_answers": [{"key": f"verified-{v.id}", "question": v.question, "answer": v.answer} for v in verified],
+        "answers_written": [{"number": e.id, "answer": e.answer_text} for e in
+                            session.scalars(select(Escalation).where(Escalation.answered_by == user_id)
+                                            .order_by(Escalation.id))],
+        "pending_posts": [{"id": p.id, "kind": p.kind, "channel_id": p.channel_id, "payload": p.payload} for p in
+                          session.scalars(select(OutboxPost).where(OutboxPost.status == "pending", or_(
+                              OutboxPost.escalation_id.in_(asked_ids),
+                              cast(OutboxPost.payload, String).contains(user_id, autoescape=True))))],
+        "loket_posts": _loket_posts(session, asked_ids),
         "audit_log": [e.to_json() for e in audit.entries_of(session, user_id)],
     }
+
+
+def _loket_posts(session: Session, escalation_ids: list[int]) -> list[dict[str, Any]]:
+    """Where Loket posted about the person's questions in Slack (channel and ts: what
+    ``chat.delete`` needs): the escalation posts in the core channel and the posts sent
+    in their threads."""
+    posts = [{"channel_id": e.core_channel_id, "ts": e.core_ts, "what": f"escalatie #{e.id}"} for e in
+             session.scalars(select(Escalation).where(Escalation.id.in_(escalation_ids), Escalation.core_ts.is_not(None)))]
+    posts += [{"channel_id": p.channel_id, "ts": p.sent_ts, "what": p.kind} for p in
+              session.scalars(select(OutboxPost).where(OutboxPost.escalation_id.in_(escalation_ids),
+                                                       OutboxPost.status == "sent", OutboxPost.sent_ts.is_not(None),
+                                                       OutboxPost.channel_id.is_not(None)).order_by(OutboxPost.id))]
+    return posts
 
 
 # -- retention ---------------------------------------------------------------------------

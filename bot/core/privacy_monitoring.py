@@ -4,6 +4,8 @@ plans (with theirs). See :mod:`bot.core.privacy`.
 Forgetting a person:
 
 * their id as creator, owner, LRT escalator or actor of a change becomes the pseudonym;
+* a signal logged from their message ("Log als signaal", ``source_user_id``) quotes it:
+  its title and description are replaced, the link to the message goes;
 * free text that quotes them as asker: a signal drafted from their escalation carries
   their question in its title and description ("Vraag #N: …"); that text is replaced,
   also in the signal's history. Mentions of them (``<@U…>``) in any signal text go too.
@@ -51,6 +53,7 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
         counts["signal_history_texts"] = _count(session.execute(
             update(SignalChange).where(SignalChange.signal_id.in_(quoted), SignalChange.field.in_(TEXT_FIELDS + ("created",)))
             .values(old_value=None, new_value=ERASED_TEXT), execution_options={"synchronize_session": False}))
+    counts["signal_from_message"] = _forget_logged_messages(session, user_id)
     counts["signal_mentions"] = _scrub_mentions(session, user_id)
     counts["signal_people"] = sum(
         _count(session.execute(update(Signal).where(column == user_id).values({column.key: PSEUDONYM}),
@@ -64,6 +67,23 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
         update(ProvincialPlan).where(ProvincialPlan.updated_by == user_id).values(updated_by=PSEUDONYM),
         execution_options={"synchronize_session": False}))
     return counts
+
+
+def _forget_logged_messages(session: Session, user_id: str) -> int:
+    """Signals logged from the person's message: the quoted text and the link go."""
+    changed = 0
+    for signal in session.scalars(select(Signal).where(Signal.source_user_id == user_id)):
+        signal.title, signal.description = ERASED_TEXT, ERASED_TEXT
+        signal.source_user_id = PSEUDONYM
+        signal.source_channel_id = signal.source_ts = signal.source_permalink = None
+        changed += 1
+    if changed:
+        session.flush()
+        ids = select(Signal.id).where(Signal.source_user_id == PSEUDONYM, Signal.title == ERASED_TEXT)
+        session.execute(update(SignalChange).where(SignalChange.signal_id.in_(ids), SignalChange.field.in_(
+            TEXT_FIELDS + ("created",))).values(old_value=None, new_value=ERASED_TEXT),
+            execution_options={"synchronize_session": False})
+    return changed
 
 
 def _drafted_from(session: Session, signal_id: int, number: int) -> bool:
@@ -93,16 +113,22 @@ def _scrub_mentions(session: Session, user_id: str) -> int:
 
 def export(session: Session, user_id: str) -> dict[str, Any]:
     """Signals the person created or owns, and the changes they made."""
-    signals = session.scalars(select(Signal).where(or_(Signal.created_by == user_id, Signal.owner == user_id))
-                              .order_by(Signal.id))
+    signals = session.scalars(select(Signal).where(or_(Signal.created_by == user_id, Signal.owner == user_id,
+                                                       Signal.source_user_id == user_id)).order_by(Signal.id))
     changes = session.scalars(select(SignalChange).where(SignalChange.actor == user_id).order_by(SignalChange.id))
     plans = session.scalars(select(PlanChange).where(PlanChange.actor == user_id).order_by(PlanChange.id))
     return {
-        "signals": [{"id": s.id, "title": s.title, "role": "maker" if s.created_by == user_id else "eigenaar",
+        "signals": [{"id": s.id, "title": s.title, "role": _role(s, user_id),
                      "created_at": as_utc(s.created_at).isoformat()} for s in signals],
         "signal_changes": [{"signal_id": c.signal_id, "field": c.field, "at": as_utc(c.at).isoformat()} for c in changes],
         "plan_changes": [{"province": c.province, "field": c.field, "at": as_utc(c.at).isoformat()} for c in plans],
     }
+
+
+def _role(signal: Signal, user_id: str) -> str:
+    if signal.created_by == user_id:
+        return "maker"
+    return "eigenaar" if signal.owner == user_id else "schrijver van het bericht"
 
 
 # before the core hook: it needs to know whose escalations they were

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
@@ -32,6 +33,7 @@ from bot.core.views import (
     VIA_CLI, VIA_COMMAND, VIA_DM, VIA_MENTION, Asker, EscalationView, OutboxPost, Outcome,
     escalation_view, passages_to_json,
 )
+from bot.store.leases import LEASE, new_token
 from bot.store.models import Escalation, Question, VerifiedAnswer
 from bot.store.repo import Store, Tx
 
@@ -62,6 +64,15 @@ class DeskLike(Protocol):
     def set_verified_answers(self, items: Sequence[VerifiedItem]) -> None: ...
 
 
+@dataclass(frozen=True)
+class EscalationLease:
+    """The right to post an escalation: what to post, which attempt, the fencing token."""
+
+    escalation: EscalationView
+    attempt: int
+    token: str
+
+
 class NotAllowed(Exception):
     """A user who is not in the core team tried a core-team action."""
 
@@ -86,6 +97,7 @@ class LoketService:
         self.store = store
         self.is_core = is_core
         self.clock = clock
+        self.lease = LEASE  # escalation-post leases (the outbox has its own: ``outbox.lease``)
         self.outbox = Outbox(store, self._now)
 
     def _now(self) -> datetime:
@@ -226,60 +238,92 @@ class LoketService:
         log.info("question %s: feedback helpful=%s", question_id, helpful)
 
     # -- escalation posts and look-ups --------------------------------------------------
-    def lease_escalation_post(self, number: int, *, lease: timedelta = timedelta(minutes=2)) -> tuple[EscalationView, int] | None:
-        """Take the right to post escalation ``number`` for ``lease``; None if posted,
-        closed or being posted by someone else. Returns the view and the attempt number
-        (above 1: an earlier attempt may have reached the core channel)."""
-        now = self._now()
+    def lease_escalation_post(self, number: int, *, lease: timedelta | None = None) -> EscalationLease | None:
+        """Take the right to post escalation ``number`` for ``lease`` (database clock);
+        None if posted, closed or being posted by someone else. The lease's ``attempt``
+        above 1 means an earlier attempt may have reached the core channel; its ``token``
+        fences :meth:`extend_escalation_post`, :meth:`release_escalation_post` and
+        :meth:`mark_posted`."""
+        token, lease = new_token(), lease or self.lease
         with self.store.tx() as tx:
-            row = tx.lease_escalation_post(number, now=now, lease_until=now + lease)
-            return (self._view(tx, row), row.post_attempts) if row is not None else None
+            row = tx.lease_escalation_post(number, lease_seconds=lease.total_seconds(), token=token)
+            if row is None:
+                return None
+            return EscalationLease(self._view(tx, row), row.post_attempts, token)
 
-    def release_escalation_post(self, number: int) -> None:
-        """The post failed: let the next round (of any replica) try again."""
+    def extend_escalation_post(self, number: int, token: str) -> bool:
+        """Renew the posting lease (heartbeat); False when it was taken over (or posted)."""
         with self.store.tx() as tx:
-            tx.escalation(number, for_update=True).post_lease_until = None
+            return tx.extend_escalation_post(number, lease_seconds=self.lease.total_seconds(), token=token)
 
-    def mark_posted(self, escalation_number: int, *, channel_id: str, ts: str, permalink: str | None = None) -> None:
-        """Remember where the escalation was posted in the core channel.
+    def release_escalation_post(self, number: int, token: str) -> bool:
+        """The post failed: let the next round (of any replica) try again; False if the
+        lease had been taken over already (nothing changed)."""
+        with self.store.tx() as tx:
+            row = tx.escalation(number, for_update=True)
+            if row.post_lease_token != token:
+                return False
+            row.post_lease_until, row.post_lease_token = None, None
+            return True
 
-        The first post wins: if a retry posted it twice, the later ts is ignored (logged),
-        so core replies keep arriving in one thread.
-        """
+    def mark_posted(self, escalation_number: int, *, channel_id: str, ts: str, token: str,
+                    permalink: str | None = None) -> bool:
+        """Remember where the escalation was posted in the core channel; False (nothing
+        recorded) when ``token`` no longer holds the posting lease: the new holder looks
+        for this post by its marker and records it. The first recorded post wins."""
         with self.store.tx() as tx:
             row = tx.escalation(escalation_number, for_update=True)
-            if row.core_ts is not None and (row.core_channel_id, row.core_ts) != (channel_id, ts):
-                log.warning("escalation #%s was already posted; keeping the first post", row.id)
-                return
+            if row.post_lease_token != token:
+                log.warning("escalation #%s: posting lease was taken over; post not recorded here", row.id)
+                return False
+            self._record_post(row, channel_id=channel_id, ts=ts, permalink=permalink)
+            return True
+
+    def adopt_escalation_post(self, escalation_number: int, *, channel_id: str, ts: str) -> EscalationView:
+        """A core-channel message carrying escalation ``escalation_number``'s marker was
+        found (a reply arrived in its thread before the post was recorded): record it,
+        unless another post was recorded first. Returns the escalation."""
+        with self.store.tx() as tx:
+            row = tx.escalation(escalation_number, for_update=True)
+            if row.core_ts is None:
+                self._record_post(row, channel_id=channel_id, ts=ts, permalink=None)
+                log.info("escalation #%s: post found by its marker and recorded", row.id)
+            return self._view(tx, row)
+
+    @staticmethod
+    def _record_post(row: Escalation, *, channel_id: str, ts: str, permalink: str | None) -> None:
+        if row.core_ts is not None and (row.core_channel_id, row.core_ts) != (channel_id, ts):
+            log.warning("escalation #%s was already posted; keeping the first post", row.id)
+        else:
             row.core_channel_id, row.core_ts = channel_id, ts
-            row.permalink = permalink or row.permalink
-            row.post_lease_until = None
+        row.permalink = permalink or row.permalink
+        row.post_lease_until, row.post_lease_token = None, None
 
     def pending_escalation_posts(self) -> list[EscalationView]:
         """Escalations not yet posted to the core channel (and not closed), oldest first."""
-        with self.store.tx() as tx:
+        with self.store.read() as tx:
             return [self._view(tx, row) for row in tx.unposted_escalations()]
 
     def escalation(self, number: int) -> EscalationView:
         """One escalation by number (KeyError if unknown)."""
-        with self.store.tx() as tx:
+        with self.store.read() as tx:
             return self._view(tx, tx.escalation(number))
 
     def escalation_for_core_thread(self, channel_id: str, thread_ts: str) -> EscalationView | None:
         """The escalation whose core-channel post is ``thread_ts`` (for core replies)."""
-        with self.store.tx() as tx:
+        with self.store.read() as tx:
             row = tx.escalation_for_core_thread(channel_id, thread_ts)
             return self._view(tx, row) if row else None
 
     def escalation_for_asker_thread(self, channel_id: str, thread_ts: str) -> EscalationView | None:
         """The latest escalation that lives in this asker thread (any status)."""
-        with self.store.tx() as tx:
+        with self.store.read() as tx:
             row = tx.escalation_for_asker_thread(channel_id, thread_ts)
             return self._view(tx, row) if row else None
 
     def conversation_asker(self, channel_id: str, thread_ts: str) -> str | None:
         """Who started the Loket conversation in this thread (None: not a Loket thread)."""
-        with self.store.tx() as tx:
+        with self.store.read() as tx:
             root = tx.conversation_root(channel_id, thread_ts)
             return root.user_id if root is not None else None
 
@@ -430,7 +474,7 @@ class LoketService:
 
     def verified_answers(self) -> list[VerifiedItem]:
         """All stored verified answers, oldest first."""
-        with self.store.tx() as tx:
+        with self.store.read() as tx:
             return [_verified_item(row) for row in tx.all_verified()]
 
     def load_verified_into(self, desk: DeskLike) -> int:
@@ -455,21 +499,32 @@ class LoketService:
         """Queue a post of the adapter's own; None if ``dedupe_key`` was queued before."""
         return self.outbox.enqueue(kind=kind, channel_id=channel_id, thread_ts=thread_ts, payload=payload, dedupe_key=dedupe_key)
 
+    def due_post(self, *, skip_channels: frozenset[str] = frozenset()) -> OutboxPost | None:
+        """Lease the next post to send (destination known, first of its thread), or None."""
+        return self.outbox.due(skip_channels=skip_channels)
+
     def due_posts(self, *, limit: int = 50) -> list[OutboxPost]:
-        """Lease the posts to send now (destination known), oldest first."""
-        return self.outbox.due(limit=limit)
+        """Lease up to ``limit`` posts one by one (tests, the CLI); each has its own lease."""
+        return self.outbox.due_many(limit=limit)
 
-    def mark_sent(self, post_id: int, *, ts: str | None) -> None:
-        """The post went out (``ts`` = the platform's message ts, if any)."""
-        self.outbox.mark_sent(post_id, ts=ts)
+    def extend_post(self, post_id: int, token: str) -> bool:
+        """Renew a post's lease (heartbeat); False when another drainer has it now."""
+        return self.outbox.extend(post_id, token)
 
-    def release_post(self, post_id: int) -> None:
-        """A leased post was not tried (an earlier post of its thread failed): due again."""
-        self.outbox.release(post_id)
+    def mark_sent(self, post_id: int, *, token: str, ts: str | None) -> bool:
+        """The post went out (``ts`` = the platform's message ts, if any); False if the
+        lease had been taken over (then the new holder finds the post by its marker)."""
+        return self.outbox.mark_sent(post_id, token=token, ts=ts)
 
-    def mark_failed(self, post_id: int, *, error: str, retry_at: datetime | None = None, give_up: bool = False) -> None:
-        """The post failed: retry at ``retry_at`` (default: backoff) or give up for good."""
-        self.outbox.mark_failed(post_id, error=error, retry_at=retry_at, give_up=give_up)
+    def release_post(self, post_id: int, *, token: str) -> bool:
+        """A leased post was not tried: due again now, attempt not counted."""
+        return self.outbox.release(post_id, token=token)
+
+    def mark_failed(self, post_id: int, *, token: str, error: str, retry_at: datetime | None = None,
+                    give_up: bool = False) -> str:
+        """The post failed: retry at ``retry_at`` (default: backoff) or give up for good;
+        returns what happened (``bot.core.outbox``: RETRY, GAVE_UP, or LOST)."""
+        return self.outbox.mark_failed(post_id, token=token, error=error, retry_at=retry_at, give_up=give_up)
 
 
 def _slack_ts(value: str | None, now: datetime) -> str | None:

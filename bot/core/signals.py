@@ -67,6 +67,7 @@ class SignalView:
     updated_at: datetime
     source_channel_id: str | None = None
     source_ts: str | None = None
+    source_user_id: str | None = None  # who wrote the message a signal was logged from (privacy)
     source_permalink: str | None = None
     lrt_channel_id: str | None = None
     lrt_escalated_at: datetime | None = None
@@ -92,6 +93,7 @@ class SignalDraft:
     owner: str | None = None
     source_channel_id: str | None = None
     source_ts: str | None = None
+    source_user_id: str | None = None  # who wrote the message a signal was logged from (privacy)
     source_permalink: str | None = None
     escalations: tuple[int, ...] = field(default_factory=tuple)
 
@@ -137,7 +139,7 @@ class SignalRegister:
             row = Signal(kind=draft.kind, province=draft.province, theme=draft.theme, title=draft.title,
                          description=draft.description, severity=draft.severity, status=tx_.NEW, owner=draft.owner,
                          created_by=user_id, source_channel_id=draft.source_channel_id, source_ts=draft.source_ts,
-                         source_permalink=draft.source_permalink, created_at=now, updated_at=now)
+                         source_user_id=draft.source_user_id, source_permalink=draft.source_permalink, created_at=now, updated_at=now)
             tx.session.add(row)
             tx.session.flush()
             _change(tx, row.id, user_id, "created", None, tx_.NEW, now)
@@ -338,7 +340,8 @@ def _view(tx: Tx, row: Signal, *, history: bool = False) -> SignalView:
         id=row.id, kind=row.kind, province=row.province, theme=row.theme, title=row.title,
         description=row.description or "", severity=row.severity, status=row.status, owner=row.owner,
         created_by=row.created_by, created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at),
-        source_channel_id=row.source_channel_id, source_ts=row.source_ts, source_permalink=row.source_permalink,
+        source_channel_id=row.source_channel_id, source_ts=row.source_ts, source_user_id=row.source_user_id,
+        source_permalink=row.source_permalink,
         lrt_channel_id=row.lrt_channel_id, lrt_escalated_at=as_utc(row.lrt_escalated_at),
         lrt_escalated_by=row.lrt_escalated_by, escalations=tuple(sorted(links)), history=changes,
     )

@@ -109,6 +109,7 @@ class OutboxPost:
     payload: dict[str, Any] = field(default_factory=dict)
     attempts: int = 1
     escalation_number: int | None = None
+    token: str = ""  # the lease's fencing token: every state change of the post names it
 
 
 # -- conversions ------------------------------------------------------------------------
@@ -174,4 +175,5 @@ def outbox_view(row: OutboxRow, escalation: Escalation | None) -> OutboxPost:
         payload=dict(row.payload or {}),
         attempts=row.attempts,
         escalation_number=row.escalation_id,
+        token=row.lease_token or "",
     )

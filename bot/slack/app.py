@@ -23,8 +23,9 @@ from bot.slack.client import make_clients
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import Delivery
 from bot.slack.deps import Deps
+from bot.slack import blocks
 from bot.slack.forms import Forms
-from bot.slack.inbox import SlackInbox, outage_notice
+from bot.slack.inbox import FAILED_TEXT, SlackInbox, failure_notice, outage_notice
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.monitoring import register as register_monitoring
 from bot.slack.listeners.network import register as register_network
@@ -48,8 +49,9 @@ def make_deps(settings: Settings, service: LoketService, client: WebClient, core
     """
     core_team = core_team or CoreTeam(client, settings.core_channel, settings.core_users)
     delivery = Delivery(client=client, service=service, core_channel=settings.core_channel,
-                        poster=Poster(poster_client or client))
-    inbox = SlackInbox(service.store, notify=outage_notice(delivery.ephemeral))
+                        poster=Poster(poster_client or client), metrics=metrics)
+    inbox = SlackInbox(service.store, notify=outage_notice(delivery.ephemeral),
+                       notify_failed=failure_notice(delivery.post, blocks.ephemeral(FAILED_TEXT)))
     return Deps(service=service, delivery=delivery, core_team=core_team, core_channel=settings.core_channel,
                 forms=Forms(client),
                 inbox=inbox, metrics=metrics, network=open_network(settings, service))

@@ -84,6 +84,7 @@ REGIONS = {r: r for r in tx_.REGIONS}
 def signal_modal(draft: SignalDraft, *, channel_id: str | None = None) -> dict[str, Any]:
     """The form behind ``/signaal``, "Log als signaal" and "Maak signaal" (pre-filled from ``draft``)."""
     metadata = {"source_channel_id": draft.source_channel_id, "source_ts": draft.source_ts,
+                "source_user_id": draft.source_user_id,
                 "source_permalink": draft.source_permalink, "escalations": list(draft.escalations),
                 "channel_id": channel_id}
     owner = {"type": "users_select", "action_id": "owner", "placeholder": _plain("Kies een eigenaar")}
@@ -116,7 +117,7 @@ def signal_modal_values(view: dict[str, Any]) -> SignalDraft:
         title=_value(state, "title") or "", description=_value(state, "description") or "",
         severity=_value(state, "severity") or "", owner=_value(state, "owner"),
         source_channel_id=meta.get("source_channel_id"), source_ts=meta.get("source_ts"),
-        source_permalink=meta.get("source_permalink"), escalations=tuple(int(n) for n in meta.get("escalations") or ()),
+        source_user_id=meta.get("source_user_id"), source_permalink=meta.get("source_permalink"), escalations=tuple(int(n) for n in meta.get("escalations") or ()),
     )
 
 

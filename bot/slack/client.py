@@ -1,6 +1,7 @@
 """Loket's Slack Web API clients: every call counted and timed, posts paced per channel.
 
-Two clients share one rate limiter and one metrics object:
+Two clients share one rate limiter (per channel, shared by all replicas through the
+database when the runtime has one: :mod:`bot.slack.pace`) and one metrics object:
 
 * the **main client** retries 429 (after ``Retry-After``), 5xx and broken connections
   itself. Right for reads and for idempotent calls (``chat.update``, ``views.publish``).
@@ -73,8 +74,17 @@ def _base_url(settings: Settings) -> str:
 
 
 def make_clients(settings: Settings, metrics: Metrics | None = None,
-                 limiter: ChannelRateLimiter | None = None) -> tuple[LoketWebClient, LoketWebClient]:
-    """The main client and the posting client (see module docstring)."""
+                 limiter: ChannelRateLimiter | None = None, *, store: Any = None) -> tuple[LoketWebClient, LoketWebClient]:
+    """The main client and the posting client (see module docstring).
+
+    With a PostgreSQL ``store`` the per-channel pace is shared by all replicas on that
+    database (:class:`bot.slack.pace.SharedChannelPace`); otherwise (SQLite: one machine,
+    where every write competes for one lock) it is kept in this process.
+    """
+    if limiter is None and store is not None and store.engine.dialect.name != "sqlite":
+        from bot.slack.pace import SharedChannelPace
+
+        limiter = SharedChannelPace(store, settings.slack_channel_rate, settings.slack_channel_burst)
     limiter = limiter or ChannelRateLimiter(settings.slack_channel_rate, settings.slack_channel_burst)
     common = dict(token=settings.slack_bot_token, base_url=_base_url(settings), timeout=settings.slack_api_timeout,
                   limiter=limiter, metrics=metrics)

@@ -25,11 +25,13 @@ from typing import Any, Callable
 from slack_sdk import WebClient
 
 from bot.core import relays
+from bot.core.outbox import GAVE_UP
 from bot.core.service import (
     POST_CLAIMED,
     POST_CLOSED,
     POST_CORE_REPLY,
     POST_FOLLOWUP,
+    EscalationLease,
     EscalationView,
     LoketService,
     OutboxPost,
@@ -37,7 +39,9 @@ from bot.core.service import (
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.client import error_code
-from bot.slack.posting import Poster, is_ambiguous
+from bot.slack.inbox import RetryLater
+from bot.slack.posting import LookupFailed, Poster, is_ambiguous
+from bot.store.leases import LeaseLost, holding
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,7 @@ log = logging.getLogger(__name__)
 POST_RELAYED = "slack_relayed"  # core thread: "forwarded to the asker" + "Opnemen in kennisbank"
 POST_ESCALATED = "slack_escalated"  # asker thread: "your question went to the core team as #N"
 POST_REPLY = "slack_reply"  # asker thread: an answer Slack refused at first. payload: message
+POST_UNDELIVERED = "slack_undelivered"  # core channel: a post given up after its retries
 
 # Slack errors that will not get better by trying again.
 PERMANENT_ERRORS = frozenset(
@@ -53,7 +58,6 @@ PERMANENT_ERRORS = frozenset(
 # An escalation this young is probably still being posted by the listener that opened it
 # (the database lease makes it safe either way; the grace saves a useless round).
 RETRY_GRACE = timedelta(seconds=5)
-ESCALATION_POST_LEASE = timedelta(minutes=2)
 MAX_OUTBOX_ROUNDS = 50
 UPDATE_ATTEMPTS = 3
 
@@ -74,9 +78,10 @@ class Delivery:
     core_channel: str | None
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     poster: Poster | None = None  # default: posts through ``client``
+    metrics: Any = None  # bot.slack.metrics.Metrics: failed posts are counted
 
     def __post_init__(self) -> None:
-        self._outbox_lock = threading.Lock()
+        self.deferred = False  # set when work waited on a channel's pace (the loop comes back soon)
         if self.poster is None:
             self.poster = Poster(self.client)
 
@@ -91,6 +96,8 @@ class Delivery:
         try:
             return self.poster.post(channel, thread_ts, dict(message), key=key, verify=verify, since=since,
                                     **extra)["ts"]
+        except LeaseLost:
+            raise  # this worker's work was taken over: stop
         except Exception as e:  # noqa: BLE001 - a failed post must not kill the listener
             log.warning("chat.postMessage to %s failed: %s", channel, slack_error(e))
             return None
@@ -105,6 +112,8 @@ class Delivery:
             try:
                 resp = self.poster.post(target, None, dict(message), key=key, verify=verify and target == channel)
                 return resp["channel"], resp["ts"]
+            except LeaseLost:
+                raise
             except Exception as e:  # noqa: BLE001
                 log.info("chat.postMessage to %s failed: %s", target, slack_error(e))
         return None
@@ -140,44 +149,90 @@ class Delivery:
     def post_escalation(self, esc: EscalationView, *, wait: bool = True) -> bool:
         """Post an escalation to the core channel once; True if it is (now) posted.
 
-        The database lease decides who posts (any thread, any replica); an attempt after
-        one that may have reached Slack looks for the earlier post first. ``wait=False``
-        leaves the post to the background loop when the core channel's pace would make
-        this thread wait (a busy core channel must not hold up answering others).
+        The database lease decides who posts (any thread, any replica); it is renewed
+        while the post is made and checked before it goes out and when it is recorded. An
+        attempt after one that may have reached Slack looks for the earlier post first;
+        when that look-up fails nothing is posted (the next round looks again).
+        ``wait=False`` leaves the post to the background loop when the core channel's
+        pace would make this thread wait (a busy core channel must not hold up others).
         """
         if not self.core_channel:
             log.error("escalation #%d cannot be posted: LOKET_CORE_CHANNEL is not set", esc.number)
             return False
-        limiter = getattr(self.poster.client, "limiter", None)
-        if not wait and limiter is not None and limiter.delay(self.core_channel) > 0:
+        if not wait and self._pace_delay(self.core_channel) > 0:
             log.info("escalation #%d: core channel busy, the background loop posts it", esc.number)
             return False
-        lease = self.service.lease_escalation_post(esc.number, lease=ESCALATION_POST_LEASE)
+        lease = self.service.lease_escalation_post(esc.number)
         if lease is None:  # posted, closed, or someone else is posting it right now
             return self.service.escalation(esc.number).posted
-        current, attempt = lease
+        number, token = esc.number, lease.token
+        try:
+            with holding(f"escalation-post:{number}", lambda: self.service.extend_escalation_post(number, token),
+                         lease_length=self.service.lease):
+                posted = self._post_leased_escalation(lease)
+        except LeaseLost:
+            log.warning("escalation #%d: posting lease taken over; this worker stopped", number)
+            return False
+        if posted:
+            self.deliver_outbox()  # follow-ups that waited for the core thread (the post's lease is over)
+        return posted
+
+    def _post_leased_escalation(self, lease: EscalationLease) -> bool:
+        current, number = lease.escalation, lease.escalation.number
         asker_link = self._asker_permalink(current)
         message = blocks.escalation_post(current, **self._post_details(current, asker_link))
         try:
-            resp = self.poster.post(self.core_channel, None, dict(message), key=f"esc:{esc.number}",
-                                    verify=attempt > 1, since=current.created_at)
+            resp = self.poster.post(self.core_channel, None, dict(message), key=f"esc:{number}",
+                                    verify=lease.attempt > 1, since=current.created_at)
+        except LeaseLost:
+            raise
         except Exception as e:  # noqa: BLE001 - stays unposted; retry_pending tries again
-            log.warning("escalation #%d not posted to %s: %s", esc.number, self.core_channel, slack_error(e))
-            self.service.release_escalation_post(esc.number)
+            log.warning("escalation #%d not posted to %s: %s", number, self.core_channel, slack_error(e))
+            self.service.release_escalation_post(number, lease.token)
             return False
-        self.service.mark_posted(esc.number, channel_id=resp["channel"], ts=resp["ts"], permalink=asker_link)
-        log.info("escalation #%d posted to %s ts=%s", esc.number, resp["channel"], resp["ts"])
-        self.deliver_outbox()  # follow-ups that waited for the core thread
+        if not self.service.mark_posted(number, channel_id=resp["channel"], ts=resp["ts"], token=lease.token,
+                                        permalink=asker_link):
+            return False
+        log.info("escalation #%d posted to %s ts=%s", number, resp["channel"], resp["ts"])
         return True
 
-    def retry_pending(self, *, min_age: timedelta = RETRY_GRACE) -> int:
-        """Post escalations that are still unposted (older than ``min_age``); returns how many."""
+    def retry_pending(self, *, min_age: timedelta = RETRY_GRACE, wait: bool = True) -> int:
+        """Post escalations that are still unposted (older than ``min_age``); returns how many.
+
+        ``wait=False`` (the background loop): stop as soon as the core channel's pace is
+        used up, so other work does not wait on it (the next round goes on).
+        """
         posted = 0
         cutoff = self.clock() - min_age
         for esc in self.service.pending_escalation_posts():
-            if esc.created_at <= cutoff and self.post_escalation(esc):
+            if esc.created_at > cutoff:
+                continue
+            if not wait and self._pace_delay(self.core_channel) > 0:
+                self.deferred = True
+                break
+            if self.post_escalation(esc, wait=wait):
                 posted += 1
         return posted
+
+    def escalation_for_core_thread(self, channel: str, thread_ts: str) -> EscalationView | None:
+        """The escalation whose core post starts ``thread_ts``, also when the post was not
+        recorded yet (a reply that came before ``mark_posted``) or is a second post of it:
+        then the thread's first message is looked up by its marker. RetryLater when the
+        look-up fails (the reply is kept in the inbox and tried again, not dropped)."""
+        esc = self.service.escalation_for_core_thread(channel, thread_ts)
+        if esc is not None or channel != self.core_channel:
+            return esc
+        try:
+            key = self.poster.parent_marker(channel, thread_ts)
+        except LookupFailed as e:
+            raise RetryLater(f"core thread {thread_ts}") from e
+        number = _escalation_number(key)
+        if number is None:
+            return None
+        try:
+            return self.service.adopt_escalation_post(number, channel_id=channel, ts=thread_ts)
+        except KeyError:
+            return None
 
     def refresh_escalation_post(self, esc: EscalationView) -> None:
         """Re-render the core-channel post after a status change (claimed, answered, closed)."""
@@ -229,18 +284,29 @@ class Delivery:
         self.deliver_outbox()
 
     # -- outbox ----------------------------------------------------------------------------
-    def deliver_outbox(self) -> int:
-        """Send every due outbox post, in order per thread; returns how many went out."""
-        sent = 0
-        with self._outbox_lock:
-            for _ in range(MAX_OUTBOX_ROUNDS):  # delivering can queue more (the relay confirmation)
-                posts = self.service.due_posts()
-                if not posts:
-                    break
-                sent_now = self._deliver_batch(posts)
-                sent += sent_now
-                if not sent_now:
-                    break
+    def deliver_outbox(self, *, wait: bool = True, budget: int = MAX_OUTBOX_ROUNDS) -> int:
+        """Send due outbox posts one at a time, in order per thread; returns how many went out.
+
+        Each post is leased on its own (with a renewed, fenced lease) just before it is
+        sent; no process-wide lock is held, so listener threads and the loop drain side
+        by side. ``wait=False`` (the background loop): a post to a channel whose pace is
+        used up is handed back and that channel skipped for this call (``deferred``
+        tells the loop to come back soon), so nothing sleeps on one channel while other
+        posts wait. ``wait=True`` (a listener thread, after its own action): the thread
+        waits its channel's turn itself.
+        """
+        sent, busy = 0, set()
+        for _ in range(budget):
+            post = self.service.due_post(skip_channels=frozenset(busy))
+            if post is None:
+                break
+            if not wait and self._pace_delay(post.channel_id) > 0:
+                self.service.release_post(post.id, token=post.token)
+                busy.add(post.channel_id)
+                self.deferred = True
+                continue
+            if self._deliver(post):
+                sent += 1
         return sent
 
     def deliver_outbox_after(self, seconds: float) -> None:
@@ -255,36 +321,39 @@ class Delivery:
         except Exception as e:  # noqa: BLE001 - the background loop tries again
             log.warning("delayed outbox delivery failed: %s", slack_error(e))
 
-    def _deliver_batch(self, posts: list[OutboxPost]) -> int:
-        """Send a leased batch in order; after a failure, the rest of that thread waits."""
-        sent, stopped = 0, set()
-        for post in posts:
-            thread = (post.channel_id, post.thread_ts)
-            if thread in stopped:
-                self.service.release_post(post.id)
-                continue
-            if self._deliver(post):
-                sent += 1
-            else:
-                stopped.add(thread)
-        return sent
+    def _pace_delay(self, channel: str | None) -> float:
+        limiter = getattr(self.poster.client, "limiter", None)
+        return limiter.delay(channel) if limiter is not None and channel else 0.0
 
     def _deliver(self, post: OutboxPost) -> bool:
+        """Send one leased post under its lease (renewed while it runs)."""
+        try:
+            with holding(f"outbox:{post.id}", lambda: self.service.extend_post(post.id, post.token),
+                         lease_length=self.service.outbox.lease):
+                return self._send(post)
+        except LeaseLost:
+            log.warning("outbox post %d: lease taken over; this worker stopped", post.id)
+            return False
+
+    def _send(self, post: OutboxPost) -> bool:
         message = self._render(post)
         if message is None:
             log.error("outbox post %d has unknown kind %s", post.id, post.kind)
-            self.service.mark_failed(post.id, error=f"unknown kind {post.kind}", give_up=True)
+            self._failed(post, f"unknown kind {post.kind}", give_up=True)
             return False
         extra = {"reply_broadcast": True} if post.kind == POST_CORE_REPLY and is_dm_channel(post.channel_id) else {}
         try:
             resp = self.poster.post(post.channel_id, post.thread_ts, dict(message), key=f"outbox:{post.id}",
                                     verify=post.attempts > 1, **extra)
+        except LeaseLost:
+            raise
         except Exception as e:  # noqa: BLE001 - the outbox retries with backoff
-            error = slack_error(e)
+            error = "lookup_failed" if isinstance(e, LookupFailed) else slack_error(e)
             log.warning("outbox post %d (%s) to %s failed: %s", post.id, post.kind, post.channel_id, error)
-            self.service.mark_failed(post.id, error=error, give_up=error in PERMANENT_ERRORS)
+            self._failed(post, error, give_up=error in PERMANENT_ERRORS)
             return False
-        self.service.mark_sent(post.id, ts=resp.get("ts"))
+        if not self.service.mark_sent(post.id, token=post.token, ts=resp.get("ts")):
+            return False
         if post.kind == POST_CORE_REPLY and not self._withdrawn_meanwhile(post, resp):
             self._queue_relayed_notice(post)
         return True
@@ -300,6 +369,21 @@ class Delivery:
         except Exception as e:  # noqa: BLE001
             log.warning("escalation #%d: withdrawn reply not removed: %s", number, slack_error(e))
         return True
+
+    def _failed(self, post: OutboxPost, error: str, *, give_up: bool) -> None:
+        """Record a failed attempt; a post given up for good is reported in the core channel."""
+        if self.service.mark_failed(post.id, token=post.token, error=error, give_up=give_up) != GAVE_UP:
+            return
+        if self.metrics is not None:
+            self.metrics.post_given_up(post.kind)
+        if not self.core_channel or post.kind == POST_UNDELIVERED:
+            return
+        self.service.enqueue_post(
+            kind=POST_UNDELIVERED, channel_id=self.core_channel, thread_ts=None,
+            payload={"number": post.escalation_number or 0, "post_kind": post.kind, "error": error,
+                     "channel_id": post.channel_id},
+            dedupe_key=f"slack-undelivered:{post.id}",
+        )
 
     def _render(self, post: OutboxPost) -> Message | None:
         p = post.payload
@@ -317,6 +401,8 @@ class Delivery:
         if post.kind == POST_ESCALATED:
             return blocks.escalated_notice(number, by_asker=True,
                                            in_dm=is_dm_channel(post.channel_id) and post.thread_ts is None)
+        if post.kind == POST_UNDELIVERED:
+            return blocks.ephemeral(undelivered_text(p))
         if post.kind == POST_REPLY and isinstance(p.get("message"), dict):
             return {"text": p["message"].get("text") or "", "blocks": p["message"].get("blocks") or []}
         return None
@@ -335,3 +421,20 @@ class Delivery:
                      "reply_ts": post.payload.get("message_ts")},
             dedupe_key=f"slack-relayed:{post.id}",  # bot.core.relays.relay_notice finds it by this key
         )
+
+
+def undelivered_text(payload: dict[str, Any]) -> str:
+    """The core-channel note for a post given up after its retries (ids only, no text)."""
+    number = int(payload.get("number") or 0)
+    about = f" bij escalatie #{number}" if number else ""
+    where = f" in <#{payload['channel_id']}>" if str(payload.get("channel_id") or "").startswith("C") else ""
+    return (f":warning: Een bericht van Loket{about}{where} kon na meerdere pogingen niet worden afgeleverd "
+            f"({payload.get('error') or 'onbekende fout'}). Stuur het zo nodig zelf; latere berichten in die "
+            "draad zijn wel verstuurd.")
+
+
+def _escalation_number(key: str | None) -> int | None:
+    """The number in an escalation post's marker key ``esc:N`` (None for other keys)."""
+    if not key or not key.startswith("esc:") or not key[4:].isdigit():
+        return None
+    return int(key[4:])

@@ -18,7 +18,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import case, func, select
 
-from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question
+from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, as_utc
 from bot.store.repo import Store
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ class Metrics:
         self.slack_seconds = Histogram("loket_slack_api_seconds", "Slack Web API call duration", ["method"],
                                        buckets=LATENCY_BUCKETS, registry=r)
         self.jobs = Counter("loket_jobs", "Background job runs", ["job", "result"], registry=r)
+        self.posts_given_up = Counter("loket_posts_given_up", "Outbox posts given up after their retries (this process)",
+                                      ["kind"], registry=r)
         if store is not None:
             r.register(StoreCollector(store))
 
@@ -66,6 +68,9 @@ class Metrics:
         self.slack_seconds.labels(method=method).observe(seconds)
         if error:
             self.slack_errors.labels(method=method, error=error[:40]).inc()
+
+    def post_given_up(self, kind: str) -> None:
+        self.posts_given_up.labels(kind=kind[:32]).inc()
 
     def render(self) -> bytes:
         """The text exposition format."""
@@ -100,10 +105,19 @@ class StoreCollector(Collector):
                                 value=values["share"])
         yield GaugeMetricFamily("loket_outbox_pending", "Outgoing posts waiting to be sent", value=values["outbox"])
         yield GaugeMetricFamily("loket_inbox_pending", "Incoming requests not processed yet", value=values["inbox"])
+        yield GaugeMetricFamily("loket_inbox_failed", "Incoming requests that failed for good (kept 14 days)",
+                                value=values["inbox_failed"])
+        yield GaugeMetricFamily("loket_outbox_failed", "Outgoing posts given up after their retries (kept 14 days)",
+                                value=values["outbox_failed"])
+        oldest = GaugeMetricFamily("loket_oldest_pending_seconds", "Age of the oldest unsettled item, by queue",
+                                   labels=["queue"])
+        for queue in ("inbox", "outbox", "escalation_post"):
+            oldest.add_metric([queue], values["oldest"][queue])
+        yield oldest
 
     def _query(self) -> dict:
         since = datetime.now(timezone.utc) - SHARE_WINDOW
-        with self.store.tx() as tx:
+        with self.store.read() as tx:
             s = tx.session
             escalations = list(s.execute(
                 select(Escalation.status, func.count()).where(Escalation.status != "closed").group_by(Escalation.status)))
@@ -111,7 +125,20 @@ class StoreCollector(Collector):
                 select(func.count(), func.sum(case((Question.answered.is_(True), 1), else_=0)))
                 .where(Question.answered.is_not(None), Question.created_at >= since)).one()
             outbox = s.scalar(select(func.count()).select_from(OutboxPost).where(OutboxPost.status == "pending"))
-            inbox = s.scalar(select(func.count()).select_from(ProcessedEvent)
-                             .where(ProcessedEvent.status.in_(("received", "processing"))))
+            unsettled = ProcessedEvent.status.in_(("received", "processing"))
+            inbox = s.scalar(select(func.count()).select_from(ProcessedEvent).where(unsettled))
+            inbox_failed = s.scalar(select(func.count()).select_from(ProcessedEvent)
+                                    .where(ProcessedEvent.status == "failed"))
+            outbox_failed = s.scalar(select(func.count()).select_from(OutboxPost).where(OutboxPost.status == "failed"))
+            firsts = {
+                "inbox": s.scalar(select(func.min(ProcessedEvent.created_at)).where(unsettled)),
+                "outbox": s.scalar(select(func.min(OutboxPost.created_at)).where(OutboxPost.status == "pending")),
+                "escalation_post": s.scalar(select(func.min(Escalation.created_at))
+                                            .where(Escalation.core_ts.is_(None), Escalation.status != "closed")),
+            }
+        now = datetime.now(timezone.utc)
+        oldest = {queue: max(0.0, (now - as_utc(first)).total_seconds()) if first else 0.0
+                  for queue, first in firsts.items()}
         return {"escalations": escalations, "share": (answered or 0) / asked if asked else 0.0,
-                "outbox": outbox or 0, "inbox": inbox or 0}
+                "outbox": outbox or 0, "inbox": inbox or 0, "inbox_failed": inbox_failed or 0,
+                "outbox_failed": outbox_failed or 0, "oldest": oldest}

@@ -12,7 +12,10 @@ it crashed (``verify=True``: an outbox post or escalation on its second attempt,
 item taken up again after a crash).
 
 Errors that say the message was not posted (Slack's ``ok: false``, 429 after the
-client's own retries) are raised at once.
+client's own retries) are raised at once. When the look-up itself fails the poster does
+*not* post blindly: it raises :class:`LookupFailed` and the caller tries again later
+(with ``verify``). Before every ``chat.postMessage`` the leases of the current work are
+checked (:func:`bot.store.leases.ensure_held`): a worker that lost its lease does not post.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.client import error_code
+from bot.store.leases import ensure_held
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,10 @@ MARKER_TYPE = "loket_post"
 LOOKUP_PAGES = 5
 LOOKUP_PAGE_SIZE = 200
 LOOKUP_SLACK_SECONDS = 120.0  # look this far before ``since`` (clocks differ)
+
+
+class LookupFailed(Exception):
+    """Looking for an earlier post failed: whether it is in Slack is unknown. Try later."""
 
 
 def marker(key: str) -> dict[str, Any]:
@@ -81,7 +89,7 @@ class Poster:
         """
         since_epoch = _epoch(since) if since is not None else time.time()
         if key and verify:
-            found = self.find(channel, thread_ts, key, since=_epoch(since))
+            found = self.lookup(channel, thread_ts, key, since=_epoch(since))
             if found:
                 log.info("post %s was already in %s (ts=%s): not posted again", key, channel, found["ts"])
                 return found
@@ -92,6 +100,7 @@ class Poster:
             params["thread_ts"] = thread_ts
         last: BaseException | None = None
         for attempt in range(1, self.attempts + 1):
+            ensure_held()
             try:
                 resp = self.client.chat_postMessage(channel=channel, **params)
                 return {"channel": resp["channel"], "ts": resp["ts"]}
@@ -101,7 +110,7 @@ class Poster:
                     raise
                 log.warning("post %s to %s: %s (attempt %d)", key or "-", channel, error_code(e), attempt)
             if key:
-                found = self.find(channel, thread_ts, key, since=since_epoch)
+                found = self.lookup(channel, thread_ts, key, since=since_epoch)
                 if found:
                     log.info("post %s reached %s after all (ts=%s)", key, channel, found["ts"])
                     return found
@@ -110,18 +119,36 @@ class Poster:
         assert last is not None
         raise last
 
-    def find(self, channel: str, thread_ts: str | None, key: str, *, since: float | None = None) -> dict[str, Any] | None:
-        """The message with marker ``key`` in the thread / channel, or None.
-
-        A failing look-up returns None (logged): the caller then posts, which is the old
-        at-least-once behaviour.
-        """
+    def lookup(self, channel: str, thread_ts: str | None, key: str, *, since: float | None = None) -> dict[str, Any] | None:
+        """The message with marker ``key`` in the thread / channel, or None when it is not
+        there. LookupFailed when Slack could not be asked (then nobody knows)."""
         try:
             for message in self._messages(channel, thread_ts, since):
                 if marker_key(message) == key:
                     return {"channel": channel, "ts": message["ts"]}
         except Exception as e:  # noqa: BLE001
             log.warning("looking for post %s in %s failed: %s", key, channel, error_code(e))
+            raise LookupFailed(key) from e
+        return None
+
+    def find(self, channel: str, thread_ts: str | None, key: str, *, since: float | None = None) -> dict[str, Any] | None:
+        """Like :meth:`lookup`, but a failed look-up is None (diagnostics, tests)."""
+        try:
+            return self.lookup(channel, thread_ts, key, since=since)
+        except LookupFailed:
+            return None
+
+    def parent_marker(self, channel: str, thread_ts: str) -> str | None:
+        """The marker key of the message that starts thread ``thread_ts`` (None: no marker).
+        LookupFailed when Slack could not be asked."""
+        try:
+            resp = self.client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True, limit=1)
+        except Exception as e:  # noqa: BLE001
+            log.warning("looking up the start of thread %s in %s failed: %s", thread_ts, channel, error_code(e))
+            raise LookupFailed(thread_ts) from e
+        for message in resp.get("messages") or []:
+            if message.get("ts") == thread_ts:
+                return marker_key(message)
         return None
 
     def _messages(self, channel: str, thread_ts: str | None, since: float | None):

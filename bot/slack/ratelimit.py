@@ -2,10 +2,12 @@
 channel (short bursts tolerated) and answers more with HTTP 429.
 
 A token bucket per channel: ``burst`` posts may go at once, after that one every
-``1 / rate`` seconds. ``acquire`` blocks the calling thread until its turn (the listener
-threads and the background loop post; nothing waits on them). The limiter lives in the
-process: with several replicas each keeps its own pace, and Slack's 429 + ``Retry-After``
-(honoured by the Web API client) catches the rest.
+``1 / rate`` seconds. ``acquire`` blocks the calling thread until its turn (a listener
+thread waits for its own channel only; no lock is held while it sleeps; the background
+loop asks ``delay`` first and leaves a busy channel for its next round). This limiter
+lives in the process; a runtime with a database shares the pace between replicas with
+:class:`bot.slack.pace.SharedChannelPace` (same interface), and Slack's 429 +
+``Retry-After`` (honoured by the Web API client) catches the rest.
 """
 from __future__ import annotations
 

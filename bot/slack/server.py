@@ -13,15 +13,17 @@ Several replicas (processes, machines) may share one database (PostgreSQL): inbo
 outbox, escalation posts and jobs are claimed in the database, never twice. gunicorn runs
 one worker per replica (the desk's model lives in the worker) with threads.
 
-Shutdown (SIGTERM): gunicorn stops accepting, finishes the requests in flight; the lazy
-work already started finishes; then :meth:`Runtime.close` stops the loop and hands
-unfinished inbox work back to the database for another replica (or the next start).
+Shutdown (SIGTERM): gunicorn stops accepting and finishes the requests in flight; then
+:meth:`Runtime.close` stops taking new work (inbox rows not begun stay ``received`` for
+another replica), stops the loop after its current item, waits (bounded,
+``DRAIN_SECONDS``) for the work already begun, and hands back only what did not finish.
 """
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable
@@ -39,13 +41,15 @@ from bot.slack.client import make_clients
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import RETRY_GRACE
 from bot.slack.deps import Deps
+from bot.slack.inbox import DRAIN_SECONDS
 from bot.slack.metrics import Metrics
 from bot.slack.monitoring_jobs import make_scheduler
 from bot.slack.network import network_job
 
 log = logging.getLogger(__name__)
 
-RETRY_INTERVAL_SECONDS = 15.0
+RETRY_INTERVAL_SECONDS = 10.0
+PACED_INTERVAL_SECONDS = 1.0  # the next round after one that left posts waiting for a channel's pace
 GUNICORN_THREADS = 8
 
 
@@ -63,11 +67,17 @@ class RetryLoop:
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> None:
-        """One round; errors are logged, never raised (the loop must survive them)."""
+        """One round; errors are logged, never raised (the loop must survive them).
+
+        Nothing in a round sleeps on a channel's pace: what has to wait for it is left
+        for the next round, which then comes after :data:`PACED_INTERVAL_SECONDS`.
+        """
+        delivery = self.deps.delivery
+        delivery.deferred = False
         try:
             redone = self.deps.inbox.redeliver(self.deps) if self.deps.inbox else 0
-            posted = self.deps.delivery.retry_pending(min_age=self.min_age)
-            sent = self.deps.delivery.deliver_outbox()
+            posted = delivery.retry_pending(min_age=self.min_age, wait=False)
+            sent = delivery.deliver_outbox(wait=False)
             if posted or sent or redone:
                 log.info("retry loop: %d request(s) redone, %d escalation(s) posted, %d outbox post(s) sent",
                          redone, posted, sent)
@@ -100,8 +110,16 @@ class RetryLoop:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self._stop.wait(self._next_wait()):
             self.run_once()
+
+    def _next_wait(self) -> float:
+        """Soon again when posts waited for a channel's pace, else the interval."""
+        return min(self.interval, PACED_INTERVAL_SECONDS) if self.deps.delivery.deferred else self.interval
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
 
 
 def _is_db_down(exc: BaseException) -> bool:
@@ -159,14 +177,22 @@ class Runtime:
             log.warning("readiness: database unavailable: %s", type(e).__name__)
         return checks
 
-    def close(self) -> None:
-        """Stop the loop, hand unfinished inbox work back, release the database."""
+    def close(self, *, drain_seconds: float = DRAIN_SECONDS) -> None:
+        """Shut down without doubling work on another replica (see module docstring):
+        take nothing new, let the work already begun finish (at most ``drain_seconds``),
+        then hand back only what is still unfinished, and release the database."""
         if self._closed:
             return
         self._closed = True
-        self.loop.stop()
-        if self.deps.inbox is not None:
-            self.deps.inbox.hand_back()
+        inbox = self.deps.inbox
+        if inbox is not None:
+            inbox.stop_taking()
+        deadline = time.monotonic() + drain_seconds
+        self.loop.stop(timeout=drain_seconds)
+        if inbox is not None and not inbox.drain(max(0.0, deadline - time.monotonic())):
+            log.warning("shutdown: work still running after %.0f s; handing it back", drain_seconds)
+        if inbox is not None:
+            inbox.hand_back()
         self.store.close()
 
 
@@ -191,7 +217,7 @@ def build_runtime(settings: Settings, *, desk=None, store=None, socket_mode: boo
 
         desk = Desk.open(settings, progress=False)
     metrics = Metrics(store)
-    client, poster_client = make_clients(settings, metrics)
+    client, poster_client = make_clients(settings, metrics, store=store)
     core_team = CoreTeam(client, settings.core_channel, settings.core_users)
     sync = VerifiedSync(desk)
     service = LoketService(desk=sync.desk_proxy, store=store, is_core=core_team.is_member)
@@ -265,7 +291,7 @@ def serve_http(settings: Settings) -> None:
                 "worker_class": "gthread",
                 "threads": GUNICORN_THREADS,
                 "timeout": 120,  # first start may build the index
-                "graceful_timeout": 20,
+                "graceful_timeout": int(DRAIN_SECONDS) + 10,  # the drain in Runtime.close fits
                 "accesslog": None,
                 "worker_exit": _close_runtime,
             }

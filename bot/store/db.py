@@ -2,9 +2,23 @@
 
 SQLite (the default, one file in the data dir) and PostgreSQL (``postgresql+psycopg://``)
 behave the same to the rest of the code. For SQLite that takes some care, done here on
-every new connection: WAL (readers do not block the writer), a busy timeout (writers wait
-instead of failing), foreign keys on, and ``BEGIN IMMEDIATE`` so a transaction takes the
-write lock up front instead of failing half-way when it upgrades from reading to writing.
+every new connection:
+
+* WAL: readers do not block the writer, nor the writer the readers;
+* ``BEGIN IMMEDIATE`` for transactions that write (``Store.tx``), so a transaction takes
+  the write lock up front instead of failing half-way when it upgrades from reading to
+  writing; a plain (deferred) ``BEGIN`` for read-only ones (``Store.read``), which never
+  take the write lock and so never wait for a writer;
+* a busy timeout of 2 s: a writer waits for another writer at most that long, which fits
+  Slack's 3-second acknowledgement (an ack that cannot store its request fails with a
+  500, and Slack delivers the event again);
+* ``synchronous=FULL``: a committed transaction is on disk before the commit returns, so
+  a question acknowledged to Slack survives a power loss or a crash of the machine
+  (``NORMAL`` in WAL mode may lose the last commits). Its cost is measured by
+  ``tests/bench/bench_sqlite_durability.py``;
+* foreign keys on.
+
+Errors never carry bound parameters (``hide_parameters``): they may hold message text.
 """
 from __future__ import annotations
 
@@ -19,23 +33,31 @@ from sqlalchemy.engine import make_url
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_BUSY_TIMEOUT_MS = 2_000
+SQLITE_SYNCHRONOUS = "FULL"
+READ_ONLY = "loket_read_only"  # execution option: a read-only transaction (deferred BEGIN on SQLite)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine for ``url``; SQLite files get their directory created."""
+def make_engine(url: str, *, echo: bool = False, sqlite_synchronous: str = SQLITE_SYNCHRONOUS) -> Engine:
+    """Create an engine for ``url``; SQLite files get their directory created.
+
+    ``sqlite_synchronous`` exists for the durability benchmark (``NORMAL`` as baseline).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-    _configure_sqlite(engine)
+    engine = create_engine(url, echo=echo, hide_parameters=True,
+                           connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    _configure_sqlite(engine, synchronous=sqlite_synchronous)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, synchronous: str) -> None:
     """Pragmas per connection, and explicit transaction control (see module docstring)."""
+    if synchronous.upper() not in ("FULL", "NORMAL", "EXTRA"):
+        raise ValueError(f"unsupported synchronous mode {synchronous!r}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -44,12 +66,13 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -68,9 +91,15 @@ def migrate(engine_or_url: Engine | str, *, revision: str = "head") -> Engine:
     return engine
 
 
-def downgrade(engine: Engine, *, revision: str = "base") -> None:
-    """Downgrade the schema (tests; manual rollback of a bad release)."""
-    command.downgrade(alembic_config(engine), revision)
+def downgrade(engine: Engine, *, revision: str = "base", drop_audit_log: bool = False) -> None:
+    """Downgrade the schema (tests; manual rollback of a bad release).
+
+    Below 0004 the audit log goes; with rows in it that needs ``drop_audit_log=True``
+    (the migration refuses otherwise: the log is never dropped silently).
+    """
+    config = alembic_config(engine)
+    config.attributes["drop_audit_log"] = drop_audit_log
+    command.downgrade(config, revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -100,6 +100,7 @@ class Escalation(Base):
     # have reached Slack (the poster looks for it before posting again).
     post_lease_until: Mapped[datetime | None]
     post_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    post_lease_token: Mapped[str | None] = mapped_column(String(32))  # fencing: who holds the lease
 
     __table_args__ = (
         Index("ix_escalations_asker_thread", "asker_channel_id", "asker_thread_ts"),
@@ -138,10 +139,16 @@ class ProcessedEvent(Base):
     status: Mapped[str] = mapped_column(String(16), default="done", server_default="done")
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    lease_until: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]  # the database's clock (bot.store.dbclock)
+    lease_token: Mapped[str | None] = mapped_column(String(32))  # fencing: who holds the lease
     finished_at: Mapped[datetime | None]
+    # A message in a thread: "channel:thread_ts" and its own ts ("%010d.%06d"), so a relay
+    # of a later message waits while an earlier one of the thread is still unprocessed.
+    thread_key: Mapped[str | None] = mapped_column(String(100))
+    sort_key: Mapped[str | None] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_processed_events_status", "status", "lease_until"),)
+    __table_args__ = (Index("ix_processed_events_status", "status", "lease_until"),
+                      Index("ix_processed_events_thread", "thread_key"))
 
 
 class OutboxPost(Base):
@@ -170,8 +177,21 @@ class OutboxPost(Base):
     # Order within a thread: the Slack ts of what caused the post (a core reply's own ts),
     # else the time it was queued, as "%010d.%06d". Posts of a thread go out in this order.
     sort_key: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # The lease of the drainer sending it (database clock), apart from ``next_attempt_at``
+    # (when it is due: its retry time or hold-back); the token fences every state change.
+    lease_until: Mapped[datetime | None]
+    lease_token: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class ChannelPace(Base):
+    """The per-channel posting pace, shared by all replicas (database clock)."""
+
+    __tablename__ = "channel_pace"
+
+    channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    next_free_at: Mapped[datetime]
 
 
 class AuditEntry(Base):
@@ -244,6 +264,7 @@ class Signal(Base):
     created_by: Mapped[str | None] = mapped_column(ID)
     source_channel_id: Mapped[str | None] = mapped_column(ID)
     source_ts: Mapped[str | None] = mapped_column(TS)
+    source_user_id: Mapped[str | None] = mapped_column(ID)  # the author of the message it was logged from
     source_permalink: Mapped[str | None] = mapped_column(Text)
     lrt_channel_id: Mapped[str | None] = mapped_column(ID)
     lrt_escalated_at: Mapped[datetime | None]

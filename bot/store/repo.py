@@ -12,11 +12,12 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import Engine, and_, delete, exists, func, or_, select
+from sqlalchemy import Engine, and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.store.db import make_engine, migrate
+from bot.store.db import READ_ONLY, make_engine, migrate
+from bot.store.dbclock import db_after, db_now
 from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, VerifiedAnswer
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> "Store":
@@ -47,8 +49,21 @@ class Store:
 
     @contextmanager
     def tx(self) -> Iterator["Tx"]:
-        """A transaction: commits when the block ends, rolls back on an exception."""
+        """A transaction: commits when the block ends, rolls back on an exception.
+
+        On SQLite it takes the write lock at once (``BEGIN IMMEDIATE``): use it for
+        anything that may write, :meth:`read` for look-ups.
+        """
         with self._sessions.begin() as session:
+            yield Tx(session)
+
+    @contextmanager
+    def read(self) -> Iterator["Tx"]:
+        """A read-only transaction: on SQLite it never takes (or waits for) the write lock.
+
+        Writing in it is a mistake (SQLite may refuse it with "database is locked").
+        """
+        with self._read_sessions.begin() as session:
             yield Tx(session)
 
     def claim_event(self, event_id: str, *, now: datetime) -> bool:
@@ -143,21 +158,34 @@ class Tx:
         )
         return list(self.session.scalars(stmt))
 
-    def lease_escalation_post(self, number: int, *, now: datetime, lease_until: datetime) -> Escalation | None:
-        """Lease posting escalation ``number`` to the core channel, or None.
+    def lease_escalation_post(self, number: int, *, lease_seconds: float, token: str) -> Escalation | None:
+        """Lease posting escalation ``number`` to the core channel under ``token``, or None.
 
         None when it is posted already, closed, or another poster holds a lease that has
-        not run out. The row lock makes two replicas agree on who posts.
+        not run out (database clock). One conditional update: two replicas never both win.
         """
+        won = self.session.execute(
+            update(Escalation)
+            .where(Escalation.id == number, Escalation.core_ts.is_(None), Escalation.status != "closed",
+                   or_(Escalation.post_lease_until.is_(None), Escalation.post_lease_until <= db_now()))
+            .values(post_lease_until=db_after(lease_seconds), post_lease_token=token,
+                    post_attempts=func.coalesce(Escalation.post_attempts, 0) + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+        if not won:
+            return None
         row = self.escalation(number, for_update=True)
-        if row.core_ts is not None or row.status == "closed":
-            return None
-        lease = row.post_lease_until
-        if lease is not None and (lease if lease.tzinfo else lease.replace(tzinfo=now.tzinfo)) > now:
-            return None
-        row.post_lease_until = lease_until
-        row.post_attempts = (row.post_attempts or 0) + 1
+        self.session.refresh(row)
         return row
+
+    def extend_escalation_post(self, number: int, *, lease_seconds: float, token: str) -> bool:
+        """Renew the posting lease of ``number``; False when ``token`` no longer holds it."""
+        return self.session.execute(
+            update(Escalation)
+            .where(Escalation.id == number, Escalation.post_lease_token == token, Escalation.core_ts.is_(None))
+            .values(post_lease_until=db_after(lease_seconds))
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
 
     # -- verified answers ---------------------------------------------------------------
     def verified_for_escalation(self, escalation_id: int) -> VerifiedAnswer | None:
@@ -217,34 +245,60 @@ class Tx:
     def outbox_key_exists(self, dedupe_key: str) -> bool:
         return self.session.scalar(select(func.count()).where(OutboxPost.dedupe_key == dedupe_key)) > 0
 
-    def lease_due_posts(self, *, now: datetime, lease_until: datetime, limit: int) -> list[tuple[OutboxPost, Escalation | None]]:
-        """Pending posts due at ``now`` whose destination is known; leased until ``lease_until``.
+    def lease_due_post(self, *, now: datetime, lease_seconds: float, token: str,
+                       skip_channels: frozenset[str] = frozenset(),
+                       relay_kinds: tuple[str, ...] = ()) -> tuple[OutboxPost, Escalation | None] | None:
+        """Lease the next post to send: pending, due at ``now``, destination known, not
+        leased by anyone (database clock), and the first pending post of its thread.
 
-        The lease (moving ``next_attempt_at`` forward and counting the attempt) keeps a
-        second drainer from sending the same post meanwhile; on PostgreSQL rows another
-        drainer has locked are skipped. A post waits while an earlier post (by ``sort_key``)
-        to the same thread is pending and not due (waiting for its retry or its time, or
-        leased by another drainer), so every thread gets its messages in order; the caller
-        sends a batch in order and stops a thread at its first failure.
+        One post at a time: its lease (``token``, ``lease_seconds`` on the database's
+        clock) is renewed while it is sent, and every state change checks the token. A
+        thread's later posts wait while an earlier one is pending (leased, waiting for
+        its retry or its time), so every thread gets its messages in order; on PostgreSQL
+        rows another drainer has locked are skipped. ``skip_channels``: channels whose
+        pace is used up (their posts wait; others go first). ``relay_kinds``: posts that
+        relay a message of the escalation's core thread; they also wait while an earlier
+        message of that thread is still unprocessed in the inbox (after a crash).
         """
+        destination = func.coalesce(OutboxPost.channel_id, Escalation.core_channel_id)
+        conditions = [
+            OutboxPost.status == OUTBOX_PENDING,
+            OutboxPost.next_attempt_at <= now,
+            or_(OutboxPost.lease_until.is_(None), OutboxPost.lease_until <= db_now()),
+            or_(OutboxPost.channel_id.is_not(None), Escalation.core_ts.is_not(None)),
+            ~_earlier_pending_in_same_thread(),
+        ]
+        if relay_kinds:
+            conditions.append(~_earlier_reply_unprocessed(relay_kinds))
+        if skip_channels:
+            conditions.append(destination.not_in(sorted(skip_channels)))
         stmt = (
             select(OutboxPost, Escalation)
             .outerjoin(Escalation, OutboxPost.escalation_id == Escalation.id)
-            .where(
-                OutboxPost.status == OUTBOX_PENDING,
-                OutboxPost.next_attempt_at <= now,
-                or_(OutboxPost.channel_id.is_not(None), Escalation.core_ts.is_not(None)),
-                ~_earlier_waiting_in_same_thread(now),
-            )
+            .where(*conditions)
             .order_by(OutboxPost.sort_key, OutboxPost.id)
-            .limit(limit)
+            .limit(1)
             .with_for_update(of=OutboxPost, skip_locked=True)
         )
-        rows = [(post, escalation) for post, escalation in self.session.execute(stmt)]
-        for post, _ in rows:
-            post.attempts += 1
-            post.next_attempt_at = lease_until
-        return rows
+        found = self.session.execute(stmt).first()
+        if found is None:
+            return None
+        post, escalation = found
+        post.attempts += 1
+        post.lease_token, post.lease_until = token, db_after(lease_seconds)
+        self.session.flush()
+        return post, escalation
+
+    def leased_post(self, post_id: int, token: str) -> OutboxPost | None:
+        """The post if it is pending and ``token`` still holds its lease (row locked), else None."""
+        stmt = (select(OutboxPost)
+                .where(OutboxPost.id == post_id, OutboxPost.status == OUTBOX_PENDING, OutboxPost.lease_token == token)
+                .with_for_update())
+        return self.session.scalar(stmt)
+
+    def failed_posts(self) -> int:
+        """How many posts were given up for good (metrics)."""
+        return self.session.scalar(select(func.count()).where(OutboxPost.status == OUTBOX_FAILED)) or 0
 
     def outbox_post(self, post_id: int) -> OutboxPost:
         row = self.session.get(OutboxPost, post_id)
@@ -284,9 +338,21 @@ def ts_key(moment: datetime) -> str:
     return f"{micros // 1_000_000:010d}.{micros % 1_000_000:06d}"
 
 
-def _earlier_waiting_in_same_thread(now: datetime):
+def _earlier_reply_unprocessed(relay_kinds: tuple[str, ...]):
+    """EXISTS an unsettled inbox row for a message written earlier (by ts) in the core
+    thread of ``OutboxPost``'s escalation: a relayed core reply waits for the replies
+    before it that a crash left unprocessed, so the asker gets them in order."""
+    return exists().where(
+        OutboxPost.kind.in_(relay_kinds),
+        ProcessedEvent.status.in_(("received", "processing")),
+        ProcessedEvent.thread_key == Escalation.core_channel_id + ":" + Escalation.core_ts,
+        ProcessedEvent.sort_key < OutboxPost.sort_key,
+    )
+
+
+def _earlier_pending_in_same_thread():
     """EXISTS an earlier (by sort key, then id) pending post to the same destination as
-    ``OutboxPost`` that is not due at ``now`` (waiting for a retry or its time, or leased)."""
+    ``OutboxPost`` (whatever its state: leased, waiting for a retry or its time)."""
     earlier = aliased(OutboxPost)
     before = or_(earlier.sort_key < OutboxPost.sort_key,
                  and_(earlier.sort_key == OutboxPost.sort_key, earlier.id < OutboxPost.id))
@@ -299,6 +365,5 @@ def _earlier_waiting_in_same_thread(now: datetime):
         OutboxPost.channel_id.is_(None), earlier.channel_id.is_(None), earlier.escalation_id == OutboxPost.escalation_id,
     )
     return exists().where(
-        before, earlier.id != OutboxPost.id, earlier.status == OUTBOX_PENDING, earlier.next_attempt_at > now,
-        or_(same_channel, same_core_thread),
+        before, earlier.id != OutboxPost.id, earlier.status == OUTBOX_PENDING, or_(same_channel, same_core_thread),
     )

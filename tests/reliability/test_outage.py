@@ -5,7 +5,6 @@ TCP proxy; SQLite is locked by another writer (with a short busy timeout)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -14,6 +13,7 @@ from bot.slack.inbox import OUTAGE_TEXT
 from bot.store import db as store_db
 
 from slack_adapter.conftest import ANSWERABLE, ASKER, CHANNEL, Harness, eventually, next_ts
+from .leases import expire_leases
 from .proxy import TcpProxy
 from .test_slack_once import mention_event
 
@@ -110,8 +110,7 @@ def test_an_outage_while_answering_is_retried_when_the_database_is_back(start_lo
     eventually(lambda: not loket.deps.inbox.in_flight())  # the failed attempt has given the work back
 
     outage.up()
-    later = datetime.now(timezone.utc) + timedelta(minutes=3)  # the lease of the failed attempt ran out
-    loket.deps.inbox.clock = lambda: later
+    expire_leases(loket.service.store)  # the lease of the failed attempt ran out (database clock)
     loket.runtime.loop.run_once()
     loket.fake.wait_for("chat.update", lambda c: ANSWER in c.all_text(), channel=CHANNEL, ts=said.ts)
     loket.fake.settle(quiet=0.3)

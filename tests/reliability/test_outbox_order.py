@@ -33,6 +33,15 @@ def texts(posts) -> list[str]:
     return [p.payload.get("text") or p.kind for p in posts]
 
 
+def send_all(service: LoketService) -> list[str]:
+    """Drain like the adapter does (one leased post at a time), sending each; the texts in order."""
+    sent = []
+    while (post := service.due_post()) is not None:
+        assert service.mark_sent(post.id, token=post.token, ts="1.0")
+        sent.append(post.payload.get("text") or post.kind)
+    return sent
+
+
 def test_core_replies_go_out_in_the_order_they_were_written(store):
     clock = Clock()
     service = LoketService(desk=FakeDesk(), store=store, is_core=lambda u: u == CORE, clock=clock)
@@ -40,11 +49,21 @@ def test_core_replies_go_out_in_the_order_they_were_written(store):
     service.claim(number, user_id=CORE)
     service.record_core_reply(number, user_id=CORE, text="deel 2", message_ts=ts(2))  # processed first ...
     service.record_core_reply(number, user_id=CORE, text="deel 1", message_ts=ts(1))  # ... written first
-    first = service.due_posts()
-    assert [p.kind for p in first] == [POST_CLAIMED]  # the replies are held back a moment
-    service.mark_sent(first[0].id, ts="1.0")
+    assert send_all(service) == [POST_CLAIMED]  # the replies are held back a moment
     clock.now += REORDER_DELAY + timedelta(seconds=1)
-    assert texts(service.due_posts()) == ["deel 1", "deel 2"]
+    assert send_all(service) == ["deel 1", "deel 2"]
+
+
+def test_a_thread_has_one_post_leased_at_a_time(store):
+    clock = Clock()
+    service = LoketService(desk=FakeDesk(), store=store, is_core=lambda u: u == CORE, clock=clock)
+    a, b = escalated(service, "100.1"), escalated(service, "200.1")
+    for number in (a, b):
+        for part in (1, 2):
+            service.record_core_reply(number, user_id=CORE, text=f"#{number} deel {part}", message_ts=ts(part))
+    clock.now += REORDER_DELAY + timedelta(seconds=3)
+    batch = service.due_posts()
+    assert texts(batch) == [f"#{a} deel 1", f"#{b} deel 1"]  # part 2 waits until part 1 is settled
 
 
 def test_a_failed_post_holds_back_its_thread_only(store):
@@ -55,14 +74,32 @@ def test_a_failed_post_holds_back_its_thread_only(store):
         for part in (1, 2):
             service.record_core_reply(number, user_id=CORE, text=f"#{number} deel {part}", message_ts=ts(part))
     clock.now += REORDER_DELAY + timedelta(seconds=3)
-    batch = service.due_posts()
-    assert texts(batch) == [f"#{a} deel 1", f"#{b} deel 1", f"#{a} deel 2", f"#{b} deel 2"]
-    service.mark_failed(batch[0].id, error="ratelimited", retry_at=clock.now + timedelta(seconds=30))
-    for post in batch[1:]:
-        if post.payload["text"].startswith(f"#{a}"):
-            service.release_post(post.id)  # what the adapter does after the failure in the thread
-        else:
-            service.mark_sent(post.id, ts="2.0")
-    assert service.due_posts() == []  # "#a deel 2" waits for "#a deel 1"
+    first = service.due_post()
+    assert first.payload["text"] == f"#{a} deel 1"
+    service.mark_failed(first.id, token=first.token, error="ratelimited", retry_at=clock.now + timedelta(seconds=30))
+    assert send_all(service) == [f"#{b} deel 1", f"#{b} deel 2"]  # "#a deel 2" waits for "#a deel 1"
     clock.now += timedelta(seconds=31)
-    assert texts(service.due_posts()) == [f"#{a} deel 1", f"#{a} deel 2"]
+    assert send_all(service) == [f"#{a} deel 1", f"#{a} deel 2"]
+
+
+def test_a_relay_waits_for_an_earlier_reply_a_crash_left_in_the_inbox(store):
+    """Reply 1 was acknowledged by a replica that died before processing it; reply 2 was
+    recorded elsewhere. Reply 2 is not relayed before reply 1 is settled."""
+    from bot.store.inbox import Inbox
+
+    clock = Clock()
+    service = LoketService(desk=FakeDesk(), store=store, is_core=lambda u: u == CORE, clock=clock)
+    number = escalated(service, "100.1")
+    lease = service.lease_escalation_post(number)
+    assert service.mark_posted(number, channel_id="CCORE", ts="900.000001", token=lease.token)
+    inbox = Inbox(store)
+    inbox.receive("EvReply1", kind="event", payload={"body": {}}, now=clock.now, thread_key="CCORE:900.000001",
+                  sort_key=f"{T0.timestamp() + 1:017.6f}")
+    service.record_core_reply(number, user_id=CORE, text="deel 2", message_ts=ts(2))
+    clock.now += REORDER_DELAY + timedelta(seconds=1)
+    assert send_all(service) == []  # deel 2 waits for deel 1, still in the inbox
+    token = inbox.begin("EvReply1", now=clock.now)
+    service.record_core_reply(number, user_id=CORE, text="deel 1", message_ts=ts(1))
+    assert inbox.finish("EvReply1", token, now=clock.now)
+    clock.now += REORDER_DELAY + timedelta(seconds=1)
+    assert send_all(service) == ["deel 1", "deel 2"]

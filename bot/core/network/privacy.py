@@ -45,6 +45,9 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
         "knowledge_items_author": _count(session.execute(
             update(KnowledgeItem).where(KnowledgeItem.created_by == user_id).values(created_by=PSEUDONYM),
             execution_options=opts)),
+        "referrals_expert": _count(session.execute(
+            update(Referral).where(Referral.expert_slack_user_id == user_id)
+            .values(expert_slack_user_id=PSEUDONYM, expert_name=PSEUDONYM, expert_email=None), execution_options=opts)),
         "knowledge_items_mentions": 0,
     }
     mentioned = select(KnowledgeItem).where(or_(KnowledgeItem.title.contains(user_id), KnowledgeItem.text.contains(user_id)))
@@ -56,12 +59,14 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
 
 def export(session: Session, user_id: str) -> dict[str, Any]:
     """Referrals about or by the person, and the announcements and lessons they saved."""
-    referrals = session.scalars(select(Referral).where(or_(Referral.asker_user_id == user_id,
-                                                           Referral.referred_by == user_id)).order_by(Referral.id))
+    referrals = session.scalars(select(Referral).where(or_(
+        Referral.asker_user_id == user_id, Referral.referred_by == user_id, Referral.expert_slack_user_id == user_id,
+    )).order_by(Referral.id))
     items = session.scalars(select(KnowledgeItem).where(KnowledgeItem.created_by == user_id).order_by(KnowledgeItem.id))
     return {
         "referrals": [{"escalation": r.escalation_id, "expert": r.expert_name,
-                       "role": "vrager" if r.asker_user_id == user_id else "doorverwijzer",
+                       "role": ("vrager" if r.asker_user_id == user_id else
+                                "doorverwijzer" if r.referred_by == user_id else "deskundige"),
                        "created_at": as_utc(r.created_at).isoformat()} for r in referrals],
         "knowledge_items": [{"id": i.id, "kind": i.kind, "title": i.title,
                              "created_at": as_utc(i.created_at).isoformat()} for i in items],
@@ -69,4 +74,13 @@ def export(session: Session, user_id: str) -> dict[str, Any]:
 
 
 # before the core hook (order 100), like the other parts
-register_hook(PrivacyHook("network", forget=forget, export=export, order=60))
+def expire(session: Session, cutoff: datetime, now: datetime) -> Counts:
+    """Retention: referrals older than ``cutoff`` lose the asker and the introduction's
+    message (the group DM); who was referred to which expert stays (statistics)."""
+    return {"referrals": _count(session.execute(
+        update(Referral).where(Referral.created_at < cutoff, Referral.asker_user_id != PSEUDONYM)
+        .values(asker_user_id=PSEUDONYM, channel_id=None, message_ts=None),
+        execution_options={"synchronize_session": False}))}
+
+
+register_hook(PrivacyHook("network", forget=forget, export=export, expire=expire, order=60))

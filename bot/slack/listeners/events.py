@@ -112,7 +112,7 @@ def _asked_here_before(deps: Deps, event: dict[str, Any]) -> bool:
 def on_core_thread_reply(deps: Deps, body: dict[str, Any]) -> None:
     """A message in an escalation's core thread: relay it to the asker if a core member wrote it."""
     event = body["event"]
-    esc = deps.service.escalation_for_core_thread(event["channel"], event["thread_ts"])
+    esc = deps.delivery.escalation_for_core_thread(event["channel"], event["thread_ts"])  # also an unrecorded post
     if esc is None:
         return
     text = event.get("text") or ""

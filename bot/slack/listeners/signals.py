@@ -81,7 +81,8 @@ def on_message_shortcut(mon: Monitoring, body: dict[str, Any]) -> None:
     else:
         text = slack_to_plain(message.get("text") or "")
         draft = SignalDraft(title=first_line(text), description=text[:3000])
-    draft = replace(draft, source_channel_id=channel, source_ts=ts, source_permalink=mon.permalink(channel, ts))
+    draft = replace(draft, source_channel_id=channel, source_ts=ts, source_user_id=message.get("user"),
+                    source_permalink=mon.permalink(channel, ts))
     if not mon.open_view(body.get("trigger_id"), bm.signal_modal(draft, channel_id=channel)):
         mon.tell(channel, body["user"]["id"], "Het formulier kon niet worden geopend. Probeer het nog eens.")
 

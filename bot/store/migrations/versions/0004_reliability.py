@@ -130,6 +130,7 @@ def _create_triggers() -> None:
 
 
 def downgrade() -> None:
+    _refuse_to_drop_audit_rows()
     op.drop_table("job_runs")
     op.drop_table("audit_head")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
@@ -157,3 +158,15 @@ def downgrade() -> None:
     with op.batch_alter_table("questions", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_questions_source_key"), type_="unique")
         batch_op.drop_column("source_key")
+
+
+def _refuse_to_drop_audit_rows() -> None:
+    """A downgrade never drops the audit log silently: with rows in it, it stops unless the
+    caller said so (``bot.store.db.downgrade(..., drop_audit_log=True)``, after exporting
+    it with ``loket audit list --json``)."""
+    rows = op.get_bind().execute(sa.text("SELECT COUNT(*) FROM audit_log")).scalar() or 0
+    if rows and not op.get_context().config.attributes.get("drop_audit_log"):
+        raise RuntimeError(
+            f"audit_log holds {rows} row(s): a downgrade below 0004 would drop them. Export them first "
+            "(loket audit list --json --limit N) and downgrade with drop_audit_log=True."
+        )
