@@ -353,6 +353,10 @@ class Delivery:
             self._failed(post, error, give_up=error in PERMANENT_ERRORS)
             return False
         if not self.service.mark_sent(post.id, token=post.token, ts=resp.get("ts")):
+            # A take-back while the post was in flight ends its lease (the row is withdrawn):
+            # what went out must still be removed.
+            if post.kind == POST_CORE_REPLY:
+                self._withdrawn_meanwhile(post, resp)
             return False
         if post.kind == POST_CORE_REPLY and not self._withdrawn_meanwhile(post, resp):
             self._queue_relayed_notice(post)
