@@ -7,7 +7,9 @@ The e5 model embeds about a dozen long passages a second on 2 cores, so the inde
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -23,6 +25,22 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {SHARED_CORPUS} (set LOKET_SHARED_DIR)")
     return SHARED_CORPUS
+
+
+@contextmanager
+def cli_data_dir(tmp_path_factory, sources: Path, name: str = "cli-data") -> Iterator[Path]:
+    """A fresh data dir whose index of ``sources`` was built once through ``loket index build``."""
+    from bot.cli import main
+
+    data = tmp_path_factory.mktemp(name)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("LOKET_DATA_DIR", str(data))
+    mp.setenv("LOKET_SOURCES", str(sources))
+    try:
+        assert main(["index", "build"]) == 0
+        yield data
+    finally:
+        mp.undo()
 
 
 @pytest.fixture(scope="session")

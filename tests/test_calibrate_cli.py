@@ -6,17 +6,13 @@ import json
 import pytest
 
 from bot.cli import main
+from conftest import cli_data_dir
 
 
 @pytest.fixture(scope="module")
 def cal_env(tmp_path_factory, shared_corpus):
-    data = tmp_path_factory.mktemp("cal-data")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LOKET_DATA_DIR", str(data))
-    mp.setenv("LOKET_SOURCES", str(shared_corpus))
-    assert main(["index", "build"]) == 0
-    yield data
-    mp.undo()
+    with cli_data_dir(tmp_path_factory, shared_corpus, "cal-data") as data:
+        yield data
 
 
 def test_calibrate_fits_saves_and_the_desk_uses_it(cal_env, capsys):

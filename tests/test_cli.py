@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bot.cli import main
+from conftest import cli_data_dir
 from bot.cli.chat_cmd import chat_loop
 
 
@@ -23,13 +24,8 @@ def dev_eval():
 @pytest.fixture(scope="module")
 def cli_env(tmp_path_factory, shared_corpus):
     """A data dir with the shared corpus index built once through the CLI."""
-    data = tmp_path_factory.mktemp("cli-data")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LOKET_DATA_DIR", str(data))
-    mp.setenv("LOKET_SOURCES", str(shared_corpus))
-    assert main(["index", "build"]) == 0
-    yield data
-    mp.undo()
+    with cli_data_dir(tmp_path_factory, shared_corpus, "cli-data") as data:
+        yield data
 
 
 def test_index_build_reports_and_rebuild_embeds_nothing(cli_env, capsys):
