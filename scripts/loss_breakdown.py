@@ -35,7 +35,7 @@ def parse_sets(specs: list[str]) -> dict[str, tuple[list[Path], Path]]:
 
 def breakdown(desk, items) -> tuple[dict[str, int], list[dict]]:
     """Counts per stage and one row per question (for reading the misses)."""
-    counts = dict.fromkeys(("answerable", "correct", "rank_miss", "rank_miss_top3", "decision_loss",
+    counts = dict.fromkeys(("answerable", "correct", "answered", "hit1", "hit3", "rank_miss", "rank_miss_top3", "decision_loss",
                             "quote_loss", "latent_quote_miss", "facts_top1", "unanswerable", "wrongly_answered"), 0)
     rows = []
     for item in items:
@@ -43,6 +43,7 @@ def breakdown(desk, items) -> tuple[dict[str, int], list[dict]]:
         answer = desk.answer_query(query)
         hits = desk.index.search(query, k=10, mode=desk.mode)
         current = split_hits(hits)[0][:5] or hits[:5]
+        counts["answered"] += answer.answered
         row = {"id": item.id, "q": item.question, "expect": item.expect, "answered": answer.answered}
         if not item.answerable:
             counts["unanswerable"] += 1
@@ -55,6 +56,8 @@ def breakdown(desk, items) -> tuple[dict[str, int], list[dict]]:
         top3 = any(holds_answer(item, h.chunk.text, h.chunk.doc_path) for h in current[:3])
         correct = answer.answered and holds_answer(item, answer.answer, answer.sources[0].path if answer.sources else None)
         counts["correct"] += correct
+        counts["hit1"] += top1
+        counts["hit3"] += top3
         if top1 and item.expect:
             counts["facts_top1"] += 1
             quote = best_quote(desk.index, query, current[0]).text
@@ -78,6 +81,10 @@ def breakdown(desk, items) -> tuple[dict[str, int], list[dict]]:
     return counts, rows
 
 
+def _ratio(k: int, n: int) -> str:
+    return f"{k / n:.2f}" if n else "-"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", action="append", required=True, help="name=QUESTIONS.jsonl[,...]:SOURCE_DIR")
@@ -85,9 +92,10 @@ def main() -> int:
     ap.add_argument("--rows", type=Path, help="write per-question rows (JSON) here")
     args = ap.parse_args()
     all_rows = {}
+    print(f"split: {args.split}")
     print("| corpus | answerable | correct | lost: ranking (fact in top-3) | lost: decision | lost: quote |"
-          " latent quote misses (top-1 holds fact) | unanswerable answered |")
-    print("|---|---|---|---|---|---|---|---|")
+          " latent quote misses (top-1 holds fact) | unanswerable answered | escalated | precision | hit@1 | hit@3 |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, (questions, source) in parse_sets(args.set).items():
         desk = open_desk(settings_for([str(source)]), progress=False)
         items = [i for q in questions for i in select(read_items(q), args.split)]
@@ -95,7 +103,9 @@ def main() -> int:
         all_rows[name] = rows
         print(f"| {name} | {c['answerable']} | {c['correct']} | {c['rank_miss']} ({c['rank_miss_top3']}) |"
               f" {c['decision_loss']} | {c['quote_loss']} | {c['latent_quote_miss']}/{c['facts_top1']} |"
-              f" {c['wrongly_answered']}/{c['unanswerable']} |", flush=True)
+              f" {c['wrongly_answered']}/{c['unanswerable']} | {_ratio(c['unanswerable'] - c['wrongly_answered'], c['unanswerable'])} |"
+              f" {_ratio(c['correct'], c['answered'])} | {_ratio(c['hit1'], c['answerable'])} |"
+              f" {_ratio(c['hit3'], c['answerable'])} |", flush=True)
     if args.rows:
         args.rows.write_text(json.dumps(all_rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
