@@ -1,7 +1,10 @@
 """Quote selection rules on small sentence lists written for the test (no model needed)."""
 from __future__ import annotations
 
-from bot.core.extract import _expansion, _list_run, _split_items
+from types import SimpleNamespace
+
+from bot.core.extract import (RUNNER_UP_GAP, _expansion, _list_run, _split_items, _whole_passage, asks_for_name,
+                               close_runner_up)
 
 
 def test_inline_list_items_become_items():
@@ -34,3 +37,24 @@ def test_numbered_items_count_as_a_list():
     sents = ["Een ernstig incident leidt tot:", "1. het overlijden van een persoon;", "2. schade aan eigendommen.",
              "Meld het binnen vijftien dagen."]
     assert _expansion(sents, 0, None, None) == [0, 1, 2]
+
+
+def test_naming_questions_are_recognised():
+    assert asks_for_name("Sinds de reorganisatie klopt het niet meer. Hoe heet dat verschijnsel?")
+    assert asks_for_name("Welk soort fout zit daarin?")
+    assert asks_for_name("Hoe wordt zo'n overzicht van maatregelen genoemd?")
+    assert not asks_for_name("Wie is verantwoordelijk voor het register?")
+
+
+def test_a_close_runner_up_is_quoted_as_well():
+    assert close_runner_up(5.0, 4.8, gap=0.3)
+    assert not close_runner_up(5.0, 4.5, gap=0.3)
+    assert close_runner_up(5.0, 4.75) == (4.75 >= 5.0 - RUNNER_UP_GAP)
+
+
+def test_the_whole_passage_is_quoted_when_no_sentence_holds_the_question():
+    covering = SimpleNamespace(coverage=0.6)
+    assert _whole_passage(covering, best_sentence=0.2, length=800, max_chars=1200)
+    assert not _whole_passage(covering, best_sentence=0.55, length=800, max_chars=1200)  # one sentence holds it
+    assert not _whole_passage(covering, best_sentence=0.2, length=1500, max_chars=1200)  # too long to quote whole
+    assert not _whole_passage(SimpleNamespace(coverage=0.1), best_sentence=0.0, length=800, max_chars=1200)

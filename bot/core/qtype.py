@@ -15,13 +15,18 @@ NUMBER, DATE, FREQUENCY, MONEY = "number", "date", "frequency", "money"
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (MONEY, re.compile(r"\bwat kost|\bhoeveel (geld|kost)|\bwelk bedrag\b|\bhoe duur\b|\bhoeveel euro\b|\bwat zijn de kosten\b")),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhoe dikwijls\b|\bhoe regelmatig\b")),
-    (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b")),
-    (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b")),
+    # "hoe lang": a duration (weeks, months, a number of years), checked like a date
+    (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b"
+                      r"|\bhoe lang\b")),
+    # a percentage, or a minimum/maximum of something, is a number as well
+    (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b|\bwelke? percentage\b"
+                        r"|\bminima(al|le)\b|\bmaxima(al|le)\b")),
 )
 _MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
 _DATE_WORDS = re.compile(
     rf"\b({_MONTHS.replace(' ', '|')}|voorjaar|najaar|zomer|winter|kwartaal|week|weken|maand|jaar|eind|begin|"
-    r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|vandaag|morgen|uur)\b"
+    r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|vandaag|morgen|uur|"
+    r"maanden|jaren|dagen|werkdagen|uren|minuten)\b"
 )
 _FREQUENCY_WORDS = re.compile(r"(jaarlijks|maandelijks|wekelijks|dagelijks|\bkeer\b|\belke?\b|\bper\b|\bieder(e)?\b|\baltijd\b|\bregelmatig)")
 _MONEY_WORDS = re.compile(r"(€|\beuro\b|\bbedrag|\bkosten\b|\bkost\b|\bbudget|\bsubsidie|\bvergoeding|\bfinanciering)")
