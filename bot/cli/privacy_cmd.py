@@ -26,6 +26,8 @@ FORGET_LABELS = {
     "verified_answers_removed": "geverifieerde antwoorden verwijderd (vraag van deze persoon)",
     "verified_answers_pseudonymised": "geverifieerde antwoorden: naam gewist",
     "outbox": "wachtende/verzonden berichten verwijderd",
+    "slack_posts_to_delete": "berichten van Loket in Slack: worden verwijderd door de draaiende Loket",
+    "slack_posts_to_redact": "escalatieberichten in het kernteamkanaal: vraag wordt vervangen door 'verwijderd (AVG)'",
     "inbox": "binnengekomen berichten gewist",
     "audit_actor": "auditregels: naam gewist (de hashketen blijft geldig)",
     "signal_texts": "signalen met de vraag van deze persoon: tekst gewist",
@@ -79,7 +81,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
     for hook, counts in report.items():
         for what, n in counts.items():
             print(f"  {hook}: {FORGET_LABELS.get(what, what)}: {n}")
-    print("Berichten in Slack zelf (ook Loket's posts in het kernteamkanaal) wist een Slack-beheerder.")
+    print("Loket's eigen berichten over deze vragen verwijdert de draaiende Loket (binnen een ronde van de "
+          "achtergrondlus). Berichten die de persoon zelf in Slack schreef, wist een Slack-beheerder.")
     return 0
 
 
