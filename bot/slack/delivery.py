@@ -26,6 +26,7 @@ from slack_sdk import WebClient
 
 from bot.core import relays
 from bot.core.outbox import ERASURE_KINDS, GAVE_UP, POST_DELETE
+from bot.core.privacy import PSEUDONYM
 from bot.core.service import (
     POST_CLAIMED,
     POST_CLOSED,
@@ -239,7 +240,8 @@ class Delivery:
         """Re-render the core-channel post after a status change (claimed, answered, closed)."""
         if not esc.posted:
             return
-        message = blocks.escalation_post(esc, **self._post_details(esc, esc.permalink))
+        message = (blocks.erased_post() if is_erased(esc) else
+                   blocks.escalation_post(esc, **self._post_details(esc, esc.permalink)))
         try:
             self.client.chat_update(channel=esc.core_channel_id, ts=esc.core_ts, **message)
         except Exception as e:  # noqa: BLE001 - cosmetic; the thread still has the truth
@@ -450,6 +452,11 @@ class Delivery:
             dedupe_key=f"slack-relayed:{post.id}",  # bot.core.relays.relay_notice finds it by this key
             escalation_id=number,
         )
+
+
+def is_erased(esc: EscalationView) -> bool:
+    """The asker asked to be forgotten: the core post stays the neutral notice."""
+    return esc.asker_user_id == PSEUDONYM and not esc.question
 
 
 def undelivered_text(payload: dict[str, Any]) -> str:

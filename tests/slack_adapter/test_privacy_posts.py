@@ -53,6 +53,8 @@ def test_forget_removes_loket_s_posts_about_the_question_and_neutralises_the_cor
     assert not [m for m in list(in_channel.values()) + list(in_core.values()) if "Ottawa" in str(m) or
                 "hoofdstad van het hele land" in str(m)]
     assert loket.service.escalation(1).posted  # core replies in the thread are still recognised
+    loket.deps.delivery.refresh_escalation_post(loket.service.escalation(1))  # a later status change
+    assert "verwijderd op verzoek" in loket.fake.message(CORE, post.ts)["text"]
 
     # exactly once: later rounds find nothing more to do, and a post already gone counts as done
     calls = len(loket.fake.calls_to("chat.delete", ok_only=False))
