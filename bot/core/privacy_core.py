@@ -3,9 +3,11 @@ inbox (processed events) and the audit log's actors. See :mod:`bot.core.privacy`
 
 Pseudonymising keeps the statistics (when, how, answered or not, province, theme) and
 drops the person: question text, user ids, Slack message ids and DM channel ids.
-Verified answers are knowledge: retention keeps question and answer (the link to the
-asker goes with the escalation's pseudonymisation); a person who asks to be forgotten
-takes the verified answers made from *their* questions with them (their words).
+Verified answers are knowledge: the desk matches new questions on the *wording* of the
+question, so retention keeps it, without direct identifiers (mentions, Slack links, e-mail
+addresses, phone and long numbers: :mod:`bot.core.privacy_text`), and cuts the link to
+the escalation (and through it to the asker's Slack thread). Until then a person who asks
+to be forgotten takes the verified answers made from *their* questions with them.
 
 Loket's own Slack posts about a forgotten person's questions are undone through the
 outbox (queued in the same transaction, sent by the running server's delivery loop, so
@@ -26,6 +28,7 @@ from sqlalchemy.orm import Session
 from bot.core import audit
 from bot.core.outbox import POST_DELETE, POST_REDACT
 from bot.core.privacy import PSEUDONYM, Counts, PrivacyHook, register_hook
+from bot.core.privacy_text import scrub_identifiers
 from bot.store.repo import Tx
 from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, VerifiedAnswer, as_utc
 
@@ -206,6 +209,7 @@ def expire(session: Session, cutoff: datetime, now: datetime) -> Counts:
     )
     settled = now - BOOKKEEPING
     return {
+        "verified_answers": _expire_verified(session, cutoff),
         "questions": _exec(session, old_questions),
         "escalations": _exec(session, old_escalations),
         "outbox": _exec(session, (delete(OutboxPost).where(or_(
@@ -215,6 +219,20 @@ def expire(session: Session, cutoff: datetime, now: datetime) -> Counts:
             ProcessedEvent.created_at < cutoff,
             ProcessedEvent.status.in_(("done", "failed")) & (ProcessedEvent.created_at < settled))))),
     }
+
+
+def _expire_verified(session: Session, cutoff: datetime) -> int:
+    """Verified answers of closed escalations older than ``cutoff``: wording kept without
+    direct identifiers, link to the escalation (the asker) removed. A running desk takes
+    the new wording at its next sync (the old question's vector goes with it)."""
+    old = select(VerifiedAnswer).join(Escalation, VerifiedAnswer.escalation_id == Escalation.id).where(
+        Escalation.created_at < cutoff, Escalation.status == "closed")
+    changed = 0
+    for row in session.scalars(old):
+        row.question, row.answer = scrub_identifiers(row.question) or "", scrub_identifiers(row.answer) or ""
+        row.escalation_id = None
+        changed += 1
+    return changed
 
 
 register_hook(PrivacyHook("core", forget=forget, export=export, expire=expire, order=100))
