@@ -29,6 +29,7 @@ from bot.core import audit
 from bot.core.outbox import POST_DELETE, POST_REDACT
 from bot.core.privacy import PSEUDONYM, Counts, PrivacyHook, register_hook
 from bot.core.privacy_text import scrub_identifiers
+from bot.core.views import VIA_COMMAND
 from bot.store.repo import Tx
 from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, VerifiedAnswer, as_utc
 
@@ -56,7 +57,7 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
     """Erase ``user_id`` from the core tables (see module docstring)."""
     mine = list(session.scalars(select(Escalation.id).where(Escalation.asker_user_id == user_id)))
     names_user = lambda column: cast(column, String).contains(user_id, autoescape=True)  # noqa: E731
-    erasures = _queue_post_erasures(session, mine, now)
+    erasures = _queue_post_erasures(session, user_id, mine, now)
     statements = {
         "verified_answers_removed": delete(VerifiedAnswer).where(VerifiedAnswer.escalation_id.in_(mine)),
         "verified_answers_pseudonymised": update(VerifiedAnswer).where(VerifiedAnswer.answered_by == user_id)
@@ -84,20 +85,24 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
     return counts
 
 
-def _queue_post_erasures(session: Session, escalation_ids: list[int], now: datetime) -> Counts:
+def _queue_post_erasures(session: Session, user_id: str, escalation_ids: list[int], now: datetime) -> Counts:
     """Queue the undoing of Loket's Slack posts about these escalations (see the module
     docstring): one outbox post per message, deduplicated by channel and ts."""
     tx, counts = Tx(session), {"slack_posts_to_delete": 0, "slack_posts_to_redact": 0}
-    for channel, ts, kind in _loket_post_targets(session, escalation_ids):
+    for channel, ts, kind in _loket_post_targets(session, user_id, escalation_ids):
         if tx.enqueue_post(kind=kind, channel_id=channel, thread_ts=None, payload={"ts": ts},
                            dedupe_key=f"{kind}:{channel}:{ts}", now=now) is not None:
             counts["slack_posts_to_delete" if kind == POST_DELETE else "slack_posts_to_redact"] += 1
     return counts
 
 
-def _loket_post_targets(session: Session, escalation_ids: list[int]) -> list[tuple[str, str, str]]:
-    """(channel, ts, what to do) for each of Loket's posts about these escalations."""
+def _loket_post_targets(session: Session, user_id: str, escalation_ids: list[int]) -> list[tuple[str, str, str]]:
+    """(channel, ts, what to do) for each of Loket's posts about the person's questions:
+    the posts about their escalations, and the root a ``/loket`` command posted (it quotes
+    the question; its ts is the question's ``message_ts``)."""
     targets = [(channel, ts, POST_DELETE) for channel, ts, _ in _sent_posts(session, escalation_ids)]
+    targets += [(q.channel_id, q.message_ts, POST_DELETE) for q in session.scalars(select(Question).where(
+        Question.user_id == user_id, Question.via == VIA_COMMAND, Question.message_ts.is_not(None)))]
     targets += [(e.core_channel_id, e.core_ts, POST_REDACT) for e in session.scalars(
         select(Escalation).where(Escalation.id.in_(escalation_ids), Escalation.core_ts.is_not(None),
                                  Escalation.core_channel_id.is_not(None)))]
@@ -161,7 +166,9 @@ def export(session: Session, user_id: str) -> dict[str, Any]:
                           session.scalars(select(OutboxPost).where(OutboxPost.status == "pending", or_(
                               OutboxPost.escalation_id.in_(asked_ids),
                               cast(OutboxPost.payload, String).contains(user_id, autoescape=True))))],
-        "loket_posts": _loket_posts(session, asked_ids),
+        "loket_posts": _loket_posts(session, asked_ids) + [
+            {"channel_id": channel, "ts": ts, "what": "/loket-vraag"} for channel, ts, _ in
+            _loket_post_targets(session, user_id, [])],
         "audit_log": [e.to_json() for e in audit.entries_of(session, user_id)],
     }
 

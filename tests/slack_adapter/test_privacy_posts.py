@@ -83,3 +83,16 @@ def test_a_post_already_gone_in_slack_counts_as_undone(loket: Harness, settings,
 
 def _redacted(loket: Harness) -> set[str]:
     return {ts for ts, m in _loket_messages(loket, CORE).items() if "verwijderd op verzoek" in str(m.get("text"))}
+
+
+def test_the_root_a_loket_command_posted_with_the_question_is_deleted(loket: Harness, settings, monkeypatch,
+                                                                      capsys) -> None:
+    question = "Wat is het e-mailadres van het ondersteuningsarrangement?"
+    loket.command(question)
+    root = loket.fake.wait_for("chat.postMessage", lambda c: question in c.all_text() and not c.get("thread_ts"),
+                               channel=CHANNEL)[0]
+    loket.fake.wait_for("chat.postMessage", channel=CHANNEL, thread_ts=root.ts)  # the answer in its thread
+    loket.fake.settle()
+    _forget_from_the_cli(loket, settings, monkeypatch, capsys, ASKER)
+    eventually(lambda: loket.deps.delivery.deliver_outbox() >= 0 and root.ts not in _loket_messages(loket, CHANNEL))
+    assert not [m for m in _loket_messages(loket, CHANNEL).values() if question in str(m)]
