@@ -1,7 +1,7 @@
 """Privacy reaches every place that holds a person's words or id (both databases): signals
 logged from their message, referrals where they are the expert, pending posts that name
 them, the core answers they wrote, and Loket's own Slack posts about their questions
-(kept as channel + ts, so they can be deleted); retention of referrals; and database
+(their undoing queued in the outbox); retention of referrals; and database
 errors that carry no bound parameters (message text) into the logs."""
 from __future__ import annotations
 
