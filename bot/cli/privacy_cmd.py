@@ -26,6 +26,8 @@ FORGET_LABELS = {
     "verified_answers_removed": "geverifieerde antwoorden verwijderd (vraag van deze persoon)",
     "verified_answers_pseudonymised": "geverifieerde antwoorden: naam gewist",
     "outbox": "wachtende/verzonden berichten verwijderd",
+    "slack_posts_to_delete": "berichten van Loket in Slack: worden verwijderd door de draaiende Loket",
+    "slack_posts_to_redact": "escalatieberichten in het kernteamkanaal: vraag wordt vervangen door 'verwijderd (AVG)'",
     "inbox": "binnengekomen berichten gewist",
     "audit_actor": "auditregels: naam gewist (de hashketen blijft geldig)",
     "signal_texts": "signalen met de vraag van deze persoon: tekst gewist",
@@ -72,6 +74,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
         report = privacy.forget(store, args.user_id)
     finally:
         store.close()
+    _drop_changed_vectors(report)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
         return 0
@@ -79,8 +82,20 @@ def cmd_forget(args: argparse.Namespace) -> int:
     for hook, counts in report.items():
         for what, n in counts.items():
             print(f"  {hook}: {FORGET_LABELS.get(what, what)}: {n}")
-    print("Berichten in Slack zelf (ook Loket's posts in het kernteamkanaal) wist een Slack-beheerder.")
+    print("Loket's eigen berichten over deze vragen verwijdert de draaiende Loket (binnen een ronde van de "
+          "achtergrondlus). Berichten die de persoon zelf in Slack schreef, wist een Slack-beheerder.")
     return 0
+
+
+def _drop_changed_vectors(report: dict) -> None:
+    """Knowledge items whose text the request changed leave vectors of the old text in this
+    data dir's cache: remove the cache file (it is rebuilt from the database). A running
+    Loket prunes its own at the next round of its loop."""
+    network = report.get("network") or {}
+    if network.get("knowledge_items_mentions"):
+        from bot.core.network.hub import KNOWLEDGE_CACHE_FILE
+
+        (Settings.from_env().data_dir / KNOWLEDGE_CACHE_FILE).unlink(missing_ok=True)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -15,6 +15,13 @@ escalation):
   the escalation has been posted (``mark_posted``).
 * ``claimed``   -> asker thread: a core member took the question. ``user_id``.
 * ``closed``    -> asker thread: someone other than the asker closed it. ``user_id``.
+
+Posts that undo earlier posts (queued by a privacy request, ``bot.core.privacy_core``),
+payload ``ts``: the Slack message to act on in ``channel_id``:
+
+* ``privacy_delete`` -> remove one of Loket's own posts (``chat.delete``).
+* ``privacy_redact`` -> replace the core-channel escalation post by a neutral notice
+  (``chat.update``): the post is the root of the core team's thread and stays.
 """
 from __future__ import annotations
 
@@ -33,6 +40,9 @@ POST_CORE_REPLY = "core_reply"
 POST_FOLLOWUP = "followup"
 POST_CLAIMED = "claimed"
 POST_CLOSED = "closed"
+POST_DELETE = "privacy_delete"
+POST_REDACT = "privacy_redact"
+ERASURE_KINDS = (POST_DELETE, POST_REDACT)
 
 MAX_ATTEMPTS = 8
 _FIRST_RETRY = timedelta(seconds=15)
@@ -57,12 +67,12 @@ class Outbox:
         self.clock = clock
         self.lease = lease
 
-    def enqueue(self, *, kind: str, channel_id: str, thread_ts: str | None, payload: dict[str, Any], dedupe_key: str) -> int | None:
+    def enqueue(self, *, kind: str, channel_id: str, thread_ts: str | None, payload: dict[str, Any], dedupe_key: str,
+                escalation_id: int | None = None) -> int | None:
         """Queue a post in a transaction of its own; None if the key was queued before."""
         with self.store.tx() as tx:
-            return tx.enqueue_post(
-                kind=kind, channel_id=channel_id, thread_ts=thread_ts, payload=payload, dedupe_key=dedupe_key, now=self.clock()
-            )
+            return tx.enqueue_post(kind=kind, channel_id=channel_id, thread_ts=thread_ts, payload=payload,
+                                   dedupe_key=dedupe_key, now=self.clock(), escalation_id=escalation_id)
 
     def due(self, *, skip_channels: frozenset[str] = frozenset()) -> OutboxPost | None:
         """Lease the next post to send now (the first pending one of its thread), or None."""

@@ -3,9 +3,18 @@ inbox (processed events) and the audit log's actors. See :mod:`bot.core.privacy`
 
 Pseudonymising keeps the statistics (when, how, answered or not, province, theme) and
 drops the person: question text, user ids, Slack message ids and DM channel ids.
-Verified answers are knowledge: retention keeps question and answer (the link to the
-asker goes with the escalation's pseudonymisation); a person who asks to be forgotten
-takes the verified answers made from *their* questions with them (their words).
+Verified answers are knowledge: the desk matches new questions on the *wording* of the
+question, so retention keeps it, without direct identifiers (mentions, Slack links, e-mail
+addresses, phone and long numbers: :mod:`bot.core.privacy_text`), and cuts the link to
+the escalation (and through it to the asker's Slack thread). Until then a person who asks
+to be forgotten takes the verified answers made from *their* questions with them.
+
+Loket's own Slack posts about a forgotten person's questions are undone through the
+outbox (queued in the same transaction, sent by the running server's delivery loop, so
+``loket privacy forget`` works without a Slack client): the posts in their conversation
+and the core thread (relays, notices, forwarded follow-ups) are deleted; the escalation
+post in the core channel is *replaced* by a neutral notice rather than deleted, because
+it is the root of the core team's thread (their replies and history hang on it).
 """
 from __future__ import annotations
 
@@ -13,11 +22,15 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, cast, delete, or_, select, update
+from sqlalchemy import String, case, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core import audit
+from bot.core.outbox import POST_DELETE, POST_REDACT
 from bot.core.privacy import PSEUDONYM, Counts, PrivacyHook, register_hook
+from bot.core.privacy_text import scrub_identifiers
+from bot.core.views import VIA_COMMAND
+from bot.store.repo import Tx
 from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, VerifiedAnswer, as_utc
 
 BOOKKEEPING = timedelta(days=14)  # event ids and settled outbox posts
@@ -44,20 +57,17 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
     """Erase ``user_id`` from the core tables (see module docstring)."""
     mine = list(session.scalars(select(Escalation.id).where(Escalation.asker_user_id == user_id)))
     names_user = lambda column: cast(column, String).contains(user_id, autoescape=True)  # noqa: E731
+    erasures = _queue_post_erasures(session, user_id, mine, now)
     statements = {
         "verified_answers_removed": delete(VerifiedAnswer).where(VerifiedAnswer.escalation_id.in_(mine)),
         "verified_answers_pseudonymised": update(VerifiedAnswer).where(VerifiedAnswer.answered_by == user_id)
         .values(answered_by=PSEUDONYM),
-        # posts about their questions that have not gone out, and sent posts naming them;
-        # Loket's own sent posts in their conversations keep where they are (channel and
-        # ts, to delete them in Slack with chat.delete), nothing else
+        # posts about their questions (those sent are undone in Slack: queued above), and
+        # sent posts naming them
         "outbox": delete(OutboxPost).where(or_(
-            OutboxPost.escalation_id.in_(mine) & (OutboxPost.status != "sent"),
+            OutboxPost.escalation_id.in_(mine),
             (OutboxPost.status != "pending") & or_(OutboxPost.escalation_id.is_(None), ~OutboxPost.escalation_id.in_(mine))
             & names_user(OutboxPost.payload))),
-        "outbox_sent_kept_for_deletion": update(OutboxPost)
-        .where(OutboxPost.escalation_id.in_(mine), OutboxPost.status == "sent")
-        .values(payload={}, thread_ts=None, last_error=None),
         "inbox": update(ProcessedEvent).where(names_user(ProcessedEvent.payload))
         .values(payload=None, status=case((ProcessedEvent.status.in_(("received", "processing")), "failed"),
                                           else_=ProcessedEvent.status)),
@@ -68,10 +78,35 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
         "feedback": update(Question).where(Question.feedback_by == user_id).values(feedback_by=None),
     }
     counts: Counts = {name: _exec(session, statement) for name, statement in statements.items()}
+    counts.update(erasures)
     counts["outbox_pending_mentions"] = _scrub_pending_posts(session, user_id)
     counts["core_roles"] = _forget_core_roles(session, user_id)
     counts["audit_actor"] = audit.erase_actor(session, user_id)
     return counts
+
+
+def _queue_post_erasures(session: Session, user_id: str, escalation_ids: list[int], now: datetime) -> Counts:
+    """Queue the undoing of Loket's Slack posts about these escalations (see the module
+    docstring): one outbox post per message, deduplicated by channel and ts."""
+    tx, counts = Tx(session), {"slack_posts_to_delete": 0, "slack_posts_to_redact": 0}
+    for channel, ts, kind in _loket_post_targets(session, user_id, escalation_ids):
+        if tx.enqueue_post(kind=kind, channel_id=channel, thread_ts=None, payload={"ts": ts},
+                           dedupe_key=f"{kind}:{channel}:{ts}", now=now) is not None:
+            counts["slack_posts_to_delete" if kind == POST_DELETE else "slack_posts_to_redact"] += 1
+    return counts
+
+
+def _loket_post_targets(session: Session, user_id: str, escalation_ids: list[int]) -> list[tuple[str, str, str]]:
+    """(channel, ts, what to do) for each of Loket's posts about the person's questions:
+    the posts about their escalations, and the root a ``/loket`` command posted (it quotes
+    the question; its ts is the question's ``message_ts``)."""
+    targets = [(channel, ts, POST_DELETE) for channel, ts, _ in _sent_posts(session, escalation_ids)]
+    targets += [(q.channel_id, q.message_ts, POST_DELETE) for q in session.scalars(select(Question).where(
+        Question.user_id == user_id, Question.via == VIA_COMMAND, Question.message_ts.is_not(None)))]
+    targets += [(e.core_channel_id, e.core_ts, POST_REDACT) for e in session.scalars(
+        select(Escalation).where(Escalation.id.in_(escalation_ids), Escalation.core_ts.is_not(None),
+                                 Escalation.core_channel_id.is_not(None)))]
+    return targets
 
 
 def _scrub_pending_posts(session: Session, user_id: str) -> int:
@@ -131,7 +166,9 @@ def export(session: Session, user_id: str) -> dict[str, Any]:
                           session.scalars(select(OutboxPost).where(OutboxPost.status == "pending", or_(
                               OutboxPost.escalation_id.in_(asked_ids),
                               cast(OutboxPost.payload, String).contains(user_id, autoescape=True))))],
-        "loket_posts": _loket_posts(session, asked_ids),
+        "loket_posts": _loket_posts(session, asked_ids) + [
+            {"channel_id": channel, "ts": ts, "what": "/loket-vraag"} for channel, ts, _ in
+            _loket_post_targets(session, user_id, [])],
         "audit_log": [e.to_json() for e in audit.entries_of(session, user_id)],
     }
 
@@ -142,11 +179,20 @@ def _loket_posts(session: Session, escalation_ids: list[int]) -> list[dict[str, 
     in their threads."""
     posts = [{"channel_id": e.core_channel_id, "ts": e.core_ts, "what": f"escalatie #{e.id}"} for e in
              session.scalars(select(Escalation).where(Escalation.id.in_(escalation_ids), Escalation.core_ts.is_not(None)))]
-    posts += [{"channel_id": p.channel_id, "ts": p.sent_ts, "what": p.kind} for p in
-              session.scalars(select(OutboxPost).where(OutboxPost.escalation_id.in_(escalation_ids),
-                                                       OutboxPost.status == "sent", OutboxPost.sent_ts.is_not(None),
-                                                       OutboxPost.channel_id.is_not(None)).order_by(OutboxPost.id))]
+    posts += [{"channel_id": channel, "ts": ts, "what": kind} for channel, ts, kind in _sent_posts(session, escalation_ids)]
     return posts
+
+
+def _sent_posts(session: Session, escalation_ids: list[int]) -> list[tuple[str, str, str]]:
+    """(channel, ts, kind) of outbox posts about these escalations that reached Slack; a
+    post to the core thread (channel NULL) went to the escalation's core channel."""
+    channel = func.coalesce(OutboxPost.channel_id, Escalation.core_channel_id)
+    rows = session.execute(select(channel, OutboxPost.sent_ts, OutboxPost.kind)
+                           .join(Escalation, OutboxPost.escalation_id == Escalation.id)
+                           .where(OutboxPost.escalation_id.in_(escalation_ids), OutboxPost.status == "sent",
+                                  OutboxPost.sent_ts.is_not(None), channel.is_not(None))
+                           .order_by(OutboxPost.id))
+    return [tuple(row) for row in rows]
 
 
 # -- retention ---------------------------------------------------------------------------
@@ -170,6 +216,7 @@ def expire(session: Session, cutoff: datetime, now: datetime) -> Counts:
     )
     settled = now - BOOKKEEPING
     return {
+        "verified_answers": _expire_verified(session, cutoff),
         "questions": _exec(session, old_questions),
         "escalations": _exec(session, old_escalations),
         "outbox": _exec(session, (delete(OutboxPost).where(or_(
@@ -179,6 +226,20 @@ def expire(session: Session, cutoff: datetime, now: datetime) -> Counts:
             ProcessedEvent.created_at < cutoff,
             ProcessedEvent.status.in_(("done", "failed")) & (ProcessedEvent.created_at < settled))))),
     }
+
+
+def _expire_verified(session: Session, cutoff: datetime) -> int:
+    """Verified answers of closed escalations older than ``cutoff``: wording kept without
+    direct identifiers, link to the escalation (the asker) removed. A running desk takes
+    the new wording at its next sync (the old question's vector goes with it)."""
+    old = select(VerifiedAnswer).join(Escalation, VerifiedAnswer.escalation_id == Escalation.id).where(
+        Escalation.created_at < cutoff, Escalation.status == "closed")
+    changed = 0
+    for row in session.scalars(old):
+        row.question, row.answer = scrub_identifiers(row.question) or "", scrub_identifiers(row.answer) or ""
+        row.escalation_id = None
+        changed += 1
+    return changed
 
 
 register_hook(PrivacyHook("core", forget=forget, export=export, expire=expire, order=100))

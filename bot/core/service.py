@@ -495,9 +495,12 @@ class LoketService:
         return counts
 
     # -- outbox (see bot.core.outbox for the kinds and payloads) ------------------------
-    def enqueue_post(self, *, kind: str, channel_id: str, thread_ts: str | None, payload: dict[str, Any], dedupe_key: str) -> int | None:
-        """Queue a post of the adapter's own; None if ``dedupe_key`` was queued before."""
-        return self.outbox.enqueue(kind=kind, channel_id=channel_id, thread_ts=thread_ts, payload=payload, dedupe_key=dedupe_key)
+    def enqueue_post(self, *, kind: str, channel_id: str, thread_ts: str | None, payload: dict[str, Any], dedupe_key: str,
+                     escalation_id: int | None = None) -> int | None:
+        """Queue a post of the adapter's own; None if ``dedupe_key`` was queued before.
+        ``escalation_id``: the escalation it is about (a privacy request finds it by that)."""
+        return self.outbox.enqueue(kind=kind, channel_id=channel_id, thread_ts=thread_ts, payload=payload,
+                                   dedupe_key=dedupe_key, escalation_id=escalation_id)
 
     def due_post(self, *, skip_channels: frozenset[str] = frozenset()) -> OutboxPost | None:
         """Lease the next post to send (destination known, first of its thread), or None."""

@@ -221,6 +221,12 @@ def closed_notice(number: int, user_id: str) -> Message:
     return _simple(f":lock: Vraag *#{number}* is gesloten door <@{user_id}>.")
 
 
+def erased_post() -> Message:
+    """What an escalation post in the core channel becomes after its asker asked to be
+    forgotten: the thread root stays (the core team's replies hang on it), the question goes."""
+    return _simple(":wastebasket: Deze vraag is verwijderd op verzoek van de vrager (AVG).")
+
+
 def thanks_for_feedback(helpful: bool) -> str:
     return "Fijn, dank je!" if helpful else "Dank je voor je reactie."
 

@@ -25,7 +25,8 @@ from typing import Any, Callable
 from slack_sdk import WebClient
 
 from bot.core import relays
-from bot.core.outbox import GAVE_UP
+from bot.core.outbox import ERASURE_KINDS, GAVE_UP, POST_DELETE
+from bot.core.privacy import PSEUDONYM
 from bot.core.service import (
     POST_CLAIMED,
     POST_CLOSED,
@@ -53,7 +54,8 @@ POST_UNDELIVERED = "slack_undelivered"  # core channel: a post given up after it
 
 # Slack errors that will not get better by trying again.
 PERMANENT_ERRORS = frozenset(
-    {"channel_not_found", "is_archived", "invalid_blocks", "msg_too_long", "no_text", "invalid_auth", "account_inactive"}
+    {"channel_not_found", "is_archived", "invalid_blocks", "msg_too_long", "no_text", "invalid_auth", "account_inactive",
+     "cant_delete_message", "cant_update_message", "edit_window_closed"}
 )
 # An escalation this young is probably still being posted by the listener that opened it
 # (the database lease makes it safe either way; the grace saves a useless round).
@@ -238,7 +240,8 @@ class Delivery:
         """Re-render the core-channel post after a status change (claimed, answered, closed)."""
         if not esc.posted:
             return
-        message = blocks.escalation_post(esc, **self._post_details(esc, esc.permalink))
+        message = (blocks.erased_post() if is_erased(esc) else
+                   blocks.escalation_post(esc, **self._post_details(esc, esc.permalink)))
         try:
             self.client.chat_update(channel=esc.core_channel_id, ts=esc.core_ts, **message)
         except Exception as e:  # noqa: BLE001 - cosmetic; the thread still has the truth
@@ -273,6 +276,7 @@ class Delivery:
             thread_ts=esc.asker_thread_ts,
             payload={"number": esc.number},
             dedupe_key=f"slack-escalated:{esc.number}",
+            escalation_id=esc.number,
         )
         self.deliver_outbox()
 
@@ -336,6 +340,8 @@ class Delivery:
             return False
 
     def _send(self, post: OutboxPost) -> bool:
+        if post.kind in ERASURE_KINDS:
+            return self._erase(post)
         message = self._render(post)
         if message is None:
             log.error("outbox post %d has unknown kind %s", post.id, post.kind)
@@ -361,6 +367,26 @@ class Delivery:
         if post.kind == POST_CORE_REPLY and not self._withdrawn_meanwhile(post, resp):
             self._queue_relayed_notice(post)
         return True
+
+    def _erase(self, post: OutboxPost) -> bool:
+        """Undo one of Loket's posts for a privacy request: delete it, or (the core-channel
+        escalation post) replace it by a neutral notice. A message that is gone already
+        (``message_not_found``) counts as done."""
+        ts = str(post.payload.get("ts") or "")
+        try:
+            if post.kind == POST_DELETE:
+                self.client.chat_delete(channel=post.channel_id, ts=ts)
+            else:
+                self.client.chat_update(channel=post.channel_id, ts=ts, **blocks.erased_post())
+        except LeaseLost:
+            raise
+        except Exception as e:  # noqa: BLE001 - the outbox retries with backoff
+            error = slack_error(e)
+            if error != "message_not_found":
+                log.warning("outbox post %d (%s) in %s failed: %s", post.id, post.kind, post.channel_id, error)
+                self._failed(post, error, give_up=error in PERMANENT_ERRORS)
+                return False
+        return self.service.mark_sent(post.id, token=post.token, ts=ts)
 
     def _withdrawn_meanwhile(self, post: OutboxPost, resp: Any) -> bool:
         """A core reply taken back while it was being sent: remove it again at once."""
@@ -424,7 +450,13 @@ class Delivery:
             payload={"number": number, "asker_user_id": esc.asker_user_id,
                      "reply_ts": post.payload.get("message_ts")},
             dedupe_key=f"slack-relayed:{post.id}",  # bot.core.relays.relay_notice finds it by this key
+            escalation_id=number,
         )
+
+
+def is_erased(esc: EscalationView) -> bool:
+    """The asker asked to be forgotten: the core post stays the neutral notice."""
+    return esc.asker_user_id == PSEUDONYM and not esc.question
 
 
 def undelivered_text(payload: dict[str, Any]) -> str:

@@ -89,3 +89,41 @@ def test_forgetting_the_author_keeps_the_lesson(desk, store, embedder):
     assert counts["knowledge_items_author"] == 1 and counts["knowledge_items_mentions"] == 1
     (kept,) = items.all()
     assert kept.created_by == privacy.PSEUDONYM and CORE not in kept.text and "inloopavonden" in kept.text
+
+
+def test_forgetting_drops_cached_vectors_of_the_text_it_changed(desk, store, embedder, tmp_path):
+    from bot.core.network import vector_cache
+
+    path = tmp_path / "cache" / "knowledge-vectors.npz"
+    items = KnowledgeItems(store, is_core=lambda u: u == CORE, layer=ExtraDocuments(desk, VectorCache(embedder, path)),
+                           clock=lambda: NOW)
+    items.add_lesson(CORE, **{**LESSON, "text": LESSON["text"] + f" Vragen? <@{CORE}>"})
+    before = set(VectorCache(embedder, path)._read_file())
+    assert before and before <= set(vector_cache._MEMORY)
+    privacy.forget(store, CORE)
+    assert items.sync() is True  # the background loop's round
+    after = set(VectorCache(embedder, path)._read_file())
+    assert after and not before & after  # the text with the mention is gone from the file...
+    assert not before & set(vector_cache._MEMORY)  # ...and from memory
+    assert "inloopavonden" in desk.ask(QUESTION).answer  # the lesson itself is still found
+
+
+def test_the_cli_removes_this_data_dir_s_cache_when_forget_changed_an_item(desk, store, embedder, db_url, tmp_path,
+                                                                           monkeypatch, capsys):
+    from bot.cli import main as cli
+    from bot.core.network.hub import KNOWLEDGE_CACHE_FILE
+
+    path = tmp_path / KNOWLEDGE_CACHE_FILE
+    items = KnowledgeItems(store, is_core=lambda u: u == CORE, layer=ExtraDocuments(desk, VectorCache(embedder, path)),
+                           clock=lambda: NOW)
+    items.add_lesson(CORE, **LESSON)
+    assert path.exists()
+    monkeypatch.setenv("LOKET_DATABASE_URL", db_url)
+    monkeypatch.setenv("LOKET_DATA_DIR", str(tmp_path))
+    assert cli(["privacy", "forget", "UANDER01"]) == 0  # someone not mentioned: the cache stays
+    assert path.exists()
+    items.add_announcement(CORE, title="Overleg verplaatst", text=f"Het overleg met <@UANDER01> is verplaatst naar "
+                                                                   "donderdag in Apeldoorn.")
+    assert cli(["privacy", "forget", "UANDER01"]) == 0
+    assert not path.exists()
+    capsys.readouterr()

@@ -132,6 +132,38 @@ def test_retention_keeps_verified_answers_but_loses_the_asker(store):
     assert privacy.export(store, ASKER)["core"]["verified_answers"] == []
 
 
+def test_retention_keeps_the_verified_wording_without_identifiers_or_link_to_the_asker(store, desk):
+    import numpy as np
+
+    from bot.core.verified_sync import VerifiedSync
+
+    clock = Clock(T0)
+    service = make_service(store, clock)
+    asked = ("Ik ben <@UASKER1> (06-12345678, jan.jansen@gemeente.nl): wie betaalt de bewaking van de noodopvang "
+             "voor dossier 20250110?")
+    number = conversation(service, ASKER, unanswered(asked)).escalation.number
+    service.claim(number, user_id=CORE)
+    service.record_core_reply(number, user_id=CORE, text="De gemeente; vragen aan <@UKERN9ABCD>.", message_ts="200.1")
+    service.save_verified(number, user_id=CORE)
+    service.close(number, user_id=CORE)
+    sync = VerifiedSync(desk)
+    sync.load(service.verified_answers())
+    [key] = list(desk._verified.vectors)
+    old_vector = desk._verified.vectors[key].copy()
+
+    assert privacy.expire(store, retention_days=30, now=T0 + timedelta(days=31))["core"]["verified_answers"] == 1
+    [item] = service.verified_answers()
+    for identifier in ("UASKER1", "06-12345678", "jan.jansen", "20250110", "UKERN9ABCD"):
+        assert identifier not in item.question + item.answer
+    assert "wie betaalt de bewaking van de noodopvang" in item.question  # the desk still matches on it
+    assert item.answer.startswith("De gemeente;")
+    with store.read() as tx:
+        assert tx.session.query(VerifiedAnswer).one().escalation_id is None  # no way back to the asker's thread
+    assert sync.check(service.verified_answers()).changed == 1  # a running desk re-embeds the new wording
+    assert not np.allclose(desk._verified.vectors[key], old_vector)
+    assert privacy.expire(store, retention_days=30, now=T0 + timedelta(days=31))["core"]["verified_answers"] == 0
+
+
 def test_other_parts_register_their_own_hooks(store):
     seen = []
     hook = PrivacyHook("test-register", forget=lambda s, u, now: seen.append(("forget", u)) or {"rows": 3},

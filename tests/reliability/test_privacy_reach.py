@@ -1,7 +1,7 @@
 """Privacy reaches every place that holds a person's words or id (both databases): signals
 logged from their message, referrals where they are the expert, pending posts that name
 them, the core answers they wrote, and Loket's own Slack posts about their questions
-(kept as channel + ts, so they can be deleted); retention of referrals; and database
+(their undoing queued in the outbox); retention of referrals; and database
 errors that carry no bound parameters (message text) into the logs."""
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_pending_posts_naming_a_forgotten_core_member_and_their_answers(store):
     assert any(p.get("user_id") == PSEUDONYM for p in payloads)
 
 
-def test_loket_s_own_posts_about_a_forgotten_asker_stay_findable_for_deletion(store):
+def test_forgetting_an_asker_queues_the_undoing_of_loket_s_own_posts(store):
     service = make_service(store, Clock())
     number = escalated_and_verified(service)
     lease = service.lease_escalation_post(number)
@@ -61,10 +61,17 @@ def test_loket_s_own_posts_about_a_forgotten_asker_stay_findable_for_deletion(st
     posts = privacy.export(store, ASKER)["core"]["loket_posts"]
     assert {"channel_id": "CCORE", "ts": "900.000001", "what": f"escalatie #{number}"} in posts
     assert len(posts) >= 3  # the escalation post, the claimed notice and the relay
-    privacy.forget(store, ASKER)
+    report = privacy.forget(store, ASKER)["core"]
+    assert report["slack_posts_to_redact"] == 1 and report["slack_posts_to_delete"] == len(posts) - 1
     with store.read() as tx:
-        sent = list(tx.session.query(OutboxPost).filter(OutboxPost.status == "sent"))
-    assert sent and all(p.payload == {} and p.thread_ts is None and p.sent_ts for p in sent)
+        rows = list(tx.session.query(OutboxPost))
+    assert not [p for p in rows if p.status == "sent"]  # nothing else about them is kept
+    queued = {(p.kind, p.channel_id, p.payload["ts"]) for p in rows if p.status == "pending"}
+    assert ("privacy_redact", "CCORE", "900.000001") in queued
+    assert {(c, t) for k, c, t in queued if k == "privacy_delete"} == \
+        {(p["channel_id"], p["ts"]) for p in posts if not p["what"].startswith("escalatie")}
+    assert privacy.forget(store, ASKER)["core"]["slack_posts_to_redact"] == 0  # asked twice: queued once
+    assert privacy.export(store, ASKER)["core"]["loket_posts"] == []
 
 
 def test_referrals_forget_the_expert_and_expire_the_asker(store):

@@ -102,5 +102,6 @@ class ExtraDocuments:
             merged = merge(self._base, chunks, vectors, self.cache.keys(texts))
             self.desk.use_index(merged)
             self._merged, self._digest = merged, key
+            self.cache.retain(texts)  # vectors of changed or removed items (a privacy request) go
         log.info("extra documents in the index: %d document(s), %d chunk(s)", len(documents), len(chunks))
         return True

@@ -48,6 +48,7 @@ class ExpertFinder:
             return
         directory = load_directory(self.paths)
         self._matcher = ExpertMatcher(directory.experts, self.cache)
+        self.cache.retain(self._matcher.texts)  # profiles that changed or left the directory
         self._directory, self._stamp = directory, stamp
         log.info("expert directory loaded: %d expert(s), %d problem(s)", len(directory.experts), len(directory.problems))
 

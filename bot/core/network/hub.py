@@ -24,7 +24,8 @@ from .vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE = "cache/network-vectors.npz"
+CACHE_FILE = "cache/network-vectors.npz"  # expert profiles
+KNOWLEDGE_CACHE_FILE = "cache/knowledge-vectors.npz"  # announcements and lessons (pruned to what is stored)
 
 
 def _utcnow() -> datetime:
@@ -45,9 +46,10 @@ class Network:
                clock: Callable[[], datetime] = _utcnow) -> "Network":
         """Build the services and hook them into ``desk`` (any object with the Desk's extension
         methods, e.g. the service's desk proxy)."""
-        cache = VectorCache(desk.embedder, settings.data_dir / CACHE_FILE)
-        finder = ExpertFinder(default_paths(settings.experts_file), cache)
-        layer = ExtraDocuments(desk, cache) if hasattr(desk, "use_index") else None
+        profiles = VectorCache(desk.embedder, settings.data_dir / CACHE_FILE)
+        finder = ExpertFinder(default_paths(settings.experts_file), profiles)
+        layer = (ExtraDocuments(desk, VectorCache(desk.embedder, settings.data_dir / KNOWLEDGE_CACHE_FILE))
+                 if hasattr(desk, "use_index") else None)
         items = KnowledgeItems(store, is_core=is_core, layer=layer, clock=clock)
         network = cls(finder=finder, items=items, referrals=Referrals(store, finder, is_core=is_core, clock=clock),
                       support=SupportRequests(store, clock=clock))

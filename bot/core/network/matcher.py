@@ -92,7 +92,7 @@ class ExpertMatcher:
         self.experts = tuple(experts)
         self.cache = cache
         chunks = [_chunk(e) for e in self.experts]
-        texts = [c.text for c in chunks]
+        texts = self.texts = [c.text for c in chunks]
         vectors = cache.passages(texts) if chunks else np.zeros((0, cache.embedder.dim), dtype=np.float32)
         stored = StoredIndex(chunks, vectors, cache.embedder.model_id, cache.keys(texts))
         self.index = SearchIndex(stored, cache.embedder)
