@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.platforms import TEAMS_CHANNEL_PREFIX, is_teams_channel
 from bot.store.models import TeamsConversation
 from bot.store.repo import Store
 
-KEY_PREFIX = "t:"
+KEY_PREFIX = TEAMS_CHANNEL_PREFIX
 THREAD_MARK = ";messageid="
 MAX_TS = 32  # the core's ts columns
 
@@ -27,8 +28,7 @@ def conversation_key(conversation_id: str) -> str:
     return KEY_PREFIX + hashlib.sha256(conversation_id.encode()).hexdigest()[:24]
 
 
-def is_teams_key(channel_id: str | None) -> bool:
-    return bool(channel_id) and channel_id.startswith(KEY_PREFIX)
+is_teams_key = is_teams_channel
 
 
 def split_thread(conversation_id: str) -> tuple[str, str | None]:

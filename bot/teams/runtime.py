@@ -18,6 +18,7 @@ from typing import Any, Callable
 from aiohttp import ClientResponseError
 from microsoft_agents.hosting.core import TurnContext
 
+from bot.core.platforms import TEAMS_INBOX_KIND
 from bot.core.outbox import GAVE_UP, POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
 from bot.core.service import LoketService, utcnow
 from bot.core.views import EscalationView, OutboxPost
@@ -32,7 +33,7 @@ from bot.teams.sdk import Sender
 
 log = logging.getLogger(__name__)
 
-INBOX_KIND = "teams.message"
+INBOX_KIND = TEAMS_INBOX_KIND
 MAX_OUTBOX_ROUNDS = 50
 
 
@@ -269,14 +270,10 @@ class TeamsRuntime:
         """Process inbox rows a crash or an outage left (Teams rows only)."""
         done = 0
         while done < budget:
-            items = self.inbox.lease_stale(now=self.clock())
+            items = self.inbox.lease_stale(now=self.clock(), kinds=(INBOX_KIND,))
             if not items:
                 break
             for item in items:
-                if item.kind != INBOX_KIND:
-                    if not item.given_up:
-                        self.inbox.release(item.key, item.token)
-                    return done
                 activity = (item.payload or {}).get("activity") or {}
                 if item.given_up:
                     await self.apologise(activity)

@@ -34,9 +34,13 @@ def build_app(settings: Settings) -> web.Application:
 
 def serve(settings: Settings) -> None:
     """Teams on ``$PORT`` (and Slack in Socket Mode next to it when configured); blocks."""
+    from bot import logsafe
     from bot.slack.server import configure_logging
 
     configure_logging(settings)
+    secrets = [v for k, v in settings.teams_sdk_env.items() if k.endswith(("CLIENTSECRET", "CLIENT_SECRET"))]
+    logsafe.install([settings.slack_bot_token or "", settings.slack_app_token or "",  # Slack's, plus the Teams secret
+                     settings.slack_signing_secret or "", *secrets])
     if settings.slack_enabled:
         if not settings.slack_app_token:
             raise SystemExit("Slack over HTTP and Teams together are not supported yet: set SLACK_APP_TOKEN "

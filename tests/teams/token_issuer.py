@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,9 @@ def _b64(n: int) -> str:
 
 @dataclass
 class TokenIssuer:
-    kid: str = "loket-test-key"
+    # A fresh key id per issuer: the SDK caches JWKS clients per URL for the process, and a
+    # later test's fake may get a port (so a JWKS URL) an earlier one had.
+    kid: str = field(default_factory=lambda: "loket-test-" + uuid.uuid4().hex[:12])
     key: Any = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
     def jwks(self) -> dict[str, Any]:
