@@ -51,3 +51,24 @@ def test_user_text_is_escaped_in_cards(teams):
     runs = [i["text"] for b in card["body"] if b.get("type") == "Container" for rb in b["items"] for i in rb["inlines"]]
     assert any("**vet** [klik](https://evil.example)" in r for r in runs)  # a literal TextRun, not Markdown
     assert all("**vet**" not in b.get("text", "") for b in card["body"] if b.get("type") == "TextBlock")
+
+
+def test_activity_stored_but_not_answered_before_a_crash_is_answered_by_the_background_loop(teams):
+    from datetime import timedelta
+
+    from bot.store.inbox import Inbox
+    from bot.teams.runtime import INBOX_KIND, inbox_key
+
+    activity = teams.activity(ANSWERABLE)
+    rt = teams.loket.runtime
+    key = inbox_key(activity["conversation"]["id"], activity["id"])
+    # What on_turn stored before the process died (the answering task never ran):
+    Inbox(teams.store).receive(key, kind=INBOX_KIND, payload={"activity": activity}, now=rt.clock() - timedelta(minutes=1))
+    rt.book.remember(conversation_id=PERSONAL, kind="personal", service_url=teams.connector.service_url,
+                     reference={"serviceUrl": teams.connector.service_url, "botId": activity["recipient"]["id"]},
+                     now=rt.clock())
+    teams.loket.call(rt.run_once())
+    assert len(teams.connector.to(PERSONAL)) == 1
+    assert teams.post(activity) == 202  # and its late redelivery is only acknowledged
+    teams.loket.idle()
+    assert len(teams.connector.to(PERSONAL)) == 1
