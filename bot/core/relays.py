@@ -24,6 +24,15 @@ from bot.store.repo import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, Store, Tx
 
 WITHDRAWN = "withdrawn"  # last_error of a relay that was taken back before it went out
 
+# A core member can write an internal note in the escalation thread that is not relayed
+# (the same rule in every chat platform).
+INTERNAL_PREFIXES = ("//", "(intern)")
+
+
+def is_internal(text: str | None) -> bool:
+    """The relay rule: ``//`` or ``(intern)`` at the start makes a note internal."""
+    return (text or "").lstrip().lower().startswith(INTERNAL_PREFIXES)
+
 
 @dataclass(frozen=True)
 class RelayedReply:

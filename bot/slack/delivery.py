@@ -26,6 +26,7 @@ from slack_sdk import WebClient
 
 from bot.core import relays
 from bot.core.outbox import ERASURE_KINDS, GAVE_UP, POST_DELETE
+from bot.core.platforms import is_teams_channel
 from bot.core.privacy import PSEUDONYM
 from bot.core.service import (
     POST_CLAIMED,
@@ -207,7 +208,7 @@ class Delivery:
         posted = 0
         cutoff = self.clock() - min_age
         for esc in self.service.pending_escalation_posts():
-            if esc.created_at > cutoff:
+            if esc.created_at > cutoff or is_teams_channel(esc.asker_channel_id):  # Teams posts its own
                 continue
             if not wait and self._pace_delay(self.core_channel) > 0:
                 self.deferred = True
@@ -304,6 +305,10 @@ class Delivery:
             post = self.service.due_post(skip_channels=frozenset(busy))
             if post is None:
                 break
+            if is_teams_channel(post.channel_id):  # Teams' post (bot.teams delivers it): hand it back
+                self.service.release_post(post.id, token=post.token)
+                busy.add(post.channel_id)
+                continue
             if not wait and self._pace_delay(post.channel_id) > 0:
                 self.service.release_post(post.id, token=post.token)
                 busy.add(post.channel_id)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from slack_bolt import BoltContext, BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.core.platforms import TEAMS_INBOX_KIND
 from bot.store.errors import is_transient
 from bot.store.inbox import DONE, FAILED, Inbox, InboxItem
 from bot.store.leases import LeaseLost, holding
@@ -196,7 +197,7 @@ class SlackInbox:
         leased only when its turn comes); returns how many were run."""
         done = 0
         while done < budget and not self._stopping.is_set():
-            items = self.inbox.lease_stale(now=self.clock())
+            items = self.inbox.lease_stale(now=self.clock(), exclude_kinds=(TEAMS_INBOX_KIND,))
             if not items:
                 break
             for item in items:

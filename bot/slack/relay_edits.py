@@ -24,13 +24,7 @@ from bot.slack.guards import is_core
 
 log = logging.getLogger(__name__)
 
-# A core member can write an internal note in the escalation thread that is not relayed.
-INTERNAL_PREFIXES = ("//", "(intern)")
-
-
-def is_internal(text: str | None) -> bool:
-    """The relay rule: ``//`` or ``(intern)`` at the start makes a note internal."""
-    return (text or "").lstrip().lower().startswith(INTERNAL_PREFIXES)
+is_internal = relays.is_internal  # the relay rule lives in bot.core.relays (Slack and Teams)
 
 
 def on_core_correction(deps: Deps, event: dict[str, Any]) -> None:

@@ -139,18 +139,25 @@ class Inbox:
                 .values(lease_until=db_after(delay.total_seconds()), lease_token=None))
             return result.rowcount == 1
 
-    def lease_stale(self, *, now: datetime, limit: int = 1) -> list[InboxItem]:
+    def lease_stale(self, *, now: datetime, limit: int = 1, kinds: tuple[str, ...] | None = None,
+                    exclude_kinds: tuple[str, ...] = ()) -> list[InboxItem]:
         """Rows nobody finished: received but never begun, or whose lease ran out.
 
         Each is leased again (attempt + 1, a new token); rows past MAX_ATTEMPTS are marked
         failed and returned with ``given_up`` (so the asker can be told). Locked rows are
         skipped on PostgreSQL, so replicas share the work; one row at a time by default,
-        so a slow item does not hold others under a lease it cannot keep.
+        so a slow item does not hold others under a lease it cannot keep. ``kinds`` /
+        ``exclude_kinds``: only rows of (not of) these kinds, so an adapter never leases (and
+        uses up the attempts of) another platform's rows (``bot.core.platforms``).
         """
         stale = or_(
             and_(ProcessedEvent.status == RECEIVED, ProcessedEvent.created_at <= now - GRACE),
             and_(ProcessedEvent.status == PROCESSING, ProcessedEvent.lease_until <= db_now()),
         )
+        if kinds is not None:
+            stale = and_(stale, ProcessedEvent.kind.in_(kinds))
+        if exclude_kinds:
+            stale = and_(stale, or_(ProcessedEvent.kind.is_(None), ProcessedEvent.kind.not_in(exclude_kinds)))
         stmt = (
             select(ProcessedEvent).where(stale).order_by(ProcessedEvent.created_at).limit(limit)
             .with_for_update(skip_locked=True)

@@ -423,3 +423,21 @@ class SupportRequest(Base):
     province: Mapped[str] = mapped_column(String(32))
     needed_by: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
+
+
+class TeamsConversation(Base):
+    """A Microsoft Teams conversation Loket has seen: its reference, for proactive messages.
+
+    The core works with short channel ids (``key``, "t:" + a hash of the conversation id,
+    which fits the core's id columns); Teams conversation ids can be far longer. The stored
+    reference holds the ``serviceUrl`` that replies must use, exactly (``bot.teams``).
+    """
+
+    __tablename__ = "teams_conversations"
+
+    key: Mapped[str] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))  # "personal" | "channel" | "groupChat"
+    service_url: Mapped[str] = mapped_column(Text)
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]

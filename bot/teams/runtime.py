@@ -1,0 +1,307 @@
+"""The Teams side of Loket at run time: receive activities durably, answer after the
+acknowledgement, and keep delivering (escalations, relays) from the database.
+
+``on_turn`` (the SDK calls it inside the POST) only stores the activity in the inbox
+(``bot.store.inbox``; the key is the conversation and activity id, so a redelivered activity
+is acknowledged and nothing else) and remembers the conversation reference; the answering
+runs in a task after the 2xx. :meth:`TeamsRuntime.run_once` (the background loop) picks up
+what a crash left: inbox rows whose lease ran out, escalations not yet posted, the outbox.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from datetime import datetime
+from typing import Any, Callable
+
+from aiohttp import ClientResponseError
+from microsoft_agents.hosting.core import TurnContext
+
+from bot.core.platforms import TEAMS_INBOX_KIND
+from bot.core.outbox import GAVE_UP, POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
+from bot.core.service import LoketService, utcnow
+from bot.core.views import EscalationView, OutboxPost
+from bot.settings import Settings
+from bot.store.inbox import DONE, FAILED, Inbox
+from bot.store.repo import Store
+from bot.teams import cards, flows
+from bot.teams.activities import CHANNEL, PERSONAL, parse
+from bot.teams.conversations import ConversationBook, conversation_key, is_teams_key, split_thread, thread_conversation
+from bot.teams.core_team import CoreTeam
+from bot.teams.sdk import Sender
+
+log = logging.getLogger(__name__)
+
+INBOX_KIND = TEAMS_INBOX_KIND
+MAX_OUTBOX_ROUNDS = 50
+
+
+def inbox_key(conversation_id: str, activity_id: str) -> str:
+    """Activity ids are unique within a conversation: the key combines both."""
+    return "teams:" + hashlib.sha256(f"{conversation_id}|{activity_id}".encode()).hexdigest()[:40]
+
+
+def reference_of(activity: dict[str, Any]) -> dict[str, Any]:
+    """What Loket keeps to write to this conversation later (the serviceUrl exactly)."""
+    conversation = activity.get("conversation") or {}
+    return {"serviceUrl": activity.get("serviceUrl"), "botId": (activity.get("recipient") or {}).get("id"),
+            "tenantId": conversation.get("tenantId") or ((activity.get("channelData") or {}).get("tenant") or {}).get("id"),
+            "channelId": activity.get("channelId") or "msteams"}
+
+
+class TeamsRuntime:
+    """Everything the Teams adapter does, around one :class:`LoketService`."""
+
+    def __init__(self, settings: Settings, *, service: LoketService, store: Store, sender: Sender,
+                 core_team: CoreTeam, clock: Callable[[], datetime] = utcnow) -> None:
+        self.settings = settings
+        self.service = service
+        self.sender = sender
+        self.core_team = core_team
+        self.book = ConversationBook(store)
+        self.inbox = Inbox(store)
+        self.clock = clock
+        self.core_key = conversation_key(settings.teams_core_channel) if settings.teams_core_channel else None
+        self._tasks: set[asyncio.Task] = set()
+
+    # -- receiving (inside the POST, before the 2xx) ----------------------------------------
+    async def on_turn(self, context: TurnContext) -> None:
+        """The SDK's agent callback: store, remember, schedule; never answer here."""
+        activity = context.activity.model_dump(by_alias=True, mode="json", exclude_none=True)
+        self._remember(activity)
+        msg = parse(activity)
+        if msg is None:
+            return
+        self.core_team.learn(msg.user_id, msg.user_aad_id)
+        key = inbox_key(msg.conversation_id, msg.activity_id)
+        base, root = split_thread(msg.conversation_id)
+        fresh = self.inbox.receive(key, kind=INBOX_KIND, payload={"activity": activity}, now=self.clock(),
+                                   thread_key=f"{conversation_key(base)}:{root}" if root else None)
+        if not fresh:
+            log.info("teams: activity delivered again, already stored: acknowledged only")
+            return
+        self.spawn(self.process(key, activity))
+
+    def _remember(self, activity: dict[str, Any]) -> None:
+        conversation = activity.get("conversation") or {}
+        if not (conversation.get("id") and activity.get("serviceUrl")):
+            return
+        base, _ = split_thread(str(conversation["id"]))
+        self.book.remember(conversation_id=base, kind=conversation.get("conversationType") or PERSONAL,
+                           service_url=str(activity["serviceUrl"]), reference=reference_of(activity), now=self.clock())
+
+    def spawn(self, coro) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def idle(self) -> None:
+        """Wait for the answering tasks in flight (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # -- processing (after the 2xx) ---------------------------------------------------------
+    async def process(self, key: str, activity: dict[str, Any], *, token: str | None = None) -> None:
+        """Run one stored activity once; on error the asker gets a short Dutch apology."""
+        token = token or self.inbox.begin(key, now=self.clock())
+        if token is None:
+            return
+        status = DONE
+        try:
+            await self.handle(activity, source_key=key)
+        except Exception as e:  # noqa: BLE001 - the person hears it; the log gets the type only
+            log.error("teams: processing failed (%s)", type(e).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+            status = FAILED
+            await self.apologise(activity)
+        self.inbox.finish(key, token, now=self.clock(), status=status)
+
+    async def handle(self, activity: dict[str, Any], *, source_key: str) -> None:
+        msg = parse(activity)
+        if msg is None:
+            return
+        if msg.value:
+            await flows.card_action(self, msg)
+            return
+        base, root = split_thread(msg.conversation_id)
+        if msg.kind == CHANNEL and self.core_key == conversation_key(base) and root:
+            esc = self.service.escalation_for_core_thread(self.core_key, root)
+            if esc is not None and not msg.mentions_bot:
+                await flows.core_thread_message(self, msg, esc)
+                return
+        if msg.kind == PERSONAL or msg.mentions_bot:
+            if msg.text:
+                await flows.question(self, msg, source_key=source_key)
+
+    async def apologise(self, activity: dict[str, Any]) -> None:
+        msg = parse(activity)
+        if msg is None:
+            return
+        try:
+            await flows.reply_in_place(self, msg, cards.notice_card(cards.APOLOGY), summary=cards.APOLOGY)
+        except Exception as e:  # noqa: BLE001
+            log.error("teams: apology not sent (%s)", type(e).__name__)
+
+    async def on_error(self, context: TurnContext, error: Exception) -> None:
+        """The SDK's turn-error handler: a Dutch apology, never "Exception caught …"."""
+        log.error("teams: turn failed (%s)", type(error).__name__)
+        try:
+            await context.send_activity(cards.APOLOGY)
+        except Exception as e:  # noqa: BLE001
+            log.error("teams: apology not sent (%s)", type(e).__name__)
+
+    # -- references and the core team ------------------------------------------------------
+    def reference_for(self, key: str) -> dict[str, Any]:
+        stored = self.book.get(key)
+        if stored is None:
+            raise LookupError("no stored conversation reference")
+        return stored.reference
+
+    def _core_reference(self) -> dict[str, Any] | None:
+        """The core channel's reference; before Loket saw it, any stored one of the tenant
+        (Teams serves one tenant from one serviceUrl)."""
+        if self.core_key and (stored := self.book.get(self.core_key)) is not None:
+            return stored.reference
+        return None
+
+    async def refresh_core_team(self) -> None:
+        team = self.settings.teams_team_id
+        if not team or not self.core_team.stale():
+            return
+        reference = self._core_reference()
+        if reference is None:
+            return
+        await self.core_team.refresh(lambda: self.sender.members(reference, team))
+
+    # -- escalations ---------------------------------------------------------------------
+    async def post_escalation(self, esc: EscalationView, *, asker_name: str | None = None,
+                              fallback_reference: dict[str, Any] | None = None) -> bool:
+        """A new thread in the core channel for ``esc`` (leased: posted once)."""
+        if not self.settings.teams_core_channel or self.core_key is None:
+            log.warning("escalation #%s: LOKET_TEAMS_CORE_CHANNEL not set, not posted", esc.number)
+            return False
+        reference = self._core_reference() or fallback_reference or self._asker_reference(esc)
+        if reference is None:
+            return False
+        lease = self.service.lease_escalation_post(esc.number)
+        if lease is None:
+            return False
+        try:
+            conversation_id, activity_id = await self.sender.new_thread(
+                reference, self.settings.teams_core_channel, cards.escalation_card(esc, asker_name=asker_name),
+                summary=f"#{esc.number}: vraag aan het kernteam")
+        except Exception as e:  # noqa: BLE001 - retried by the background loop
+            log.warning("escalation #%s: not posted (%s); retried later", esc.number, type(e).__name__)
+            self.service.release_escalation_post(esc.number, lease.token)
+            return False
+        root = split_thread(conversation_id or "")[1] or activity_id
+        self.service.mark_posted(esc.number, channel_id=self.core_key, ts=root, token=lease.token)
+        self.book.remember(conversation_id=self.settings.teams_core_channel, kind=CHANNEL,
+                           service_url=reference["serviceUrl"], reference=reference, now=self.clock())
+        log.info("escalation #%s posted to the core channel", esc.number)
+        return True
+
+    def _asker_reference(self, esc: EscalationView) -> dict[str, Any] | None:
+        stored = self.book.get(esc.asker_channel_id)
+        return stored.reference if stored else None
+
+    async def post_pending_escalations(self) -> int:
+        posted = 0
+        for esc in self.service.pending_escalation_posts():
+            if is_teams_key(esc.asker_channel_id) and await self.post_escalation(esc):
+                posted += 1
+        return posted
+
+    # -- the outbox ----------------------------------------------------------------------
+    async def deliver_outbox(self, *, budget: int = MAX_OUTBOX_ROUNDS) -> int:
+        """Send due posts for Teams conversations, in order per thread; others are left alone."""
+        sent, skip = 0, set()
+        for _ in range(budget):
+            post = self.service.due_post(skip_channels=frozenset(skip))
+            if post is None:
+                break
+            if not is_teams_key(post.channel_id):
+                self.service.release_post(post.id, token=post.token)
+                skip.add(post.channel_id)
+                continue
+            sent += await self._send_post(post)
+        return sent
+
+    async def _send_post(self, post: OutboxPost) -> int:
+        stored = self.book.get(post.channel_id)
+        attachment = self._render(post)
+        if stored is None or attachment is None:
+            self.service.mark_failed(post.id, token=post.token, error="not renderable", give_up=True)
+            return 0
+        target = thread_conversation(stored.conversation_id, post.thread_ts if stored.kind != PERSONAL else None)
+        try:
+            activity_id = await self.sender.send_card(stored.reference, target, attachment)
+        except ClientResponseError as e:
+            retry_at = _retry_after(e, self.clock())
+            outcome = self.service.mark_failed(post.id, token=post.token, error=f"http {e.status}", retry_at=retry_at)
+            log.warning("outbox %s: not sent (http %s): %s", post.id, e.status, outcome)
+            return 0
+        except Exception as e:  # noqa: BLE001
+            outcome = self.service.mark_failed(post.id, token=post.token, error=type(e).__name__)
+            log.warning("outbox %s: not sent (%s): %s", post.id, type(e).__name__, outcome)
+            if outcome == GAVE_UP:
+                log.error("outbox %s: given up", post.id)
+            return 0
+        self.service.mark_sent(post.id, token=post.token, ts=activity_id)
+        return 1
+
+    @staticmethod
+    def _render(post: OutboxPost) -> dict[str, Any] | None:
+        p, number = post.payload, post.payload.get("number")
+        if post.kind == POST_CORE_REPLY:
+            return cards.relay_card(number, core_name=None, text=str(p.get("text") or ""))
+        if post.kind == POST_FOLLOWUP:
+            return cards.card([cards.label(f"Aanvulling van de vrager op #{number}:", weight="Bolder"),
+                               cards.literal(str(p.get("text") or ""))])
+        if post.kind == POST_CLAIMED:
+            return cards.notice_card(f"Het kernteam heeft je vraag #{number} opgepakt.")
+        if post.kind == POST_CLOSED:
+            return cards.notice_card(f"Het kernteam heeft je vraag #{number} gesloten.")
+        return None
+
+    # -- the background loop -------------------------------------------------------------
+    async def redeliver(self, *, budget: int = 20) -> int:
+        """Process inbox rows a crash or an outage left (Teams rows only)."""
+        done = 0
+        while done < budget:
+            items = self.inbox.lease_stale(now=self.clock(), kinds=(INBOX_KIND,))
+            if not items:
+                break
+            for item in items:
+                activity = (item.payload or {}).get("activity") or {}
+                if item.given_up:
+                    await self.apologise(activity)
+                else:
+                    await self.process(item.key, activity, token=item.token)
+                done += 1
+        return done
+
+    async def run_once(self) -> None:
+        for step in (self.redeliver, self.post_pending_escalations, self.deliver_outbox):
+            try:
+                await step()
+            except Exception as e:  # noqa: BLE001 - the loop must go on
+                log.error("teams: background step %s failed (%s)", step.__name__, type(e).__name__)
+
+    async def loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.retry_interval)
+            await self.run_once()
+
+
+def _retry_after(error: ClientResponseError, now: datetime) -> datetime | None:
+    from datetime import timedelta
+
+    value = (error.headers or {}).get("Retry-After") if error.headers else None
+    if error.status != 429 or not value:
+        return None
+    try:
+        return now + timedelta(seconds=float(value))
+    except ValueError:
+        return None

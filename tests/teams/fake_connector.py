@@ -1,0 +1,230 @@
+"""A loopback fake of the Bot Connector service (what an activity's ``serviceUrl`` points at),
+plus the test token issuer's JWKS, on one ``http.server`` in a thread.
+
+Strict where Loket's behaviour depends on it:
+* every call needs ``Authorization: Bearer <the bot's token>`` (401 otherwise), unless the
+  fake runs anonymous (the Agents Playground sends and accepts no tokens);
+* the API lives under the serviceUrl's path (``/emea/``): a client that drops the path gets 404;
+* unknown conversations get 404; a channel thread is ``<channel>;messageid=<root>`` with a
+  root that exists;
+* ``fail_next(n, status=429, retry_after=…)`` makes the next n posts fail.
+Everything sent is recorded as :class:`Sent`.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote
+
+PREFIX = "/emea/"
+
+
+@dataclass
+class Sent:
+    method: str  # send | reply | update | delete | create
+    conversation_id: str
+    activity: dict[str, Any]
+    activity_id: str
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        for a in self.activity.get("attachments") or []:
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                return a.get("content")
+        return None
+
+    @property
+    def texts(self) -> list[str]:
+        """Every text of the card (TextBlocks and TextRuns), in order."""
+        out: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                if node.get("type") in ("TextBlock", "TextRun") and "text" in node:
+                    out.append(node["text"])
+                for v in node.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        walk(self.card or {})
+        if self.activity.get("text"):
+            out.insert(0, self.activity["text"])
+        return out
+
+    @property
+    def actions(self) -> list[dict[str, Any]]:
+        return list((self.card or {}).get("actions") or [])
+
+
+@dataclass
+class FakeConnector:
+    bot_token: str | None  # None: anonymous
+    channels: set[str] = field(default_factory=set)
+    conversations: set[str] = field(default_factory=set)
+    rosters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
+    sent: list[Sent] = field(default_factory=list)
+    refused: list[tuple[str, int]] = field(default_factory=list)
+    _fail: list[tuple[int, str | None]] = field(default_factory=list)
+    _ids: Any = field(default_factory=lambda: itertools.count(1_700_000_000_001))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> "FakeConnector":
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def service_url(self) -> str:
+        return self.base + PREFIX
+
+    @property
+    def jwks_url(self) -> str:
+        return self.base + "/keys"
+
+    def fail_next(self, n: int = 1, *, status: int = 429, retry_after: str | None = "1") -> None:
+        with self._lock:
+            self._fail += [(status, retry_after)] * n
+
+    def new_id(self) -> str:
+        with self._lock:
+            return str(next(self._ids))
+
+    def known(self, conversation_id: str) -> bool:
+        base, mark, root = conversation_id.partition(";messageid=")
+        if base in self.conversations:
+            return True
+        return base in self.channels and (not mark or bool(root))
+
+    def to(self, conversation_id: str) -> list[Sent]:
+        """What was sent into ``conversation_id`` (a channel thread: exactly that thread)."""
+        return [s for s in self.sent if s.conversation_id == conversation_id and s.method in ("send", "reply", "create")]
+
+
+def _handler(fake: FakeConnector):
+    conv = re.compile(r"^v3/conversations/([^/]+)/activities(?:/([^/]+))?$")
+    members = re.compile(r"^v3/conversations/([^/]+)/members$")
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # quiet
+            pass
+
+        def _reply(self, status: int, body: Any = None, headers: dict[str, str] | None = None) -> None:
+            data = json.dumps(body if body is not None else {}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _body(self) -> dict[str, Any]:
+            n = int(self.headers.get("Content-Length") or 0)
+            return json.loads(self.rfile.read(n) or b"{}") if n else {}
+
+        def _route(self) -> str | None:
+            """The API path under the serviceUrl's prefix, after auth; None when answered."""
+            if self.path == "/keys" and self.command == "GET":
+                self._reply(200, fake.jwks)
+                return None
+            if not self.path.startswith(PREFIX):
+                self._reply(404, {"error": "not found"})
+                return None
+            if fake.bot_token is not None and self.headers.get("Authorization") != f"Bearer {fake.bot_token}":
+                fake.refused.append((self.path, 401))
+                self._reply(401, {"error": "unauthorized"})
+                return None
+            return self.path[len(PREFIX):]
+
+        def _failing(self) -> bool:
+            with fake._lock:
+                if not fake._fail:
+                    return False
+                status, retry_after = fake._fail.pop(0)
+            self._reply(status, {"error": "throttled"}, {"Retry-After": retry_after} if retry_after else None)
+            return True
+
+        def do_GET(self) -> None:
+            path = self._route()
+            if path is None:
+                return
+            m = members.match(path)
+            if not m or unquote(m.group(1)) not in fake.rosters:
+                self._reply(404, {"error": "unknown conversation"})
+                return
+            self._reply(200, fake.rosters[unquote(m.group(1))])
+
+        def do_POST(self) -> None:
+            path = self._route()
+            if path is None:
+                return
+            body = self._body()
+            if path == "v3/conversations":
+                self._create(body)
+                return
+            m = conv.match(path)
+            if not m:
+                self._reply(404, {"error": "not found"})
+                return
+            conversation_id = unquote(m.group(1))
+            if not fake.known(conversation_id):
+                self._reply(404, {"error": "unknown conversation"})
+                return
+            if self._failing():
+                return
+            activity_id = fake.new_id()
+            fake.sent.append(Sent("reply" if m.group(2) else "send", conversation_id, body, activity_id))
+            self._reply(201, {"id": activity_id})
+
+        def _create(self, body: dict[str, Any]) -> None:
+            channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
+            if channel not in fake.channels:
+                self._reply(404, {"error": "unknown channel"})
+                return
+            if self._failing():
+                return
+            root = fake.new_id()
+            conversation_id = f"{channel};messageid={root}"
+            fake.sent.append(Sent("create", conversation_id, body.get("activity") or {}, root))
+            self._reply(201, {"id": conversation_id, "activityId": root})
+
+        def do_PUT(self) -> None:
+            path = self._route()
+            if path is None:
+                return
+            m = conv.match(path)
+            if not m or not m.group(2) or not fake.known(unquote(m.group(1))):
+                self._reply(404, {"error": "not found"})
+                return
+            fake.sent.append(Sent("update", unquote(m.group(1)), self._body(), unquote(m.group(2))))
+            self._reply(200, {"id": unquote(m.group(2))})
+
+        def do_DELETE(self) -> None:
+            path = self._route()
+            if path is None:
+                return
+            m = conv.match(path)
+            if not m or not m.group(2) or not fake.known(unquote(m.group(1))):
+                self._reply(404, {"error": "not found"})
+                return
+            fake.sent.append(Sent("delete", unquote(m.group(1)), {}, unquote(m.group(2))))
+            self._reply(200, {})
+
+    return Handler
