@@ -18,7 +18,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.slack.ratelimit import DEFAULT_BURST, DEFAULT_RATE, ChannelRateLimiter
+from bot.slack.ratelimit import DEFAULT_BURST, DEFAULT_RATE, ChannelRateLimiter, Pacer
 from bot.store.dbclock import read_db_now
 from bot.store.models import ChannelPace, as_utc
 from bot.store.repo import Store, Tx
@@ -26,7 +26,7 @@ from bot.store.repo import Store, Tx
 log = logging.getLogger(__name__)
 
 
-class SharedChannelPace:
+class SharedChannelPace(Pacer):
     """Token buckets per channel in the database (see module docstring); thread-safe."""
 
     def __init__(self, store: Store, rate: float = DEFAULT_RATE, burst: int = DEFAULT_BURST, *,
@@ -67,15 +67,6 @@ class SharedChannelPace:
             return 0.0
         debt_until = max(as_utc(next_free), now)
         return max(0.0, (debt_until - (self.burst - 1) * self._interval - now).total_seconds())
-
-    def acquire(self, channel: str | None) -> float:
-        """Block until ``channel`` may be posted to; returns the seconds waited."""
-        if not channel:
-            return 0.0
-        wait = self.reserve(channel)
-        if wait > 0:
-            self.sleep(wait)
-        return max(wait, 0.0)
 
     @staticmethod
     def _row(tx: Tx, channel: str, now: datetime) -> ChannelPace:

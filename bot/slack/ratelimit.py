@@ -20,7 +20,25 @@ DEFAULT_BURST = 3
 MAX_CHANNELS = 10_000  # forget idle channels beyond this many
 
 
-class ChannelRateLimiter:
+class Pacer:
+    """What both limiters share: ``acquire`` = take a slot (``reserve``), then sleep for it."""
+
+    sleep: Callable[[float], None]
+
+    def reserve(self, channel: str) -> float:
+        raise NotImplementedError
+
+    def acquire(self, channel: str | None) -> float:
+        """Block until ``channel`` may be posted to; returns the seconds waited."""
+        if not channel:
+            return 0.0
+        wait = self.reserve(channel)
+        if wait > 0:
+            self.sleep(wait)
+        return max(wait, 0.0)
+
+
+class ChannelRateLimiter(Pacer):
     """Token buckets keyed by channel id; thread-safe."""
 
     def __init__(
@@ -65,15 +83,6 @@ class ChannelRateLimiter:
             now = self.clock()
             debt_until = max(self._next_free.get(channel, now), now)
             return max(0.0, debt_until - (self.burst - 1) * interval - now)
-
-    def acquire(self, channel: str | None) -> float:
-        """Block until ``channel`` may be posted to; returns the seconds waited."""
-        if not channel:
-            return 0.0
-        wait = self.reserve(channel)
-        if wait > 0:
-            self.sleep(wait)
-        return max(wait, 0.0)
 
     def _forget_idle(self, now: float) -> None:
         for channel in [c for c, t in self._next_free.items() if t <= now]:
