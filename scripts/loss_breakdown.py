@@ -22,15 +22,7 @@ from bot.cli.common import open_desk, settings_for  # noqa: E402
 from bot.core.evaluation import contains_fact, holds_answer, read_items, select  # noqa: E402
 from bot.core.extract import best_quote  # noqa: E402
 from bot.core.validity import split_hits  # noqa: E402
-
-
-def parse_sets(specs: list[str]) -> dict[str, tuple[list[Path], Path]]:
-    out = {}
-    for spec in specs:
-        name, _, rest = spec.partition("=")
-        questions, _, source = rest.rpartition(":")
-        out[name] = ([Path(q) for q in questions.split(",")], Path(source))
-    return out
+from tune_quality import parse_sets  # noqa: E402  (same folder: one parser for the set specs)
 
 
 def breakdown(desk, items) -> tuple[dict[str, int], list[dict]]:
