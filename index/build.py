@@ -18,7 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from .active import absolute_sources
-from .boilerplate import DEFAULT_REPEAT_MIN_DOCS, drop_repeated
+from .boilerplate import DEFAULT_REPEAT_MIN_DOCS, drop_repeated, repeat_threshold
 from .chunking import chunk_document, embedding_text
 from .documents import Chunk, Document
 from .embeddings import Embedder
@@ -111,11 +111,11 @@ def build_from_documents(
 ) -> BuildReport:
     """Chunk, embed (incrementally) and save ``documents`` as the index in ``index_dir``.
 
-    Paragraphs found in ``repeat_min_docs`` or more documents are kept in the first only
-    (:mod:`index.boilerplate`). ``sources`` (absolute paths) are recorded in the index.
+    Paragraphs found in ``repeat_min_docs`` or more documents (on a small site: half of
+    them, at least three) are kept in the first only (:mod:`index.boilerplate`). ``sources`` (absolute paths) are recorded in the index.
     """
     started = time.perf_counter()
-    documents = drop_repeated(documents, min_docs=repeat_min_docs)
+    documents = drop_repeated(documents, min_docs=repeat_threshold(len(documents), cap=repeat_min_docs))
     previous = _previous(Path(index_dir), embedder.model_id, rebuild)
     cache: dict[str, np.ndarray] = {}
     if previous is not None:

@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .documents import SECTION_SUMMARY, Document, Dropped, Section
+from .documents import DROP_FRONT_MATTER, SECTION_SUMMARY, Document, Dropped, Section
 from .formats import FormatError
-from .formats.frontmatter import opts_out, parse_front_matter, plain_values, split_front_matter
+from .formats.frontmatter import opts_out, plain_values, read_front_matter
 from .formats.html_page import parse_html
 from .formats.markdown import parse_markdown
 from .formats.markup import strip_inline
@@ -56,9 +56,21 @@ class LoadError(Exception):
 # --- discovery -----------------------------------------------------------------------
 
 
+# Folders of a documentation repository that hold no pages of their own: templates and
+# partials (pulled into other pages), dependencies, and generated sites (copies of the pages).
+GENERATOR_FOLDERS = frozenset({
+    "node_modules", "_includes", "_layouts", "_sass", "_site", "_data", "partials", "layouts", "themes",
+    "build", "site", "public", "dist", "vendor", "__pycache__", "venv", "overrides",
+})
+
+
 def _hidden(name: str) -> bool:
-    """Hidden files and folders, and Office lock files (``~$rapport.docx``)."""
+    """Hidden files and folders (``.vitepress``, ``.docusaurus``), and Office lock files (``~$rapport.docx``)."""
     return name.startswith((".", "~$"))
+
+
+def _skipped_folder(name: str) -> bool:
+    return _hidden(name) or name.lower() in GENERATOR_FOLDERS
 
 
 def _supported(path: Path) -> bool:
@@ -74,7 +86,7 @@ def _unsupported(path: Path) -> LoadError:
 def _walk(folder: Path) -> list[Path]:
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
+        dirnames[:] = sorted(d for d in dirnames if not _skipped_folder(d))
         files.extend(Path(dirpath) / name for name in filenames if not _hidden(name))
     return [file for file in files if _supported(file)]
 
@@ -133,9 +145,20 @@ def decode_text(data: bytes) -> str:
     return text
 
 
+# A folder's own page (Hugo _index.md, mkdocs/VitePress index.md, GitHub README.md): its
+# title is the folder's name, not "Index".
+FOLDER_PAGE_STEMS = frozenset({"index", "_index", "readme"})
+
+
 def readable_stem(path: str) -> str:
-    """A title made from a file name: ``opgave-zuid-holland.md`` -> ``Opgave zuid holland``."""
-    stem = Path(path).stem
+    """A title made from a file name: ``opgave-zuid-holland.md`` -> ``Opgave zuid holland``.
+
+    A folder's own page (``aansluiten/_index.md``) takes the folder's name.
+    """
+    file = Path(path)
+    stem = file.stem
+    if stem.lower() in FOLDER_PAGE_STEMS and file.parent.name:
+        stem = file.parent.name
     words = " ".join(re.sub(r"[-_.]+", " ", stem).split())
     return (words[:1].upper() + words[1:]) if words else stem
 
@@ -150,14 +173,18 @@ def _front_matter_title(meta: dict[str, Any]) -> str | None:
 # --- per format -------------------------------------------------------------------------
 
 
+def _front_matter_problem(problem: str | None) -> list[Dropped]:
+    return [Dropped(DROP_FRONT_MATTER, (), problem)] if problem else []
+
+
 def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None:
-    raw, body = split_front_matter(text)
-    meta = parse_front_matter(raw) if raw is not None else {}
+    front = read_front_matter(text)
+    meta, body = front.meta, front.body
     if respect_opt_out and opts_out(meta):
         return None
     fallback = readable_stem(path)
     front_title = _front_matter_title(meta)
-    dropped: list[Dropped] = []
+    dropped = _front_matter_problem(front.problem)
     first_h1, sections = parse_markdown(body, title=front_title or fallback, drops=dropped)
     title = front_title or first_h1 or fallback
     return Document(path=path, title=title, sections=with_summary(sections, meta, title), meta=meta, dropped=dropped)
@@ -192,15 +219,15 @@ def with_summary(sections: list[Section], meta: dict[str, Any], title: str) -> l
 
 
 def _plain_text(text: str, *, path: str) -> Document | None:
-    raw, body = split_front_matter(text)
-    meta = parse_front_matter(raw) if raw is not None else {}
+    front = read_front_matter(text)
+    meta, body = front.meta, front.body
     if opts_out(meta):
         return None
     front_title = _front_matter_title(meta)
     result = parse_plain(body.split("\f"), title=front_title or readable_stem(path))
     title = front_title or result.title or readable_stem(path)
     return Document(path=path, title=title, sections=with_summary(result.sections, meta, title),
-                    meta={**result.meta, **meta})
+                    meta={**result.meta, **meta}, dropped=_front_matter_problem(front.problem))
 
 
 def _pdf(data: bytes, *, path: str) -> Document:

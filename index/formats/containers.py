@@ -10,6 +10,7 @@ that a macro would have filled, and goes with its title. What is dropped is reco
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.documents import DROP_EMPTY_CONTAINER, DROP_MDX_CODE, Dropped
@@ -170,4 +171,23 @@ def drop_mdx_statements(lines: list[str], drops: list[Dropped] | None = None) ->
             continue
         fence = open_fence(line)
         out.append(line)
+    return out
+
+
+def outside_fences(lines: list[str], rewrite: Callable[[str], str]) -> list[str]:
+    """Apply ``rewrite`` to the text between code fences, leaving fenced code untouched."""
+    out: list[str] = []
+    chunk: list[str] = []
+    fence: Fence | None = None
+    for line in lines:
+        if fence is None and (opened := open_fence(line)):
+            out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
+            chunk, fence = [], opened
+            out.append(line)
+        elif fence is not None:
+            fence = None if fence.closes(line) else fence
+            out.append(line)
+        else:
+            chunk.append(line)
+    out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
     return out
