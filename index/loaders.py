@@ -292,7 +292,17 @@ def load_document(path: Path, *, root: Path | None = None) -> Document | None:
         raise LoadError(display, str(exc)) from None
     if document is not None and not document.sections and path.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise LoadError(display, NO_TEXT)
+    if document is not None and root is not None and document.title == readable_stem(display):
+        document = _retitle(document, _root_page_title(display, Path(root)))
     return document
+
+
+def _root_page_title(display: str, root: Path) -> str:
+    """The source folder's own page (``index.md``/``README.md`` at its top) is titled after the folder."""
+    file = Path(display)
+    if file.parent.name or file.stem.lower() not in FOLDER_PAGE_STEMS or not root.resolve().name:
+        return readable_stem(display)
+    return readable_stem(f"{root.resolve().name}/{file.name}")
 
 
 def load_text(text: str, *, path: str, title: str | None = None, meta: dict | None = None) -> Document:

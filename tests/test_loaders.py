@@ -222,10 +222,10 @@ def test_markdown_html_blocks_keep_headings_and_items(tmp_path: Path) -> None:
         '    <ul><li>› <a href="a">Tijdlijn</a></li><li>Beslishulp</li></ul>\n'
         '    <button onclick="x()">&times;</button>\n  </div>\n</div>\n'
     )
-    document = load_document(write(tmp_path / "index.md", page), root=tmp_path)
+    document = load_document(write(tmp_path / "kader" / "index.md", page), root=tmp_path)
     assert document is not None
     assert [(s.heading_path, s.text) for s in document.sections] == [
-        (("Index", "Over het kader"), "Regels voor algoritmes.\n\n- Tijdlijn\n- Beslishulp")
+        (("Kader", "Over het kader"), "Regels voor algoritmes.\n\n- Tijdlijn\n- Beslishulp")
     ]
 
 

@@ -289,6 +289,7 @@ class _Outline:
         self.excluded_text: list[str] = []
         self.items: list[Block] = []  # the open run of list items
         self.first_h1: str | None = None
+        self.h1_count = 0
 
     def _drop(self, rule: str, text: str) -> None:
         if self.drops is not None:
@@ -319,8 +320,9 @@ class _Outline:
             if self.excluded_level is not None and block.level > self.excluded_level:
                 return
             self._end_exclusion()
-            if block.level == 1 and self.first_h1 is None:
-                self.first_h1 = block.text
+            if block.level == 1:
+                self.h1_count += 1
+                self.first_h1 = self.first_h1 or block.text
             self.builder.heading(block.level, block.text)
             if block.excluded:
                 self.excluded_level = block.level
@@ -352,11 +354,14 @@ def _under_reference_heading(path: tuple[str, ...]) -> bool:
 def parse_markdown(
     text: str, *, title: str, drops: list[Dropped] | None = None,
 ) -> tuple[str | None, list[Section]]:
-    """Return ``(first H1 text or None, sections)``; ``title`` heads the path until an H1.
+    """Return ``(the H1 text or None, sections)``; ``title`` heads the path until an H1.
 
-    What is left out on purpose is appended to ``drops`` when given.
+    A page with several H1 headings (a ReSpec document, pages concatenated by a
+    generator) uses them as its top sections: none of them is the page's title, so
+    ``None`` is returned for it. What is left out on purpose is appended to ``drops``.
     """
     outline = _Outline(title, drops)
     for block in iter_blocks(text, drops):
         outline.feed(block)
-    return outline.first_h1, outline.finish()
+    sections = outline.finish()
+    return (outline.first_h1 if outline.h1_count == 1 else None), sections
