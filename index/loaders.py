@@ -64,6 +64,13 @@ GENERATOR_FOLDERS = frozenset({
 })
 
 
+# Files of a repository that are about the repository rather than its subject.
+REPOSITORY_FILES = frozenset({
+    "license", "licence", "copying", "changelog", "contributing", "code_of_conduct", "code-of-conduct",
+    "pull_request_template",
+})
+
+
 def _hidden(name: str) -> bool:
     """Hidden files and folders (``.vitepress``, ``.docusaurus``), and Office lock files (``~$rapport.docx``)."""
     return name.startswith((".", "~$"))
@@ -83,12 +90,41 @@ def _unsupported(path: Path) -> LoadError:
     return LoadError(str(path), f"bestandstype {kind} wordt niet ondersteund - gebruik een van: {allowed}")
 
 
-def _walk(folder: Path) -> list[Path]:
+def _repository_file(name: str) -> bool:
+    """LICENSE.md, CHANGELOG.md, CONTRIBUTING.md ...: about the repository, not the subject."""
+    return Path(name).stem.lower() in REPOSITORY_FILES
+
+
+def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
+    """Supported files under ``folder``; generator folders and repository files are left out
+    (and listed in ``skipped`` when given), hidden entries silently."""
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not _skipped_folder(d))
-        files.extend(Path(dirpath) / name for name in filenames if not _hidden(name))
-    return [file for file in files if _supported(file)]
+        kept = sorted(d for d in dirnames if not _skipped_folder(d))
+        if skipped is not None:
+            skipped.extend(Path(dirpath) / d for d in sorted(dirnames) if not _hidden(d) and d not in kept)
+        dirnames[:] = kept
+        for name in filenames:
+            if _hidden(name) or not _supported(Path(name)):
+                continue
+            if _repository_file(name):
+                if skipped is not None:
+                    skipped.append(Path(dirpath) / name)
+                continue
+            files.append(Path(dirpath) / name)
+    return files
+
+
+def skipped_source_paths(sources: Sequence[Path | str]) -> list[str]:
+    """Generator folders and repository files that a walk of ``sources`` leaves out, for the build report."""
+    skipped: list[Path] = []
+    for source in sources:
+        path = Path(source).expanduser()
+        if path.is_dir():
+            before = len(skipped)
+            _walk(path, skipped)
+            skipped[before:] = [p.relative_to(path) for p in skipped[before:]]
+    return [p.as_posix() for p in skipped]
 
 
 def find_source_files(sources: Sequence[Path | str]) -> list[tuple[Path, Path]]:

@@ -15,9 +15,10 @@ import pytest
 
 from index.boilerplate import drop_repeated, repeat_threshold
 from index.documents import (
-    DROP_BUTTON, DROP_EMBED, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_REPEATED, DROP_TOC, Document, Section,
+    DROP_BUTTON, DROP_EMBED, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_REPEATED, DROP_SKIPPED_PATH, DROP_TOC, Document,
+    Section,
 )
-from index.loaders import find_source_files, load_all, load_document, load_text
+from index.loaders import find_source_files, load_all, load_document, load_text, skipped_source_paths
 
 SITES = Path(__file__).parent / "data" / "sites"
 
@@ -222,8 +223,14 @@ def test_folder_pages_are_titled_after_their_folder(tmp_path: Path) -> None:
 def test_generator_folders_are_skipped(tmp_path: Path) -> None:
     for folder in ("node_modules/x", "_includes", "layouts/partials", ".vitepress", "site", "build", "_site", "public"):
         write(tmp_path / folder / "pagina.md", "Niet indexeren.\n")
+    for name in ("LICENSE.md", "CHANGELOG.md", "docs/CONTRIBUTING.md"):
+        write(tmp_path / name, "Over de repository.\n")
     write(tmp_path / "docs" / "pagina.md", "Wel indexeren.\n")
     assert [f.relative_to(tmp_path).as_posix() for f, _ in find_source_files([tmp_path])] == ["docs/pagina.md"]
+    assert sorted(skipped_source_paths([tmp_path])) == [
+        "CHANGELOG.md", "LICENSE.md", "_includes", "_site", "build", "docs/CONTRIBUTING.md", "layouts",
+        "node_modules", "public", "site",
+    ]  # hidden folders (.vitepress) go silently, as before
     assert find_source_files([tmp_path / "site"])[0][0].name == "pagina.md"  # named as a source: walked
 
 
@@ -298,7 +305,8 @@ def test_build_reports_the_new_rules(tmp_path: Path, monkeypatch, capsys) -> Non
     assert report["errors"] == [] and report["documents"] == 10
     dropped = report["dropped"]
     assert dropped[DROP_EMBED] == 4 and dropped[DROP_TOC] == 3 and dropped[DROP_INCLUDE] == 2
-    assert dropped[DROP_BUTTON] == 1
+    assert dropped[DROP_BUTTON] == 1 and dropped[DROP_SKIPPED_PATH] == 5
+    assert f"{DROP_SKIPPED_PATH}\tvitepress/node_modules\t" in report["dropped_items"]
     assert any(item.startswith("embed\tgitbook/README.md\tpaginas/sleutels.md") for item in report["dropped_items"])
     assert main(["index", "build", "--source", str(SITES)]) == 0
     assert "ingesloten video, tweet of verwijskaart" in capsys.readouterr().out
