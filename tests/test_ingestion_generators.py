@@ -310,3 +310,13 @@ def test_build_reports_the_new_rules(tmp_path: Path, monkeypatch, capsys) -> Non
     assert any(item.startswith("embed\tgitbook/README.md\tpaginas/sleutels.md") for item in report["dropped_items"])
     assert main(["index", "build", "--source", str(SITES)]) == 0
     assert "ingesloten video, tweet of verwijskaart" in capsys.readouterr().out
+
+
+def test_pandoc_quarto_and_myst_colon_divs_keep_title_and_content() -> None:
+    doc = load_text(
+        '# T\n\n::: {.callout-note title="Let op"}\nQuarto-inhoud.\n:::\n\n'
+        ":::{note} MyST-titel\n:class: dropdown\nMyST-inhoud.\n:::\n\n::: {.column}\n:::\n",
+        path="a.md",
+    )
+    assert body(doc) == "Let op\n\nQuarto-inhoud.\n\nMyST-titel\n\nMyST-inhoud."
+    assert rules(doc) == ["empty-container"]
