@@ -23,7 +23,7 @@ from .formats import FormatError
 from .formats.frontmatter import opts_out, plain_values, read_front_matter
 from .formats.html_page import parse_html
 from .formats.markdown import parse_markdown
-from .formats.markup import strip_inline
+from .formats.markup import remove_template_code, strip_inline
 from .formats.pdf import parse_pdf
 from .formats.plaintext import parse_plain
 from .formats.word import parse_docx
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx"})  # .mdx: Docusaurus pages
 # Front matter fields that hold the page's summary (mkdocs/Docusaurus description, the
 # Algoritmekader's toelichting): indexed as a passage of its own.
-SUMMARY_FIELDS = ("description", "summary", "samenvatting", "toelichting")
+SUMMARY_FIELDS = ("description", "summary", "samenvatting", "toelichting", "excerpt", "abstract", "lead")
 SUPPORTED_SUFFIXES: frozenset[str] = MARKDOWN_SUFFIXES | {".txt", ".pdf", ".docx", ".html", ".htm"}
 
 EMPTY = "leeg bestand - voeg tekst toe of verwijder het"
@@ -61,6 +61,7 @@ class LoadError(Exception):
 GENERATOR_FOLDERS = frozenset({
     "node_modules", "_includes", "_layouts", "_sass", "_site", "_data", "partials", "layouts", "themes",
     "build", "site", "public", "dist", "vendor", "__pycache__", "venv", "overrides",
+    "versioned_docs", "versioned_sidebars",  # Docusaurus: copies of older versions of docs/
 })
 
 
@@ -277,8 +278,13 @@ def _docx(data: bytes, *, path: str) -> Document:
 
 
 def _html(data: bytes, *, path: str) -> Document:
-    title, sections = parse_html(decode_text(data), title=readable_stem(path))
-    return Document(path=path, title=title or readable_stem(path), sections=sections)
+    """An HTML page; a Jekyll/Hugo page in HTML has front matter and template code to remove first."""
+    front = read_front_matter(decode_text(data))
+    front_title = _front_matter_title(front.meta)
+    title, sections = parse_html(remove_template_code(front.body), title=front_title or readable_stem(path))
+    title = front_title or title or readable_stem(path)
+    return Document(path=path, title=title, sections=with_summary(sections, front.meta, title), meta=front.meta,
+                    dropped=_front_matter_problem(front.problem))
 
 
 def _parse(data: bytes, *, suffix: str, path: str) -> Document | None:

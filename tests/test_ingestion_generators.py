@@ -221,7 +221,8 @@ def test_folder_pages_are_titled_after_their_folder(tmp_path: Path) -> None:
 
 
 def test_generator_folders_are_skipped(tmp_path: Path) -> None:
-    for folder in ("node_modules/x", "_includes", "layouts/partials", ".vitepress", "site", "build", "_site", "public"):
+    for folder in ("node_modules/x", "_includes", "layouts/partials", ".vitepress", "site", "build", "_site", "public",
+                   "versioned_docs/version-1.0"):
         write(tmp_path / folder / "pagina.md", "Niet indexeren.\n")
     for name in ("LICENSE.md", "CHANGELOG.md", "docs/CONTRIBUTING.md"):
         write(tmp_path / name, "Over de repository.\n")
@@ -229,7 +230,7 @@ def test_generator_folders_are_skipped(tmp_path: Path) -> None:
     assert [f.relative_to(tmp_path).as_posix() for f, _ in find_source_files([tmp_path])] == ["docs/pagina.md"]
     assert sorted(skipped_source_paths([tmp_path])) == [
         "CHANGELOG.md", "LICENSE.md", "_includes", "_site", "build", "docs/CONTRIBUTING.md", "layouts",
-        "node_modules", "public", "site",
+        "node_modules", "public", "site", "versioned_docs",
     ]  # hidden folders (.vitepress) go silently, as before
     assert find_source_files([tmp_path / "site"])[0][0].name == "pagina.md"  # named as a source: walked
 
@@ -320,3 +321,20 @@ def test_pandoc_quarto_and_myst_colon_divs_keep_title_and_content() -> None:
     )
     assert body(doc) == "Let op\n\nQuarto-inhoud.\n\nMyST-titel\n\nMyST-inhoud."
     assert rules(doc) == ["empty-container"]
+
+
+def test_definition_lists_read_as_term_and_definition() -> None:
+    doc = load_text("# T\n\nBewaartermijn\n:   Zeven jaar na afloop.\n\nAPI\n: Een koppelvlak.\n", path="a.md")
+    assert body(doc) == "Bewaartermijn: Zeven jaar na afloop.\n\nAPI: Een koppelvlak."
+
+
+def test_html_page_of_a_generator_has_its_front_matter_and_template_code_removed(tmp_path: Path) -> None:
+    page = (
+        "---\nlayout: page\ntitle: Over ons\ndescription: Wie het team is.\n---\n"
+        "<h2>Team</h2>\n<p>Wij zijn {{ site.aantal }} mensen.</p>\n{% include voettekst.html %}\n"
+    )
+    doc = load_document(write(tmp_path / "over.html", page), root=tmp_path)
+    assert doc is not None and doc.title == "Over ons" and doc.meta["layout"] == "page"
+    assert [(s.heading_path, s.kind, s.text) for s in doc.sections] == [
+        (("Over ons",), "summary", "Wie het team is."), (("Over ons", "Team"), "body", "Wij zijn mensen."),
+    ]

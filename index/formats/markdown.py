@@ -63,6 +63,7 @@ _LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(.*)$
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
+_DEFINITION = re.compile(r"^:\s+(\S.*)$")  # definition list (kramdown, Pandoc, mkdocs def_list): ":   tekst"
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
 _REFERENCE_DEFINITION = re.compile(r"^\[(?!\^)[^\]]+\]:\s*\S+.*$|^\*\[[^\]]+\]:.*$")
 
@@ -216,6 +217,10 @@ class _BlockParser:
             marker = "-" if item.group(1) else f"{item.group(2)}."
             self.item = f"{marker} {item.group(3)}"
             return
+        definition = _DEFINITION.match(line)
+        if definition and self.paragraph and self.item is None:
+            self.paragraph[-1] = self.paragraph[-1].rstrip(":") + ":"  # "Term: definitie"
+            line = definition.group(1)
         footnote = _FOOTNOTE_DEFINITION.match(line)
         if footnote:
             self._close()
