@@ -7,16 +7,20 @@ content tabs ``=== "Tab"``) are unwrapped first: their title becomes a line of i
 and their indented body is de-indented; one without content (a stub whose body a macro
 would have filled) is dropped with its title. Docusaurus/VitePress containers
 (``:::note Titel`` ... ``:::``) are unwrapped the same way, MDX ``import``/``export``
-lines are dropped and JSX component tags removed (their text kept).
+lines are dropped and JSX component tags removed (their text kept). Before that, the
+Markdown of other generators is brought back to what a reader sees: Hugo shortcodes and
+Liquid/GitBook tags (:mod:`.shortcodes`), tables of contents, kramdown extensions and
+include directives (:mod:`.directives`).
 
 What is left out on purpose is recorded as :class:`~index.documents.Dropped` so that a
 build can report it: sections and elements marked ``{ data-search-exclude }``, empty
-containers, lists whose items are only links, MDX statements.
+containers, lists whose items are only links, MDX statements, tables of contents, embeds,
+includes.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.documents import (
@@ -24,7 +28,8 @@ from index.documents import (
 )
 
 from .containers import (
-    BODY_INDENT, Fence, drop_mdx_statements, open_fence, outside_fences, record_drop, unwrap_colon_containers, unwrap_containers,
+    BODY_INDENT, Fence, drop_mdx_statements, open_fence, outside_fences, record_drop, unwrap_colon_containers,
+    unwrap_containers,
 )
 from .directives import drop_directives
 from .markup import (

@@ -29,7 +29,7 @@ from index.documents import DROP_BUTTON, DROP_EMBED, DROP_INCLUDE, DROP_TOC, Dro
 from .containers import Fence, open_fence, outside_fences, record_drop
 
 # {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}
-_HUGO = r"\{\{(?P<hd>[<%])\s*(?P<hclose>/)?\s*(?P<hname>[A-Za-z][\w./-]*)(?P<hargs>.*?)(?P<hself>/)?\s*[>%]\}\}"
+_HUGO = r"\{\{(?:[<%])\s*(?P<hclose>/)?\s*(?P<hname>[A-Za-z][\w./-]*)(?P<hargs>.*?)(?P<hself>/)?\s*[>%]\}\}"
 # {% name args %}, {%- name -%}, {% endname %}
 _LIQUID = r"\{%-?\s*(?P<lname>[A-Za-z][\w-]*)(?P<largs>.*?)-?%\}"
 _TAG = re.compile(f"{_HUGO}|{_LIQUID}", re.DOTALL)
@@ -58,7 +58,6 @@ INCLUDES = frozenset({"include", "include_relative", "readfile", "include-markdo
 NAVIGATION = frozenset({"content-ref", "page-ref"})  # GitBook: a card linking another page
 BUTTONS = frozenset({"button", "btn"})
 SILENT = frozenset({"comment"})
-CODE = frozenset({"highlight", "code", "mermaid"})
 _CLOSING_LIQUID = re.compile(r"^end(?P<name>[\w-]+)$")
 
 
