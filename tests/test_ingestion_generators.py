@@ -338,3 +338,15 @@ def test_html_page_of_a_generator_has_its_front_matter_and_template_code_removed
     assert [(s.heading_path, s.kind, s.text) for s in doc.sections] == [
         (("Over ons",), "summary", "Wie het team is."), (("Over ons", "Team"), "body", "Wij zijn mensen."),
     ]
+
+
+def test_line_breaks_in_table_cells_and_github_alerts() -> None:
+    doc = load_text(
+        "# T\n\n| Veld | Uitleg |\n|---|---|\n| naam | eerste regel<br>tweede regel |\n| leeftijd | in jaren |\n\n"
+        "> [!NOTE]\n> Een melding in GitHub-stijl.\n\n> [!TIP]- Handige titel\n> Inhoud van de callout.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Veld: naam; Uitleg: eerste regel tweede regel\n- Veld: leeftijd; Uitleg: in jaren\n\n"
+        "Een melding in GitHub-stijl.\n\nHandige titel\n\nInhoud van de callout."
+    )

@@ -6,6 +6,8 @@
 - kramdown extensions (Jekyll): ``{::options ... /}``, ``{::comment} ... {:/comment}``
   (dropped with their content), ``{::nomarkdown}`` markers (content kept) and attribute
   list definitions ``{:name: .class}``;
+- GitHub alerts and Obsidian callouts (``> [!NOTE]``, ``> [!TIP] Titel``): the marker goes,
+  a title stays as a line of its own, the quoted content stays;
 - includes of other files: mkdocs snippets ``--8<-- "file.md"``, VitePress ``<<< @/file``,
   VuePress ``@[code](file)``: what they pull in is not in this page.
 
@@ -26,6 +28,7 @@ _KRAMDOWN_EXTENSION = re.compile(r"^\s*\{::(?:options|nomarkdown)\b[^}]*\}\s*$|^
 _KRAMDOWN_COMMENT_OPEN = re.compile(r"^\s*\{::comment\}")
 _KRAMDOWN_COMMENT_CLOSE = re.compile(r"\{:/(?:comment)?\}\s*$")
 _ATTRIBUTE_DEFINITION = re.compile(r"^\s*\{:[\w-]+:[^}]*\}\s*$")
+_ALERT = re.compile(r"^(?P<quote>\s*(?:>\s?)+)\[!(?P<kind>[A-Za-z]+)\][+-]?[ \t]*(?P<title>.*)$")
 _INCLUDE = re.compile(r"^\s*(?:;?--8<--\s*(?P<snippet>.*)|<<<\s*(?P<vite>@?\S+).*|@\[code[^\]]*\]\((?P<vue>[^)]*)\))\s*$")
 
 
@@ -53,6 +56,9 @@ class _Directives:
             self.toc = []
         elif _TOC_MARKER.match(line):
             record_drop(self.drops, DROP_TOC, line.strip())
+        elif alert := _ALERT.match(line):
+            quote, title = alert.group("quote"), alert.group("title").strip()
+            self.out.extend([quote + title, quote.rstrip()] if title else [quote.rstrip()])
         elif _KRAMDOWN_COMMENT_OPEN.match(line):
             self.in_comment = not _KRAMDOWN_COMMENT_CLOSE.search(line)
         elif include := _INCLUDE.match(line):

@@ -63,6 +63,7 @@ _LIST_ITEM_START = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
 _CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
 _ROW_END = re.compile(r"</tr\s*>", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TABLE_ROW_LINE = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|section|article|main|ul|ol|li|table|thead|tbody|tfoot|tr|blockquote|details|summary"
     r"|figure|figcaption|dl|dt|dd|hr|aside|nav|header|footer|pre|form|fieldset|center)\b[^>]*>",
@@ -84,6 +85,7 @@ def html_blocks_to_markdown(text: str) -> str:
     elements become line breaks; remaining tags are removed and their text kept.
     """
     text = _DROPPED_ELEMENTS.sub("", text)
+    text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _TAB_LABEL.sub(lambda m: "\n\n" + (m.group(1) or m.group(2) or "") + "\n\n", text)
     text = _HEADING_ELEMENT.sub(
