@@ -350,3 +350,10 @@ def test_line_breaks_in_table_cells_and_github_alerts() -> None:
         "- Veld: naam; Uitleg: eerste regel tweede regel\n- Veld: leeftijd; Uitleg: in jaren\n\n"
         "Een melding in GitHub-stijl.\n\nHandige titel\n\nInhoud van de callout."
     )
+
+
+def test_draft_and_unpublished_pages_are_not_indexed(tmp_path: Path) -> None:
+    write(tmp_path / "concept.md", '+++\ntitle = "Concept"\ndraft = true\n+++\n\nNog niet af.\n')
+    write(tmp_path / "verborgen.md", "---\ntitle: Verborgen\npublished: false\n---\n\nNiet gepubliceerd.\n")
+    write(tmp_path / "klaar.md", "---\ntitle: Klaar\ndraft: false\n---\n\nGepubliceerd.\n")
+    assert [d.title for d in load_all([tmp_path])] == ["Klaar"]

@@ -158,9 +158,19 @@ def read_front_matter(text: str) -> FrontMatter:
     return FrontMatter({}, text)
 
 
-def opts_out(meta: dict[str, Any]) -> bool:
-    """True when front matter says ``index: false`` (or no/nee/0)."""
-    value = meta.get("index", True)
+def _false(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in {"false", "no", "nee", "0", "off"}
     return value is False or value == 0
+
+
+def _true(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "ja", "1", "on"}
+    return value is True or value == 1
+
+
+def opts_out(meta: dict[str, Any]) -> bool:
+    """True when front matter says ``index: false`` (or no/nee/0), or that the page is not
+    published: a Hugo/Docusaurus ``draft: true`` or a Jekyll ``published: false``."""
+    return _false(meta.get("index", True)) or _false(meta.get("published", True)) or _true(meta.get("draft", False))
