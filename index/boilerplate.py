@@ -5,7 +5,9 @@ Documentation sites put the same paragraph ("Help ons deze pagina te verbeteren 
 it fills the top results with identical passages and pushes the page that holds the
 fact down. It is detected by counting, per paragraph (a block between blank lines of a
 section), in how many documents of the build it occurs; from ``min_docs`` documents on
-it is kept in the first document only, so it can still be found once.
+it is kept in the first document only, so it can still be found once. On a small site
+(fewer than ten pages) the threshold is half the pages, at least three: a footer on
+every page of a four-page site is boilerplate too.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Sequence
 from .documents import DROP_REPEATED, Document, Dropped, Section
 
 DEFAULT_REPEAT_MIN_DOCS = 5  # a paragraph on this many documents or more is boilerplate
+SMALL_SITE_MIN_DOCS = 3  # ... or, on a small site, on half of its pages but never fewer than this
 
 _NON_WORD = re.compile(r"\W+")
 
@@ -28,6 +31,11 @@ def _key(block: str) -> str:
 
 def _blocks(section: Section) -> list[str]:
     return [b for b in (p.strip() for p in section.text.split("\n\n")) if b]
+
+
+def repeat_threshold(n_documents: int, *, cap: int = DEFAULT_REPEAT_MIN_DOCS) -> int:
+    """How many documents a paragraph must be on to count as boilerplate in a build of ``n_documents``."""
+    return min(cap, max(SMALL_SITE_MIN_DOCS, -(-n_documents // 2)))
 
 
 def repeated_keys(documents: Sequence[Document], *, min_docs: int = DEFAULT_REPEAT_MIN_DOCS) -> set[str]:

@@ -18,9 +18,9 @@ import numpy as np
 from tqdm import tqdm
 
 from .active import absolute_sources
-from .boilerplate import DEFAULT_REPEAT_MIN_DOCS, drop_repeated
+from .boilerplate import DEFAULT_REPEAT_MIN_DOCS, drop_repeated, repeat_threshold
 from .chunking import chunk_document, embedding_text
-from .documents import Chunk, Document
+from .documents import DROP_SKIPPED_PATH, Chunk, Document
 from .embeddings import Embedder
 from .persist import IndexMissingError, ModelMismatchError, StoredIndex, load_index, save_index
 
@@ -107,15 +107,15 @@ def _dropped_items(documents: Sequence[Document]) -> list[str]:
 def build_from_documents(
     documents: Sequence[Document], index_dir: Path, embedder: Embedder,
     *, rebuild: bool = False, progress: bool = True, errors: Sequence[str] = (), batch_size: int = 16,
-    sources: Sequence[str] = (), repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS,
+    sources: Sequence[str] = (), repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS, skipped: Sequence[str] = (),
 ) -> BuildReport:
     """Chunk, embed (incrementally) and save ``documents`` as the index in ``index_dir``.
 
-    Paragraphs found in ``repeat_min_docs`` or more documents are kept in the first only
-    (:mod:`index.boilerplate`). ``sources`` (absolute paths) are recorded in the index.
+    Paragraphs found in ``repeat_min_docs`` or more documents (on a small site: half of
+    them, at least three) are kept in the first only (:mod:`index.boilerplate`). ``sources`` (absolute paths) are recorded in the index.
     """
     started = time.perf_counter()
-    documents = drop_repeated(documents, min_docs=repeat_min_docs)
+    documents = drop_repeated(documents, min_docs=repeat_threshold(len(documents), cap=repeat_min_docs))
     previous = _previous(Path(index_dir), embedder.model_id, rebuild)
     cache: dict[str, np.ndarray] = {}
     if previous is not None:
@@ -143,8 +143,9 @@ def build_from_documents(
         removed=sorted(p for p in old_files if p not in files),
         errors=list(errors),
         seconds=time.perf_counter() - started,
-        dropped=dict(Counter(d.rule for doc in documents for d in doc.dropped)),
-        dropped_items=_dropped_items(documents),
+        dropped=dict(Counter(d.rule for doc in documents for d in doc.dropped)) | (
+            {DROP_SKIPPED_PATH: len(skipped)} if skipped else {}),
+        dropped_items=_dropped_items(documents) + [f"{DROP_SKIPPED_PATH}\t{path}\t" for path in skipped],
     )
 
 
@@ -158,7 +159,7 @@ def build_index(
     A source folder that does not exist raises ``LoadError`` before anything is written:
     a typo in a path must not replace a good index with an empty one.
     """
-    from .loaders import find_source_files, load_all
+    from .loaders import find_source_files, load_all, skipped_source_paths
 
     find_source_files(sources)
 
@@ -172,5 +173,5 @@ def build_index(
     documents = load_all([Path(s) for s in sources], on_error=_record)
     return build_from_documents(
         documents, index_dir, embedder, rebuild=rebuild, progress=progress, errors=errors,
-        sources=absolute_sources(sources), repeat_min_docs=repeat_min_docs,
+        sources=absolute_sources(sources), repeat_min_docs=repeat_min_docs, skipped=skipped_source_paths(sources),
     )

@@ -17,6 +17,11 @@ DROP_LINK_LIST = "link-list"  # a list of only links under a references heading 
 DROP_BUTTON = "button"  # a link styled as a button ("Direct naar de DPIA"): navigation
 DROP_MDX_CODE = "mdx-code"  # import/export lines of an .mdx page
 DROP_REPEATED = "repeated"  # the same paragraph on many pages: kept on the first only
+DROP_EMBED = "embed"  # video, tweet or card linking another page (Hugo/GitBook tags): nothing to read
+DROP_INCLUDE = "include"  # content included from another file by a template tag: not resolved here
+DROP_TOC = "toc"  # a table of contents ([[toc]], {:toc}, a list of only in-page links): repeats the headings
+DROP_SKIPPED_PATH = "skipped-path"  # generator folder (node_modules, _includes, site ...) or LICENSE/CHANGELOG file
+DROP_FRONT_MATTER = "front-matter"  # front matter that does not parse: fields read line by line, page kept
 
 SECTION_BODY = "body"
 SECTION_SUMMARY = "summary"  # the page's front matter description/summary/toelichting

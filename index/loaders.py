@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .documents import SECTION_SUMMARY, Document, Dropped, Section
+from .documents import DROP_FRONT_MATTER, SECTION_SUMMARY, Document, Dropped, Section
 from .formats import FormatError
-from .formats.frontmatter import opts_out, parse_front_matter, plain_values, split_front_matter
+from .formats.frontmatter import opts_out, plain_values, read_front_matter
 from .formats.html_page import parse_html
 from .formats.markdown import parse_markdown
-from .formats.markup import strip_inline
+from .formats.markup import remove_template_code, strip_inline
 from .formats.pdf import parse_pdf
 from .formats.plaintext import parse_plain
 from .formats.word import parse_docx
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx"})  # .mdx: Docusaurus pages
 # Front matter fields that hold the page's summary (mkdocs/Docusaurus description, the
 # Algoritmekader's toelichting): indexed as a passage of its own.
-SUMMARY_FIELDS = ("description", "summary", "samenvatting", "toelichting")
+SUMMARY_FIELDS = ("description", "summary", "samenvatting", "toelichting", "excerpt", "abstract", "lead")
 SUPPORTED_SUFFIXES: frozenset[str] = MARKDOWN_SUFFIXES | {".txt", ".pdf", ".docx", ".html", ".htm"}
 
 EMPTY = "leeg bestand - voeg tekst toe of verwijder het"
@@ -56,9 +56,29 @@ class LoadError(Exception):
 # --- discovery -----------------------------------------------------------------------
 
 
+# Folders of a documentation repository that hold no pages of their own: templates and
+# partials (pulled into other pages), dependencies, and generated sites (copies of the pages).
+GENERATOR_FOLDERS = frozenset({
+    "node_modules", "_includes", "_layouts", "_sass", "_site", "_data", "partials", "layouts", "themes",
+    "build", "site", "public", "dist", "vendor", "__pycache__", "venv", "overrides",
+    "versioned_docs", "versioned_sidebars",  # Docusaurus: copies of older versions of docs/
+})
+
+
+# Files of a repository that are about the repository rather than its subject.
+REPOSITORY_FILES = frozenset({
+    "license", "licence", "copying", "changelog", "contributing", "code_of_conduct", "code-of-conduct",
+    "pull_request_template",
+})
+
+
 def _hidden(name: str) -> bool:
-    """Hidden files and folders, and Office lock files (``~$rapport.docx``)."""
+    """Hidden files and folders (``.vitepress``, ``.docusaurus``), and Office lock files (``~$rapport.docx``)."""
     return name.startswith((".", "~$"))
+
+
+def _skipped_folder(name: str) -> bool:
+    return _hidden(name) or name.lower() in GENERATOR_FOLDERS
 
 
 def _supported(path: Path) -> bool:
@@ -71,12 +91,41 @@ def _unsupported(path: Path) -> LoadError:
     return LoadError(str(path), f"bestandstype {kind} wordt niet ondersteund - gebruik een van: {allowed}")
 
 
-def _walk(folder: Path) -> list[Path]:
+def _repository_file(name: str) -> bool:
+    """LICENSE.md, CHANGELOG.md, CONTRIBUTING.md ...: about the repository, not the subject."""
+    return Path(name).stem.lower() in REPOSITORY_FILES
+
+
+def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
+    """Supported files under ``folder``; generator folders and repository files are left out
+    (and listed in ``skipped`` when given), hidden entries silently."""
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
-        files.extend(Path(dirpath) / name for name in filenames if not _hidden(name))
-    return [file for file in files if _supported(file)]
+        kept = sorted(d for d in dirnames if not _skipped_folder(d))
+        if skipped is not None:
+            skipped.extend(Path(dirpath) / d for d in sorted(dirnames) if not _hidden(d) and d not in kept)
+        dirnames[:] = kept
+        for name in filenames:
+            if _hidden(name) or not _supported(Path(name)):
+                continue
+            if _repository_file(name):
+                if skipped is not None:
+                    skipped.append(Path(dirpath) / name)
+                continue
+            files.append(Path(dirpath) / name)
+    return files
+
+
+def skipped_source_paths(sources: Sequence[Path | str]) -> list[str]:
+    """Generator folders and repository files that a walk of ``sources`` leaves out, for the build report."""
+    skipped: list[Path] = []
+    for source in sources:
+        path = Path(source).expanduser()
+        if path.is_dir():
+            before = len(skipped)
+            _walk(path, skipped)
+            skipped[before:] = [p.relative_to(path) for p in skipped[before:]]
+    return [p.as_posix() for p in skipped]
 
 
 def find_source_files(sources: Sequence[Path | str]) -> list[tuple[Path, Path]]:
@@ -133,9 +182,20 @@ def decode_text(data: bytes) -> str:
     return text
 
 
+# A folder's own page (Hugo _index.md, mkdocs/VitePress index.md, GitHub README.md): its
+# title is the folder's name, not "Index".
+FOLDER_PAGE_STEMS = frozenset({"index", "_index", "readme"})
+
+
 def readable_stem(path: str) -> str:
-    """A title made from a file name: ``opgave-zuid-holland.md`` -> ``Opgave zuid holland``."""
-    stem = Path(path).stem
+    """A title made from a file name: ``opgave-zuid-holland.md`` -> ``Opgave zuid holland``.
+
+    A folder's own page (``aansluiten/_index.md``) takes the folder's name.
+    """
+    file = Path(path)
+    stem = file.stem
+    if stem.lower() in FOLDER_PAGE_STEMS and file.parent.name:
+        stem = file.parent.name
     words = " ".join(re.sub(r"[-_.]+", " ", stem).split())
     return (words[:1].upper() + words[1:]) if words else stem
 
@@ -150,14 +210,18 @@ def _front_matter_title(meta: dict[str, Any]) -> str | None:
 # --- per format -------------------------------------------------------------------------
 
 
+def _front_matter_problem(problem: str | None) -> list[Dropped]:
+    return [Dropped(DROP_FRONT_MATTER, (), problem)] if problem else []
+
+
 def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None:
-    raw, body = split_front_matter(text)
-    meta = parse_front_matter(raw) if raw is not None else {}
+    front = read_front_matter(text)
+    meta, body = front.meta, front.body
     if respect_opt_out and opts_out(meta):
         return None
     fallback = readable_stem(path)
     front_title = _front_matter_title(meta)
-    dropped: list[Dropped] = []
+    dropped = _front_matter_problem(front.problem)
     first_h1, sections = parse_markdown(body, title=front_title or fallback, drops=dropped)
     title = front_title or first_h1 or fallback
     return Document(path=path, title=title, sections=with_summary(sections, meta, title), meta=meta, dropped=dropped)
@@ -192,15 +256,15 @@ def with_summary(sections: list[Section], meta: dict[str, Any], title: str) -> l
 
 
 def _plain_text(text: str, *, path: str) -> Document | None:
-    raw, body = split_front_matter(text)
-    meta = parse_front_matter(raw) if raw is not None else {}
+    front = read_front_matter(text)
+    meta, body = front.meta, front.body
     if opts_out(meta):
         return None
     front_title = _front_matter_title(meta)
     result = parse_plain(body.split("\f"), title=front_title or readable_stem(path))
     title = front_title or result.title or readable_stem(path)
     return Document(path=path, title=title, sections=with_summary(result.sections, meta, title),
-                    meta={**result.meta, **meta})
+                    meta={**result.meta, **meta}, dropped=_front_matter_problem(front.problem))
 
 
 def _pdf(data: bytes, *, path: str) -> Document:
@@ -214,8 +278,13 @@ def _docx(data: bytes, *, path: str) -> Document:
 
 
 def _html(data: bytes, *, path: str) -> Document:
-    title, sections = parse_html(decode_text(data), title=readable_stem(path))
-    return Document(path=path, title=title or readable_stem(path), sections=sections)
+    """An HTML page; a Jekyll/Hugo page in HTML has front matter and template code to remove first."""
+    front = read_front_matter(decode_text(data))
+    front_title = _front_matter_title(front.meta)
+    title, sections = parse_html(remove_template_code(front.body), title=front_title or readable_stem(path))
+    title = front_title or title or readable_stem(path)
+    return Document(path=path, title=title, sections=with_summary(sections, front.meta, title), meta=front.meta,
+                    dropped=_front_matter_problem(front.problem))
 
 
 def _parse(data: bytes, *, suffix: str, path: str) -> Document | None:
@@ -265,7 +334,17 @@ def load_document(path: Path, *, root: Path | None = None) -> Document | None:
         raise LoadError(display, str(exc)) from None
     if document is not None and not document.sections and path.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise LoadError(display, NO_TEXT)
+    if document is not None and root is not None and document.title == readable_stem(display):
+        document = _retitle(document, _root_page_title(display, Path(root)))
     return document
+
+
+def _root_page_title(display: str, root: Path) -> str:
+    """The source folder's own page (``index.md``/``README.md`` at its top) is titled after the folder."""
+    file = Path(display)
+    if file.parent.name or file.stem.lower() not in FOLDER_PAGE_STEMS or not root.resolve().name:
+        return readable_stem(display)
+    return readable_stem(f"{root.resolve().name}/{file.name}")
 
 
 def load_text(text: str, *, path: str, title: str | None = None, meta: dict | None = None) -> Document:

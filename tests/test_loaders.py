@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
-from index.documents import Document
+from index.documents import DROP_FRONT_MATTER, Document
 from index.formats.plaintext import parse_plain
 from index.loaders import (
     SUPPORTED_SUFFIXES,
@@ -222,10 +222,10 @@ def test_markdown_html_blocks_keep_headings_and_items(tmp_path: Path) -> None:
         '    <ul><li>› <a href="a">Tijdlijn</a></li><li>Beslishulp</li></ul>\n'
         '    <button onclick="x()">&times;</button>\n  </div>\n</div>\n'
     )
-    document = load_document(write(tmp_path / "index.md", page))
+    document = load_document(write(tmp_path / "kader" / "index.md", page), root=tmp_path)
     assert document is not None
     assert [(s.heading_path, s.text) for s in document.sections] == [
-        (("Index", "Over het kader"), "Regels voor algoritmes.\n\n- Tijdlijn\n- Beslishulp")
+        (("Kader", "Over het kader"), "Regels voor algoritmes.\n\n- Tijdlijn\n- Beslishulp")
     ]
 
 
@@ -494,20 +494,24 @@ def test_zip_that_is_not_a_docx(tmp_path: Path) -> None:
         load_document(tmp_path / "archief.docx", root=tmp_path)
 
 
-def test_broken_yaml_front_matter_names_the_line(tmp_path: Path) -> None:
+def test_broken_yaml_front_matter_keeps_the_page_and_names_the_line(tmp_path: Path) -> None:
     text = "---\ntitle: Goed\ntheme: [niet gesloten\nupdated: 2020-01-01\n---\n# Kop\n\nTekst."
-    with pytest.raises(LoadError) as error:
-        load_document(write(tmp_path / "fout.md", text), root=tmp_path)
-    message = str(error.value)
-    assert message.startswith("fout.md: fout in de front matter (YAML) op regel ")
-    assert "niet gesloten" not in message  # no document text in errors
-    line = int(re.search(r"op regel (\d+)", message).group(1))  # type: ignore[union-attr]
+    document = load_document(write(tmp_path / "fout.md", text), root=tmp_path)
+    assert document is not None and document.title == "Goed"  # fields read line by line
+    assert document.meta == {"title": "Goed", "theme": "[niet gesloten", "updated": "2020-01-01"}
+    assert [s.text for s in document.sections] == ["Tekst."]
+    [problem] = document.dropped
+    assert problem.rule == DROP_FRONT_MATTER
+    assert problem.text.startswith("fout in de front matter (YAML) op regel ")
+    assert "niet gesloten" not in problem.text  # no document text in the report
+    line = int(re.search(r"op regel (\d+)", problem.text).group(1))  # type: ignore[union-attr]
     assert line in (4, 5)
 
 
-def test_front_matter_that_is_not_a_mapping(tmp_path: Path) -> None:
-    with pytest.raises(LoadError, match="geen lijst van velden"):
-        load_document(write(tmp_path / "lijst.md", "---\n- een\n- twee\n---\nTekst."))
+def test_front_matter_that_is_not_a_mapping_is_text(tmp_path: Path) -> None:
+    document = load_document(write(tmp_path / "lijst.md", "---\n- een\n- twee\n---\nTekst."))
+    assert document is not None and document.meta == {} and not document.dropped
+    assert "- een\n- twee" in document.sections[0].text and "Tekst." in document.sections[0].text
 
 
 def test_windows_1252_text_is_decoded_silently(tmp_path: Path) -> None:
@@ -591,6 +595,9 @@ _MARKUP_SOUP = st.lists(
         "|---|---|", "```", "```mermaid", "{{ x }}", "{% y %}", "<!--", "-->", "<div>", "</div>", "<h2>", "</h2>",
         "[t](u)", "![i](p)", "**", "_", "[^1]", "[^1]: ", "---", "===", "///", "tekst", "Kop", "1) Kop", "IV. Kop",
         "¢ ", "e ", "\f", ":", ".",
+        '{{< x "t" >}}', "{{< /x >}}", '{{% details "d" %}}', "{{% /details %}}", '{% tab title="t" %}', "{% endtab %}",
+        "{% comment %}", "+++", "[[toc]]", "{:toc}", "> [!NOTE] ", "<!-- toc -->", "<!-- tocstop -->", "::: {.a}",
+        "{::comment}", "{:/comment}", "--8<-- ", ": ", "<br>",
     ]),
     max_size=40,
 ).map("".join)

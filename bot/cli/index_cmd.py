@@ -12,7 +12,8 @@ import json
 import sys
 
 from index.documents import (
-    DROP_BUTTON, DROP_EMPTY_CONTAINER, DROP_LINK_LIST, DROP_MDX_CODE, DROP_REPEATED, DROP_SEARCH_EXCLUDE,
+    DROP_BUTTON, DROP_EMBED, DROP_EMPTY_CONTAINER, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_LINK_LIST, DROP_MDX_CODE,
+    DROP_REPEATED, DROP_SEARCH_EXCLUDE, DROP_SKIPPED_PATH, DROP_TOC,
 )
 
 from .common import CliError, check_index, fail, settings_for, sources_label
@@ -25,6 +26,11 @@ DROP_RULES = {
     DROP_BUTTON: "link als knop ('Direct naar ...')",
     DROP_MDX_CODE: "MDX import/export-regels",
     DROP_REPEATED: "tekst die op veel pagina's herhaald wordt (één keer bewaard)",
+    DROP_EMBED: "ingesloten video, tweet of verwijskaart naar een andere pagina",
+    DROP_INCLUDE: "invoeging van een ander bestand (include, snippet)",
+    DROP_TOC: "inhoudsopgave ([[toc]], {:toc}, lijst met alleen links naar koppen van de pagina)",
+    DROP_SKIPPED_PATH: "map of bestand van de sitegenerator of de repository (node_modules, _includes, LICENSE ...)",
+    DROP_FRONT_MATTER: "front matter die niet te lezen is (pagina wel geïndexeerd, velden per regel gelezen)",
 }
 
 

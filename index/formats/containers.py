@@ -10,6 +10,7 @@ that a macro would have filled, and goes with its title. What is dropped is reco
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.documents import DROP_EMPTY_CONTAINER, DROP_MDX_CODE, Dropped
@@ -26,7 +27,12 @@ _CONTAINER = re.compile(
 _BLOCK_MARKER = re.compile(r"^/{3,}\s*(?P<kind>[\w-]*)\s*(?:\|\s*(?P<title>.*?))?\s*$")
 _LAYOUT_BLOCKS = frozenset({"", "html", "attrs"})
 # Docusaurus / VitePress containers: ":::note Titel", ":::tip[Titel]", closed by ":::".
-_COLON_OPEN = re.compile(r"^\s*(?P<colons>:{3,})\s*(?P<kind>[A-Za-z][\w-]*)\s*(?:\[(?P<bracket>[^\]]*)\]|(?P<rest>.*?))\s*$")
+# Pandoc/Quarto fenced divs (":::: {.callout-note title="Titel"}") and MyST (":::{note} Titel") too.
+_COLON_OPEN = re.compile(
+    r"^\s*(?P<colons>:{3,})\s*(?P<kind>[A-Za-z][\w-]*|\{[^{}]*\})\s*(?:\[(?P<bracket>[^\]]*)\]|(?P<rest>.*?))\s*$"
+)
+_ATTR_TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)')""")
+_DIRECTIVE_OPTION = re.compile(r"^\s*:[\w-]+:(?:\s.*)?$")  # MyST ":class: dropdown" under the opening line
 _COLON_CLOSE = re.compile(r"^\s*(?P<colons>:{3,})\s*$")
 # MDX ESM statements at the start of a line: "import X from '...'", "export const x = ...".
 _MDX_STATEMENT = re.compile(
@@ -116,6 +122,9 @@ def unwrap_containers(lines: list[str], drops: list[Dropped] | None = None) -> l
 
 def _colon_title(match: re.Match[str]) -> str:
     title = match.group("bracket") if match.group("bracket") is not None else (match.group("rest") or "")
+    attr_title = _ATTR_TITLE.search(match.group("kind") + " " + title)
+    if attr_title:
+        return " ".join((attr_title.group(1) or attr_title.group(2) or "").split())
     return " ".join(re.sub(r"\{[^{}]*\}", "", title).split())
 
 
@@ -124,16 +133,21 @@ def unwrap_colon_containers(lines: list[str], drops: list[Dropped] | None = None
     out: list[str] = []
     open_at: list[tuple[int, str]] = []  # (index in out where the container starts, its title)
     fence: Fence | None = None
+    options = False  # directly after a MyST opening line: ":class: ..." options follow
     for line in lines:
         if fence:
             fence = None if fence.closes(line) else fence
             out.append(line)
             continue
+        if options and _DIRECTIVE_OPTION.match(line):
+            continue
+        options = False
         fence = open_fence(line)
         opened = None if fence else _COLON_OPEN.match(line)
         if opened:
             title = _colon_title(opened)
             open_at.append((len(out), title))
+            options = opened.group("kind").startswith("{")
             if title:
                 out.extend([title, ""])
             continue
@@ -170,4 +184,23 @@ def drop_mdx_statements(lines: list[str], drops: list[Dropped] | None = None) ->
             continue
         fence = open_fence(line)
         out.append(line)
+    return out
+
+
+def outside_fences(lines: list[str], rewrite: Callable[[str], str]) -> list[str]:
+    """Apply ``rewrite`` to the text between code fences, leaving fenced code untouched."""
+    out: list[str] = []
+    chunk: list[str] = []
+    fence: Fence | None = None
+    for line in lines:
+        if fence is None and (opened := open_fence(line)):
+            out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
+            chunk, fence = [], opened
+            out.append(line)
+        elif fence is not None:
+            fence = None if fence.closes(line) else fence
+            out.append(line)
+        else:
+            chunk.append(line)
+    out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
     return out

@@ -7,27 +7,36 @@ content tabs ``=== "Tab"``) are unwrapped first: their title becomes a line of i
 and their indented body is de-indented; one without content (a stub whose body a macro
 would have filled) is dropped with its title. Docusaurus/VitePress containers
 (``:::note Titel`` ... ``:::``) are unwrapped the same way, MDX ``import``/``export``
-lines are dropped and JSX component tags removed (their text kept).
+lines are dropped and JSX component tags removed (their text kept). Before that, the
+Markdown of other generators is brought back to what a reader sees: Hugo shortcodes and
+Liquid/GitBook tags (:mod:`.shortcodes`), tables of contents, kramdown extensions and
+include directives (:mod:`.directives`).
 
 What is left out on purpose is recorded as :class:`~index.documents.Dropped` so that a
 build can report it: sections and elements marked ``{ data-search-exclude }``, empty
-containers, lists whose items are only links, MDX statements.
+containers, lists whose items are only links, MDX statements, tables of contents, embeds,
+includes.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from index.documents import DROP_BUTTON, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, SECTION_LINKS, Dropped, Section
+from index.documents import (
+    DROP_BUTTON, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, SECTION_LINKS, Dropped, Section,
+)
 
 from .containers import (
-    BODY_INDENT, Fence, drop_mdx_statements, open_fence, record_drop, unwrap_colon_containers, unwrap_containers,
+    BODY_INDENT, Fence, drop_mdx_statements, open_fence, outside_fences, record_drop, unwrap_colon_containers,
+    unwrap_containers,
 )
+from .directives import drop_directives
 from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, remove_template_code, split_attr_list, strip_inline,
 )
 from .sections import SectionBuilder
+from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
 _BUTTON_CLASS = re.compile(r"\.[\w-]*button\b")  # mkdocs Material: [Text](url){ .md-button }
@@ -36,11 +45,20 @@ REFERENCE_HEADINGS = frozenset({
     "bron", "bronnen", "links", "externe links", "zie ook", "meer informatie", "lees meer", "referenties",
     "literatuur", "verwijzingen", "sources", "references", "further reading", "see also", "related",
 })
+# Headings of a table of contents: a list of only in-page links under one of these is dropped
+# (elsewhere such a list may be an overview of steps that answers a question).
+TOC_HEADINGS = frozenset({
+    "inhoud", "inhoudsopgave", "op deze pagina", "in dit artikel", "in dit document", "deze pagina",
+    "table of contents", "contents", "on this page", "in this article", "toc",
+})
 # A list item that is nothing but a link (with at most trailing punctuation).
 _LINK_ONLY = re.compile(
     r"^\s*(?:\*\*|__)?\s*(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^()]*(?:\([^()]*\)[^()]*)*\)|\[[^\]]*\])"
     r"|<(?:https?|mailto):[^>\s]+>|https?://\S+)\s*(?:\*\*|__)?\s*[.,;:]?\s*$"
 )
+# A list item that is nothing but a link to a heading of the same page: a table of contents.
+_ANCHOR_ONLY = re.compile(r"^\s*(?:\*\*|__)?\s*\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(#[^()\s]*\)\s*(?:\*\*|__)?\s*[.,;:]?\s*$")
+_KRAMDOWN_TOC = re.compile(r"^\{:\s*toc\b[^}]*\}$")  # "1. TOC" followed by "{:toc}": kramdown's generated TOC
 _DECORATIVE_MARKS = "›»→▸►•· "  # typed in front of list items as extra bullets
 
 _ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
@@ -50,6 +68,7 @@ _LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(.*)$
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
+_DEFINITION = re.compile(r"^:\s+(\S.*)$")  # definition list (kramdown, Pandoc, mkdocs def_list): ":   tekst"
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
 _REFERENCE_DEFINITION = re.compile(r"^\[(?!\^)[^\]]+\]:\s*\S+.*$|^\*\[[^\]]+\]:.*$")
 
@@ -69,6 +88,7 @@ class Block:
     level: int = 0
     excluded: bool = False  # heading marked { data-search-exclude }: its section is left out
     link_only: bool = False  # list item that is nothing but a link
+    anchor_only: bool = False  # list item that is nothing but a link to a heading of the page
 
 
 def _is_table_start(lines: list[str], i: int) -> bool:
@@ -126,7 +146,8 @@ class _BlockParser:
             if cleaned and excluded_from_search(attrs):
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
             elif cleaned:
-                self.blocks.append(Block("item", f"{marker} {cleaned}", link_only=bool(_LINK_ONLY.match(text))))
+                self.blocks.append(Block("item", f"{marker} {cleaned}", link_only=bool(_LINK_ONLY.match(text)),
+                                         anchor_only=bool(_ANCHOR_ONLY.match(text))))
         self.paragraph, self.item = [], None
 
     def _attr_line(self, line: str) -> None:
@@ -185,6 +206,10 @@ class _BlockParser:
             self.blocks.append(Block("heading", cleaned, level, excluded=excluded_from_search(attrs)))
 
     def _text_line(self, line: str) -> None:
+        if _KRAMDOWN_TOC.match(line) and self.item is not None:
+            record_drop(self.drops, DROP_TOC, self.item)
+            self.item = None
+            return
         if is_attr_list(line):
             self._attr_line(line)
             return
@@ -197,6 +222,10 @@ class _BlockParser:
             marker = "-" if item.group(1) else f"{item.group(2)}."
             self.item = f"{marker} {item.group(3)}"
             return
+        definition = _DEFINITION.match(line)
+        if definition and self.paragraph and self.item is None:
+            self.paragraph[-1] = self.paragraph[-1].rstrip(":") + ":"  # "Term: definitie"
+            line = definition.group(1)
         footnote = _FOOTNOTE_DEFINITION.match(line)
         if footnote:
             self._close()
@@ -241,29 +270,11 @@ def _drop_conflict_markers(lines: list[str]) -> list[str]:
 def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
     lines = _drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n"))
+    lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)
     lines = unwrap_containers(lines, drops)
-    return _outside_fences(lines, lambda chunk: html_blocks_to_markdown(remove_template_code(chunk)))
-
-
-def _outside_fences(lines: list[str], rewrite: Callable[[str], str]) -> list[str]:
-    """Apply ``rewrite`` to the text between code fences, leaving fenced code untouched."""
-    out: list[str] = []
-    chunk: list[str] = []
-    fence: Fence | None = None
-    for line in lines:
-        if fence is None and (opened := open_fence(line)):
-            out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
-            chunk, fence = [], opened
-            out.append(line)
-        elif fence is not None:
-            fence = None if fence.closes(line) else fence
-            out.append(line)
-        else:
-            chunk.append(line)
-    out.extend(rewrite("\n".join(chunk)).split("\n") if chunk else [])
-    return out
+    return outside_fences(lines, lambda chunk: html_blocks_to_markdown(remove_template_code(chunk)))
 
 
 def iter_blocks(text: str, drops: list[Dropped] | None = None) -> Iterator[Block]:
@@ -288,6 +299,7 @@ class _Outline:
         self.excluded_text: list[str] = []
         self.items: list[Block] = []  # the open run of list items
         self.first_h1: str | None = None
+        self.h1_count = 0
 
     def _drop(self, rule: str, text: str) -> None:
         if self.drops is not None:
@@ -295,6 +307,9 @@ class _Outline:
 
     def _flush_items(self) -> None:
         items, self.items = self.items, []
+        if items and all(b.anchor_only for b in items) and _under_heading(self.builder.path, TOC_HEADINGS):
+            self._drop(DROP_TOC, "; ".join(b.text.lstrip("-0123456789. ") for b in items))
+            return
         link_list = bool(items) and all(b.link_only for b in items)
         if link_list and _under_reference_heading(self.builder.path):
             self._drop(DROP_LINK_LIST, "; ".join(b.text.lstrip("-0123456789. ") for b in items))
@@ -315,8 +330,9 @@ class _Outline:
             if self.excluded_level is not None and block.level > self.excluded_level:
                 return
             self._end_exclusion()
-            if block.level == 1 and self.first_h1 is None:
-                self.first_h1 = block.text
+            if block.level == 1:
+                self.h1_count += 1
+                self.first_h1 = self.first_h1 or block.text
             self.builder.heading(block.level, block.text)
             if block.excluded:
                 self.excluded_level = block.level
@@ -337,18 +353,25 @@ class _Outline:
         return self.builder.finish()
 
 
+def _under_heading(path: tuple[str, ...], headings: frozenset[str]) -> bool:
+    return len(path) > 1 and " ".join(path[-1].lower().rstrip(":").split()) in headings
+
+
 def _under_reference_heading(path: tuple[str, ...]) -> bool:
-    return len(path) > 1 and " ".join(path[-1].lower().rstrip(":").split()) in REFERENCE_HEADINGS
+    return _under_heading(path, REFERENCE_HEADINGS)
 
 
 def parse_markdown(
     text: str, *, title: str, drops: list[Dropped] | None = None,
 ) -> tuple[str | None, list[Section]]:
-    """Return ``(first H1 text or None, sections)``; ``title`` heads the path until an H1.
+    """Return ``(the H1 text or None, sections)``; ``title`` heads the path until an H1.
 
-    What is left out on purpose is appended to ``drops`` when given.
+    A page with several H1 headings (a ReSpec document, pages concatenated by a
+    generator) uses them as its top sections: none of them is the page's title, so
+    ``None`` is returned for it. What is left out on purpose is appended to ``drops``.
     """
     outline = _Outline(title, drops)
     for block in iter_blocks(text, drops):
         outline.feed(block)
-    return outline.first_h1, outline.finish()
+    sections = outline.finish()
+    return (outline.first_h1 if outline.h1_count == 1 else None), sections

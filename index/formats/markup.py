@@ -63,6 +63,7 @@ _LIST_ITEM_START = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
 _CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
 _ROW_END = re.compile(r"</tr\s*>", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TABLE_ROW_LINE = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|section|article|main|ul|ol|li|table|thead|tbody|tfoot|tr|blockquote|details|summary"
     r"|figure|figcaption|dl|dt|dd|hr|aside|nav|header|footer|pre|form|fieldset|center)\b[^>]*>",
@@ -71,6 +72,8 @@ _BLOCK_TAG = re.compile(
 # A JSX tab (Docusaurus <TabItem value="x" label="Gemeente">): its label titles the content,
 # as a mkdocs content tab's title does.
 _TAB_LABEL = re.compile(r"<TabItem\b[^<>]*?\blabel=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
+# VitePress/VuePress <Badge text="beta" />: the badge shows its text.
+_BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")
 
 
@@ -82,6 +85,8 @@ def html_blocks_to_markdown(text: str) -> str:
     elements become line breaks; remaining tags are removed and their text kept.
     """
     text = _DROPPED_ELEMENTS.sub("", text)
+    text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
+    text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _TAB_LABEL.sub(lambda m: "\n\n" + (m.group(1) or m.group(2) or "") + "\n\n", text)
     text = _HEADING_ELEMENT.sub(
         lambda m: "\n\n" + "#" * int(m.group(1)) + " " + " ".join(_ANY_TAG.sub("", m.group(2)).split()) + "\n\n",
@@ -110,6 +115,8 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (ATTR_LIST, ""),  # attribute list {target="_blank"}, { data-search-exclude }, {: .class }
     (re.compile(r"\{/\*.*?\*/\}"), ""),  # MDX comment {/* ... */}
     (re.compile(r":(?:material|fontawesome|octicons|simple)-[\w-]+:"), ""),  # mkdocs icon
+    (re.compile(r"(?<![^\s(\[]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?=[\s.,;!?)\]]|$)"), ""),  # emoji :warning:
+    (re.compile(r"\[\[\[?!?#?([^\[\]|]+?)\]\]\]?"), r"\1"),  # ReSpec reference [[RFC2119]], wiki link
     (re.compile(r"\[/?[ibu]\]", re.IGNORECASE), ""),  # BBCode emphasis
     (re.compile(r"(`+)(.+?)\1"), r"\2"),  # inline code
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong

@@ -1,0 +1,93 @@
+"""Lines that instruct a site generator rather than being text a reader sees.
+
+- tables of contents: ``[[toc]]`` (VitePress/VuePress), ``[TOC]`` (Python-Markdown),
+  ``[[_TOC_]]`` (GitLab), and lists generated between ``<!-- toc -->`` and
+  ``<!-- tocstop -->`` (markdown-toc, doctoc, editor plug-ins): they repeat the headings;
+- kramdown extensions (Jekyll): ``{::options ... /}``, ``{::comment} ... {:/comment}``
+  (dropped with their content), ``{::nomarkdown}`` markers (content kept) and attribute
+  list definitions ``{:name: .class}``;
+- GitHub alerts and Obsidian callouts (``> [!NOTE]``, ``> [!TIP] Titel``): the marker goes,
+  a title stays as a line of its own, the quoted content stays;
+- includes of other files: mkdocs snippets ``--8<-- "file.md"``, VitePress ``<<< @/file``,
+  VuePress ``@[code](file)``: what they pull in is not in this page.
+
+What is dropped and a reader would have seen is recorded (tables of contents, includes).
+"""
+from __future__ import annotations
+
+import re
+
+from index.documents import DROP_INCLUDE, DROP_TOC, Dropped
+
+from .containers import Fence, open_fence, record_drop
+
+_TOC_MARKER = re.compile(r"^\s*(?:\[\[_?toc_?\]\]|\[toc\]|\$\{toc\}|\{\{\s*toc\s*\}\})\s*$", re.IGNORECASE)
+_TOC_START = re.compile(r"^\s*<!--\s*(?:toc|start doctoc\b.*|table of contents)\s*-->\s*$", re.IGNORECASE)
+_TOC_END = re.compile(r"^\s*<!--\s*(?:tocstop|/toc|end doctoc\b.*|end of table of contents)\s*-->\s*$", re.IGNORECASE)
+_KRAMDOWN_EXTENSION = re.compile(r"^\s*\{::(?:options|nomarkdown)\b[^}]*\}\s*$|^\s*\{:/(?:nomarkdown)?\}\s*$")
+_KRAMDOWN_COMMENT_OPEN = re.compile(r"^\s*\{::comment\}")
+_KRAMDOWN_COMMENT_CLOSE = re.compile(r"\{:/(?:comment)?\}\s*$")
+_ATTRIBUTE_DEFINITION = re.compile(r"^\s*\{:[\w-]+:[^}]*\}\s*$")
+_ALERT = re.compile(r"^(?P<quote>\s*(?:>\s?)+)\[!(?P<kind>[A-Za-z]+)\][+-]?[ \t]*(?P<title>.*)$")
+_INCLUDE = re.compile(r"^\s*(?:;?--8<--\s*(?P<snippet>.*)|<<<\s*(?P<vite>@?\S+).*|@\[code[^\]]*\]\((?P<vue>[^)]*)\))\s*$")
+
+
+class _Directives:
+    """One pass over the lines outside code fences."""
+
+    def __init__(self, drops: list[Dropped] | None) -> None:
+        self.drops = drops
+        self.out: list[str] = []
+        self.toc: list[str] | None = None  # lines of an open generated table of contents
+        self.in_comment = False
+
+    def line(self, line: str) -> None:
+        if self.in_comment:
+            self.in_comment = not _KRAMDOWN_COMMENT_CLOSE.search(line)
+            return
+        if self.toc is not None:
+            if _TOC_END.match(line):
+                record_drop(self.drops, DROP_TOC, " ".join(self.toc) or "(inhoudsopgave)")
+                self.toc = None
+            else:
+                self.toc.append(line.strip())
+            return
+        if _TOC_START.match(line):
+            self.toc = []
+        elif _TOC_MARKER.match(line):
+            record_drop(self.drops, DROP_TOC, line.strip())
+        elif alert := _ALERT.match(line):
+            quote, title = alert.group("quote"), alert.group("title").strip()
+            self.out.extend([quote + title, quote.rstrip()] if title else [quote.rstrip()])
+        elif _KRAMDOWN_COMMENT_OPEN.match(line):
+            self.in_comment = not _KRAMDOWN_COMMENT_CLOSE.search(line)
+        elif include := _INCLUDE.match(line):
+            target = next(g for g in (include.group("snippet"), include.group("vite"), include.group("vue")) if g is not None)
+            record_drop(self.drops, DROP_INCLUDE, target.strip() or line.strip())
+            self.out.append("")
+        elif _KRAMDOWN_EXTENSION.match(line) or _ATTRIBUTE_DEFINITION.match(line):
+            self.out.append("")
+        else:
+            self.out.append(line)
+
+    def finish(self) -> list[str]:
+        if self.toc is not None:  # a start marker without its end: not a generated list after all
+            self.out.extend(self.toc)
+        return self.out
+
+
+def drop_directives(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
+    """Remove generator directives from ``lines`` (code fences untouched)."""
+    directives = _Directives(drops)
+    fence: Fence | None = None
+    for line in lines:
+        if fence is not None:
+            fence = None if fence.closes(line) else fence
+            directives.out.append(line)
+            continue
+        fence = open_fence(line)
+        if fence is not None:
+            directives.out.append(line)
+        else:
+            directives.line(line)
+    return directives.finish()

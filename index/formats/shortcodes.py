@@ -1,0 +1,238 @@
+"""Hugo shortcodes and Liquid tags (Jekyll, GitBook): keep what a reader sees, drop the rest.
+
+Generators other than mkdocs write their widgets as template tags in the Markdown:
+Hugo ``{{< alert title="Let op" >}} ... {{< /alert >}}`` and ``{{% details "Titel" %}}``,
+GitBook ``{% hint style="info" %} ... {% endhint %}``, ``{% tab title="Gemeente" %}``,
+Jekyll ``{% include note.html content="..." %}``. The rules:
+
+- a paired tag (one with a closing tag in the page) is a container: its content stays,
+  its title (``title=``/``header=``/``summary=``/``label=`` or, for expanders and tabs, the
+  first quoted argument) becomes a line of its own, as an admonition's title does;
+- a tag without a closing tag renders something we cannot reproduce: only its caption or
+  title text (``caption=``, ``title=``, an include's ``content=``) is kept;
+- media embeds (video, tweets, GitBook ``embed``), links to other pages shown as cards
+  (GitBook ``content-ref``), buttons, tables of contents and includes of other files are
+  dropped and recorded; comments go silently;
+- ``highlight``/``mermaid``/GitBook ``code`` blocks become code fences, so the fence rules
+  (diagrams dropped, code kept as code) apply.
+
+Whatever template code is left afterwards (``{% if %}``, ``{{ page.title }}``, Hugo's
+``{{< ref >}}`` inside a link) is removed by :func:`~index.formats.markup.remove_template_code`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.documents import DROP_BUTTON, DROP_EMBED, DROP_INCLUDE, DROP_TOC, Dropped
+
+from .containers import Fence, open_fence, outside_fences, record_drop
+
+# {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}
+_HUGO = r"\{\{(?:[<%])\s*(?P<hclose>/)?\s*(?P<hname>[A-Za-z][\w./-]*)(?P<hargs>.*?)(?P<hself>/)?\s*[>%]\}\}"
+# {% name args %}, {%- name -%}, {% endname %}
+_LIQUID = r"\{%-?\s*(?P<lname>[A-Za-z][\w-]*)(?P<largs>.*?)-?%\}"
+_TAG = re.compile(f"{_HUGO}|{_LIQUID}", re.DOTALL)
+_ATTR = re.compile(r"""([\w-]+)\s*(?<![=!<>])=(?!=)\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+_QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")
+
+TITLE_ATTRS = ("title", "header", "summary", "label")
+TEXT_ATTRS = ("caption", "title", "content")  # what a tag without content shows
+# Containers whose first quoted argument is their title: {{< details "Meer weten" >}}.
+TITLED_BY_ARGUMENT = frozenset({"details", "expand", "tab", "collapse", "accordion", "spoiler", "toggle"})
+# Containers whose closing tag ends a block (content is its own paragraph).
+BLOCK_CONTAINERS = frozenset({
+    "alert", "hint", "notice", "callout", "note", "tip", "info", "warning", "caution", "danger", "important",
+    "details", "expand", "tab", "tabs", "collapse", "accordion", "spoiler", "toggle", "columns", "column",
+    "pageinfo", "card", "cardpane", "panel", "box", "quote", "blockquote", "admonition", "section", "embed",
+})
+# Jekyll/Jinja control flow: left for remove_template_code (the tags go, the content stays).
+LIQUID_CONTROL = frozenset({
+    "if", "elsif", "else", "unless", "for", "case", "when", "capture", "raw", "assign", "cycle", "tablerow",
+    "with", "macro", "block", "set", "call", "filter", "increment", "decrement", "break", "continue", "liquid",
+})
+MEDIA = frozenset({"youtube", "vimeo", "tweet", "x", "twitter", "gist", "instagram", "embed", "iframe", "video",
+                   "audio", "pdf", "asciinema", "slideshare", "loom"})
+TOC = frozenset({"toc", "tableofcontents", "table_of_contents"})
+INCLUDES = frozenset({"include", "include_relative", "readfile", "include-markdown", "remote"})
+NAVIGATION = frozenset({"content-ref", "page-ref"})  # GitBook: a card linking another page
+BUTTONS = frozenset({"button", "btn"})
+SILENT = frozenset({"comment"})
+_CLOSING_LIQUID = re.compile(r"^end(?P<name>[\w-]+)$")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One template tag: its name (last path part, lower case), arguments and shape."""
+
+    name: str
+    args: str
+    closing: bool
+    self_closing: bool
+    hugo: bool
+
+    def attrs(self) -> dict[str, str]:
+        return {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in _ATTR.finditer(self.args)}
+
+    def first_quoted(self) -> str | None:
+        match = _QUOTED.match(self.args)
+        return (match.group(1) if match.group(1) is not None else match.group(2)) if match else None
+
+    def title(self) -> str:
+        attrs = self.attrs()
+        for key in TITLE_ATTRS:
+            if attrs.get(key, "").strip():
+                return attrs[key].strip()
+        if self.name in TITLED_BY_ARGUMENT:
+            return (self.first_quoted() or "").strip()
+        return ""
+
+    def text(self) -> str:
+        attrs = self.attrs()
+        return " ".join(attrs[key].strip() for key in TEXT_ATTRS if attrs.get(key, "").strip())
+
+
+def _tag(match: re.Match[str]) -> Tag:
+    if match.group("hname"):
+        return Tag(match.group("hname").rsplit("/", 1)[-1].lower(), match.group("hargs") or "",
+                   bool(match.group("hclose")), bool(match.group("hself")), hugo=True)
+    name = match.group("lname").lower()
+    closing = _CLOSING_LIQUID.match(name)
+    if closing:
+        return Tag(closing.group("name"), "", True, False, hugo=False)
+    return Tag(name, match.group("largs") or "", False, False, hugo=False)
+
+
+# --- code blocks written as tags ---------------------------------------------------------
+
+_CODE_LINE = re.compile(
+    r"^\s*(?:\{\{[<%]\s*(?P<hclose>/)?\s*(?P<hname>highlight|mermaid)\b(?P<hargs>[^}]*?)[>%]\}\}"
+    r"|\{%-?\s*(?P<lname>highlight|endhighlight|code|endcode)\b(?P<largs>[^%]*?)-?%\})\s*$",
+    re.IGNORECASE,
+)
+
+
+def _code_fence(line: str) -> str | None:
+    """The fence line for a tag line that opens or closes code, else ``None``."""
+    match = _CODE_LINE.match(line)
+    if not match:
+        return None
+    if match.group("hname"):
+        name, args, closing = match.group("hname").lower(), match.group("hargs"), bool(match.group("hclose"))
+    else:
+        raw = match.group("lname").lower()
+        name, args, closing = raw.removeprefix("end"), match.group("largs"), raw.startswith("end")
+    if name == "code":  # GitBook {% code title="x" %} wraps a fence of its own
+        return ""
+    if closing:
+        return "```"
+    language = "mermaid" if name == "mermaid" else (args.split() or [""])[0].strip("\"'")
+    return "```" + language
+
+
+def code_tags_to_fences(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    fence: Fence | None = None
+    for line in lines:
+        if fence is not None:
+            fence = None if fence.closes(line) else fence
+            out.append(line)
+            continue
+        replaced = _code_fence(line)
+        if replaced is not None:
+            out.append(replaced)
+            continue
+        fence = open_fence(line)
+        out.append(line)
+    return out
+
+
+# --- the rest ------------------------------------------------------------------------------
+
+
+def paired_names(text: str) -> set[tuple[bool, str]]:
+    """``(hugo?, name)`` of every tag that has a closing tag somewhere in ``text``."""
+    return {(tag.hugo, tag.name) for tag in map(_tag, _TAG.finditer(text)) if tag.closing}
+
+
+class _Rewriter:
+    """Replace each tag by what a reader sees; skip the content of dropped containers."""
+
+    def __init__(self, paired: set[tuple[bool, str]], drops: list[Dropped] | None) -> None:
+        self.paired = paired
+        self.drops = drops
+        self.skipping: tuple[bool, str] | None = None  # the dropped container we are in
+
+    def rewrite(self, text: str) -> str:
+        out: list[str] = []
+        last = 0
+        for match in _TAG.finditer(text):
+            if self.skipping is None:
+                out.append(text[last:match.start()])
+            out.append(self._replace(_tag(match), match.group(0)))
+            last = match.end()
+        if self.skipping is None:
+            out.append(text[last:])
+        return "".join(out)
+
+    def _drop(self, rule: str, what: str) -> None:
+        record_drop(self.drops, rule, what)
+
+    def _replace(self, tag: Tag, raw: str) -> str:
+        key = (tag.hugo, tag.name)
+        if self.skipping is not None:
+            if tag.closing and key == self.skipping:
+                self.skipping = None
+                return "\n\n"
+            return ""
+        if not tag.hugo and tag.name in LIQUID_CONTROL:
+            return raw  # removed with the other template code; its content stays
+        if tag.closing:
+            return "\n\n" if tag.name in BLOCK_CONTAINERS else ""
+        if tag.name in TOC:
+            self._drop(DROP_TOC, raw)
+            return ""
+        if key in self.paired and not tag.self_closing:
+            return self._container(tag, key)
+        return self._unpaired(tag)
+
+    def _container(self, tag: Tag, key: tuple[bool, str]) -> str:
+        """Opening tag of a container: its title as a line, or skip the content of a dropped one."""
+        if tag.name in NAVIGATION | BUTTONS | SILENT | {"mermaid"}:
+            self.skipping = key
+            if tag.name in NAVIGATION:
+                self._drop(DROP_EMBED, tag.attrs().get("url") or tag.name)
+            elif tag.name in BUTTONS:
+                self._drop(DROP_BUTTON, tag.attrs().get("href") or tag.name)
+            return ""
+        if tag.name in MEDIA:
+            self._drop(DROP_EMBED, tag.attrs().get("url") or tag.args.strip() or tag.name)
+        title = tag.title()
+        if title:
+            return f"\n\n{title}\n\n"
+        return "\n\n" if tag.name in BLOCK_CONTAINERS else ""
+
+    def _unpaired(self, tag: Tag) -> str:
+        """A tag without content: only its caption or title stays."""
+        text = tag.text()
+        if tag.name in MEDIA:
+            self._drop(DROP_EMBED, text or tag.attrs().get("url") or tag.args.strip() or tag.name)
+        elif tag.name in INCLUDES and not text:
+            self._drop(DROP_INCLUDE, tag.args.strip() or tag.name)
+        return f"\n\n{text}\n\n" if text else ""
+
+
+def template_tags(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
+    """Rewrite the template tags of a page's lines (code fences untouched).
+
+    Whether a tag is a container is decided on the whole page, so a tab whose content
+    is a code fence still keeps its title.
+    """
+    lines = code_tags_to_fences(lines)
+    text = "\n".join(lines)
+    if "{{" not in text and "{%" not in text:
+        return lines
+    prose: list[str] = []
+    outside_fences(lines, lambda chunk: prose.append(chunk) or chunk)
+    rewriter = _Rewriter(paired_names("\n".join(prose)), drops)
+    return outside_fences(lines, rewriter.rewrite)

@@ -1,0 +1,359 @@
+"""Ingestion of Markdown as other site generators write it: Hugo, Jekyll, VitePress, GitBook, ReSpec.
+
+Each rule is tested on a small document written for the test: what must go (template
+tags, tables of contents, embeds, includes, generator folders, a footer on every page of
+a small site) and what must stay (the content and titles of containers, captions, the
+pages of a folder). The sample sites under ``tests/data/sites/`` (written for these tests)
+are loaded whole: no generator syntax may reach a passage, and every fact must.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from index.boilerplate import drop_repeated, repeat_threshold
+from index.documents import (
+    DROP_BUTTON, DROP_EMBED, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_REPEATED, DROP_SKIPPED_PATH, DROP_TOC, Document,
+    Section,
+)
+from index.loaders import find_source_files, load_all, load_document, load_text, skipped_source_paths
+
+SITES = Path(__file__).parent / "data" / "sites"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def body(document: Document) -> str:
+    return "\n\n".join(s.text for s in document.sections)
+
+
+def rules(document: Document) -> list[str]:
+    return [d.rule for d in document.dropped]
+
+
+# --- front matter ----------------------------------------------------------------------------
+
+
+def test_hugo_toml_front_matter_gives_title_summary_and_dates() -> None:
+    doc = load_text(
+        '+++\ntitle = "Aansluiten"\ndescription = "Hoe je aansluit."\ndate = 2026-03-01T10:00:00+01:00\n'
+        '[params]\n  kleur = "blauw"\n+++\n\nDe tekst.\n',
+        path="aansluiten.md",
+    )
+    assert doc.title == "Aansluiten" and doc.meta["date"] == "2026-03-01" and doc.meta["params"] == {"kleur": "blauw"}
+    assert [(s.kind, s.text) for s in doc.sections] == [("summary", "Hoe je aansluit."), ("body", "De tekst.")]
+    assert "+++" not in body(doc)
+
+
+def test_broken_toml_front_matter_keeps_the_page_and_reports_the_line() -> None:
+    doc = load_text('+++\ntitle = "Kapot"\nweight = = 3\n+++\n\nDe tekst blijft.\n', path="kapot.md")
+    assert doc.title == "Kapot" and body(doc) == "De tekst blijft."
+    assert rules(doc) == [DROP_FRONT_MATTER] and "(TOML) op regel 3" in doc.dropped[0].text
+
+
+def test_prose_between_two_rules_is_not_taken_for_broken_front_matter() -> None:
+    doc = load_text("---\nLet op: dit is: gewoon tekst\nmet een tweede regel: ja\n---\n\nSlot.\n", path="a.md")
+    assert not doc.dropped and doc.meta == {} and body(doc) == "Slot."
+    assert "gewoon tekst met een tweede regel" in doc.sections[0].heading_path[-1]  # a setext heading, as Markdown says
+
+
+# --- Hugo shortcodes -------------------------------------------------------------------------
+
+
+def test_hugo_paired_shortcodes_keep_content_and_title() -> None:
+    doc = load_text(
+        '# T\n\n{{< alert color="warning" title="Let op" >}}\nDe termijn is **zes** weken.\n{{< /alert >}}\n\n'
+        '{{% details "Meer weten" %}}\nUitleg in een uitklapper.\n{{% /details %}}\n\n'
+        '{{< notice info >}}\nZonder titel.\n{{< /notice >}}\n',
+        path="a.md",
+    )
+    assert body(doc) == "Let op\n\nDe termijn is zes weken.\n\nMeer weten\n\nUitleg in een uitklapper.\n\nZonder titel."
+    assert not doc.dropped
+
+
+def test_hugo_self_closing_shortcodes_keep_only_their_caption() -> None:
+    doc = load_text(
+        '# T\n\nTekst.\n\n{{< figure src="a.png" alt="plaatje" caption="Schema van de keten" >}}\n\n'
+        '{{< figure src="b.png" >}}\n\n{{< youtube abc123 >}}\n\nZie [de beheerder]({{< ref "/contact.md" >}}).\n',
+        path="a.md",
+    )
+    assert body(doc) == "Tekst.\n\nSchema van de keten\n\nZie de beheerder."
+    assert rules(doc) == [DROP_EMBED] and doc.dropped[0].text == "abc123"
+
+
+def test_hugo_tabs_keep_their_titles_even_around_code_fences() -> None:
+    doc = load_text(
+        '# T\n\n{{< tabs "os" >}}\n{{< tab "Linux" >}}\n```bash\nmaak-sleutel --linux\n```\n{{< /tab >}}\n'
+        '{{< tab "Windows" >}}\nGebruik het installatieprogramma.\n{{< /tab >}}\n{{< /tabs >}}\n',
+        path="a.md",
+    )
+    text = body(doc)
+    assert text.index("Linux") < text.index("maak-sleutel --linux") < text.index("Windows")
+    assert "Gebruik het installatieprogramma." in text and "{{" not in text and "os" not in text.split()
+
+
+def test_hugo_buttons_toc_and_highlight() -> None:
+    doc = load_text(
+        '# T\n\n{{< toc >}}\n\nUitleg.\n\n{{< button href="/start/" >}}Begin nu{{< /button >}}\n\n'
+        '{{< highlight go >}}\nfmt.Println("hallo")\n{{< /highlight >}}\n\n{{< mermaid >}}\ngraph TD; A-->B\n{{< /mermaid >}}\n',
+        path="a.md",
+    )
+    assert body(doc) == 'Uitleg.\n\nfmt.Println("hallo")'
+    assert rules(doc) == [DROP_TOC, DROP_BUTTON]
+
+
+# --- Jekyll: Liquid and kramdown ---------------------------------------------------------------
+
+
+def test_liquid_tags_go_and_control_flow_content_stays() -> None:
+    doc = load_text(
+        "# T\n\nVersie {{ site.versie }} is actueel.\n\n{% if site.beta %}\nBeta-tekst.\n{% endif %}\n\n"
+        '{% if page.title == "x" %}Alleen hier.{% endif %}\n\n'
+        "{% comment %}\nInterne notitie.\n{% endcomment %}\n\n"
+        '{% include note.html content="Lees eerst de voorwaarden." %}\n\n{% include_relative voorwaarden.md %}\n\n'
+        "{% highlight json %}\n{\"a\": 1}\n{% endhighlight %}\n",
+        path="a.md",
+    )
+    assert body(doc) == 'Versie is actueel.\n\nBeta-tekst.\n\nAlleen hier.\n\nLees eerst de voorwaarden.\n\n{"a": 1}'
+    assert rules(doc) == [DROP_INCLUDE] and doc.dropped[0].text == "voorwaarden.md"
+
+
+def test_kramdown_toc_ial_and_extensions() -> None:
+    doc = load_text(
+        "# Koppelen\n{: .no_toc }\n\n## Inhoud\n{: .no_toc .text-delta }\n\n1. TOC\n{:toc}\n\n"
+        "## Versturen\n\nEen bericht is hoogstens 5 MB.\n{: .highlight }\n\n{: .note }\n> Geen persoonsgegevens.\n\n"
+        '{::options parse_block_html="true" /}\n\n{::comment}\nRedactienotitie.\n{:/comment}\n\n'
+        "{:kader: .box}\n\nSlot.\n",
+        path="a.md",
+    )
+    assert [s.heading_path for s in doc.sections] == [("Koppelen", "Versturen")]
+    assert body(doc) == "Een bericht is hoogstens 5 MB.\n\nGeen persoonsgegevens.\n\nSlot."
+    assert rules(doc) == [DROP_TOC]
+
+
+# --- VitePress / VuePress ------------------------------------------------------------------------
+
+
+def test_vitepress_containers_toc_badge_and_code_import() -> None:
+    doc = load_text(
+        "# Gids <Badge type=\"tip\" text=\"v2\" />\n\n[[toc]]\n\n::: tip Sleutel aanvragen\nVia het portaal.\n:::\n\n"
+        "::: details Waarom?\nOmdat het moet.\n:::\n\n<<< @/snippets/voorbeeld.ts\n\n@[code](./x.js)\n\n"
+        "Status 401 :warning: terug.\n",
+        path="a.md",
+    )
+    assert doc.title == "Gids v2"
+    assert body(doc) == "Sleutel aanvragen\n\nVia het portaal.\n\nWaarom?\n\nOmdat het moet.\n\nStatus 401 terug."
+    assert rules(doc) == [DROP_TOC, DROP_INCLUDE, DROP_INCLUDE]
+
+
+# --- GitBook -------------------------------------------------------------------------------------
+
+
+def test_gitbook_hint_tabs_embed_and_content_ref() -> None:
+    doc = load_text(
+        '# T\n\n{% hint style="info" %}\nDe sleutel is 24 uur geldig.\n{% endhint %}\n\n'
+        '{% tabs %}\n{% tab title="Gemeente" %}\nMet eHerkenning.\n{% endtab %}\n{% tab title="Burger" %}\nMet DigiD.\n'
+        "{% endtab %}\n{% endtabs %}\n\n"
+        '{% embed url="https://v.example/a" %}\nUitleg in een video.\n{% endembed %}\n\n{% embed url="https://v.example/b" %}\n\n'
+        '{% content-ref url="andere.md" %}\n[andere.md](andere.md)\n{% endcontent-ref %}\n',
+        path="a.md",
+    )
+    assert body(doc) == (
+        "De sleutel is 24 uur geldig.\n\nGemeente\n\nMet eHerkenning.\n\nBurger\n\nMet DigiD.\n\nUitleg in een video."
+    )
+    assert rules(doc) == [DROP_EMBED, DROP_EMBED, DROP_EMBED]
+    assert [d.text for d in doc.dropped] == ["https://v.example/a", "https://v.example/b", "andere.md"]
+
+
+# --- ReSpec and generic Markdown -------------------------------------------------------------------
+
+
+def test_respec_sections_notes_references_and_several_h1s(tmp_path: Path) -> None:
+    page = (
+        '<section id="abstract">\n\nKorte samenvatting.\n\n</section>\n\n<section id="sotd"></section>\n\n'
+        "<section>\n\n# Inleiding\n\nZoals bedoeld in [[RFC2119]] en [[!BSN]].\n\n"
+        '<aside class="note">\nZie [[[#wijzigingen]]].\n</aside>\n\n</section>\n\n<section>\n\n# Wijzigingen\n\n'
+        "- Veld toegevoegd.\n\n</section>\n"
+    )
+    doc = load_document(write(tmp_path / "berichtenstandaard" / "index.md", page), root=tmp_path)
+    assert doc is not None and doc.title == "Berichtenstandaard"  # two H1s: neither is the page title
+    assert [s.heading_path for s in doc.sections] == [("Berichtenstandaard",), ("Inleiding",), ("Wijzigingen",)]
+    assert body(doc) == "Korte samenvatting.\n\nZoals bedoeld in RFC2119 en BSN.\n\nZie wijzigingen.\n\n- Veld toegevoegd."
+
+
+def test_html_details_tables_footnotes_anchors_and_emoji() -> None:
+    doc = load_text(
+        "# T\n\n## Velden {#velden}\n\n| Veld | Verplicht |\n|---|---|\n| naam | ja |\n\n"
+        "<details>\n<summary>Meer</summary>\n\nVerborgen uitleg.\n\n</details>\n\n"
+        "Zie noot[^1]. :material-check: :white_check_mark: Klaar, om 10:30 uur.\n\n[^1]: De noot.\n",
+        path="a.md",
+    )
+    assert doc.sections[0].heading_path == ("T", "Velden")
+    assert doc.sections[0].text == "- Veld: naam; Verplicht: ja\n\nMeer\n\nVerborgen uitleg.\n\nZie noot. Klaar, om 10:30 uur.\n\nDe noot."
+
+
+def test_generated_toc_lists_are_dropped_but_a_list_of_steps_is_kept() -> None:
+    doc = load_text(
+        "# T\n\n<!-- toc -->\n\n- [Aanvragen](#aanvragen)\n- [Testen](#testen)\n\n<!-- tocstop -->\n\n"
+        "## Inhoudsopgave\n\n1. [Aanvragen](#aanvragen)\n2. [Testen](#testen)\n\n"
+        "## Aanpak\n\nNeem deze stappen:\n\n1. [Aanvragen](#aanvragen)\n2. [Testen](#testen)\n\n"
+        "## Aanvragen\n\nVia het formulier.\n",
+        path="a.md",
+    )
+    assert [s.heading_path[-1] for s in doc.sections] == ["Aanpak", "Aanpak", "Aanvragen"]
+    assert "1. Aanvragen\n2. Testen" in body(doc)  # the steps under "Aanpak" stay (as a link list)
+    assert rules(doc) == [DROP_TOC, DROP_TOC]
+
+
+def test_folder_pages_are_titled_after_their_folder(tmp_path: Path) -> None:
+    write(tmp_path / "aansluiten" / "_index.md", "Tekst over aansluiten.\n")
+    write(tmp_path / "testen" / "README.md", "Tekst over testen.\n")
+    write(tmp_path / "index.md", "Startpagina.\n")
+    docs = {d.path: d.title for d in load_all([tmp_path])}
+    assert docs == {"aansluiten/_index.md": "Aansluiten", "testen/README.md": "Testen",
+                    "index.md": tmp_path.name[:1].upper() + tmp_path.name[1:].replace("_", " ")}
+
+
+def test_generator_folders_are_skipped(tmp_path: Path) -> None:
+    for folder in ("node_modules/x", "_includes", "layouts/partials", ".vitepress", "site", "build", "_site", "public",
+                   "versioned_docs/version-1.0"):
+        write(tmp_path / folder / "pagina.md", "Niet indexeren.\n")
+    for name in ("LICENSE.md", "CHANGELOG.md", "docs/CONTRIBUTING.md"):
+        write(tmp_path / name, "Over de repository.\n")
+    write(tmp_path / "docs" / "pagina.md", "Wel indexeren.\n")
+    assert [f.relative_to(tmp_path).as_posix() for f, _ in find_source_files([tmp_path])] == ["docs/pagina.md"]
+    assert sorted(skipped_source_paths([tmp_path])) == [
+        "CHANGELOG.md", "LICENSE.md", "_includes", "_site", "build", "docs/CONTRIBUTING.md", "layouts",
+        "node_modules", "public", "site", "versioned_docs",
+    ]  # hidden folders (.vitepress) go silently, as before
+    assert find_source_files([tmp_path / "site"])[0][0].name == "pagina.md"  # named as a source: walked
+
+
+# --- boilerplate on a small site ----------------------------------------------------------------------
+
+
+def page(n: int, *paragraphs: str) -> Document:
+    return Document(path=f"p{n:02d}.md", title=f"Pagina {n}", sections=[Section((f"Pagina {n}",), "\n\n".join(paragraphs))])
+
+
+FOOTER = ("Deze site wordt beheerd door het programmateam.", "Licentie: CC0, tenzij anders vermeld.")
+
+
+@pytest.mark.parametrize("pages", [12, 4])
+def test_a_footer_on_every_page_of_a_small_site_is_kept_once(pages: int) -> None:
+    docs = [page(n, f"Eigen inhoud van pagina {n}.", *FOOTER) for n in range(pages)]
+    result = drop_repeated(docs, min_docs=repeat_threshold(len(docs)))
+    assert body(result[0]) == "\n\n".join((f"Eigen inhoud van pagina 0.",) + FOOTER)
+    for n, doc in enumerate(result[1:], start=1):
+        assert body(doc) == f"Eigen inhoud van pagina {n}." and rules(doc) == [DROP_REPEATED, DROP_REPEATED]
+
+
+def test_repeat_threshold_scales_with_the_size_of_the_site() -> None:
+    assert [repeat_threshold(n) for n in (2, 3, 4, 6, 8, 10, 12, 250)] == [3, 3, 3, 3, 4, 5, 5, 5]
+    two_of_three = [page(0, "Gedeeld."), page(1, "Gedeeld."), page(2, "Anders.")]
+    assert drop_repeated(two_of_three, min_docs=repeat_threshold(3)) == two_of_three
+
+
+# --- the sample sites -------------------------------------------------------------------------------
+
+NOISE = re.compile(r"\{\{|\}\}|\{%|%\}|\{:|\+\+\+|:::|\[\[|\]\]|<[A-Za-z/]|NIET INDEXEREN|\btoc\b|-->|@/|--8<--", re.I)
+FACTS = {
+    "hugo": ["vijftien werkdagen", "tussen 18.00 en 20.00 uur", "PKIoverheid-certificaat", "Welke gegevens heb ik nodig?",
+             "Overzicht van de berichtenketen", "Acceptatie", "testcertificaat", "curl -X POST"],
+    "jekyll": ["hoogstens 5 MB", "Verstuur nooit persoonsgegevens", "binnen tien werkdagen",
+               "nieuwste versie van de koppelspecificatie", "ontvangstbevestigingen"],
+    "vitepress": ["een jaar geldig", "Waarom een jaar?", "stopt op 1 juli 2027", "status 401", "versie 2 van de API"],
+    "gitbook": ["binnen vijf minuten", "Teamlid", "alleen de eigen sleutels", "Korte uitlegvideo", "--id 42"],
+    "respec": ["uniek kenmerk", "Veld: bijlage; Type: bestand; Verplicht: nee", "hoogstens 40 tekens",
+               "Waarom een uniek kenmerk?", "optioneel geworden", "RFC2119"],
+}
+TITLES = {
+    "hugo": {"content/_index.md": "Berichtenbox voor bedrijven", "content/aansluiten/_index.md": "Aansluiten"},
+    "gitbook": {"README.md": "Berichtenbox kennisbank", "paginas/sleutels.md": "Sleutels beheren"},
+    "respec": {"index.md": "Respec"},
+}
+
+
+@pytest.mark.parametrize("generator", sorted(FACTS))
+def test_sample_site_has_all_its_facts_and_none_of_its_syntax(generator: str) -> None:
+    errors: list[Exception] = []
+    docs = load_all([SITES / generator], on_error=errors.append)
+    assert not errors
+    text = "\n".join(" › ".join(s.heading_path) + "\n" + s.text for d in docs for s in d.sections)
+    assert not NOISE.findall(text), NOISE.findall(text)
+    for fact in FACTS[generator]:
+        assert fact in text, fact
+    for path, title in TITLES.get(generator, {}).items():
+        assert {d.path: d.title for d in docs}[path] == title
+
+
+def test_build_reports_the_new_rules(tmp_path: Path, monkeypatch, capsys) -> None:
+    import json
+
+    from bot.cli import main
+
+    monkeypatch.setenv("LOKET_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("LOKET_SOURCES", raising=False)
+    monkeypatch.setenv("LOKET_DATABASE_URL", f"sqlite:///{tmp_path / 'loket.db'}")
+    assert main(["index", "build", "--source", str(SITES), "--json", "--details"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["errors"] == [] and report["documents"] == 10
+    dropped = report["dropped"]
+    assert dropped[DROP_EMBED] == 4 and dropped[DROP_TOC] == 3 and dropped[DROP_INCLUDE] == 2
+    assert dropped[DROP_BUTTON] == 1 and dropped[DROP_SKIPPED_PATH] == 5
+    assert f"{DROP_SKIPPED_PATH}\tvitepress/node_modules\t" in report["dropped_items"]
+    assert any(item.startswith("embed\tgitbook/README.md\tpaginas/sleutels.md") for item in report["dropped_items"])
+    assert main(["index", "build", "--source", str(SITES)]) == 0
+    assert "ingesloten video, tweet of verwijskaart" in capsys.readouterr().out
+
+
+def test_pandoc_quarto_and_myst_colon_divs_keep_title_and_content() -> None:
+    doc = load_text(
+        '# T\n\n::: {.callout-note title="Let op"}\nQuarto-inhoud.\n:::\n\n'
+        ":::{note} MyST-titel\n:class: dropdown\nMyST-inhoud.\n:::\n\n::: {.column}\n:::\n",
+        path="a.md",
+    )
+    assert body(doc) == "Let op\n\nQuarto-inhoud.\n\nMyST-titel\n\nMyST-inhoud."
+    assert rules(doc) == ["empty-container"]
+
+
+def test_definition_lists_read_as_term_and_definition() -> None:
+    doc = load_text("# T\n\nBewaartermijn\n:   Zeven jaar na afloop.\n\nAPI\n: Een koppelvlak.\n", path="a.md")
+    assert body(doc) == "Bewaartermijn: Zeven jaar na afloop.\n\nAPI: Een koppelvlak."
+
+
+def test_html_page_of_a_generator_has_its_front_matter_and_template_code_removed(tmp_path: Path) -> None:
+    page = (
+        "---\nlayout: page\ntitle: Over ons\ndescription: Wie het team is.\n---\n"
+        "<h2>Team</h2>\n<p>Wij zijn {{ site.aantal }} mensen.</p>\n{% include voettekst.html %}\n"
+    )
+    doc = load_document(write(tmp_path / "over.html", page), root=tmp_path)
+    assert doc is not None and doc.title == "Over ons" and doc.meta["layout"] == "page"
+    assert [(s.heading_path, s.kind, s.text) for s in doc.sections] == [
+        (("Over ons",), "summary", "Wie het team is."), (("Over ons", "Team"), "body", "Wij zijn mensen."),
+    ]
+
+
+def test_line_breaks_in_table_cells_and_github_alerts() -> None:
+    doc = load_text(
+        "# T\n\n| Veld | Uitleg |\n|---|---|\n| naam | eerste regel<br>tweede regel |\n| leeftijd | in jaren |\n\n"
+        "> [!NOTE]\n> Een melding in GitHub-stijl.\n\n> [!TIP]- Handige titel\n> Inhoud van de callout.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Veld: naam; Uitleg: eerste regel tweede regel\n- Veld: leeftijd; Uitleg: in jaren\n\n"
+        "Een melding in GitHub-stijl.\n\nHandige titel\n\nInhoud van de callout."
+    )
+
+
+def test_draft_and_unpublished_pages_are_not_indexed(tmp_path: Path) -> None:
+    write(tmp_path / "concept.md", '+++\ntitle = "Concept"\ndraft = true\n+++\n\nNog niet af.\n')
+    write(tmp_path / "verborgen.md", "---\ntitle: Verborgen\npublished: false\n---\n\nNiet gepubliceerd.\n")
+    write(tmp_path / "klaar.md", "---\ntitle: Klaar\ndraft: false\n---\n\nGepubliceerd.\n")
+    assert [d.title for d in load_all([tmp_path])] == ["Klaar"]
