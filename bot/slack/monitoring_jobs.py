@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.delivery.scheduler import Job, Scheduler
+from bot.core.monitoring.summary import build_summary, week_bounds
 from bot.core.monitoring.summary_chart import render_png
 from bot.core.monitoring.summary_render import title
-from bot.core.monitoring.weekly import Claim, post_weekly_summary_once
+from bot.core.monitoring.weekly import Claim, due_week, in_use_before
 from bot.settings import Settings
 from bot.slack.blocks_summary import summary_message
 from bot.slack.delivery import slack_error
@@ -34,14 +35,25 @@ def send_reminders(mon: Monitoring, now: datetime) -> int:
 def post_weekly_summary(mon: Monitoring, now: datetime) -> str | None:
     """Post last week's summary once (from Monday 09:00); returns the week posted, if any.
 
-    The claim and the rules live in :func:`bot.core.monitoring.weekly.post_weekly_summary_once`.
+    Weeks before Loket was first used are skipped (see ``bot.core.monitoring.weekly.in_use_before``).
     """
     if not mon.core_channel:
         return None
-    week = post_weekly_summary_once(mon.weekly, now=now, tz=mon.settings.timezone, hours=mon.working_hours,
-                                    post=lambda claim, summary: _post(mon, claim, summary), describe_error=slack_error)
-    if week is not None:
-        log.info("weekly summary %s posted to %s", week, mon.core_channel)
+    week = due_week(now, mon.settings.timezone)
+    if week is None or not in_use_before(mon.store, week_bounds(week, mon.settings.timezone)[1]):
+        return None
+    claim = mon.weekly.claim(week, now=now)
+    if claim is None:
+        return None
+    try:
+        summary = build_summary(mon.store, week, tz=mon.settings.timezone, now=now, hours=mon.working_hours)
+        _post(mon, claim, summary)
+    except Exception as e:  # noqa: BLE001 - another round (or replica) tries again after the lease
+        log.warning("weekly summary %s not posted: %s", week, slack_error(e))
+        mon.weekly.failed(week, now=now)
+        return None
+    mon.weekly.done(week, now=now, figures=summary.to_json())
+    log.info("weekly summary %s posted to %s", week, mon.core_channel)
     return week
 
 

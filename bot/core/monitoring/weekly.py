@@ -12,14 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.escalations.sla import WorkingHours
-from bot.core.monitoring.summary import WeeklySummary, build_summary, previous_week, week_bounds
+from bot.core.monitoring.summary import previous_week
 from bot.store.models import WeeklySummaryRun, as_utc
 from bot.store.repo import Store
 
@@ -125,34 +124,6 @@ class WeeklyRuns:
         with self.store.tx() as tx:
             row = tx.session.get(WeeklySummaryRun, week)
             return row.status if row is not None else None
-
-
-def post_weekly_summary_once(weekly: WeeklyRuns, *, now: datetime, tz: str, hours: WorkingHours,
-                             post: Callable[[Claim, WeeklySummary], None],
-                             describe_error: Callable[[Exception], str] = lambda e: type(e).__name__) -> str | None:
-    """Post last week's summary once, through the platform's ``post``; returns the week
-    posted, if any.
-
-    The week must be due (from Monday 09:00) and Loket in use before its end (weeks before
-    the first use are skipped); one replica claims it. A failing ``post`` is retried by a
-    later round (or another replica) after the claim's lease; ``describe_error`` gives the
-    platform's short error code for the log.
-    """
-    week = due_week(now, tz)
-    if week is None or not in_use_before(weekly.store, week_bounds(week, tz)[1]):
-        return None
-    claim = weekly.claim(week, now=now)
-    if claim is None:
-        return None
-    try:
-        summary = build_summary(weekly.store, week, tz=tz, now=now, hours=hours)
-        post(claim, summary)
-    except Exception as e:  # noqa: BLE001 - another round (or replica) tries again after the lease
-        log.warning("weekly summary %s not posted: %s", week, describe_error(e))
-        weekly.failed(week, now=now)
-        return None
-    weekly.done(week, now=now, figures=summary.to_json())
-    return week
 
 
 def _claim(row: WeeklySummaryRun) -> Claim:
