@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 TOKEN = re.compile(r"\b(?:xox[a-z]|xapp)-[A-Za-z0-9-]{6,}")
 MASK = "[geheim]"
+QUIET_LIBRARIES = ("slack_bolt", "slack_sdk")  # never below INFO: their DEBUG logs payloads
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -55,3 +59,20 @@ def install(secrets: Iterable[str] = (), logger: logging.Logger | None = None) -
             handler.removeFilter(old)
         handler.addFilter(flt)
     return flt
+
+
+def configured_secrets(settings: "Settings") -> list[str]:
+    """The secrets in ``settings`` (Slack's tokens, the Teams app's client secret)."""
+    teams = [v for k, v in settings.teams_sdk_env.items() if k.endswith(("CLIENTSECRET", "CLIENT_SECRET"))]
+    return [settings.slack_bot_token or "", settings.slack_app_token or "", settings.slack_signing_secret or "",
+            *teams]
+
+
+def configure_logging(settings: "Settings") -> None:
+    """Loket's log level and format, chatty libraries no lower than INFO, secrets masked."""
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger().level))
+    install(configured_secrets(settings))

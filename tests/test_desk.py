@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 
-from bot.core.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, VerifiedItem
-from bot.core.decision import FEATURES
-from bot.core.desk import MAX_QUESTION_CHARS, Desk
-from bot.core.extract import DEFAULT_MAX_CHARS
+from bot.core.answering.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, VerifiedItem
+from bot.core.answering.decision import FEATURES
+from bot.core.answering.desk import MAX_QUESTION_CHARS, Desk
+from bot.core.answering.extract import DEFAULT_MAX_CHARS
 
 
 def test_answers_with_a_quote_and_a_citation(desk):
@@ -116,7 +116,7 @@ def test_ranking_modes_are_measurable(desk: Desk):
 
 
 def test_expected_answer_type_is_detected_and_checked():
-    from bot.core.qtype import DATE, FREQUENCY, MONEY, NUMBER, expected_type, satisfies
+    from bot.core.answering.qtype import DATE, FREQUENCY, MONEY, NUMBER, expected_type, satisfies
 
     assert expected_type("Hoeveel plekken zijn er nodig?") == NUMBER
     assert expected_type("Wat kost een opvangplek?") == MONEY

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from bot.core.extract import (RUNNER_UP_GAP, _expansion, _list_run, _split_items, _whole_passage, asks_for_name,
+from bot.core.answering.extract import (RUNNER_UP_GAP, _expansion, _list_run, _split_items, _whole_passage, asks_for_name,
                                close_runner_up)
 
 

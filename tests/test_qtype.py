@@ -1,7 +1,7 @@
 """Which answer type a question asks for (no model needed)."""
 from __future__ import annotations
 
-from bot.core.qtype import DATE, NUMBER, expected_type, satisfies
+from bot.core.answering.qtype import DATE, NUMBER, expected_type, satisfies
 
 
 def test_durations_percentages_and_limits_ask_for_numbers_or_dates():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.evaluation import evaluate, read_items
+from bot.core.answering.evaluation import evaluate, read_items
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from bot.core.answer import Answer, Passage, Source
-from bot.core.evaluation import EvalResult, is_frozen, judge, read_items, select, wilson
-from bot.core.synonyms import Synonyms
+from bot.core.answering.answer import Answer, Passage, Source
+from bot.core.answering.evaluation import EvalResult, is_frozen, judge, read_items, select, wilson
+from bot.core.answering.synonyms import Synonyms
 from index.abbreviations import long_form, mine_abbreviations
 from index.search import Candidates, RankWeights
 from index.text import query_terms
@@ -80,7 +80,7 @@ def test_the_split_rule_is_fixed_and_applies_to_every_set():
     frozen = [i for i in ids if is_frozen(i)]
     assert 0.3 < len(frozen) / len(ids) < 0.5
     assert is_frozen("dev-a01") == is_frozen("dev-a01")
-    from bot.core.evaluation import EvalItem
+    from bot.core.answering.evaluation import EvalItem
 
     items = [EvalItem(i, "vraag", None) for i in ids]
     assert {i.id for i in select(items, "frozen")} == set(frozen)

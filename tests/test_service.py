@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.core.answer import KIND_VERIFIED
+from bot.core.answering.answer import KIND_VERIFIED
 from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, OPEN, InvalidTransition
 from bot.core.service import (
     POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP, AlreadyClaimed, Asker, LoketService, NotAllowed,

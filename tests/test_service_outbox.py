@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
-from bot.core.outbox import GAVE_UP, LOST, MAX_ATTEMPTS, RETRY, Outbox, retry_delay
+from bot.core.delivery.outbox import GAVE_UP, LOST, MAX_ATTEMPTS, RETRY, Outbox, retry_delay
 from bot.store.models import OutboxPost as OutboxRow
 from conftest_db import db_url, store  # noqa: F401  (fixtures)
 from reliability.leases import expire_leases

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, OPEN, STATUSES, InvalidTransition
-from bot.core.outbox import POST_CORE_REPLY
+from bot.core.delivery.outbox import POST_CORE_REPLY
 from bot.core.service import LoketService, NotAllowed
 from bot.store.repo import Store
 

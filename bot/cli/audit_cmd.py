@@ -1,5 +1,5 @@
 """``loket audit list``, ``verify [--head SEQ:HASH]`` and ``export-head``: the audit log of
-core-team actions (keyed with ``LOKET_AUDIT_KEY``; see :mod:`bot.core.audit`)."""
+core-team actions (keyed with ``LOKET_AUDIT_KEY``; see :mod:`bot.core.privacy.audit`)."""
 from __future__ import annotations
 
 import argparse
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _log():
-    from bot.core.audit import AuditLog
+    from bot.core.privacy.audit import AuditLog
     from bot.store.repo import Store
 
     return AuditLog(Store.open(Settings.from_env().db_url))
@@ -66,7 +66,7 @@ def cmd_export_head(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from bot.core.audit import Anchor, audit_key
+    from bot.core.privacy.audit import Anchor, audit_key
 
     try:
         anchor = Anchor.parse(args.head) if args.head else None

@@ -34,9 +34,9 @@ def _line(label: str, precision: float | None, share: float) -> str:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from bot.core.calibration import collect, fit_samples, operating_point, out_of_fold
-    from bot.core.decision import model_file_name
-    from bot.core.evaluation import read_items
+    from bot.core.answering.calibration import collect, fit_samples, operating_point, out_of_fold
+    from bot.core.answering.decision import model_file_name
+    from bot.core.answering.evaluation import read_items
 
     try:
         items = read_items(args.file)

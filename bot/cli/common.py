@@ -87,7 +87,7 @@ def _check_meta(settings: Settings, meta: dict, notes: list[str]) -> None:
 
 def open_desk(settings: Settings, *, progress: bool = True):
     """A desk on the index ``settings`` select, built first if needed (with progress)."""
-    from bot.core.desk import Desk
+    from bot.core.answering.desk import Desk
     from index.embeddings import ModelLoadError
     from index.loaders import LoadError
     from index.persist import ModelMismatchError

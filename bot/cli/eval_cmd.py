@@ -41,7 +41,7 @@ def print_summary(label: str, s: dict) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.core.evaluation import evaluate, read_items, select
+    from bot.core.answering.evaluation import evaluate, read_items, select
 
     try:
         items = select(read_items(args.file), args.split)

@@ -10,7 +10,7 @@ import json
 from contextlib import contextmanager
 from typing import Iterator
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 
 from .common import CliError, fail, settings_for
 
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @contextmanager
 def _plans() -> Iterator:
-    from bot.core.plans import PlanRegister
+    from bot.core.monitoring.plans import PlanRegister
     from bot.store.repo import Store
 
     settings = settings_for()
@@ -54,7 +54,7 @@ def _plans() -> Iterator:
 
 
 def _run(fn) -> int:
-    from bot.core.plans import PlanError
+    from bot.core.monitoring.plans import PlanError
 
     try:
         return fn() or 0

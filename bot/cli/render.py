@@ -1,14 +1,14 @@
 """Plain-text rendering of answers for the terminal (pure functions)."""
 from __future__ import annotations
 
-from bot.core.answer import Answer, Source
-from bot.core.validity import currency_label
+from bot.core.answering.answer import Answer, Source
+from bot.core.answering.validity import currency_label
 
 
 def source_line(source: Source) -> str:
     """'Titel › Sectie (pad, p. 3)' for a citation."""
     where = source.path + (f", p. {source.page}" if source.page else "")
-    if source.updated and source.kind == "document":  # how current the source is (bot.core.validity)
+    if source.updated and source.kind == "document":  # how current the source is (bot.core.answering.validity)
         where += f", {currency_label({'updated': source.updated})}"
     label = source.section if source.section.startswith(source.title) else f"{source.title} › {source.section}"
     return f"{label} ({where})"

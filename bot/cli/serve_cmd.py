@@ -1,8 +1,10 @@
-"""``loket serve``: run Loket in Slack (Socket Mode or HTTP), or explain what is missing."""
+"""``loket serve``: run Loket in Slack (Socket Mode or HTTP), in Teams, or both; or explain
+what is missing."""
 from __future__ import annotations
 
 import argparse
 
+from bot.logsafe import configure_logging
 from bot.settings import Settings
 
 from .common import CliError, check_index, fail
@@ -25,14 +27,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
         check_index(settings)  # say which index answers; refuse a mismatched one before booting
     except CliError as exc:
         return fail(str(exc))
+    configure_logging(settings)
     if settings.teams_enabled:
-        try:
-            from bot.teams.server import serve as serve_teams
-        except ImportError:
-            return fail("Teams heeft Python 3.12 en het extra 'teams' nodig: bash scripts/setup.sh (zie README).")
-        serve_teams(settings)
-        return 0
-    from bot.slack.server import serve
+        return _serve_teams(settings)
+    return _serve_slack(settings)
 
-    serve(settings)
+
+def _serve_slack(settings: Settings) -> int:
+    """Slack alone: Socket Mode when ``SLACK_APP_TOKEN`` is set, else HTTP under gunicorn."""
+    if not settings.slack_bot_token:
+        raise SystemExit("SLACK_BOT_TOKEN is not set")
+    if settings.slack_app_token:
+        from bot.slack.server import serve_socket_mode
+
+        serve_socket_mode(settings)
+    else:
+        from bot.slack.wsgi import serve_http
+
+        serve_http(settings)
+    return 0
+
+
+def _serve_teams(settings: Settings) -> int:
+    """Teams on ``$PORT``, with Slack in Socket Mode in a thread next to it when configured."""
+    try:
+        from bot.teams.server import serve as serve_teams
+    except ImportError:
+        return fail("Teams heeft Python 3.12 en het extra 'teams' nodig: bash scripts/setup.sh (zie README).")
+    if settings.slack_enabled:
+        if not settings.slack_app_token:
+            raise SystemExit("Slack over HTTP and Teams together are not supported yet: set SLACK_APP_TOKEN "
+                             "(Socket Mode) to run both, or run them as two services")
+        import threading
+
+        from bot.slack.server import serve_socket_mode
+
+        threading.Thread(target=serve_socket_mode, args=(settings,), name="slack-socket-mode", daemon=True).start()
+    serve_teams(settings)
     return 0

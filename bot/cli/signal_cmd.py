@@ -15,7 +15,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Iterator
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 
 from .common import CliError, fail, settings_for
 
@@ -76,7 +76,7 @@ def _signal_id(value: str) -> int:
 
 @contextmanager
 def _register() -> Iterator[tuple]:
-    from bot.core.signals import SignalRegister
+    from bot.core.monitoring.signals import SignalRegister
     from bot.store.repo import Store
 
     settings = settings_for()
@@ -96,7 +96,7 @@ def _notices(settings):
 
 def _run(fn) -> int:
     from bot.core.service import NotAllowed
-    from bot.core.signals import SignalError
+    from bot.core.monitoring.signals import SignalError
 
     try:
         return fn() or 0
@@ -122,7 +122,7 @@ def _json_default(value):
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from bot.core.signals import SignalDraft
+    from bot.core.monitoring.signals import SignalDraft
 
     def run() -> int:
         with _register() as (register, settings):
@@ -198,7 +198,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bot.core.signal_csv import write_csv
+    from bot.core.monitoring.signal_csv import write_csv
 
     def run() -> int:
         with _register() as (register, _):

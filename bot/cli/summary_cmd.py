@@ -23,8 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from bot.core.summary import build_summary, parse_week, previous_week
-    from bot.core.summary_render import render, to_html
+    from bot.core.monitoring.summary import build_summary, parse_week, previous_week
+    from bot.core.monitoring.summary_render import render, to_html
     from bot.store.repo import Store
 
     settings = settings_for()
@@ -41,7 +41,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         store.close()
     png = None
     if args.chart or args.format == "html":
-        from bot.core.summary_chart import render_png
+        from bot.core.monitoring.summary_chart import render_png
 
         png = render_png(summary)
     text = (to_html(summary, chart_png_base64=base64.b64encode(png).decode()) if args.format == "html"

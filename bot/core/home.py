@@ -14,11 +14,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 from bot.core.escalations import CLOSED
-from bot.core.plans import PlanRegister, PlanView
-from bot.core.signals import SignalRegister, SignalView
-from bot.core.summary import NOT_ASKED_KINDS
+from bot.core.monitoring.plans import PlanRegister, PlanView
+from bot.core.monitoring.signals import SignalRegister, SignalView
+from bot.core.monitoring.summary import NOT_ASKED_KINDS
 from bot.store.models import Escalation, Question, as_utc
 from bot.store.repo import Store
 

@@ -25,10 +25,10 @@ from typing import Any, Callable, Iterator, Protocol, Sequence
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.core import audit
-from bot.core.answer import Answer, VerifiedItem
+from bot.core.privacy import audit
+from bot.core.answering.answer import Answer, VerifiedItem
 from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, KIND_QUESTION, OPEN, InvalidTransition, check_transition
-from bot.core.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP, Outbox
+from bot.core.delivery.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP, Outbox
 from bot.core.views import (
     VIA_CLI, VIA_COMMAND, VIA_DM, VIA_MENTION, Asker, EscalationView, OutboxPost, Outcome,
     escalation_view, passages_to_json,
@@ -57,7 +57,7 @@ def utcnow() -> datetime:
 
 
 class DeskLike(Protocol):
-    """What the service needs from ``bot.core.desk.Desk``."""
+    """What the service needs from ``bot.core.answering.desk.Desk``."""
 
     def ask(self, question: str) -> Answer: ...
     def add_verified_answer(self, item: VerifiedItem) -> None: ...
@@ -494,7 +494,7 @@ class LoketService:
         log.info("pruned %s", counts)
         return counts
 
-    # -- outbox (see bot.core.outbox for the kinds and payloads) ------------------------
+    # -- outbox (see bot.core.delivery.outbox for the kinds and payloads) ------------------------
     def enqueue_post(self, *, kind: str, channel_id: str, thread_ts: str | None, payload: dict[str, Any], dedupe_key: str,
                      escalation_id: int | None = None) -> int | None:
         """Queue a post of the adapter's own; None if ``dedupe_key`` was queued before.
@@ -526,7 +526,7 @@ class LoketService:
     def mark_failed(self, post_id: int, *, token: str, error: str, retry_at: datetime | None = None,
                     give_up: bool = False) -> str:
         """The post failed: retry at ``retry_at`` (default: backoff) or give up for good;
-        returns what happened (``bot.core.outbox``: RETRY, GAVE_UP, or LOST)."""
+        returns what happened (``bot.core.delivery.outbox``: RETRY, GAVE_UP, or LOST)."""
         return self.outbox.mark_failed(post_id, token=token, error=error, retry_at=retry_at, give_up=give_up)
 
 

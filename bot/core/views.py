@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.core.answer import Answer, Passage, Source
+from bot.core.answering.answer import Answer, Passage, Source
 from bot.store.models import Escalation, OutboxPost as OutboxRow, Question, as_utc
 
 # Asker.via values

@@ -6,15 +6,21 @@ and modals, with Slack's length limits applied in one place.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypedDict
 
-from bot.slack.blocks import Message
 from bot.slack.escaping import truncate_mrkdwn
 
 SECTION_LIMIT = 3000
 FALLBACK_LIMIT = 300
 INPUT_MAX = 3000  # Slack: a plain_text_input's max_length is 1..3000; a bigger one makes views.open fail
 
+
+
+class Message(TypedDict):
+    """Keyword arguments for ``chat.postMessage`` / ``chat.update``."""
+
+    text: str
+    blocks: list[dict[str, Any]]
 
 def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": truncate_mrkdwn(text, limit), "verbatim": True}

@@ -12,14 +12,16 @@ Slack-formatted (core replies, verified answers) use ``echo`` or ``defuse_broadc
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, TypedDict
+from typing import Any, Iterable
 
-from bot.core.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source
+from bot.core.answering.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source
 from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, KIND_SUPPORT, dutch_status
 from bot.core.network.responder import KIND_EXPERTS
 from bot.core.service import EscalationView
-from bot.core.validity import currency_label
+from bot.core.answering.validity import currency_label
 from bot.slack import action_ids
+from bot.slack.block_kit import Message
+from bot.slack.blocks_network import expert_answer
 from bot.slack.escaping import defuse_broadcasts, echo, escape_mrkdwn, quote, truncate_mrkdwn
 
 SECTION_LIMIT = 3000  # Slack's limit for a section's text
@@ -28,13 +30,6 @@ FALLBACK_LIMIT = 300  # notification text: short on purpose
 PASSAGE_LIMIT = 500
 MAX_SOURCES = 5
 MAX_PASSAGES = 3
-
-
-class Message(TypedDict):
-    """Keyword arguments for ``chat.postMessage`` / ``chat.update``."""
-
-    text: str
-    blocks: list[dict[str, Any]]
 
 
 # -- primitives ----------------------------------------------------------------------------
@@ -88,7 +83,7 @@ def _source_line(source: Source) -> str:
     if source.page:
         parts.append(f"p. {source.page}")
     if source.updated and source.kind == "document":
-        parts.append(escape_mrkdwn(currency_label({"updated": source.updated}) or ""))  # how current (bot.core.validity)
+        parts.append(escape_mrkdwn(currency_label({"updated": source.updated}) or ""))  # how current (bot.core.answering.validity)
     link = _link(source.url, "openen")
     if link:
         parts.append(link)
@@ -109,8 +104,6 @@ def is_smalltalk(answer: Answer) -> bool:
 def answer_message(answer: Answer, question_id: int) -> Message:
     """Loket's answer: the quoted text, its sources, and the feedback buttons."""
     if answer.kind == KIND_EXPERTS:  # "wie weet er iets van …?" (bot.slack.blocks_network)
-        from bot.slack.blocks_network import expert_answer
-
         return expert_answer(answer, question_id)
     if is_smalltalk(answer):
         return _simple(escape_mrkdwn(answer.answer))

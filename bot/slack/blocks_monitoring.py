@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.core import taxonomy as tx_
-from bot.core.plans import PlanView
-from bot.core.reminders import Reminder
-from bot.core.signals import DESCRIPTION_MAX, TITLE_MAX, SignalDraft, SignalView
-from bot.core.summary_render import fmt_number
+from bot.core.monitoring import taxonomy as tx_
+from bot.core.monitoring.plans import PlanView
+from bot.core.escalations.reminders import Reminder
+from bot.core.monitoring.signals import DESCRIPTION_MAX, TITLE_MAX, SignalDraft, SignalView
+from bot.core.monitoring.summary_render import fmt_number
 from bot.slack import action_ids
 from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section, text_input as _text_input
-from bot.slack.blocks import Message
+from bot.slack.block_kit import Message
 from bot.slack.escaping import escape_mrkdwn
 
 SECTION_LIMIT = 3000

@@ -12,7 +12,7 @@ import json
 from datetime import date
 from typing import Any, Sequence
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 from bot.core.network.experts import EMAIL_RE, SLACK_USER_RE, Expert
 from bot.core.network.items import KIND_LESSON, TEXT_MAX, TITLE_MAX, ItemView
 from bot.core.network.matcher import ExpertMatch
@@ -20,11 +20,11 @@ from bot.core.network.referrals import EscalationRef, ReferralView
 from bot.core.network.responder import EXAMPLE_NOTE, ExpertAnswer
 from bot.core.network.support import WHAT_MAX
 from bot.core.network.updates import NEW, REMOVED, UPDATED, DocChange, summary_line
-from bot.core.validity import dutch_date, parse_date
+from bot.core.answering.validity import dutch_date, parse_date
 from bot.slack import action_ids
 from bot.slack.block_kit import INPUT_MAX
 from bot.slack.block_kit import button as _button, context as _context, input_block as _input, message as _message, modal as _modal, plain as _plain, section as _section, text_input as _text_input
-from bot.slack.blocks import Message
+from bot.slack.block_kit import Message
 from bot.slack.escaping import escape_mrkdwn, quote, truncate_mrkdwn
 
 SECTION_LIMIT = 3000

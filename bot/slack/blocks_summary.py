@@ -1,7 +1,7 @@
 """Block Kit for the weekly summary and the App Home tab (pure functions).
 
 The summary uses the same sections as the Markdown and HTML renderings
-(:func:`bot.core.summary_render.sections`), so Slack never shows other figures than
+(:func:`bot.core.monitoring.summary_render.sections`), so Slack never shows other figures than
 ``loket summary``. Tables become one line per row (Slack has no tables; lines read well
 on a phone too).
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.home import CoreHome, EscalationLine, ParticipantHome
-from bot.core.summary import WeeklySummary
-from bot.core.summary_render import Section, fmt_age, fmt_share, sections, title
+from bot.core.monitoring.summary import WeeklySummary
+from bot.core.monitoring.summary_render import Section, fmt_age, fmt_share, sections, title
 from bot.slack import action_ids
-from bot.slack.blocks import Message
+from bot.slack.block_kit import Message
 from bot.slack.blocks_monitoring import _button, _context, _message, _plain, _section, plan_line, signal_summary_line
 from bot.slack.escaping import escape_mrkdwn
 

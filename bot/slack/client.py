@@ -1,7 +1,7 @@
 """Loket's Slack Web API clients: every call counted and timed, posts paced per channel.
 
 Two clients share one rate limiter (per channel, shared by all replicas through the
-database when the runtime has one: :mod:`bot.slack.pace`) and one metrics object:
+database when the runtime has one: :mod:`bot.core.delivery.pace`) and one metrics object:
 
 * the **main client** retries 429 (after ``Retry-After``), 5xx and broken connections
   itself. Right for reads and for idempotent calls (``chat.update``, ``views.publish``).
@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.settings import Settings
 from bot.slack.metrics import Metrics
-from bot.slack.ratelimit import ChannelRateLimiter
+from bot.core.delivery.ratelimit import ChannelRateLimiter
 
 PACED_METHODS = frozenset({"chat.postMessage"})  # Slack's "about one per second per channel"
 
@@ -78,11 +78,11 @@ def make_clients(settings: Settings, metrics: Metrics | None = None,
     """The main client and the posting client (see module docstring).
 
     With a PostgreSQL ``store`` the per-channel pace is shared by all replicas on that
-    database (:class:`bot.slack.pace.SharedChannelPace`); otherwise (SQLite: one machine,
+    database (:class:`bot.core.delivery.pace.SharedChannelPace`); otherwise (SQLite: one machine,
     where every write competes for one lock) it is kept in this process.
     """
     if limiter is None and store is not None and store.engine.dialect.name != "sqlite":
-        from bot.slack.pace import SharedChannelPace
+        from bot.core.delivery.pace import SharedChannelPace
 
         limiter = SharedChannelPace(store, settings.slack_channel_rate, settings.slack_channel_burst)
     limiter = limiter or ChannelRateLimiter(settings.slack_channel_rate, settings.slack_channel_burst)

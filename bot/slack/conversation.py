@@ -26,10 +26,11 @@ import time
 
 from bot.core.service import VIA_DM, Asker, Outcome
 from bot.slack import blocks, metrics
-from bot.slack.blocks import Message
+from bot.slack.block_kit import Message
 from bot.slack.deps import Deps
 from bot.slack.escaping import slack_to_plain
-from bot.slack.inbox import OUTAGE_TEXT, RetryLater, current_work
+from bot.slack.inbox import OUTAGE_TEXT
+from bot.core.delivery.inbox import RetryLater, current_work
 from bot.store.errors import is_transient
 
 log = logging.getLogger(__name__)

@@ -4,13 +4,13 @@ Everything that leaves Loket for Slack after a listener has acknowledged goes th
 :class:`Delivery`, so the rules live in one place:
 
 * a failed post never loses a reply: escalations stay *unposted* in the store and are
-  retried by :meth:`Delivery.retry_pending`; outbox posts are retried with backoff by the
-  service's outbox (:meth:`Delivery.deliver_outbox`);
+  retried by :meth:`Delivery.retry_pending`; outbox posts are sent and retried with backoff
+  by the platform-neutral :class:`bot.core.delivery.drain.OutboxDrainer`, with Slack's
+  sender, error codes and pace (:meth:`Delivery.deliver_outbox`);
 * nothing is posted twice: posts go through :class:`bot.slack.posting.Poster` with a key
   (a marker in the message metadata), so a post whose answer got lost is found instead of
   repeated; posting an escalation is leased in the database, so two listener threads, the
   background loop or two replicas never post the same escalation at once;
-* a thread gets its outbox posts in order: after a failure the rest of that thread waits;
 * rate limits: the clients pace posts per channel and retry 429 after ``Retry-After``
   (see :mod:`bot.slack.client`); what still fails is logged with ids only.
 """
@@ -23,10 +23,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.core import relays
-from bot.core.outbox import ERASURE_KINDS, GAVE_UP, POST_DELETE
-from bot.core.platforms import is_teams_channel
+from bot.core.escalations import relays
+from bot.core.delivery.drain import MAX_OUTBOX_ROUNDS, Failure, OutboxDrainer, Sent, Undeliverable
+from bot.core.delivery.outbox import ERASURE_KINDS, POST_DELETE
+from bot.core.delivery.retry import retry_after
+from bot.core.delivery.platforms import is_teams_channel
 from bot.core.privacy import PSEUDONYM
 from bot.core.service import (
     POST_CLAIMED,
@@ -39,9 +42,9 @@ from bot.core.service import (
     OutboxPost,
 )
 from bot.slack import blocks
-from bot.slack.blocks import Message
+from bot.slack.block_kit import Message
 from bot.slack.client import error_code
-from bot.slack.inbox import RetryLater
+from bot.core.delivery.inbox import RetryLater
 from bot.slack.posting import LookupFailed, Poster, is_ambiguous
 from bot.store.leases import LeaseLost, holding
 
@@ -61,7 +64,6 @@ PERMANENT_ERRORS = frozenset(
 # An escalation this young is probably still being posted by the listener that opened it
 # (the database lease makes it safe either way; the grace saves a useless round).
 RETRY_GRACE = timedelta(seconds=5)
-MAX_OUTBOX_ROUNDS = 50
 UPDATE_ATTEMPTS = 3
 
 slack_error = error_code  # a short error code for logs and the outbox (never message text)
@@ -289,33 +291,23 @@ class Delivery:
         self.deliver_outbox()
 
     # -- outbox ----------------------------------------------------------------------------
+    def drainer(self) -> OutboxDrainer:
+        """The platform-neutral outbox loop with Slack's sender, error codes and pace."""
+        return OutboxDrainer(self.service, owns=lambda channel: not is_teams_channel(channel), send=self._send,
+                             describe=self._describe, pace=self._pace_delay, after_sent=self._after_sent,
+                             gave_up=self._gave_up)
+
     def deliver_outbox(self, *, wait: bool = True, budget: int = MAX_OUTBOX_ROUNDS) -> int:
         """Send due outbox posts one at a time, in order per thread; returns how many went out.
 
-        Each post is leased on its own (with a renewed, fenced lease) just before it is
-        sent; no process-wide lock is held, so listener threads and the loop drain side
-        by side. ``wait=False`` (the background loop): a post to a channel whose pace is
-        used up is handed back and that channel skipped for this call (``deferred``
-        tells the loop to come back soon), so nothing sleeps on one channel while other
-        posts wait. ``wait=True`` (a listener thread, after its own action): the thread
-        waits its channel's turn itself.
+        The loop is :class:`bot.core.delivery.drain.OutboxDrainer`. ``wait=False`` (the
+        background loop): a post to a channel whose pace is used up is left for later
+        (``deferred`` tells the loop to come back soon). ``wait=True`` (a listener thread,
+        after its own action): the thread waits its channel's turn itself.
         """
-        sent, busy = 0, set()
-        for _ in range(budget):
-            post = self.service.due_post(skip_channels=frozenset(busy))
-            if post is None:
-                break
-            if is_teams_channel(post.channel_id):  # Teams' post (bot.teams delivers it): hand it back
-                self.service.release_post(post.id, token=post.token)
-                busy.add(post.channel_id)
-                continue
-            if not wait and self._pace_delay(post.channel_id) > 0:
-                self.service.release_post(post.id, token=post.token)
-                busy.add(post.channel_id)
-                self.deferred = True
-                continue
-            if self._deliver(post):
-                sent += 1
+        drainer = self.drainer()
+        sent = drainer.drain(wait=wait, budget=budget)
+        self.deferred = self.deferred or drainer.deferred
         return sent
 
     def deliver_outbox_after(self, seconds: float) -> None:
@@ -334,46 +326,36 @@ class Delivery:
         limiter = getattr(self.poster.client, "limiter", None)
         return limiter.delay(channel) if limiter is not None and channel else 0.0
 
-    def _deliver(self, post: OutboxPost) -> bool:
-        """Send one leased post under its lease (renewed while it runs)."""
-        try:
-            with holding(f"outbox:{post.id}", lambda: self.service.extend_post(post.id, post.token),
-                         lease_length=self.service.outbox.lease):
-                return self._send(post)
-        except LeaseLost:
-            log.warning("outbox post %d: lease taken over; this worker stopped", post.id)
-            return False
-
-    def _send(self, post: OutboxPost) -> bool:
+    def _send(self, post: OutboxPost) -> Sent:
+        """Render and post one leased post (raises what Slack raised)."""
         if post.kind in ERASURE_KINDS:
             return self._erase(post)
         message = self._render(post)
         if message is None:
-            log.error("outbox post %d has unknown kind %s", post.id, post.kind)
-            self._failed(post, f"unknown kind {post.kind}", give_up=True)
-            return False
+            raise Undeliverable(f"unknown kind {post.kind}")
         extra = {"reply_broadcast": True} if post.kind == POST_CORE_REPLY and is_dm_channel(post.channel_id) else {}
-        try:
-            resp = self.poster.post(post.channel_id, post.thread_ts, dict(message), key=f"outbox:{post.id}",
-                                    verify=post.attempts > 1, **extra)
-        except LeaseLost:
-            raise
-        except Exception as e:  # noqa: BLE001 - the outbox retries with backoff
-            error = "lookup_failed" if isinstance(e, LookupFailed) else slack_error(e)
-            log.warning("outbox post %d (%s) to %s failed: %s", post.id, post.kind, post.channel_id, error)
-            self._failed(post, error, give_up=error in PERMANENT_ERRORS)
-            return False
-        if not self.service.mark_sent(post.id, token=post.token, ts=resp.get("ts")):
-            # A take-back while the post was in flight ends its lease (the row is withdrawn):
-            # what went out must still be removed.
-            if post.kind == POST_CORE_REPLY:
-                self._withdrawn_meanwhile(post, resp)
-            return False
-        if post.kind == POST_CORE_REPLY and not self._withdrawn_meanwhile(post, resp):
-            self._queue_relayed_notice(post)
-        return True
+        resp = self.poster.post(post.channel_id, post.thread_ts, dict(message), key=f"outbox:{post.id}",
+                                verify=post.attempts > 1, **extra)
+        return Sent(resp.get("ts"), resp.get("channel"))
 
-    def _erase(self, post: OutboxPost) -> bool:
+    def _describe(self, error: Exception) -> Failure:
+        """Slack's error code; permanent errors are not retried, 429 waits its ``Retry-After``."""
+        code = "lookup_failed" if isinstance(error, LookupFailed) else slack_error(error)
+        retry_at = None
+        if isinstance(error, SlackApiError):
+            retry_at = retry_after(error.response.status_code, (error.response.headers or {}).get("Retry-After"),
+                                   self.clock())
+        return Failure(code, give_up=code in PERMANENT_ERRORS, retry_at=retry_at)
+
+    def _after_sent(self, post: OutboxPost, sent: Sent, marked: bool) -> None:
+        """A core reply: remove it again if it was taken back meanwhile (a take-back while
+        it was in flight ends its lease: ``marked`` is False), else confirm in the core thread."""
+        if post.kind != POST_CORE_REPLY:
+            return
+        if not self._withdrawn_meanwhile(post, sent) and marked:
+            self._queue_relayed_notice(post)
+
+    def _erase(self, post: OutboxPost) -> Sent:
         """Undo one of Loket's posts for a privacy request: delete it, or (the core-channel
         escalation post) replace it by a neutral notice. A message that is gone already
         (``message_not_found``) counts as done."""
@@ -383,39 +365,32 @@ class Delivery:
                 self.client.chat_delete(channel=post.channel_id, ts=ts)
             else:
                 self.client.chat_update(channel=post.channel_id, ts=ts, **blocks.erased_post())
-        except LeaseLost:
-            raise
-        except Exception as e:  # noqa: BLE001 - the outbox retries with backoff
-            error = slack_error(e)
-            if error != "message_not_found":
-                log.warning("outbox post %d (%s) in %s failed: %s", post.id, post.kind, post.channel_id, error)
-                self._failed(post, error, give_up=error in PERMANENT_ERRORS)
-                return False
-        return self.service.mark_sent(post.id, token=post.token, ts=ts)
+        except SlackApiError as e:
+            if slack_error(e) != "message_not_found":
+                raise
+        return Sent(ts, post.channel_id)
 
-    def _withdrawn_meanwhile(self, post: OutboxPost, resp: Any) -> bool:
+    def _withdrawn_meanwhile(self, post: OutboxPost, sent: Sent) -> bool:
         """A core reply taken back while it was being sent: remove it again at once."""
         number, reply_ts = int(post.payload.get("number") or post.escalation_number or 0), post.payload.get("message_ts")
         relay = relays.find(self.service.store, number, reply_ts) if reply_ts else None
         if relay is None or not relay.withdrawn:
             return False
         try:
-            self.client.chat_delete(channel=resp.get("channel") or post.channel_id, ts=resp.get("ts"))
+            self.client.chat_delete(channel=sent.channel or post.channel_id, ts=sent.ts)
         except Exception as e:  # noqa: BLE001
             log.warning("escalation #%d: withdrawn reply not removed: %s", number, slack_error(e))
         return True
 
-    def _failed(self, post: OutboxPost, error: str, *, give_up: bool) -> None:
-        """Record a failed attempt; a post given up for good is reported in the core channel."""
-        if self.service.mark_failed(post.id, token=post.token, error=error, give_up=give_up) != GAVE_UP:
-            return
+    def _gave_up(self, post: OutboxPost, failure: Failure) -> None:
+        """A post given up for good is counted and reported in the core channel."""
         if self.metrics is not None:
             self.metrics.post_given_up(post.kind)
         if not self.core_channel or post.kind == POST_UNDELIVERED:
             return
         self.service.enqueue_post(
             kind=POST_UNDELIVERED, channel_id=self.core_channel, thread_ts=None,
-            payload={"number": post.escalation_number or 0, "post_kind": post.kind, "error": error,
+            payload={"number": post.escalation_number or 0, "post_kind": post.kind, "error": failure.error,
                      "channel_id": post.channel_id},
             dedupe_key=f"slack-undelivered:{post.id}",
         )
@@ -454,7 +429,7 @@ class Delivery:
             thread_ts=esc.core_ts,
             payload={"number": number, "asker_user_id": esc.asker_user_id,
                      "reply_ts": post.payload.get("message_ts")},
-            dedupe_key=f"slack-relayed:{post.id}",  # bot.core.relays.relay_notice finds it by this key
+            dedupe_key=f"slack-relayed:{post.id}",  # bot.core.escalations.relays.relay_notice finds it by this key
             escalation_id=number,
         )
 

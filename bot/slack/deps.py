@@ -11,7 +11,8 @@ from bot.core.service import LoketService
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import Delivery
 from bot.slack.forms import Forms
-from bot.slack.inbox import SlackInbox, current_work, inbox_key
+from bot.slack.inbox import SlackInbox, inbox_key
+from bot.core.delivery.inbox import current_work
 from bot.slack.metrics import Metrics
 
 if TYPE_CHECKING:

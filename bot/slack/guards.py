@@ -14,12 +14,12 @@ The wrapped function takes ``(deps, request, ...)`` where ``request`` is anythin
 names the user and the channel: an object with ``user_id``/``channel_id`` (``Click``),
 an action/view body (``user.id``), a slash-command dict (``user_id``/``channel_id``) or an
 event body. Anyone else gets a polite ephemeral refusal in Dutch, the refusal is written
-to the audit log (``bot.core.audit``) and the handler does not run, so nothing changes.
+to the audit log (``bot.core.privacy.audit``) and the handler does not run, so nothing changes.
 
 The guard is the front door; services check again (``LoketService`` raises ``NotAllowed``)
 so a handler without the guard still cannot change anything it should not. Record the
 successful action in the audit log inside the service's transaction
-(``bot.core.audit.append``), or pass ``audit_ok=True`` to let the guard record it after
+(``bot.core.privacy.audit.append``), or pass ``audit_ok=True`` to let the guard record it after
 the handler returned.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from bot.core import audit
+from bot.core.privacy import audit
 
 if TYPE_CHECKING:
     from bot.slack.deps import Deps

@@ -10,30 +10,25 @@ by @mention, DM, thread reply, ``/loket``) it stores the request in the inbox
 * the database unreachable: no acknowledgement (HTTP 500, so Slack delivers the event
   again later) and the asker hears, once, that there is a disruption.
 
-The listeners' lazy functions run their work through :meth:`SlackInbox.process`, which
-takes the row (``received -> processing``), runs it and marks it done. Work a crash or an
-outage left unfinished is taken up by :meth:`SlackInbox.redeliver` from the background
-loop, with the kind's handler. While work runs, :func:`current_work` tells the code which
-request it is and whether an earlier attempt may have posted already (``attempt > 1``).
+The listeners' lazy functions run their work through :meth:`SlackInbox.process`: the
+platform-neutral :class:`bot.core.delivery.inbox.InboxWorker` takes the row, runs it under
+its lease and settles it. Work a crash or an outage left unfinished is taken up by
+:meth:`SlackInbox.redeliver` from the background loop, with the kind's handler (the kinds
+the listener modules register, :func:`bot.core.delivery.inbox.register_kind`).
 """
 from __future__ import annotations
 
 import json
 import logging
 import threading
-import time
-from contextvars import ContextVar
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 from slack_bolt import BoltContext, BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.core.platforms import TEAMS_INBOX_KIND
-from bot.store.errors import is_transient
-from bot.store.inbox import DONE, FAILED, Inbox, InboxItem
-from bot.store.leases import LeaseLost, holding
+from bot.core.delivery.inbox import KINDS, InboxWorker, kind_of
+from bot.core.delivery.platforms import TEAMS_INBOX_KIND
 from bot.store.repo import Store
 
 if TYPE_CHECKING:
@@ -50,50 +45,11 @@ FAILED_TEXT = (
     "Het is me niet gelukt je bericht te verwerken, ook niet na een paar pogingen. Stel je vraag "
     "alsjeblieft opnieuw; lukt het dan nog niet, neem dan contact op met het kernteam."
 )
-RETRY_LATER_DELAY = timedelta(seconds=30)
-DRAIN_SECONDS = 20.0  # at shutdown, wait this long for work already begun
 MAX_NOTIFIED = 1000
 
 
-class RetryLater(Exception):
-    """Raised by work that hit a passing problem (the database): run it again later."""
-
-
-@dataclass(frozen=True)
-class Work:
-    """The inbox request being processed in this thread."""
-
-    key: str
-    attempt: int
-    received_at: datetime | None = None
-    token: str = ""
-
-    @property
-    def verify(self) -> bool:
-        """True when an earlier attempt may already have posted to Slack."""
-        return self.attempt > 1
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of request the inbox keeps: which bodies, and how to process one again."""
-
-    name: str
-    accepts: Callable[[dict[str, Any]], bool]
-    handler: Callable[["Deps", dict[str, Any]], None]  # (deps, stored payload)
-
-
-_current: ContextVar[Work | None] = ContextVar("loket_inbox_work", default=None)
-KINDS: dict[str, Kind] = {}
-
-
-def register_kind(kind: Kind) -> None:
-    """Make the inbox keep requests of ``kind`` (listener modules call this on import)."""
-    KINDS[kind.name] = kind
-
-
-def current_work() -> Work | None:
-    return _current.get()
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def inbox_key(body: dict[str, Any]) -> str | None:
@@ -116,29 +72,16 @@ def thread_position(body: dict[str, Any]) -> dict[str, str | None]:
     return {"thread_key": f"{channel}:{thread_ts}", "sort_key": f"{int(seconds):010d}.{micros[:6].ljust(6, '0')}"}
 
 
-def kind_of(body: dict[str, Any]) -> Kind | None:
-    return next((k for k in KINDS.values() if k.accepts(body)), None)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class SlackInbox:
-    """The inbox as the Slack adapter uses it."""
+class SlackInbox(InboxWorker):
+    """The inbox as the Slack adapter uses it: the neutral worker plus Bolt's middleware."""
 
     def __init__(self, store: Store, *, notify: Callable[[dict[str, Any]], None] | None = None,
                  notify_failed: Callable[[dict[str, Any]], None] | None = None,
                  clock: Callable[[], datetime] = _utcnow) -> None:
-        self.inbox = Inbox(store)
+        on_failed = (lambda payload: notify_failed(payload.get("body") or {})) if notify_failed else None
+        super().__init__(store, notify_failed=on_failed, clock=clock, exclude_kinds=(TEAMS_INBOX_KIND,))
         self.notify = notify
-        self.notify_failed = notify_failed
-        self.clock = clock
-        self._in_flight: dict[str, Work] = {}
         self._notified: set[str] = set()
-        self._lock = threading.Lock()
-        self._idle = threading.Condition(self._lock)
-        self._stopping = threading.Event()
 
     # -- receiving (before the acknowledgement) -------------------------------------------
     def middleware(self) -> Callable[..., BoltResponse | None]:
@@ -178,145 +121,23 @@ class SlackInbox:
         if key is None or kind_of(body) is None:
             fn()
             return
-        if self._stopping.is_set():
-            log.info("inbox: %s not begun, shutting down: left for another replica", key)
-            return
         try:
-            token = self.inbox.begin(key, now=self.clock())
+            work = self.begin(key)
         except SQLAlchemyError as e:
             log.error("inbox: cannot begin %s (%s); it is retried when the database is back", key, type(e).__name__)
             self._notify_outage(key, body)
             return
-        if token is None:
-            log.info("inbox: %s is processed elsewhere", key)
-            return
-        self._run(Work(key, 1, token=token), fn, body)
+        if work is not None:
+            self.run(work, fn, {"body": body})
 
-    def redeliver(self, deps: "Deps", *, budget: int = 20) -> int:
-        """Process what a crash or an outage left unfinished, one row at a time (each
-        leased only when its turn comes); returns how many were run."""
-        done = 0
-        while done < budget and not self._stopping.is_set():
-            items = self.inbox.lease_stale(now=self.clock(), exclude_kinds=(TEAMS_INBOX_KIND,))
-            if not items:
-                break
-            for item in items:
-                done += 1
-                self._run_item(deps, item)
-        return done
+    def redeliver(self, deps: "Deps", *, budget: int = 20) -> int:  # type: ignore[override]
+        """Process what a crash or an outage left unfinished, with each kind's handler."""
 
-    def _run_item(self, deps: "Deps", item: InboxItem) -> None:
-        if item.given_up:
-            self._report_failure(item.payload.get("body") or {})
-            return
-        kind = KINDS.get(item.kind or "")
-        if kind is None:
-            log.error("inbox: %s has unknown kind %s", item.key, item.kind)
-            self._settle(Work(item.key, item.attempts, token=item.token), FAILED)
-            return
-        log.info("inbox: processing %s again (attempt %d)", item.key, item.attempts)
-        self._run(Work(item.key, item.attempts, item.received_at, item.token),
-                  lambda: kind.handler(deps, item.payload), item.payload.get("body") or {})
+        def handler_for(item) -> Callable[[], None] | None:
+            kind = KINDS.get(item.kind or "")
+            return None if kind is None else (lambda: kind.handler(deps, item.payload))
 
-    def _run(self, work: Work, fn: Callable[[], None], body: dict[str, Any]) -> None:
-        """Run ``fn`` under the row's lease (renewed while it runs) and settle the row; the
-        work counts as in flight (see :meth:`drain`) until it is settled."""
-        with self._lock:
-            self._in_flight[work.key] = work
-        try:
-            self._run_and_settle(work, fn, body)
-        finally:
-            with self._lock:
-                self._in_flight.pop(work.key, None)
-                self._idle.notify_all()
-
-    def _run_and_settle(self, work: Work, fn: Callable[[], None], body: dict[str, Any]) -> None:
-        token = _current.set(work)
-        try:
-            with holding(f"inbox:{work.key}", lambda: self.inbox.extend(work.key, work.token),
-                         lease_length=self.inbox.lease):
-                fn()
-        except LeaseLost:
-            log.warning("inbox: %s was taken over by another worker; this one stopped", work.key)
-            return
-        except RetryLater:
-            self._release(work, RETRY_LATER_DELAY)
-            return
-        except Exception as e:  # noqa: BLE001 - one request must not take the worker down
-            if is_transient(e):
-                log.warning("inbox: %s hit a database problem (%s); retried later", work.key, type(e).__name__)
-                self._release(work, RETRY_LATER_DELAY)
-                return
-            log.exception("inbox: %s failed", work.key)
-            if self._settle(work, FAILED):
-                self._report_failure(body)
-            return
-        finally:
-            _current.reset(token)
-        self._settle(work, DONE)
-
-    def _settle(self, work: Work, status: str) -> bool:
-        """Mark the row ``status``; False when the lease was lost or the database failed."""
-        try:
-            held = self.inbox.finish(work.key, work.token, now=self.clock(), status=status)
-        except SQLAlchemyError as e:  # stays leased; processed again (idempotently) later
-            log.warning("inbox: could not mark %s %s: %s", work.key, status, type(e).__name__)
-            return False
-        if not held:
-            log.warning("inbox: %s finished here but its lease was taken over meanwhile", work.key)
-        return held
-
-    def _release(self, work: Work, delay: timedelta) -> None:
-        try:
-            self.inbox.release(work.key, work.token, delay=delay)
-        except SQLAlchemyError as e:
-            log.warning("inbox: could not release %s: %s", work.key, type(e).__name__)
-
-    def _report_failure(self, body: dict[str, Any]) -> None:
-        """A request that failed for good: tell the asker (never in silence)."""
-        if self.notify_failed is None:
-            return
-        try:
-            self.notify_failed(body)
-        except Exception as e:  # noqa: BLE001
-            log.warning("inbox: could not tell the asker about a failed request: %s", type(e).__name__)
-
-    # -- shutdown ----------------------------------------------------------------------------
-    def in_flight(self) -> set[str]:
-        with self._lock:
-            return set(self._in_flight)
-
-    def stop_taking(self) -> None:
-        """At shutdown, first: begin no new work (it stays for another replica)."""
-        self._stopping.set()
-
-    def drain(self, timeout: float = DRAIN_SECONDS) -> bool:
-        """Wait up to ``timeout`` for the work already begun here; True when all finished."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while self._in_flight:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._idle.wait(left)
-        return True
-
-    def hand_back(self) -> int:
-        """At shutdown, after :meth:`drain`: let other replicas take over what is still running.
-
-        Only work that did not finish within the drain is handed back (with its token: if
-        another replica took it over meanwhile, nothing changes).
-        """
-        with self._lock:
-            works = list(self._in_flight.values())
-        for work in works:
-            try:
-                self.inbox.release(work.key, work.token)
-            except SQLAlchemyError:
-                pass
-        if works:
-            log.info("inbox: handed back %d unfinished request(s)", len(works))
-        return len(works)
+        return super().redeliver(handler_for, budget=budget)
 
     # -- telling the asker -------------------------------------------------------------------
     def _notify_outage(self, key: str, body: dict[str, Any]) -> None:

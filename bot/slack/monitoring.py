@@ -8,18 +8,17 @@ LRT, SLA reminders) are rendered by :mod:`bot.slack.monitoring_notices`.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from bot.core.notices import Notice
-from bot.core.plans import PlanRegister
-from bot.core.reminders import Reminder, SlaReminders
-from bot.core.signals import SignalRegister, SignalView
-from bot.core.sla import WorkingHours
-from bot.core.weekly import WeeklyRuns
+from bot.core.delivery.jobs import owner_id
+from bot.core.delivery.notices import Notice
+from bot.core.monitoring.plans import PlanRegister
+from bot.core.escalations.reminders import Reminder, SlaReminders
+from bot.core.monitoring.signals import SignalRegister, SignalView
+from bot.core.escalations.sla import WorkingHours
+from bot.core.monitoring.weekly import WeeklyRuns
 from bot.settings import Settings
 from bot.slack import blocks_monitoring as bm
 from bot.slack import monitoring_notices as notices
@@ -27,11 +26,6 @@ from bot.slack.delivery import slack_error
 from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
-
-
-def owner_id() -> str:
-    """This process, as recorded on a weekly summary claim."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _utcnow() -> datetime:

@@ -1,8 +1,8 @@
 """The scheduled monitoring jobs in Slack: the Monday summary and the SLA reminders.
 
 Both are safe to run on every replica every minute: the weekly summary is claimed per
-ISO week in the database (``bot.core.weekly``), a reminder is recorded together with its
-outbox post (``bot.core.reminders``). :func:`make_scheduler` bundles them for the server.
+ISO week in the database (``bot.core.monitoring.weekly``), a reminder is recorded together with its
+outbox post (``bot.core.escalations.reminders``). :func:`make_scheduler` bundles them for the server.
 """
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from bot.core.scheduler import Job, Scheduler
-from bot.core.summary import build_summary, week_bounds
-from bot.core.summary_chart import render_png
-from bot.core.summary_render import title
-from bot.core.weekly import Claim, due_week, in_use_before
+from bot.core.delivery.scheduler import Job, Scheduler
+from bot.core.monitoring.summary import build_summary, week_bounds
+from bot.core.monitoring.summary_chart import render_png
+from bot.core.monitoring.summary_render import title
+from bot.core.monitoring.weekly import Claim, due_week, in_use_before
 from bot.settings import Settings
 from bot.slack.blocks_summary import summary_message
 from bot.slack.delivery import slack_error
@@ -35,7 +35,7 @@ def send_reminders(mon: Monitoring, now: datetime) -> int:
 def post_weekly_summary(mon: Monitoring, now: datetime) -> str | None:
     """Post last week's summary once (from Monday 09:00); returns the week posted, if any.
 
-    Weeks before Loket was first used are skipped (see ``bot.core.weekly.in_use_before``).
+    Weeks before Loket was first used are skipped (see ``bot.core.monitoring.weekly.in_use_before``).
     """
     if not mon.core_channel:
         return None

@@ -1,8 +1,10 @@
-"""``loket serve``: run Loket in Slack (Socket Mode or HTTP behind gunicorn).
+"""Loket in Slack at run time: the runtime, its background loop, and Socket Mode.
+
+``loket serve`` (:mod:`bot.cli.serve_cmd`) runs it:
 
 * ``SLACK_APP_TOKEN`` set: Socket Mode (no public URL needed).
-* otherwise: HTTP on ``$PORT`` under gunicorn, Events API, interactivity and slash
-  commands all at ``POST /slack/events``, ``GET /healthz`` for the platform.
+* otherwise: HTTP on ``$PORT`` under gunicorn (:func:`bot.slack.wsgi.serve_http`), Events
+  API, interactivity and slash commands all at ``POST /slack/events``, ``GET /healthz``.
 
 Either way a background loop (:class:`RetryLoop`) posts escalations that could not be
 posted at once, drains the service's outbox, processes inbox requests a crash left
@@ -30,18 +32,17 @@ from typing import Any, Callable
 
 from slack_bolt import App
 
-from bot import logsafe
 from bot.core import privacy
-from bot.core.jobs import PeriodicJob
+from bot.core.delivery.jobs import PeriodicJob
 from bot.core.service import LoketService
-from bot.core.verified_sync import VerifiedSync
+from bot.core.answering.verified_sync import VerifiedSync
 from bot.settings import Settings
 from bot.slack.app import create_app, make_deps
 from bot.slack.client import make_clients
 from bot.slack.core_team import CoreTeam
 from bot.slack.delivery import RETRY_GRACE
 from bot.slack.deps import Deps
-from bot.slack.inbox import DRAIN_SECONDS
+from bot.core.delivery.inbox import DRAIN_SECONDS
 from bot.slack.metrics import Metrics
 from bot.slack.monitoring_jobs import make_scheduler
 from bot.slack.network import network_job
@@ -50,7 +51,6 @@ log = logging.getLogger(__name__)
 
 RETRY_INTERVAL_SECONDS = 10.0
 PACED_INTERVAL_SECONDS = 1.0  # the next round after one that left posts waiting for a channel's pace
-GUNICORN_THREADS = 8
 
 
 class RetryLoop:
@@ -213,7 +213,7 @@ def build_runtime(settings: Settings, *, desk=None, store=None, socket_mode: boo
     if store is None:
         store = Store.open(settings.db_url)
     if desk is None:
-        from bot.core.desk import Desk
+        from bot.core.answering.desk import Desk
 
         desk = Desk.open(settings, progress=False)
     metrics = Metrics(store)
@@ -225,29 +225,6 @@ def build_runtime(settings: Settings, *, desk=None, store=None, socket_mode: boo
     deps = make_deps(settings, service, client, core_team, poster_client=poster_client, metrics=metrics)
     app = create_app(settings, service, deps=deps, socket_mode=socket_mode)
     return Runtime(settings=settings, app=app, deps=deps, store=store, desk=desk, sync=sync)
-
-
-def configure_logging(settings: Settings) -> None:
-    """Loket's log level; Slack's libraries never below INFO (their DEBUG logs payloads)."""
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
-    for name in ("slack_bolt", "slack_sdk"):
-        logger = logging.getLogger(name)
-        logger.setLevel(max(logging.INFO, logging.getLogger().level))
-    logsafe.install([settings.slack_bot_token or "", settings.slack_app_token or "",
-                     settings.slack_signing_secret or ""])
-
-
-def serve(settings: Settings) -> None:
-    """Run Loket in Slack until stopped (see module docstring)."""
-    configure_logging(settings)
-    if not settings.slack_bot_token:
-        raise SystemExit("SLACK_BOT_TOKEN is not set")
-    if settings.slack_app_token:
-        serve_socket_mode(settings)
-    else:
-        serve_http(settings)
 
 
 def serve_socket_mode(settings: Settings) -> None:
@@ -271,42 +248,3 @@ def serve_socket_mode(settings: Settings) -> None:
     finally:
         handler.close()
         runtime.close()
-
-
-def serve_http(settings: Settings) -> None:
-    """Run the WSGI app (:mod:`bot.slack.wsgi`) under gunicorn on ``$PORT``."""
-    if not settings.slack_signing_secret:
-        raise SystemExit("SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)")
-    from gunicorn.app.base import BaseApplication
-
-    from bot.slack.wsgi import create
-
-    class LoketGunicorn(BaseApplication):
-        """gunicorn, configured in code; the app is built in the worker (after the fork)."""
-
-        def load_config(self) -> None:
-            options = {
-                "bind": f"0.0.0.0:{settings.port}",
-                "workers": 1,
-                "worker_class": "gthread",
-                "threads": GUNICORN_THREADS,
-                "timeout": 120,  # first start may build the index
-                "graceful_timeout": int(DRAIN_SECONDS) + 10,  # the drain in Runtime.close fits
-                "accesslog": None,
-                "worker_exit": _close_runtime,
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            return create(settings)
-
-    log.info("Loket serving HTTP on port %d (POST /slack/events, GET /healthz, /readyz, /metrics)", settings.port)
-    LoketGunicorn().run()
-
-
-def _close_runtime(_server: Any, _worker: Any) -> None:
-    """gunicorn's ``worker_exit`` hook: close the worker's runtime (see module docstring)."""
-    from bot.slack import wsgi
-
-    wsgi.close_all()

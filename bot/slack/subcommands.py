@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.taxonomy import UnknownValue, parse_province
+from bot.core.monitoring.taxonomy import UnknownValue, parse_province
 
 PLAN_WORDS = frozenset({"plan", "plannen"})
 SUMMARY_WORDS = frozenset({"overzicht", "weekoverzicht"})

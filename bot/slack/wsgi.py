@@ -18,17 +18,19 @@ import json
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.core.delivery.inbox import DRAIN_SECONDS
+from bot.logsafe import configure_logging
 from bot.settings import Settings
 from bot.slack.metrics import CONTENT_TYPE
-
-if TYPE_CHECKING:
-    from bot.slack.server import Runtime
+from bot.slack.server import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
+
+GUNICORN_THREADS = 8
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -78,10 +80,8 @@ def _json(start_response: Callable, status: str, body: dict[str, Any]) -> Iterab
     return [data]
 
 
-def create(settings: Settings | None = None, *, runtime: "Runtime | None" = None, start_loop: bool = True) -> LoketWSGI:
+def create(settings: Settings | None = None, *, runtime: Runtime | None = None, start_loop: bool = True) -> LoketWSGI:
     """Build the WSGI app from ``settings`` (default: the environment) and start the retry loop."""
-    from bot.slack.server import build_runtime, configure_logging
-
     if runtime is None:
         settings = settings or Settings.from_env()
         configure_logging(settings)
@@ -95,7 +95,7 @@ def create(settings: Settings | None = None, *, runtime: "Runtime | None" = None
 
 _app: LoketWSGI | None = None
 _app_lock = threading.Lock()
-_runtimes: list["Runtime"] = []
+_runtimes: list[Runtime] = []
 _runtimes_lock = threading.Lock()
 
 
@@ -112,6 +112,41 @@ def close_all() -> None:
 
 
 atexit.register(close_all)
+
+
+def serve_http(settings: Settings) -> None:
+    """Run the WSGI app under gunicorn on ``$PORT`` (blocks)."""
+    if not settings.slack_signing_secret:
+        raise SystemExit("SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)")
+    from gunicorn.app.base import BaseApplication
+
+    class LoketGunicorn(BaseApplication):
+        """gunicorn, configured in code; the app is built in the worker (after the fork)."""
+
+        def load_config(self) -> None:
+            options = {
+                "bind": f"0.0.0.0:{settings.port}",
+                "workers": 1,
+                "worker_class": "gthread",
+                "threads": GUNICORN_THREADS,
+                "timeout": 120,  # first start may build the index
+                "graceful_timeout": int(DRAIN_SECONDS) + 10,  # the drain in Runtime.close fits
+                "accesslog": None,
+                "worker_exit": _close_runtime,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return create(settings)
+
+    log.info("Loket serving HTTP on port %d (POST /slack/events, GET /healthz, /readyz, /metrics)", settings.port)
+    LoketGunicorn().run()
+
+
+def _close_runtime(_server: Any, _worker: Any) -> None:
+    """gunicorn's ``worker_exit`` hook: close the worker's runtime (see :mod:`bot.slack.server`)."""
+    close_all()
 
 
 def __getattr__(name: str) -> Any:

@@ -148,7 +148,7 @@ class Inbox:
         skipped on PostgreSQL, so replicas share the work; one row at a time by default,
         so a slow item does not hold others under a lease it cannot keep. ``kinds`` /
         ``exclude_kinds``: only rows of (not of) these kinds, so an adapter never leases (and
-        uses up the attempts of) another platform's rows (``bot.core.platforms``).
+        uses up the attempts of) another platform's rows (``bot.core.delivery.platforms``).
         """
         stale = or_(
             and_(ProcessedEvent.status == RECEIVED, ProcessedEvent.created_at <= now - GRACE),

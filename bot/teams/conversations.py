@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.platforms import TEAMS_CHANNEL_PREFIX, is_teams_channel
+from bot.core.delivery.platforms import TEAMS_CHANNEL_PREFIX, is_teams_channel
 from bot.store.models import TeamsConversation
 from bot.store.repo import Store
 

@@ -18,12 +18,14 @@ from typing import Any, Callable
 from aiohttp import ClientResponseError
 from microsoft_agents.hosting.core import TurnContext
 
-from bot.core.platforms import TEAMS_INBOX_KIND
-from bot.core.outbox import GAVE_UP, POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
+from bot.core.delivery.drain import MAX_OUTBOX_ROUNDS, Failure, OutboxDrainer, Sent, Undeliverable
+from bot.core.delivery.inbox import InboxWorker, Work
+from bot.core.delivery.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
+from bot.core.delivery.platforms import TEAMS_INBOX_KIND
+from bot.core.delivery.retry import retry_after
 from bot.core.service import LoketService, utcnow
 from bot.core.views import EscalationView, OutboxPost
 from bot.settings import Settings
-from bot.store.inbox import DONE, FAILED, Inbox
 from bot.store.repo import Store
 from bot.teams import cards, flows
 from bot.teams.activities import CHANNEL, PERSONAL, parse
@@ -34,7 +36,6 @@ from bot.teams.sdk import Sender
 log = logging.getLogger(__name__)
 
 INBOX_KIND = TEAMS_INBOX_KIND
-MAX_OUTBOX_ROUNDS = 50
 
 
 def inbox_key(conversation_id: str, activity_id: str) -> str:
@@ -60,7 +61,8 @@ class TeamsRuntime:
         self.sender = sender
         self.core_team = core_team
         self.book = ConversationBook(store)
-        self.inbox = Inbox(store)
+        self.worker = InboxWorker(store, clock=clock, kinds=(INBOX_KIND,), tracebacks=False)
+        self.inbox = self.worker.inbox
         self.clock = clock
         self.core_key = conversation_key(settings.teams_core_channel) if settings.teams_core_channel else None
         self._tasks: set[asyncio.Task] = set()
@@ -103,19 +105,23 @@ class TeamsRuntime:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     # -- processing (after the 2xx) ---------------------------------------------------------
-    async def process(self, key: str, activity: dict[str, Any], *, token: str | None = None) -> None:
-        """Run one stored activity once; on error the asker gets a short Dutch apology."""
-        token = token or self.inbox.begin(key, now=self.clock())
-        if token is None:
+    async def process(self, key: str, activity: dict[str, Any], *, work: Work | None = None) -> None:
+        """Run one stored activity once, through the neutral inbox worker (its lease renewed
+        while the answer is made; a database hiccup is retried later); when it fails for
+        good the asker gets a short Dutch apology."""
+        work = work or self.worker.begin(key)
+        if work is None:
             return
-        status = DONE
-        try:
-            await self.handle(activity, source_key=key)
-        except Exception as e:  # noqa: BLE001 - the person hears it; the log gets the type only
-            log.error("teams: processing failed (%s)", type(e).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
-            status = FAILED
+        error: BaseException | None = None
+        with self.worker.tracked(work):
+            try:
+                with self.worker.working(work):
+                    await self.handle(activity, source_key=key)
+            except Exception as e:  # noqa: BLE001 - the person hears it; the log gets the type only
+                error = e
+            failed = self.worker.conclude(work, error)
+        if failed:
             await self.apologise(activity)
-        self.inbox.finish(key, token, now=self.clock(), status=status)
 
     async def handle(self, activity: dict[str, Any], *, source_key: str) -> None:
         msg = parse(activity)
@@ -215,41 +221,36 @@ class TeamsRuntime:
 
     # -- the outbox ----------------------------------------------------------------------
     async def deliver_outbox(self, *, budget: int = MAX_OUTBOX_ROUNDS) -> int:
-        """Send due posts for Teams conversations, in order per thread; others are left alone."""
-        sent, skip = 0, set()
-        for _ in range(budget):
-            post = self.service.due_post(skip_channels=frozenset(skip))
-            if post is None:
-                break
-            if not is_teams_key(post.channel_id):
-                self.service.release_post(post.id, token=post.token)
-                skip.add(post.channel_id)
-                continue
-            sent += await self._send_post(post)
-        return sent
+        """Send due posts for Teams conversations, in order per thread; others are left alone.
 
-    async def _send_post(self, post: OutboxPost) -> int:
+        The loop is the neutral :class:`~bot.core.delivery.drain.OutboxDrainer` (leases,
+        retries with backoff or after ``Retry-After``), run in a worker thread; only the
+        HTTP call to the connector runs on this event loop.
+        """
+        loop = asyncio.get_running_loop()
+
+        def send(post: OutboxPost) -> Sent:
+            return self._send_post(post, lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result())
+
+        drainer = OutboxDrainer(self.service, owns=is_teams_key, send=send, describe=self._describe)
+        return await asyncio.to_thread(drainer.drain, budget=budget)
+
+    def _send_post(self, post: OutboxPost, run: Callable[[Any], Any]) -> Sent:
+        """Render ``post`` as a card and send it to its stored conversation (``run`` awaits
+        the send on the event loop)."""
         stored = self.book.get(post.channel_id)
         attachment = self._render(post)
         if stored is None or attachment is None:
-            self.service.mark_failed(post.id, token=post.token, error="not renderable", give_up=True)
-            return 0
+            raise Undeliverable("not renderable")
         target = thread_conversation(stored.conversation_id, post.thread_ts if stored.kind != PERSONAL else None)
-        try:
-            activity_id = await self.sender.send_card(stored.reference, target, attachment)
-        except ClientResponseError as e:
-            retry_at = _retry_after(e, self.clock())
-            outcome = self.service.mark_failed(post.id, token=post.token, error=f"http {e.status}", retry_at=retry_at)
-            log.warning("outbox %s: not sent (http %s): %s", post.id, e.status, outcome)
-            return 0
-        except Exception as e:  # noqa: BLE001
-            outcome = self.service.mark_failed(post.id, token=post.token, error=type(e).__name__)
-            log.warning("outbox %s: not sent (%s): %s", post.id, type(e).__name__, outcome)
-            if outcome == GAVE_UP:
-                log.error("outbox %s: given up", post.id)
-            return 0
-        self.service.mark_sent(post.id, token=post.token, ts=activity_id)
-        return 1
+        return Sent(run(self.sender.send_card(stored.reference, target, attachment)), post.channel_id)
+
+    def _describe(self, error: Exception) -> Failure:
+        """The connector's HTTP status (429: try again after its ``Retry-After``), else the type."""
+        if isinstance(error, ClientResponseError):
+            header = (error.headers or {}).get("Retry-After") if error.headers else None
+            return Failure(f"http {error.status}", retry_at=retry_after(error.status, header, self.clock()))
+        return Failure(type(error).__name__)
 
     @staticmethod
     def _render(post: OutboxPost) -> dict[str, Any] | None:
@@ -270,7 +271,7 @@ class TeamsRuntime:
         """Process inbox rows a crash or an outage left (Teams rows only)."""
         done = 0
         while done < budget:
-            items = self.inbox.lease_stale(now=self.clock(), kinds=(INBOX_KIND,))
+            items = self.worker.stale()
             if not items:
                 break
             for item in items:
@@ -278,7 +279,8 @@ class TeamsRuntime:
                 if item.given_up:
                     await self.apologise(activity)
                 else:
-                    await self.process(item.key, activity, token=item.token)
+                    await self.process(item.key, activity,
+                                       work=Work(item.key, item.attempts, item.received_at, item.token))
                 done += 1
         return done
 
@@ -294,14 +296,3 @@ class TeamsRuntime:
             await asyncio.sleep(self.settings.retry_interval)
             await self.run_once()
 
-
-def _retry_after(error: ClientResponseError, now: datetime) -> datetime | None:
-    from datetime import timedelta
-
-    value = (error.headers or {}).get("Retry-After") if error.headers else None
-    if error.status != 429 or not value:
-        return None
-    try:
-        return now + timedelta(seconds=float(value))
-    except ValueError:
-        return None

@@ -149,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     items = read_questions(args.questions)
     print(header())
     with temp_data_dir() as work:
-        from bot.core.desk import Desk
-        from bot.core.synonyms import Synonyms
+        from bot.core.answering.desk import Desk
+        from bot.core.answering.synonyms import Synonyms
         from index.embeddings import load_embedder
         from index.search import SearchIndex
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from bot.core import audit
+from bot.core.privacy import audit
 from bot.store.repo import Store
 
 AMS = ZoneInfo("Europe/Amsterdam")

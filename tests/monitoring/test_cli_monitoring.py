@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from bot.cli import main
-from bot.core.signal_csv import read_csv
+from bot.core.monitoring.signal_csv import read_csv
 from bot.settings import Settings
 from bot.store.models import OutboxPost
 from bot.store.repo import Store

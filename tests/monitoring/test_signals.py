@@ -7,12 +7,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from bot.core.audit import AuditLog
-from bot.core.notices import Notice
+from bot.core.privacy.audit import AuditLog
+from bot.core.delivery.notices import Notice
 from bot.core.service import NotAllowed
-from bot.core.signal_csv import COLUMNS, read_csv, row, write_csv
-from bot.core.signals import SignalDraft, SignalError, SignalRegister
-from bot.core.taxonomy import UnknownValue
+from bot.core.monitoring.signal_csv import COLUMNS, read_csv, row, write_csv
+from bot.core.monitoring.signals import SignalDraft, SignalError, SignalRegister
+from bot.core.monitoring.taxonomy import UnknownValue
 from bot.store.models import OutboxPost
 
 from .factories import CORE, add_escalation, local

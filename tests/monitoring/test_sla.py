@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bot.core.notices import Notice
-from bot.core.reminders import SlaReminders
+from bot.core.delivery.notices import Notice
+from bot.core.escalations.reminders import SlaReminders
 from bot.core.service import LoketService
-from bot.core.sla import WorkingHours, add_working_hours, working_hours_between
+from bot.core.escalations.sla import WorkingHours, add_working_hours, working_hours_between
 from bot.store.models import OutboxPost
 
 from .factories import CORE, add_escalation, local

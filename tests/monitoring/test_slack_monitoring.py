@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.sla import add_working_hours
-from bot.core.signals import SignalRegister
-from bot.core.weekly import WeeklyRuns
+from bot.core.escalations.sla import add_working_hours
+from bot.core.monitoring.signals import SignalRegister
+from bot.core.monitoring.weekly import WeeklyRuns
 from bot.slack import action_ids
 from bot.slack.monitoring import Monitoring
 from bot.slack.monitoring_jobs import post_weekly_summary, send_reminders

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from zoneinfo import ZoneInfo
 
-from bot.core.plans import PlanRegister
-from bot.core.signals import SignalDraft, SignalRegister
-from bot.core.summary import build_summary, parse_week, previous_week, week_bounds, week_of
-from bot.core.summary_chart import render_png
-from bot.core.summary_render import render, sections, to_html, to_markdown
+from bot.core.monitoring.plans import PlanRegister
+from bot.core.monitoring.signals import SignalDraft, SignalRegister
+from bot.core.monitoring.summary import build_summary, parse_week, previous_week, week_bounds, week_of
+from bot.core.monitoring.summary_chart import render_png
+from bot.core.monitoring.summary_render import render, sections, to_html, to_markdown
 
 from .factories import CORE, add_escalation, add_question, local
 

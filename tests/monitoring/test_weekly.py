@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.plans import PlanError, PlanRegister
+from bot.core.monitoring.plans import PlanError, PlanRegister
 from bot.core.service import NotAllowed
-from bot.core.weekly import POSTED, WeeklyRuns, due_week
+from bot.core.monitoring.weekly import POSTED, WeeklyRuns, due_week
 from bot.store.repo import Store
 
 from .factories import CORE, local
@@ -119,7 +119,7 @@ def test_only_the_core_team_updates_a_plan(store):
 
 
 def test_weeks_before_loket_was_used_have_nothing_to_summarise(store):
-    from bot.core.weekly import in_use_before
+    from bot.core.monitoring.weekly import in_use_before
 
     from .factories import add_question
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.core import privacy
-from bot.core.desk import Desk
+from bot.core.answering.desk import Desk
 from bot.core.network.extra_docs import ExtraDocuments
 from bot.core.network.items import InvalidItem, KnowledgeItems
 from bot.core.network.vector_cache import VectorCache

@@ -11,7 +11,7 @@ from bot.core.escalations import InvalidTransition
 from bot.core.network.finder import ExpertFinder
 from bot.core.network.referrals import Referrals, UnknownExpert
 from bot.core.network.vector_cache import VectorCache
-from bot.core.notices import Notice
+from bot.core.delivery.notices import Notice
 from bot.core.service import NotAllowed
 from bot.store.models import OutboxPost, Referral
 

@@ -7,8 +7,8 @@ import pytest
 
 from bot.core.network.items import InvalidItem
 from bot.core.network.support import SupportRequests, parse_needed_by
-from bot.core.summary import build_summary, week_of
-from bot.core.summary_render import sections
+from bot.core.monitoring.summary import build_summary, week_of
+from bot.core.monitoring.summary_render import sections
 from bot.core.views import VIA_COMMAND, Asker
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=timezone.utc)  # a Wednesday

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from bot.core.desk import Desk
-from bot.core.validity import (
+from bot.core.answering.desk import Desk
+from bot.core.answering.validity import (
     CURRENT, EXPIRED, NOT_YET, SUPERSEDED, currency_label, outdated_note, validity,
 )
 from index.build import build_index

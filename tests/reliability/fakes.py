@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from bot.core.answer import KIND_ANSWER, KIND_NONE, Answer, VerifiedItem
+from bot.core.answering.answer import KIND_ANSWER, KIND_NONE, Answer, VerifiedItem
 
 CORE = "UKERN001"
 ANSWER_MARK = " [a]"

@@ -2,7 +2,7 @@
 private refusal, nothing changes, and the refusal is in the audit log."""
 from __future__ import annotations
 
-from bot.core.audit import AuditLog
+from bot.core.privacy.audit import AuditLog
 from bot.slack import action_ids
 from bot.slack.guards import NOT_RELAYED, REFUSAL, Actor, core_only
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from bot.core import audit
-from bot.core.audit import AuditLog
+from bot.core.privacy import audit
+from bot.core.privacy.audit import AuditLog
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -13,11 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bot.cli import main as cli_main
-from bot.core.answer import Answer, Passage, Source
+from bot.core.answering.answer import Answer, Passage, Source
 from bot.core.views import EscalationView
 from bot.slack import blocks
 from bot.slack.guards import Actor
-from bot.slack.inbox import inbox_key, kind_of
+from bot.slack.inbox import inbox_key
+from bot.core.delivery.inbox import kind_of
 from bot.slack.listeners import events
 from index.loaders import LoadError, load_document
 

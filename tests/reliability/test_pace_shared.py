@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from bot.slack.pace import SharedChannelPace
+from bot.core.delivery.pace import SharedChannelPace
 from bot.store.models import ChannelPace, as_utc
 from bot.store.repo import Store
 

@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.slack.client import make_clients
 from bot.slack.metrics import Metrics
 from bot.slack.posting import Poster, marker
-from bot.slack.ratelimit import ChannelRateLimiter
+from bot.core.delivery.ratelimit import ChannelRateLimiter
 
 from slack_adapter.conftest import FakeSlack
 

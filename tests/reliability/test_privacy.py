@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from bot.core import privacy
-from bot.core.audit import AuditLog
-from bot.core.jobs import PeriodicJob
+from bot.core.privacy.audit import AuditLog
+from bot.core.delivery.jobs import PeriodicJob
 from bot.core.privacy import PSEUDONYM, PrivacyHook
 from bot.core.service import Asker, LoketService
-from bot.core.verified_sync import VerifiedSync
+from bot.core.answering.verified_sync import VerifiedSync
 from bot.store.models import Escalation, OutboxPost, Question, VerifiedAnswer
 from bot.store.repo import Store
 
@@ -135,7 +135,7 @@ def test_retention_keeps_verified_answers_but_loses_the_asker(store):
 def test_retention_keeps_the_verified_wording_without_identifiers_or_link_to_the_asker(store, desk):
     import numpy as np
 
-    from bot.core.verified_sync import VerifiedSync
+    from bot.core.answering.verified_sync import VerifiedSync
 
     clock = Clock(T0)
     service = make_service(store, clock)
@@ -206,7 +206,7 @@ def test_the_daily_job_runs_once_per_day_across_replicas(db_url):
 
 
 def test_forget_reaches_the_signal_register(store):
-    from bot.core.signals import SignalDraft, SignalRegister
+    from bot.core.monitoring.signals import SignalDraft, SignalRegister
 
     service = make_service(store, Clock())
     number = escalated_and_verified(service)

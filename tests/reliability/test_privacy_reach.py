@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core import privacy
 from bot.core.privacy import PSEUDONYM
-from bot.core.signals import SignalDraft, SignalRegister
+from bot.core.monitoring.signals import SignalDraft, SignalRegister
 from bot.store.models import OutboxPost, ProcessedEvent, Referral, Signal
 
 from .fakes import CORE

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.answer import VerifiedItem
-from bot.core.verified_sync import SyncReport, VerifiedSync
+from bot.core.answering.answer import VerifiedItem
+from bot.core.answering.verified_sync import SyncReport, VerifiedSync
 
 from .fakes import FakeDesk
 
@@ -27,7 +27,7 @@ class CountingDesk(FakeDesk):
 def test_start_up_builds_the_index_and_says_so(caplog):
     desk = CountingDesk()
     sync = VerifiedSync(desk)
-    with caplog.at_level(logging.INFO, logger="bot.core.verified_sync"):
+    with caplog.at_level(logging.INFO, logger="bot.core.answering.verified_sync"):
         assert sync.load([item(1), item(2)]) == 2
     assert "verified-answer index built from the database: 2 answer(s)" in caplog.text
     assert set(desk.verified) == {"verified-1", "verified-2"}
@@ -38,7 +38,7 @@ def test_check_changes_only_what_differs(caplog):
     sync = VerifiedSync(desk)
     sync.load([item(1), item(2)])
     assert sync.check([item(1), item(2)]) == SyncReport()
-    with caplog.at_level(logging.INFO, logger="bot.core.verified_sync"):
+    with caplog.at_level(logging.INFO, logger="bot.core.answering.verified_sync"):
         report = sync.check([item(1, "nieuw antwoord"), item(3)])  # another replica edited 1, added 3, 2 was erased
     assert report == SyncReport(added=1, changed=1, removed=1)
     assert "did not match the database" in caplog.text

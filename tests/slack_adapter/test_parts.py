@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from slack_sdk import WebClient
 
-from bot.core.answer import KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source
+from bot.core.answering.answer import KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source
 from bot.core.service import EscalationView
 from bot.slack import action_ids, blocks
 from bot.slack.conversation import question_text

@@ -3,8 +3,8 @@ shows all twelve provinces whole; the fallback ``text`` of network posts is esca
 their blocks (a form value "<!channel>" must not notify a whole channel)."""
 from __future__ import annotations
 
-from bot.core import taxonomy as tx_
-from bot.core.signals import SignalDraft
+from bot.core.monitoring import taxonomy as tx_
+from bot.core.monitoring.signals import SignalDraft
 from bot.slack import action_ids
 from bot.slack.monitoring import Monitoring
 from monitoring.slack_helpers import open_home, slash, submit

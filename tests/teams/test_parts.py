@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.settings import Settings
 from bot.teams.activities import clean_text, files_attached, mentions_recipient
 from bot.teams.conversations import MAX_TS, conversation_key, short_ts, split_thread, thread_conversation
-from bot.core.relays import is_internal
+from bot.core.escalations.relays import is_internal
 
 
 def test_settings_read_teams_variables_and_the_sdks_own_names():

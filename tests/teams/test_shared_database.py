@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.platforms import TEAMS_INBOX_KIND
+from bot.core.delivery.platforms import TEAMS_INBOX_KIND
 from bot.store.inbox import Inbox
 from bot.store.models import OutboxPost
 

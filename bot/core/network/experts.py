@@ -20,7 +20,7 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 from index.documents import Chunk
 from index.persist import StoredIndex
 from index.search import Query, SearchIndex, text_words

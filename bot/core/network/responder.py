@@ -6,7 +6,7 @@ person (:func:`~bot.core.network.intent.expert_topic`) *and* have a matching ava
 expert; everything else (also "wie weet …" without a match) goes the usual way, so the
 core team still sees it.
 
-The answer is an :class:`ExpertAnswer`: an ordinary :class:`~bot.core.answer.Answer`
+The answer is an :class:`ExpertAnswer`: an ordinary :class:`~bot.core.answering.answer.Answer`
 (plain text for the terminal and the database) that also carries the matches, so the
 Slack adapter can show each expert with a mention and a mail link.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.answer import Answer
+from bot.core.answering.answer import Answer
 
 from .experts import Expert
 from .finder import ExpertFinder

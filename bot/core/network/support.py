@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from bot.core import audit
-from bot.core import taxonomy as tx_
+from bot.core.privacy import audit
+from bot.core.monitoring import taxonomy as tx_
 from bot.core.escalations import KIND_SUPPORT, OPEN
-from bot.core.themes import classify
+from bot.core.monitoring.themes import classify
 from bot.core.views import Asker, EscalationView, escalation_view
 from bot.store.models import SupportRequest
 from bot.store.repo import Store

@@ -16,10 +16,10 @@ from slack_bolt import Ack, App
 
 from bot.core.service import VIA_COMMAND, Asker
 from bot.slack import action_ids, blocks, subcommands
-from bot.slack.blocks import Message
+from bot.slack.block_kit import Message
 from bot.slack.conversation import answer_question, question_text
 from bot.slack.deps import Deps
-from bot.slack.inbox import Kind, current_work, register_kind
+from bot.core.delivery.inbox import Kind, current_work, register_kind
 from bot.slack.responses import remove_acknowledgement, respond
 
 log = logging.getLogger(__name__)

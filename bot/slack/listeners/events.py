@@ -31,7 +31,7 @@ from bot.slack import blocks
 from bot.slack.conversation import answer_question, question_text
 from bot.slack.deps import Deps
 from bot.slack.guards import NOT_RELAYED
-from bot.slack.inbox import Kind, register_kind
+from bot.core.delivery.inbox import Kind, register_kind
 from bot.slack.relay_edits import is_internal, on_core_correction, tell_files_not_relayed
 
 log = logging.getLogger(__name__)

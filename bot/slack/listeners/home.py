@@ -15,7 +15,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.core.home import core_home, participant_home
-from bot.core.signals import SignalDraft
+from bot.core.monitoring.signals import SignalDraft
 from bot.slack import action_ids, blocks
 from bot.slack import blocks_monitoring as bm
 from bot.slack.blocks_summary import core_sections, home_view, participant_sections

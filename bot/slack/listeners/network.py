@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from slack_bolt import Ack, App
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 from bot.core.escalations import InvalidTransition
 from bot.core.network.intent import expert_topic
 from bot.core.network.items import InvalidItem

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.summary import previous_week
+from bot.core.monitoring.summary import previous_week
 from bot.store.models import WeeklySummaryRun, as_utc
 from bot.store.repo import Store
 

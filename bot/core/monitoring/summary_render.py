@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.core import taxonomy as tx_
-from bot.core.summary import OpenEscalation, SignalCounts, SignalLine, WeeklySummary
+from bot.core.monitoring import taxonomy as tx_
+from bot.core.monitoring.summary import OpenEscalation, SignalCounts, SignalLine, WeeklySummary
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")

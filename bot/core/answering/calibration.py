@@ -3,7 +3,7 @@
 For every question the desk works out what it *would* answer and the evidence for it;
 the label is whether that answer is right (holds the expected fact or cites the expected
 page; for a question without an answer in the sources, answering is always wrong). The
-decision model (:mod:`bot.core.decision`) is fitted on those pairs; its precision curve
+decision model (:mod:`bot.core.answering.decision`) is fitted on those pairs; its precision curve
 comes from out-of-fold predictions, so the chosen operating point is not flattered by
 the questions it was fitted on.
 """

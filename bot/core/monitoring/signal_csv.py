@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from typing import IO, Iterable
 
-from bot.core.signals import SignalView
+from bot.core.monitoring.signals import SignalView
 
 COLUMNS = ("id", "type", "province", "theme", "title", "description", "severity", "status", "owner", "created_by",
            "created_at", "updated_at", "escalations", "lrt_escalated_at", "lrt_escalated_by", "source_permalink")

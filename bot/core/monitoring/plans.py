@@ -14,7 +14,8 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from bot.core import audit, taxonomy as tx_
+from bot.core.privacy import audit
+from bot.core.monitoring import taxonomy as tx_
 from bot.core.service import NotAllowed
 from bot.store.models import PlanChange, ProvincialPlan, as_utc
 from bot.store.repo import Store

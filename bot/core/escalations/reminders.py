@@ -19,8 +19,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.core.escalations import OPEN
-from bot.core.notices import Notice, Render, queue
-from bot.core.sla import WorkingHours, add_working_hours, working_hours_between
+from bot.core.delivery.notices import Notice, Render, queue
+from bot.core.escalations.sla import WorkingHours, add_working_hours, working_hours_between
 from bot.store.models import Escalation, EscalationReminder, as_utc
 from bot.store.repo import Store
 

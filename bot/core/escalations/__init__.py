@@ -1,4 +1,9 @@
-"""Escalation states and the transitions between them, kept free of storage and Slack.
+"""Escalations: their states and transitions (here), relays, the SLA and its reminders.
+
+Submodules: ``relays`` (core replies to the asker), ``sla`` (deadlines in working hours),
+``reminders`` (SLA reminders through the outbox).
+
+The states and the transitions between them are kept free of storage and Slack.
 
 An escalation moves ``open -> claimed -> answered -> closed``. A core reply on an open
 escalation claims it implicitly (``open -> answered``); closing is allowed from every

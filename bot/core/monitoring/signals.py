@@ -15,8 +15,9 @@ from typing import Callable, Iterable
 
 from sqlalchemy import func, select
 
-from bot.core import audit, taxonomy as tx_
-from bot.core.notices import Notice, Render, queue
+from bot.core.privacy import audit
+from bot.core.monitoring import taxonomy as tx_
+from bot.core.delivery.notices import Notice, Render, queue
 from bot.core.service import NotAllowed
 from bot.store.models import Signal, SignalChange, SignalEscalation, as_utc
 from bot.store.repo import Store, Tx
@@ -51,7 +52,7 @@ class SignalChangeView:
 
 @dataclass(frozen=True)
 class SignalView:
-    """A signal as the adapters render it (keys; labels via ``bot.core.taxonomy``)."""
+    """A signal as the adapters render it (keys; labels via ``bot.core.monitoring.taxonomy``)."""
 
     id: int
     kind: str
@@ -156,7 +157,7 @@ class SignalRegister:
 
     def draft_from_escalation(self, number: int) -> SignalDraft:
         """A draft from escalation #number: its question as description, linked to it."""
-        from bot.core.themes import classify_question
+        from bot.core.monitoring.themes import classify_question
 
         with self.store.tx() as tx:
             esc = tx.escalation(number)
@@ -256,7 +257,7 @@ class SignalRegister:
 
     def list(self, *, status: Iterable[str] | None = None, province: str | None = None, kind: str | None = None,
              theme: str | None = None, open_only: bool = False) -> list[SignalView]:
-        """Signals, newest first; filters take keys (see ``bot.core.taxonomy``)."""
+        """Signals, newest first; filters take keys (see ``bot.core.monitoring.taxonomy``)."""
         stmt = select(Signal).order_by(Signal.id.desc())
         if open_only:
             stmt = stmt.where(Signal.status != tx_.CLOSED)

@@ -1,10 +1,10 @@
 """The per-channel posting pace, shared by all replicas through the database.
 
-Slack allows about one post per second per channel. With one limiter per process, two
-replicas together post twice as fast and Slack answers 429. :class:`SharedChannelPace`
+A platform allows about one post per second per channel (Slack; Teams per conversation).
+With one limiter per process, two replicas together post twice as fast and get 429s. :class:`SharedChannelPace`
 keeps the token bucket of every channel in one row (``channel_pace.next_free_at``, on the
 database's clock), taken with a row lock, so all replicas share one bucket per channel.
-It has the interface of :class:`bot.slack.ratelimit.ChannelRateLimiter` (``reserve``,
+It has the interface of :class:`bot.core.delivery.ratelimit.ChannelRateLimiter` (``reserve``,
 ``delay``, ``acquire``); when the database cannot be asked it falls back to that
 in-process limiter (posting must not stop because the pace table is unavailable).
 """
@@ -18,7 +18,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from bot.slack.ratelimit import DEFAULT_BURST, DEFAULT_RATE, ChannelRateLimiter, Pacer
+from bot.core.delivery.ratelimit import DEFAULT_BURST, DEFAULT_RATE, ChannelRateLimiter, Pacer
 from bot.store.dbclock import read_db_now
 from bot.store.models import ChannelPace, as_utc
 from bot.store.repo import Store, Tx

@@ -1,7 +1,7 @@
 """The weekly summary: last week's figures in one data object (:class:`WeeklySummary`).
 
 Slack, the CLI (``loket summary``) and the tests all read the same object, rendered by
-``bot.core.summary_render`` (Markdown, JSON, HTML) or ``bot.slack.blocks_monitoring``.
+``bot.core.monitoring.summary_render`` (Markdown, JSON, HTML) or ``bot.slack.blocks_monitoring``.
 
 A week is an ISO week in ``Europe/Amsterdam``: Monday 00:00 local time up to the next
 Monday 00:00. Around a DST change that week is 167 or 169 hours long; the boundaries are
@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 from bot.core.escalations import KIND_SUPPORT
-from bot.core.sla import WorkingHours, working_hours_between
-from bot.core.themes import classify_question
+from bot.core.escalations.sla import WorkingHours, working_hours_between
+from bot.core.monitoring.themes import classify_question
 from bot.store.models import AuditEntry, Escalation, PlanChange, Question, Signal, SignalChange, as_utc
 from bot.store.repo import Store
 

@@ -14,9 +14,9 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
 
-from bot.core import taxonomy as tx_  # noqa: E402
-from bot.core.summary import WeeklySummary  # noqa: E402
-from bot.core.summary_render import title  # noqa: E402
+from bot.core.monitoring import taxonomy as tx_  # noqa: E402
+from bot.core.monitoring.summary import WeeklySummary  # noqa: E402
+from bot.core.monitoring.summary_render import title  # noqa: E402
 
 BLUE, ORANGE, GREEN, GREY, RED = "#154273", "#e17000", "#39870c", "#b4b4b4", "#d52b1e"
 PLAN_COLOURS = (GREY, "#8fcae7", "#ffb612", ORANGE, GREEN)

@@ -31,15 +31,15 @@ from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
-from bot.core import audit
+from bot.core.privacy import audit
 from bot.store.repo import Store
 
 log = logging.getLogger(__name__)
 
 PSEUDONYM = "verwijderd"  # stands in for a user id that was erased
-HOOK_MODULES: tuple[str, ...] = ("bot.core.privacy_core", "bot.core.privacy_monitoring")
+HOOK_MODULES: tuple[str, ...] = ("bot.core.privacy.privacy_core", "bot.core.privacy.privacy_monitoring")
 HOOK_MODULES += ("bot.core.network.privacy",)  # network: referrals, announcements, lessons
-HOOK_MODULES += ("bot.core.privacy_weekly",)  # stored weekly summaries
+HOOK_MODULES += ("bot.core.privacy.privacy_weekly",)  # stored weekly summaries
 
 Counts = dict[str, int]
 

@@ -1,13 +1,15 @@
-"""A per-channel rate limiter for posting: Slack allows about one message per second per
-channel (short bursts tolerated) and answers more with HTTP 429.
+"""A per-channel rate limiter for posting: chat platforms allow about one message per second
+per channel or conversation (short bursts tolerated) and answer more with HTTP 429. Not tied
+to a platform: Slack's clients use it (:mod:`bot.slack.client`); the outbox drainer asks
+its ``delay`` (:mod:`bot.core.delivery.drain`).
 
 A token bucket per channel: ``burst`` posts may go at once, after that one every
 ``1 / rate`` seconds. ``acquire`` blocks the calling thread until its turn (a listener
 thread waits for its own channel only; no lock is held while it sleeps; the background
 loop asks ``delay`` first and leaves a busy channel for its next round). This limiter
 lives in the process; a runtime with a database shares the pace between replicas with
-:class:`bot.slack.pace.SharedChannelPace` (same interface), and Slack's 429 +
-``Retry-After`` (honoured by the Web API client) catches the rest.
+:class:`bot.core.delivery.pace.SharedChannelPace` (same interface), and the platform's 429 +
+``Retry-After`` catches the rest (:mod:`bot.core.delivery.retry`).
 """
 from __future__ import annotations
 

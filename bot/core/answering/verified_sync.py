@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
-from bot.core.answer import VerifiedItem
+from bot.core.answering.answer import VerifiedItem
 
 log = logging.getLogger(__name__)
 

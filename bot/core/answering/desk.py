@@ -2,7 +2,7 @@
 
 ``Desk.ask`` is the whole platform-independent answering path: smalltalk check, one
 query embedding, hybrid search, a fitted answer-or-escalate decision over several
-evidence features (:mod:`bot.core.decision`), and a short quoted answer. Verified
+evidence features (:mod:`bot.core.answering.decision`), and a short quoted answer. Verified
 answers of the core team are searched first.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ NOT_ANSWERED_TEXT = (
 class Thresholds:
     """Reuse of core-team answers: ``verified_at`` is the question-to-question similarity
     above which an earlier answer is reused, if it covers ``verified_coverage`` of the words.
-    (Whether to answer from the index is the fitted decision, :mod:`bot.core.decision`.)
+    (Whether to answer from the index is the fitted decision, :mod:`bot.core.answering.decision`.)
     """
 
     verified_at: float = 0.93
@@ -54,7 +54,7 @@ MAX_PAGE_MARGIN = 3.0  # score units (cosine z-score plus shares); beyond this t
 
 
 def evidence(index: SearchIndex, query: Query, hits: Sequence[Hit], quote: Quote) -> dict[str, float]:
-    """The decision's features (see :data:`bot.core.decision.FEATURES`): shares, ranks,
+    """The decision's features (see :data:`bot.core.answering.decision.FEATURES`): shares, ranks,
     margins and z-scores within the candidates, so their scale holds across corpora."""
     top = hits[0]
     other = next((h for h in hits[1:] if h.chunk.doc_path != top.chunk.doc_path), None)
@@ -251,7 +251,7 @@ class Desk:
         return covered >= self.thresholds.verified_coverage
 
     def answer_query(self, query: Query, *, k: int = 5) -> Answer:
-        """The answer for an analysed question: from current sources first (bot.core.validity)."""
+        """The answer for an analysed question: from current sources first (bot.core.answering.validity)."""
         hits = self.index.search(query, k=2 * k, mode=self.mode)
         return answer_current_first(self.answer_hits, query, hits, k=k)
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from index.text import analyze
 
-from bot.core.taxonomy import OTHER_THEME
+from bot.core.monitoring.taxonomy import OTHER_THEME
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "opvangcapaciteit": ("opgave", "opvangcapaciteit", "capaciteit", "opvangplekken", "plekken", "aantal",
