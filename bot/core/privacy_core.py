@@ -89,8 +89,10 @@ def _queue_post_erasures(session: Session, user_id: str, escalation_ids: list[in
     """Queue the undoing of Loket's Slack posts about these escalations (see the module
     docstring): one outbox post per message, deduplicated by channel and ts."""
     tx, counts = Tx(session), {"slack_posts_to_delete": 0, "slack_posts_to_redact": 0}
+    threads = _threads(session, escalation_ids)  # Teams addresses a post in a channel thread through its root
     for channel, ts, kind in _loket_post_targets(session, user_id, escalation_ids):
-        if tx.enqueue_post(kind=kind, channel_id=channel, thread_ts=None, payload={"ts": ts},
+        thread = threads.get((channel, ts)) if kind == POST_DELETE else ts
+        if tx.enqueue_post(kind=kind, channel_id=channel, thread_ts=None, payload={"ts": ts, "thread_ts": thread},
                            dedupe_key=f"{kind}:{channel}:{ts}", now=now) is not None:
             counts["slack_posts_to_delete" if kind == POST_DELETE else "slack_posts_to_redact"] += 1
     return counts
@@ -193,6 +195,17 @@ def _sent_posts(session: Session, escalation_ids: list[int]) -> list[tuple[str, 
                                   OutboxPost.sent_ts.is_not(None), channel.is_not(None))
                            .order_by(OutboxPost.id))
     return [tuple(row) for row in rows]
+
+
+def _threads(session: Session, escalation_ids: list[int]) -> dict[tuple[str, str], str | None]:
+    """The thread root of each sent post about these escalations, by (channel, ts)."""
+    channel = func.coalesce(OutboxPost.channel_id, Escalation.core_channel_id)
+    thread = case((OutboxPost.channel_id.is_(None), Escalation.core_ts), else_=OutboxPost.thread_ts)
+    rows = session.execute(select(channel, OutboxPost.sent_ts, thread)
+                           .join(Escalation, OutboxPost.escalation_id == Escalation.id)
+                           .where(OutboxPost.escalation_id.in_(escalation_ids), OutboxPost.status == "sent",
+                                  OutboxPost.sent_ts.is_not(None), channel.is_not(None)))
+    return {(c, ts): t for c, ts, t in rows}
 
 
 # -- retention ---------------------------------------------------------------------------

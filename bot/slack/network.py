@@ -13,11 +13,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from bot.core.network.hub import Network
+from bot.core.network.hub import Network, open_network  # noqa: F401 - open_network: its old import path
 from bot.core.network.items import ItemView
 from bot.core.network.matcher import ExpertMatch
 from bot.core.network.referrals import EscalationRef, ReferralView
 from bot.core.notices import Notice
+from bot.core.platforms import is_teams_channel
 from bot.settings import Settings
 from bot.slack import blocks_network as bn
 from bot.slack.blocks import Message, ephemeral
@@ -29,18 +30,6 @@ from bot.slack.responses import respond
 log = logging.getLogger(__name__)
 
 UNAVAILABLE = "De netwerkfunctie (deskundigen, berichten, ondersteuning) is nu niet beschikbaar."
-
-
-def open_network(settings: Settings, service: Any) -> Network | None:
-    """The network services on ``service``'s desk and store; None when the desk cannot take them."""
-    desk = getattr(service, "desk", None)
-    if desk is None or not hasattr(desk, "embedder"):
-        return None
-    try:
-        return Network.attach(settings, desk, service.store, is_core=service.is_core, clock=service.clock)
-    except Exception as e:  # noqa: BLE001 - Loket answers questions without it
-        log.error("network function not started: %s", type(e).__name__, exc_info=True)
-        return None
 
 
 @dataclass
@@ -141,7 +130,8 @@ class NetworkSlack:
         if self.network is None:
             return
         self.network.items.sync()
-        if self.network.referrals.queue_suggestions(self.suggestion_notice):
+        if self.network.referrals.queue_suggestions(self.suggestion_notice,
+                                                    accept=lambda esc: not is_teams_channel(esc.core_channel_id)):
             self.deps.delivery.deliver_outbox()
 
 

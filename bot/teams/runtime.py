@@ -19,13 +19,13 @@ from aiohttp import ClientResponseError
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.core.platforms import TEAMS_INBOX_KIND
-from bot.core.outbox import GAVE_UP, POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
+from bot.core.outbox import ERASURE_KINDS, GAVE_UP, POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
 from bot.core.service import LoketService, utcnow
 from bot.core.views import EscalationView, OutboxPost
 from bot.settings import Settings
 from bot.store.inbox import DONE, FAILED, Inbox
 from bot.store.repo import Store
-from bot.teams import cards, flows
+from bot.teams import cards, cards_core, erasure, escalation_actions, flows, relay_edits
 from bot.teams.activities import CHANNEL, PERSONAL, parse
 from bot.teams.conversations import ConversationBook, conversation_key, is_teams_key, split_thread, thread_conversation
 from bot.teams.core_team import CoreTeam
@@ -54,7 +54,7 @@ class TeamsRuntime:
     """Everything the Teams adapter does, around one :class:`LoketService`."""
 
     def __init__(self, settings: Settings, *, service: LoketService, store: Store, sender: Sender,
-                 core_team: CoreTeam, clock: Callable[[], datetime] = utcnow) -> None:
+                 core_team: CoreTeam, clock: Callable[[], datetime] = utcnow, network: Any = None) -> None:
         self.settings = settings
         self.service = service
         self.sender = sender
@@ -62,6 +62,7 @@ class TeamsRuntime:
         self.book = ConversationBook(store)
         self.inbox = Inbox(store)
         self.clock = clock
+        self.network = network  # bot.core.network.hub.Network: experts, referrals, support (None: not available)
         self.core_key = conversation_key(settings.teams_core_channel) if settings.teams_core_channel else None
         self._tasks: set[asyncio.Task] = set()
 
@@ -74,7 +75,7 @@ class TeamsRuntime:
         if msg is None:
             return
         self.core_team.learn(msg.user_id, msg.user_aad_id)
-        key = inbox_key(msg.conversation_id, msg.activity_id)
+        key = inbox_key(msg.conversation_id, msg.delivery_id)
         base, root = split_thread(msg.conversation_id)
         fresh = self.inbox.receive(key, kind=INBOX_KIND, payload={"activity": activity}, now=self.clock(),
                                    thread_key=f"{conversation_key(base)}:{root}" if root else None)
@@ -121,8 +122,12 @@ class TeamsRuntime:
         msg = parse(activity)
         if msg is None:
             return
+        if msg.event:  # an edit or deletion (bot.teams.relay_edits)
+            await relay_edits.on_correction(self, msg)
+            return
         if msg.value:
-            await flows.card_action(self, msg)
+            if not await escalation_actions.card_action(self, msg):
+                await flows.card_action(self, msg)
             return
         base, root = split_thread(msg.conversation_id)
         if msg.kind == CHANNEL and self.core_key == conversation_key(base) and root:
@@ -200,7 +205,11 @@ class TeamsRuntime:
         self.book.remember(conversation_id=self.settings.teams_core_channel, kind=CHANNEL,
                            service_url=reference["serviceUrl"], reference=reference, now=self.clock())
         log.info("escalation #%s posted to the core channel", esc.number)
+        await self.suggest_experts()
         return True
+
+    async def suggest_experts(self) -> int:
+        return await escalation_actions.queue_suggestions(self)
 
     def _asker_reference(self, esc: EscalationView) -> dict[str, Any] | None:
         stored = self.book.get(esc.asker_channel_id)
@@ -229,6 +238,8 @@ class TeamsRuntime:
         return sent
 
     async def _send_post(self, post: OutboxPost) -> int:
+        if post.kind in ERASURE_KINDS:
+            return await erasure.erase(self, post)
         stored = self.book.get(post.channel_id)
         attachment = self._render(post)
         if stored is None or attachment is None:
@@ -249,6 +260,7 @@ class TeamsRuntime:
                 log.error("outbox %s: given up", post.id)
             return 0
         self.service.mark_sent(post.id, token=post.token, ts=activity_id)
+        await relay_edits.after_sent(self, post, activity_id)
         return 1
 
     @staticmethod
@@ -263,7 +275,7 @@ class TeamsRuntime:
             return cards.notice_card(f"Het kernteam heeft je vraag #{number} opgepakt.")
         if post.kind == POST_CLOSED:
             return cards.notice_card(f"Het kernteam heeft je vraag #{number} gesloten.")
-        return None
+        return cards_core.render(post)
 
     # -- the background loop -------------------------------------------------------------
     async def redeliver(self, *, budget: int = 20) -> int:
@@ -283,7 +295,7 @@ class TeamsRuntime:
         return done
 
     async def run_once(self) -> None:
-        for step in (self.redeliver, self.post_pending_escalations, self.deliver_outbox):
+        for step in (self.redeliver, self.post_pending_escalations, self.suggest_experts, self.deliver_outbox):
             try:
                 await step()
             except Exception as e:  # noqa: BLE001 - the loop must go on

@@ -1,0 +1,59 @@
+"""Privacy erasure of Loket's Teams posts: the outbox kinds ``privacy_delete`` and
+``privacy_redact`` that ``bot.core.privacy_core`` queues when a person asks to be forgotten.
+
+``privacy_delete`` deletes one of Loket's messages (DELETE activity); ``privacy_redact``
+replaces the escalation card in the core channel by a neutral notice (PUT activity): it
+is the root of the core team's thread and stays. A message in a channel thread is
+addressed through its thread (``payload.thread_ts``, the root). A message that is gone
+already (404) counts as done, as ``message_not_found`` does in Slack.
+"""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from aiohttp import ClientResponseError
+
+from bot.core.outbox import GAVE_UP, POST_DELETE
+from bot.core.views import OutboxPost
+from bot.teams import cards_core
+from bot.teams.activities import PERSONAL
+from bot.teams.conversations import thread_conversation
+
+if TYPE_CHECKING:
+    from bot.teams.runtime import TeamsRuntime
+
+log = logging.getLogger(__name__)
+
+PERMANENT = frozenset({400, 401, 403})  # trying again will not help
+
+
+async def erase(rt: "TeamsRuntime", post: OutboxPost) -> int:
+    """Carry out one erasure post; 1 when done (or nothing was left to do), else 0 (retried)."""
+    activity_id = str(post.payload.get("ts") or "")
+    stored = rt.book.get(post.channel_id)
+    if stored is None or not activity_id:
+        rt.service.mark_failed(post.id, token=post.token, error="unknown conversation", give_up=True)
+        log.error("outbox %s: erasure target unknown; not erased", post.id)
+        return 0
+    thread = post.payload.get("thread_ts") if stored.kind != PERSONAL else None
+    conversation = thread_conversation(stored.conversation_id, thread)
+    try:
+        if post.kind == POST_DELETE:
+            await rt.sender.delete(stored.reference, conversation, activity_id)
+        else:
+            await rt.sender.update_card(stored.reference, conversation, activity_id, cards_core.erased_card())
+    except ClientResponseError as e:
+        if e.status != 404:
+            outcome = rt.service.mark_failed(post.id, token=post.token, error=f"http {e.status}",
+                                             give_up=e.status in PERMANENT)
+            log.warning("outbox %s (%s): not done (http %s): %s", post.id, post.kind, e.status, outcome)
+            return 0
+    except Exception as e:  # noqa: BLE001 - the outbox retries with backoff
+        outcome = rt.service.mark_failed(post.id, token=post.token, error=type(e).__name__)
+        log.warning("outbox %s (%s): not done (%s): %s", post.id, post.kind, type(e).__name__, outcome)
+        if outcome == GAVE_UP:
+            log.error("outbox %s: erasure given up", post.id)
+        return 0
+    rt.service.mark_sent(post.id, token=post.token, ts=activity_id)
+    return 1
