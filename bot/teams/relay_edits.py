@@ -20,7 +20,7 @@ from bot.core import relays
 from bot.core.outbox import POST_CORE_REPLY
 from bot.core.views import OutboxPost
 from bot.teams import cards, cards_core
-from bot.teams.activities import DELETED, Incoming
+from bot.teams.activities import CHANNEL, DELETED, PERSONAL, Incoming
 from bot.teams.conversations import conversation_key, short_ts, split_thread, thread_conversation
 from bot.teams.flows import reply_in_place
 
@@ -36,7 +36,7 @@ NOT_UPDATED = ("Je wijziging kon niet bij de vrager worden aangepast. Probeer he
 async def on_correction(rt: "TeamsRuntime", msg: Incoming) -> None:
     """An edit or deletion in the core channel: follow it at the asker's (only for relayed replies)."""
     base, root = split_thread(msg.conversation_id)
-    if rt.core_key is None or msg.kind != "channel" or not root or root == msg.activity_id:
+    if rt.core_key is None or msg.kind != CHANNEL or not root or root == msg.activity_id:
         return
     if conversation_key(base) != rt.core_key:
         return
@@ -84,7 +84,7 @@ def _target(rt: "TeamsRuntime", channel_key: str, thread_ts: str | None):
     stored = rt.book.get(channel_key)
     if stored is None:
         return None, None
-    return stored.reference, thread_conversation(stored.conversation_id, thread_ts if stored.kind != "personal" else None)
+    return stored.reference, thread_conversation(stored.conversation_id, thread_ts if stored.kind != PERSONAL else None)
 
 
 async def _update(rt: "TeamsRuntime", relay: relays.RelayedReply) -> bool:

@@ -9,7 +9,6 @@ import pytest
 from bot.core import audit
 from bot.store.models import Referral, SupportRequest
 from bot.teams import action_ids
-from bot.teams.runtime import inbox_key
 
 from .conftest import (
     ANSWERABLE, ASKER, ASKER_AAD, CORE_CHANNEL, CORE_MEMBER, CORE_MEMBER_AAD, OUTSIDER, PERSONAL, eventually,
@@ -198,7 +197,8 @@ def test_edit_of_someone_elses_message_or_outside_the_core_thread_changes_nothin
     question = teams.activity(ANSWERABLE)
     correction(teams, question, "messageUpdate", "Iets anders")
     assert [s for s in teams.connector.sent if s.method in ("update", "delete")] == []
-    assert inbox_key(thread, mine["id"]) != inbox_key(thread, "messageUpdate:" + mine["id"])
+    assert teams.loket.runtime.service.escalation(1).answer_text == "Ottawa."  # the core reply still stands
+    assert mine["id"] not in teams.connector.deleted
 
 
 def test_terugnemen_by_the_core_team_removes_the_reply_and_others_are_refused(teams):
@@ -239,12 +239,17 @@ def test_vraag_ondersteuning_opens_a_form_and_submitting_creates_the_support_req
     assert set(inputs) == {"what", "province", "needed_by"}
     assert "Utrecht" in [c["value"] for c in inputs["province"]["choices"]]
     send = button(form, action_ids.SUPPORT_SUBMIT)
+    forged = {**send, "asker": OUTSIDER, "what": "Iets", "province": "Utrecht"}  # the card's data are not trusted
+    teams.say("", user=OUTSIDER, aad=None, value=forged)
+    assert sum("Alleen de vrager" in t for t in notes(teams, PERSONAL)) == 2
 
     teams.say("", value={**send, "what": "Meelezen met ons concept-plan", "province": "Utrecht",
                          "needed_by": "2001-01-01"})
     again = card_with(teams, PERSONAL, "verleden")  # refused: the form again, filled in, with the reason
     assert [b.get("value") for b in again.card["body"] if b.get("id") == "what"] == ["Meelezen met ons concept-plan"]
     assert not [s for s in teams.connector.sent if s.method == "create"]
+    with teams.store.tx() as tx:
+        assert tx.session.query(SupportRequest).count() == 0
 
     teams.say("", value={**send, "what": "Meelezen met ons concept-plan", "province": "Utrecht",
                          "needed_by": "2099-03-01"})
