@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import logging
 from datetime import datetime
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from aiohttp import ClientResponseError
 from microsoft_agents.hosting.core import TurnContext
@@ -30,6 +30,9 @@ from bot.teams.activities import CHANNEL, PERSONAL, parse
 from bot.teams.conversations import ConversationBook, conversation_key, is_teams_key, split_thread, thread_conversation
 from bot.teams.core_team import CoreTeam
 from bot.teams.sdk import Sender
+
+if TYPE_CHECKING:
+    from bot.core.network.hub import Network
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,7 @@ class TeamsRuntime:
     """Everything the Teams adapter does, around one :class:`LoketService`."""
 
     def __init__(self, settings: Settings, *, service: LoketService, store: Store, sender: Sender,
-                 core_team: CoreTeam, clock: Callable[[], datetime] = utcnow, network: Any = None) -> None:
+                 core_team: CoreTeam, clock: Callable[[], datetime] = utcnow, network: "Network | None" = None) -> None:
         self.settings = settings
         self.service = service
         self.sender = sender
@@ -62,7 +65,7 @@ class TeamsRuntime:
         self.book = ConversationBook(store)
         self.inbox = Inbox(store)
         self.clock = clock
-        self.network = network  # bot.core.network.hub.Network: experts, referrals, support (None: not available)
+        self.network = network  # experts, referrals, support requests (None: not available)
         self.core_key = conversation_key(settings.teams_core_channel) if settings.teams_core_channel else None
         self._tasks: set[asyncio.Task] = set()
 
@@ -209,7 +212,13 @@ class TeamsRuntime:
         return True
 
     async def suggest_experts(self) -> int:
-        return await escalation_actions.queue_suggestions(self)
+        """Expert suggestions for escalations posted since (bot.teams.escalation_actions);
+        a failure never undoes a posted escalation (the background loop tries again)."""
+        try:
+            return await escalation_actions.queue_suggestions(self)
+        except Exception as e:  # noqa: BLE001
+            log.warning("teams: expert suggestions failed (%s); tried again later", type(e).__name__)
+            return 0
 
     def _asker_reference(self, esc: EscalationView) -> dict[str, Any] | None:
         stored = self.book.get(esc.asker_channel_id)
