@@ -10,12 +10,14 @@ from test_service import escalate_one, service  # noqa: F401  (fixture and helpe
 def test_deleting_or_editing_into_a_note_withdraws_editing_a_relayed_reply_edits(service):  # noqa: F811
     esc = escalate_one(service)
     service.record_core_reply(esc.number, user_id="UCORE1", text="Ottawa.", message_ts="200.1")
-    store = service.store
-    rule = lambda ts, text, deleted=False: relays.correction(store, esc.number, ts, text=text, deleted=deleted)  # noqa: E731
+
+    def rule(ts: str, text: str, deleted: bool = False) -> str | None:
+        return relays.correction(service.store, esc.number, ts, text=text, deleted=deleted)
+
     assert rule("200.1", "Ottawa, Canada.") == relays.EDIT
     assert rule("200.1", "Ottawa.") is None  # the same text: nothing to do
     assert rule("200.1", "// toch niet") == relays.WITHDRAW
     assert rule("200.1", "", deleted=True) == relays.WITHDRAW
     assert rule("300.1", "Een notitie die een antwoord werd") is None  # never relayed: not relayed afterwards
-    relays.withdraw(store, esc.number, "200.1", user_id="UCORE1", now=service.clock())
+    relays.withdraw(service.store, esc.number, "200.1", user_id="UCORE1", now=service.clock())
     assert rule("200.1", "Weer anders") is None  # taken back: an edit does not bring it back
