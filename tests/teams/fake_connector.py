@@ -7,7 +7,7 @@ Strict where Loket's behaviour depends on it:
 * the API lives under the serviceUrl's path (``/emea/``): a client that drops the path gets 404;
 * unknown conversations get 404; a channel thread is ``<channel>;messageid=<root>`` with a
   root that exists;
-* ``fail_next(n, status=429, retry_after=…)`` makes the next n posts fail;
+* ``fail_next(n, status=429, retry_after=…)`` makes the next n posts (and updates) fail;
 * an activity can be updated (PUT) or deleted (DELETE) only when the bot sent it, into that
   conversation (a channel thread's message also through its channel), and not after it was
   deleted: anything else is 404, as the connector answers for an unknown activity id.
@@ -237,6 +237,8 @@ def _handler(fake: FakeConnector):
                 self._reply(404, {"error": "unknown activity"})
                 return
             body = self._body()
+            if self._failing():
+                return
             if body.get("type") != "message":
                 self._reply(400, {"error": "an update must be a message activity"})
                 return

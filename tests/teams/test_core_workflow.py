@@ -174,6 +174,26 @@ def test_a_deleted_core_reply_is_deleted_at_the_askers(teams):
     assert teams.loket.runtime.service.escalation(1).answer_text is None
 
 
+def test_a_deletion_after_a_restart_still_reaches_the_askers_copy(teams):
+    thread, _ = escalate(teams)
+    original = core_reply(teams, thread, "Toronto.")
+    copy = eventually(lambda: relays(teams))[-1]
+    teams.stop()
+    teams.start()  # nothing in memory: the asker-side id comes from the database
+    correction(teams, original, "messageDelete")
+    assert copy.activity_id in teams.connector.deleted
+
+
+def test_an_edit_that_cannot_be_applied_is_told_to_the_core_member(teams):
+    thread, _ = escalate(teams)
+    original = core_reply(teams, thread, "Toronto.")
+    copy = eventually(lambda: relays(teams))[-1]
+    teams.connector.fail_next(1, status=503, retry_after=None)
+    correction(teams, original, "messageUpdate", "Ottawa.")
+    assert teams.connector.updates(copy.activity_id) == []
+    assert any("kon niet bij de vrager worden aangepast" in t for t in notes(teams, thread))
+
+
 def test_a_reply_edited_into_an_internal_note_is_taken_back_and_a_note_edited_into_a_reply_is_not_relayed(teams):
     thread, _ = escalate(teams)
     reply = core_reply(teams, thread, "Toronto.")
