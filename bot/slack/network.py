@@ -1,7 +1,7 @@
 """The network function in Slack: the core services wired to Slack, and what they post.
 
-:func:`open_network` attaches the core :class:`~bot.core.network.hub.Network` to the
-service's desk (``make_deps`` keeps it in ``Deps.network``). :class:`NetworkSlack` is
+:func:`~bot.core.network.hub.open_network` (shared with Teams) attaches the core
+:class:`~bot.core.network.hub.Network` to the service's desk (``make_deps`` keeps it in ``Deps.network``). :class:`NetworkSlack` is
 what the network listeners and the background job share: introductions after a referral,
 expert suggestions for escalations, announcements and lessons in the updates channel.
 Messages that must go out exactly once (suggestions, introductions) are queued in the

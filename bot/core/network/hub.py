@@ -1,6 +1,7 @@
 """The network function wired to one desk and one store.
 
-:meth:`Network.attach` is called once per running Loket (the Slack runtime, the CLI):
+:meth:`Network.attach` is called once per running Loket (the Slack and Teams runtimes through
+:func:`open_network`, the CLI):
 it loads the expert directory, gives the desk the expert responder and the stored
 announcements and lessons as extra documents, and returns the services the adapters use.
 """
