@@ -301,3 +301,12 @@ def test_forgetting_the_asker_erases_lokets_teams_posts(teams):
     assert redacted.conversation_id == thread
     assert any("privacy" in t for t in redacted.texts) and not any("Canada" in t for t in redacted.texts)
     assert not [r for r in teams.connector.refused if r[1] == 404]
+
+
+def test_edits_reach_the_asker_in_anonymous_mode_too(teams_anonymous):
+    teams = teams_anonymous
+    thread, _ = escalate(teams)
+    original = core_reply(teams, thread, "Toronto.")
+    copy = eventually(lambda: relays(teams))[-1]
+    correction(teams, original, "messageUpdate", "Ottawa.")
+    assert [u.conversation_id for u in teams.connector.updates(copy.activity_id)] == [PERSONAL]
