@@ -1,8 +1,8 @@
-"""The relay correction rule (``bot.core.relays.correction``) that Slack and Teams share:
+"""The relay correction rule (``bot.core.escalations.relays.correction``) that Slack and Teams share:
 what an edit or a deletion of a core member's message does to its relay."""
 from __future__ import annotations
 
-from bot.core import relays
+from bot.core.escalations import relays
 from conftest_db import db_url, store  # noqa: F401  (fixtures)
 from test_service import escalate_one, service  # noqa: F401  (fixture and helper)
 

@@ -16,7 +16,7 @@ escalation):
 * ``claimed``   -> asker thread: a core member took the question. ``user_id``.
 * ``closed``    -> asker thread: someone other than the asker closed it. ``user_id``.
 
-Posts that undo earlier posts (queued by a privacy request, ``bot.core.privacy_core``),
+Posts that undo earlier posts (queued by a privacy request, ``bot.core.privacy.privacy_core``),
 payload ``ts``: the message to act on in ``channel_id`` (Slack ts or Teams activity id), and
 ``thread_ts``: the root of its thread (Teams addresses a channel-thread message through it):
 

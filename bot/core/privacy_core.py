@@ -5,7 +5,7 @@ Pseudonymising keeps the statistics (when, how, answered or not, province, theme
 drops the person: question text, user ids, Slack message ids and DM channel ids.
 Verified answers are knowledge: the desk matches new questions on the *wording* of the
 question, so retention keeps it, without direct identifiers (mentions, Slack links, e-mail
-addresses, phone and long numbers: :mod:`bot.core.privacy_text`), and cuts the link to
+addresses, phone and long numbers: :mod:`bot.core.privacy.privacy_text`), and cuts the link to
 the escalation (and through it to the asker's Slack thread). Until then a person who asks
 to be forgotten takes the verified answers made from *their* questions with them.
 
@@ -25,10 +25,10 @@ from typing import Any
 from sqlalchemy import String, case, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.core import audit
-from bot.core.outbox import POST_DELETE, POST_REDACT
+from bot.core.privacy import audit
+from bot.core.delivery.outbox import POST_DELETE, POST_REDACT
 from bot.core.privacy import PSEUDONYM, Counts, PrivacyHook, register_hook
-from bot.core.privacy_text import scrub_identifiers
+from bot.core.privacy.privacy_text import scrub_identifiers
 from bot.core.views import VIA_COMMAND
 from bot.store.repo import Tx
 from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, VerifiedAnswer, as_utc

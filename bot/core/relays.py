@@ -16,9 +16,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.core import audit
+from bot.core.privacy import audit
 from bot.core.escalations import ANSWERED, CLAIMED
-from bot.core.outbox import POST_CORE_REPLY
+from bot.core.delivery.outbox import POST_CORE_REPLY
 from bot.store.models import OutboxPost
 from bot.store.repo import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, Store, Tx
 

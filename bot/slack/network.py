@@ -17,11 +17,12 @@ from bot.core.network.hub import Network, open_network  # noqa: F401 - open_netw
 from bot.core.network.items import ItemView
 from bot.core.network.matcher import ExpertMatch
 from bot.core.network.referrals import EscalationRef, ReferralView
-from bot.core.notices import Notice
-from bot.core.platforms import is_teams_channel
+from bot.core.delivery.notices import Notice
+from bot.core.delivery.platforms import is_teams_channel
 from bot.settings import Settings
 from bot.slack import blocks_network as bn
-from bot.slack.blocks import Message, ephemeral
+from bot.slack.block_kit import Message
+from bot.slack.blocks import ephemeral
 from bot.slack.delivery import slack_error
 from bot.slack.deps import Deps
 from bot.slack.monitoring_notices import notice

@@ -17,14 +17,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.core import relays
+from bot.core.escalations import relays
 from bot.slack import blocks
 from bot.slack.deps import Deps
 from bot.slack.guards import is_core
 
 log = logging.getLogger(__name__)
 
-is_internal = relays.is_internal  # the relay rule lives in bot.core.relays (Slack and Teams)
+is_internal = relays.is_internal  # the relay rule lives in bot.core.escalations.relays (Slack and Teams)
 
 
 def on_core_correction(deps: Deps, event: dict[str, Any]) -> None:

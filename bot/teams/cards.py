@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from bot.core.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source
-from bot.core.validity import currency_label
+from bot.core.answering.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source
+from bot.core.answering.validity import currency_label
 from bot.core.views import EscalationView
 from bot.teams import action_ids
 

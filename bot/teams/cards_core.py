@@ -14,13 +14,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 from bot.core.network.matcher import ExpertMatch
 from bot.core.network.referrals import EscalationRef, ReferralView
 from bot.core.network.responder import EXAMPLE_NOTE
 from bot.core.network.support import WHAT_MAX
-from bot.core.notices import Notice
-from bot.core.validity import dutch_date
+from bot.core.delivery.notices import Notice
+from bot.core.answering.validity import dutch_date
 from bot.core.views import OutboxPost
 from bot.teams import action_ids
 from bot.teams.cards import card, label, literal, notice_card, submit
@@ -28,7 +28,7 @@ from bot.teams.cards import card, label, literal, notice_card, submit
 POST_RELAYED = "teams_relayed"
 POST_CARD = "teams_card"
 KINDS = (POST_RELAYED, POST_CARD)
-RELAYED_KEY = "teams-relayed"  # dedupe key prefix of the relay notice (bot.core.relays.relay_notice)
+RELAYED_KEY = "teams-relayed"  # dedupe key prefix of the relay notice (bot.core.escalations.relays.relay_notice)
 
 ERASED_TEXT = "Dit bericht is verwijderd op verzoek van de vrager (privacy)."
 SUPPORT_TITLE = "Ondersteuning vragen"

@@ -1,5 +1,5 @@
 """Privacy erasure of Loket's Teams posts: the outbox kinds ``privacy_delete`` and
-``privacy_redact`` that ``bot.core.privacy_core`` queues when a person asks to be forgotten.
+``privacy_redact`` that ``bot.core.privacy.privacy_core`` queues when a person asks to be forgotten.
 
 ``privacy_delete`` deletes one of Loket's messages (DELETE activity); ``privacy_redact``
 replaces the escalation card in the core channel by a neutral notice (PUT activity): it
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import ClientResponseError
 
-from bot.core.outbox import GAVE_UP, POST_DELETE
+from bot.core.delivery.outbox import GAVE_UP, POST_DELETE
 from bot.core.views import OutboxPost
 from bot.teams import cards_core
 from bot.teams.activities import PERSONAL

@@ -18,10 +18,10 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.core import audit
+from bot.core.privacy import audit
 from bot.core.escalations import InvalidTransition
 from bot.core.network.referrals import UnknownExpert
-from bot.core.platforms import is_teams_channel
+from bot.core.delivery.platforms import is_teams_channel
 from bot.core.service import NotAllowed
 from bot.teams import action_ids, cards, cards_core, forms
 from bot.teams.activities import Incoming

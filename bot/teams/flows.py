@@ -15,7 +15,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.core.escalations import InvalidTransition
-from bot.core.relays import is_internal
+from bot.core.escalations.relays import is_internal
 from bot.core.service import NotAllowed
 from bot.core.views import VIA_DM, VIA_MENTION, Asker, EscalationView
 from bot.teams import action_ids, cards

@@ -1,12 +1,12 @@
 """The core team's control over what reached the asker, in Teams: edits, deletions,
-"Terugnemen" (the same rule as Slack, :func:`bot.core.relays.correction`).
+"Terugnemen" (the same rule as Slack, :func:`bot.core.escalations.relays.correction`).
 
 * After a core reply went out, :func:`after_sent` queues the relay notice in the core thread
   ("Doorgestuurd", *Opnemen in kennisbank*, *Terugnemen*), or, when the reply was taken back
   while it was being sent, removes it again.
 * Teams tells of an edit (``messageUpdate``, ``editMessage``) or a deletion
   (``messageDelete``, ``softDeleteMessage``) with the id of the changed message; the relay
-  is found by that id (the outbox row of the relay, ``bot.core.relays``) and its sent copy
+  is found by that id (the outbox row of the relay, ``bot.core.escalations.relays``) and its sent copy
   at the asker's is updated (PUT) or deleted (DELETE) through the Bot Connector. An edit
   into an internal note takes the reply back; a note edited into a reply is not relayed.
 """
@@ -16,8 +16,8 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from bot.core import relays
-from bot.core.outbox import POST_CORE_REPLY
+from bot.core.escalations import relays
+from bot.core.delivery.outbox import POST_CORE_REPLY
 from bot.core.views import OutboxPost
 from bot.teams import cards, cards_core
 from bot.teams.activities import CHANNEL, DELETED, PERSONAL, Incoming

@@ -2,7 +2,7 @@
 escalations (``Referrals.queue_suggestions(accept=…)``) and leaves the others unmarked."""
 from __future__ import annotations
 
-from bot.core.platforms import is_teams_channel
+from bot.core.delivery.platforms import is_teams_channel
 from bot.store.models import Escalation, OutboxPost
 
 from .test_referrals import escalation, referrals, render  # noqa: F401  (fixture and helpers)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import audit
+from bot.core.privacy import audit
 from bot.store.models import Referral, SupportRequest
 from bot.teams import action_ids
 
@@ -289,7 +289,8 @@ def test_vraag_ondersteuning_opens_a_form_and_submitting_creates_the_support_req
 
 # -- privacy -----------------------------------------------------------------------------------------------
 def test_forgetting_the_asker_erases_lokets_teams_posts(teams):
-    from bot.core import privacy, privacy_core  # noqa: F401 - privacy_core registers the core tables' hook
+    from bot.core import privacy
+    from bot.core.privacy import privacy_core  # noqa: F401 - privacy_core registers the core tables' hook
 
     thread, root = escalate(teams)
     copy, notice = relayed(teams, thread, "Ottawa.")

@@ -9,7 +9,7 @@ each other and :meth:`Referrals.introduced` queues the messages in the outbox, s
 sent once even after a crash or a second click.
 
 What the messages look like is the adapter's business: it passes render functions that
-return :class:`~bot.core.notices.Notice` objects (as monitoring does).
+return :class:`~bot.core.delivery.notices.Notice` objects (as monitoring does).
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from typing import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.core import audit
+from bot.core.privacy import audit
 from bot.core.escalations import CLOSED, InvalidTransition
-from bot.core.notices import Notice, queue
+from bot.core.delivery.notices import Notice, queue
 from bot.core.service import NotAllowed
 from bot.store.models import Escalation, ExpertSuggestion, Question, Referral, as_utc
 from bot.store.repo import Store
