@@ -30,7 +30,7 @@ from bot.slack.listeners import register_listeners
 from bot.slack.listeners.monitoring import register as register_monitoring
 from bot.slack.listeners.network import register as register_network
 from bot.slack.metrics import Metrics
-from bot.slack.network import open_network
+from bot.core.network.hub import open_network
 from bot.slack.posting import Poster
 
 log = logging.getLogger(__name__)

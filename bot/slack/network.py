@@ -1,7 +1,7 @@
 """The network function in Slack: the core services wired to Slack, and what they post.
 
-:func:`open_network` attaches the core :class:`~bot.core.network.hub.Network` to the
-service's desk (``make_deps`` keeps it in ``Deps.network``). :class:`NetworkSlack` is
+:func:`~bot.core.network.hub.open_network` (shared with Teams) attaches the core
+:class:`~bot.core.network.hub.Network` to the service's desk (``make_deps`` keeps it in ``Deps.network``). :class:`NetworkSlack` is
 what the network listeners and the background job share: introductions after a referral,
 expert suggestions for escalations, announcements and lessons in the updates channel.
 Messages that must go out exactly once (suggestions, introductions) are queued in the
@@ -18,6 +18,7 @@ from bot.core.network.items import ItemView
 from bot.core.network.matcher import ExpertMatch
 from bot.core.network.referrals import EscalationRef, ReferralView
 from bot.core.delivery.notices import Notice
+from bot.core.delivery.platforms import is_teams_channel
 from bot.settings import Settings
 from bot.slack import blocks_network as bn
 from bot.slack.block_kit import Message
@@ -30,18 +31,6 @@ from bot.slack.responses import respond
 log = logging.getLogger(__name__)
 
 UNAVAILABLE = "De netwerkfunctie (deskundigen, berichten, ondersteuning) is nu niet beschikbaar."
-
-
-def open_network(settings: Settings, service: Any) -> Network | None:
-    """The network services on ``service``'s desk and store; None when the desk cannot take them."""
-    desk = getattr(service, "desk", None)
-    if desk is None or not hasattr(desk, "embedder"):
-        return None
-    try:
-        return Network.attach(settings, desk, service.store, is_core=service.is_core, clock=service.clock)
-    except Exception as e:  # noqa: BLE001 - Loket answers questions without it
-        log.error("network function not started: %s", type(e).__name__, exc_info=True)
-        return None
 
 
 @dataclass
@@ -142,7 +131,8 @@ class NetworkSlack:
         if self.network is None:
             return
         self.network.items.sync()
-        if self.network.referrals.queue_suggestions(self.suggestion_notice):
+        if self.network.referrals.queue_suggestions(self.suggestion_notice,
+                                                    accept=lambda esc: not is_teams_channel(esc.core_channel_id)):
             self.deps.delivery.deliver_outbox()
 
 

@@ -41,11 +41,11 @@ def on_core_correction(deps: Deps, event: dict[str, Any]) -> None:
     esc = deps.service.escalation_for_core_thread(event["channel"], thread_ts)
     if esc is None:
         return
-    if deleted or is_internal(message.get("text")):
+    action = relays.correction(deps.service.store, esc.number, ts, text=message.get("text"), deleted=deleted)
+    if action == relays.WITHDRAW:
         take_back(deps, esc.number, ts, user_id=user)
         return
-    before = relays.find(deps.service.store, esc.number, ts)
-    if before is None or before.text == (message.get("text") or ""):
+    if action is None:
         return  # never relayed, or not a change of text (Slack also sends message_changed for link previews)
     relay = relays.edit(deps.service.store, esc.number, ts, text=message.get("text") or "", user_id=user,
                         now=deps.service.clock())

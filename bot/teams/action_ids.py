@@ -6,5 +6,10 @@ ASK_CORE = "ask_core"  # "Stel aan kernteam"
 ASK_SUPPORT = "ask_support"  # "Vraag ondersteuning"
 CLAIM = "claim"  # "Oppakken" (core channel)
 CLOSE = "close"  # "Sluiten" (core channel)
+SAVE_VERIFIED = "save_verified"  # "Opnemen in kennisbank" (core thread, under a relay notice)
+TAKE_BACK = "take_back"  # "Terugnemen" (core thread, under a relay notice)
+REFER = "refer"  # "Doorverwijzen" (core thread, next to a suggested expert)
+SUPPORT_SUBMIT = "support_submit"  # "Versturen" on the support request form
 
-ALL = frozenset({HELPFUL, ASK_CORE, ASK_SUPPORT, CLAIM, CLOSE})
+CORE_ACTIONS = frozenset({SAVE_VERIFIED, TAKE_BACK, REFER})  # bot.teams.escalation_actions
+ALL = frozenset({HELPFUL, ASK_CORE, ASK_SUPPORT, CLAIM, CLOSE, SUPPORT_SUBMIT}) | CORE_ACTIONS

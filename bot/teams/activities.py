@@ -5,6 +5,7 @@ back from the inbox after a restart.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -35,6 +36,14 @@ class Incoming:
     channel_id: str | None  # the channel's own conversation id (channelData.channel.id)
     value: dict[str, Any] | None  # Action.Submit data of a card button
     has_files: bool = False  # a real file attached (see :func:`files_attached`)
+    event: str | None = None  # EDITED / DELETED: a message was changed (``activity_id`` is that message's id)
+    revision: str = ""  # tells two edits of one message apart (see :attr:`delivery_id`)
+
+    @property
+    def delivery_id(self) -> str:
+        """What makes this delivery unique in its conversation: the activity id, and for an
+        edit or deletion (which carry the id of the message they change) also what changed."""
+        return f"{self.event}:{self.activity_id}:{self.revision}" if self.event else self.activity_id
 
 
 def _mentions(activity: dict[str, Any]) -> list[dict[str, Any]]:
@@ -72,9 +81,23 @@ def files_attached(activity: dict[str, Any]) -> bool:
     return False
 
 
+EDITED = "edited"
+DELETED = "deleted"
+# Teams tells of edits and (soft) deletions with these activity types and channelData.eventType
+_CORRECTIONS = {("messageUpdate", "editMessage"): EDITED, ("messageDelete", "softDeleteMessage"): DELETED}
+
+
+def correction_of(activity: dict[str, Any]) -> str | None:
+    """EDITED or DELETED for Teams' edit / soft-delete notifications, else None."""
+    event_type = (activity.get("channelData") or {}).get("eventType")
+    return _CORRECTIONS.get((str(activity.get("type")), str(event_type)))
+
+
 def parse(activity: dict[str, Any]) -> Incoming | None:
-    """The message activity as :class:`Incoming`; None for anything else (typing, updates, …)."""
-    if activity.get("type") != "message":
+    """The message activity (or an edit or deletion of one) as :class:`Incoming`; None for
+    anything else (typing, conversation updates, …)."""
+    event = correction_of(activity)
+    if activity.get("type") != "message" and event is None:
         return None
     conversation = activity.get("conversation") or {}
     sender = activity.get("from") or {}
@@ -98,4 +121,12 @@ def parse(activity: dict[str, Any]) -> Incoming | None:
         channel_id=(channel_data.get("channel") or {}).get("id"),
         value=value,
         has_files=files_attached(activity),
+        event=event,
+        revision=_revision(activity) if event else "",
     )
+
+
+def _revision(activity: dict[str, Any]) -> str:
+    """A short digest of an edit (its time and text): a redelivered edit has the same one."""
+    seen = f"{activity.get('timestamp') or ''}|{activity.get('text') or ''}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]

@@ -16,6 +16,7 @@ from typing import Callable
 from aiohttp import web
 from microsoft_agents.hosting.core.authorization import Connections
 
+from bot.core.network.hub import open_network
 from bot.core.service import LoketService, utcnow
 from bot.settings import Settings
 from bot.store.repo import Store
@@ -47,7 +48,8 @@ def create_app(settings: Settings, *, service: LoketService, store: Store, core_
 
     adapter = new_adapter(connections, on_error)
     runtime = TeamsRuntime(settings, service=service, store=store, core_team=core_team,
-                           sender=Sender(adapter, claims_for(settings, connections)), clock=clock)
+                           sender=Sender(adapter, claims_for(settings, connections)), clock=clock,
+                           network=open_network(settings, service))
     runtime_box["rt"] = runtime
     if settings.teams_anonymous:
         log.warning("!!! %s !!!", cards.ANONYMOUS_NOTE)

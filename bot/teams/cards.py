@@ -106,9 +106,11 @@ def _passages(passages: Iterable[Passage]) -> list[dict[str, Any]]:
 
 def escalation_card(esc: EscalationView, *, asker_name: str | None) -> dict[str, Any]:
     """The root of the escalation's thread in the core channel."""
+    what = "verzoek om ondersteuning" if esc.kind == "ondersteuning" else "vraag aan het kernteam"
     body: list[dict[str, Any]] = [
-        label(f"#{esc.number} · vraag aan het kernteam", weight="Bolder", size="Medium"),
-        label(f"Van {asker_name or 'een deelnemer'}", size="Small", isSubtle=True),
+        label(f"#{esc.number} · {what}", weight="Bolder", size="Medium"),
+        label(f"Van {asker_name or 'een deelnemer'}" + (f" · Provincie: {esc.province}" if esc.province else ""),
+              size="Small", isSubtle=True),
         {"type": "Container", "style": "emphasis", "items": [literal(esc.question)]},
     ]
     if esc.context:

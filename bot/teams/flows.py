@@ -107,7 +107,7 @@ async def card_action(rt: "TeamsRuntime", msg: Incoming) -> None:
     if action == action_ids.HELPFUL:
         await asyncio.to_thread(rt.service.feedback, question_id, user_id=msg.user_id, helpful=True)
         await reply_in_place(rt, msg, cards.notice_card("Dank je, fijn dat het hielp."))
-    elif action in (action_ids.ASK_CORE, action_ids.ASK_SUPPORT):
+    elif action == action_ids.ASK_CORE:  # ASK_SUPPORT: bot.teams.forms
         esc = await asyncio.to_thread(rt.service.escalate, question_id, by_user=msg.user_id)
         await reply_in_place(rt, msg, cards.escalated_card(esc.number, by_asker=True))
         if not esc.posted:

@@ -13,25 +13,28 @@ import asyncio
 import hashlib
 import logging
 from datetime import datetime
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from aiohttp import ClientResponseError
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.core.delivery.drain import MAX_OUTBOX_ROUNDS, Failure, OutboxDrainer, Sent, Undeliverable
 from bot.core.delivery.inbox import InboxWorker, Work
-from bot.core.delivery.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
+from bot.core.delivery.outbox import ERASURE_KINDS, POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
 from bot.core.delivery.platforms import TEAMS_INBOX_KIND
 from bot.core.delivery.retry import retry_after
 from bot.core.service import LoketService, utcnow
 from bot.core.views import EscalationView, OutboxPost
 from bot.settings import Settings
 from bot.store.repo import Store
-from bot.teams import cards, flows
+from bot.teams import cards, cards_core, erasure, escalation_actions, flows, relay_edits
 from bot.teams.activities import CHANNEL, PERSONAL, parse
 from bot.teams.conversations import ConversationBook, conversation_key, is_teams_key, split_thread, thread_conversation
 from bot.teams.core_team import CoreTeam
 from bot.teams.sdk import Sender
+
+if TYPE_CHECKING:
+    from bot.core.network.hub import Network
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ class TeamsRuntime:
     """Everything the Teams adapter does, around one :class:`LoketService`."""
 
     def __init__(self, settings: Settings, *, service: LoketService, store: Store, sender: Sender,
-                 core_team: CoreTeam, clock: Callable[[], datetime] = utcnow) -> None:
+                 core_team: CoreTeam, clock: Callable[[], datetime] = utcnow, network: "Network | None" = None) -> None:
         self.settings = settings
         self.service = service
         self.sender = sender
@@ -64,6 +67,7 @@ class TeamsRuntime:
         self.worker = InboxWorker(store, clock=clock, kinds=(INBOX_KIND,), tracebacks=False)
         self.inbox = self.worker.inbox
         self.clock = clock
+        self.network = network  # experts, referrals, support requests (None: not available)
         self.core_key = conversation_key(settings.teams_core_channel) if settings.teams_core_channel else None
         self._tasks: set[asyncio.Task] = set()
 
@@ -76,7 +80,7 @@ class TeamsRuntime:
         if msg is None:
             return
         self.core_team.learn(msg.user_id, msg.user_aad_id)
-        key = inbox_key(msg.conversation_id, msg.activity_id)
+        key = inbox_key(msg.conversation_id, msg.delivery_id)
         base, root = split_thread(msg.conversation_id)
         fresh = self.inbox.receive(key, kind=INBOX_KIND, payload={"activity": activity}, now=self.clock(),
                                    thread_key=f"{conversation_key(base)}:{root}" if root else None)
@@ -127,8 +131,12 @@ class TeamsRuntime:
         msg = parse(activity)
         if msg is None:
             return
+        if msg.event:  # an edit or deletion (bot.teams.relay_edits)
+            await relay_edits.on_correction(self, msg)
+            return
         if msg.value:
-            await flows.card_action(self, msg)
+            if not await escalation_actions.card_action(self, msg):
+                await flows.card_action(self, msg)
             return
         base, root = split_thread(msg.conversation_id)
         if msg.kind == CHANNEL and self.core_key == conversation_key(base) and root:
@@ -206,7 +214,17 @@ class TeamsRuntime:
         self.book.remember(conversation_id=self.settings.teams_core_channel, kind=CHANNEL,
                            service_url=reference["serviceUrl"], reference=reference, now=self.clock())
         log.info("escalation #%s posted to the core channel", esc.number)
+        await self.suggest_experts()
         return True
+
+    async def suggest_experts(self) -> int:
+        """Expert suggestions for escalations posted since (bot.teams.escalation_actions);
+        a failure never undoes a posted escalation (the background loop tries again)."""
+        try:
+            return await escalation_actions.queue_suggestions(self)
+        except Exception as e:  # noqa: BLE001
+            log.warning("teams: expert suggestions failed (%s); tried again later", type(e).__name__)
+            return 0
 
     def _asker_reference(self, esc: EscalationView) -> dict[str, Any] | None:
         stored = self.book.get(esc.asker_channel_id)
@@ -225,19 +243,23 @@ class TeamsRuntime:
 
         The loop is the neutral :class:`~bot.core.delivery.drain.OutboxDrainer` (leases,
         retries with backoff or after ``Retry-After``), run in a worker thread; only the
-        HTTP call to the connector runs on this event loop.
+        HTTP calls to the connector run on this event loop.
         """
         loop = asyncio.get_running_loop()
 
-        def send(post: OutboxPost) -> Sent:
-            return self._send_post(post, lambda coro: asyncio.run_coroutine_threadsafe(coro, loop).result())
+        def run(coro: Any) -> Any:
+            return asyncio.run_coroutine_threadsafe(coro, loop).result()
 
-        drainer = OutboxDrainer(self.service, owns=is_teams_key, send=send, describe=self._describe)
+        drainer = OutboxDrainer(self.service, owns=is_teams_key, send=lambda post: self._send_post(post, run),
+                                describe=self._describe,
+                                after_sent=lambda post, sent, _marked: run(relay_edits.after_sent(self, post, sent.ts)))
         return await asyncio.to_thread(drainer.drain, budget=budget)
 
     def _send_post(self, post: OutboxPost, run: Callable[[Any], Any]) -> Sent:
-        """Render ``post`` as a card and send it to its stored conversation (``run`` awaits
-        the send on the event loop)."""
+        """Render ``post`` as a card and send it to its stored conversation, or carry out an
+        erasure (``run`` awaits the HTTP call on the event loop)."""
+        if post.kind in ERASURE_KINDS:
+            return Sent(run(erasure.erase(self, post)), post.channel_id)
         stored = self.book.get(post.channel_id)
         attachment = self._render(post)
         if stored is None or attachment is None:
@@ -246,10 +268,12 @@ class TeamsRuntime:
         return Sent(run(self.sender.send_card(stored.reference, target, attachment)), post.channel_id)
 
     def _describe(self, error: Exception) -> Failure:
-        """The connector's HTTP status (429: try again after its ``Retry-After``), else the type."""
+        """The connector's HTTP status (429: try again after its ``Retry-After``; 400/401/403:
+        trying again will not help), else the error type."""
         if isinstance(error, ClientResponseError):
             header = (error.headers or {}).get("Retry-After") if error.headers else None
-            return Failure(f"http {error.status}", retry_at=retry_after(error.status, header, self.clock()))
+            return Failure(f"http {error.status}", give_up=error.status in erasure.PERMANENT,
+                           retry_at=retry_after(error.status, header, self.clock()))
         return Failure(type(error).__name__)
 
     @staticmethod
@@ -264,7 +288,7 @@ class TeamsRuntime:
             return cards.notice_card(f"Het kernteam heeft je vraag #{number} opgepakt.")
         if post.kind == POST_CLOSED:
             return cards.notice_card(f"Het kernteam heeft je vraag #{number} gesloten.")
-        return None
+        return cards_core.render(post)
 
     # -- the background loop -------------------------------------------------------------
     async def redeliver(self, *, budget: int = 20) -> int:
@@ -285,7 +309,7 @@ class TeamsRuntime:
         return done
 
     async def run_once(self) -> None:
-        for step in (self.redeliver, self.post_pending_escalations, self.deliver_outbox):
+        for step in (self.redeliver, self.post_pending_escalations, self.suggest_experts, self.deliver_outbox):
             try:
                 await step()
             except Exception as e:  # noqa: BLE001 - the loop must go on

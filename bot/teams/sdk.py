@@ -156,6 +156,24 @@ class Sender:
 
         return await self._with_connector(reference, channel_id, create)
 
+    async def update_card(self, reference: dict[str, Any], conversation_id: str, activity_id: str,
+                          attachment: dict[str, Any], *, summary: str = "") -> None:
+        """Replace Loket's message ``activity_id`` in ``conversation_id`` by a new card (PUT)."""
+
+        async def update(client: ConnectorClientBase, _context: TurnContext) -> None:
+            body = Activity(type="message", id=activity_id, text=summary or None, attachments=[attachment])
+            await client.conversations.update_activity(conversation_id, activity_id, body)
+
+        await self._with_connector(reference, conversation_id, update)
+
+    async def delete(self, reference: dict[str, Any], conversation_id: str, activity_id: str) -> None:
+        """Delete Loket's message ``activity_id`` from ``conversation_id`` (DELETE)."""
+
+        async def delete(client: ConnectorClientBase, _context: TurnContext) -> None:
+            await client.conversations.delete_activity(conversation_id, activity_id)
+
+        await self._with_connector(reference, conversation_id, delete)
+
     async def members(self, reference: dict[str, Any], conversation_id: str) -> list[dict[str, Any]]:
         """The roster of a team or channel (ids "29:…" and Entra object ids)."""
 

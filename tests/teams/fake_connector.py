@@ -7,7 +7,10 @@ Strict where Loket's behaviour depends on it:
 * the API lives under the serviceUrl's path (``/emea/``): a client that drops the path gets 404;
 * unknown conversations get 404; a channel thread is ``<channel>;messageid=<root>`` with a
   root that exists;
-* ``fail_next(n, status=429, retry_after=…)`` makes the next n posts fail.
+* ``fail_next(n, status=429, retry_after=…)`` makes the next n posts (and updates) fail;
+* an activity can be updated (PUT) or deleted (DELETE) only when the bot sent it, into that
+  conversation (a channel thread's message also through its channel), and not after it was
+  deleted: anything else is 404, as the connector answers for an unknown activity id.
 Everything sent is recorded as :class:`Sent`.
 """
 from __future__ import annotations
@@ -73,6 +76,8 @@ class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     refused: list[tuple[str, int]] = field(default_factory=list)
     _fail: list[tuple[int, str | None]] = field(default_factory=list)
+    posted: dict[str, str] = field(default_factory=dict)  # activity id -> base conversation, of what the bot sent
+    deleted: set[str] = field(default_factory=set)
     _ids: Any = field(default_factory=lambda: itertools.count(1_700_000_000_001))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -111,6 +116,23 @@ class FakeConnector:
         if base in self.conversations:
             return True
         return base in self.channels and (not mark or bool(root))
+
+    def record(self, sent: Sent) -> None:
+        with self._lock:
+            self.sent.append(sent)
+            if sent.method in ("send", "reply", "create"):
+                self.posted[sent.activity_id] = sent.conversation_id.partition(";messageid=")[0]
+            elif sent.method == "delete":
+                self.deleted.add(sent.activity_id)
+
+    def editable(self, conversation_id: str, activity_id: str) -> bool:
+        """The bot sent ``activity_id`` into (the channel of) ``conversation_id``, and it still exists."""
+        base = conversation_id.partition(";messageid=")[0]
+        return self.posted.get(activity_id) == base and activity_id not in self.deleted and self.known(conversation_id)
+
+    def updates(self, activity_id: str) -> list[Sent]:
+        """The PUTs of ``activity_id``, in order."""
+        return [s for s in self.sent if s.method == "update" and s.activity_id == activity_id]
 
     def to(self, conversation_id: str) -> list[Sent]:
         """What was sent into ``conversation_id`` (a channel thread: exactly that thread)."""
@@ -190,7 +212,7 @@ def _handler(fake: FakeConnector):
             if self._failing():
                 return
             activity_id = fake.new_id()
-            fake.sent.append(Sent("reply" if m.group(2) else "send", conversation_id, body, activity_id))
+            fake.record(Sent("reply" if m.group(2) else "send", conversation_id, body, activity_id))
             self._reply(201, {"id": activity_id})
 
         def _create(self, body: dict[str, Any]) -> None:
@@ -202,7 +224,7 @@ def _handler(fake: FakeConnector):
                 return
             root = fake.new_id()
             conversation_id = f"{channel};messageid={root}"
-            fake.sent.append(Sent("create", conversation_id, body.get("activity") or {}, root))
+            fake.record(Sent("create", conversation_id, body.get("activity") or {}, root))
             self._reply(201, {"id": conversation_id, "activityId": root})
 
         def do_PUT(self) -> None:
@@ -210,10 +232,17 @@ def _handler(fake: FakeConnector):
             if path is None:
                 return
             m = conv.match(path)
-            if not m or not m.group(2) or not fake.known(unquote(m.group(1))):
-                self._reply(404, {"error": "not found"})
+            if not m or not m.group(2) or not fake.editable(unquote(m.group(1)), unquote(m.group(2))):
+                fake.refused.append((self.path, 404))
+                self._reply(404, {"error": "unknown activity"})
                 return
-            fake.sent.append(Sent("update", unquote(m.group(1)), self._body(), unquote(m.group(2))))
+            body = self._body()
+            if self._failing():
+                return
+            if body.get("type") != "message":
+                self._reply(400, {"error": "an update must be a message activity"})
+                return
+            fake.record(Sent("update", unquote(m.group(1)), body, unquote(m.group(2))))
             self._reply(200, {"id": unquote(m.group(2))})
 
         def do_DELETE(self) -> None:
@@ -221,10 +250,11 @@ def _handler(fake: FakeConnector):
             if path is None:
                 return
             m = conv.match(path)
-            if not m or not m.group(2) or not fake.known(unquote(m.group(1))):
-                self._reply(404, {"error": "not found"})
+            if not m or not m.group(2) or not fake.editable(unquote(m.group(1)), unquote(m.group(2))):
+                fake.refused.append((self.path, 404))
+                self._reply(404, {"error": "unknown activity"})
                 return
-            fake.sent.append(Sent("delete", unquote(m.group(1)), {}, unquote(m.group(2))))
+            fake.record(Sent("delete", unquote(m.group(1)), {}, unquote(m.group(2))))
             self._reply(200, {})
 
     return Handler

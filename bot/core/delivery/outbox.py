@@ -17,7 +17,8 @@ escalation):
 * ``closed``    -> asker thread: someone other than the asker closed it. ``user_id``.
 
 Posts that undo earlier posts (queued by a privacy request, ``bot.core.privacy.privacy_core``),
-payload ``ts``: the Slack message to act on in ``channel_id``:
+payload ``ts``: the message to act on in ``channel_id`` (Slack ts or Teams activity id), and
+``thread_ts``: the root of its thread (Teams addresses a channel-thread message through it):
 
 * ``privacy_delete`` -> remove one of Loket's own posts (``chat.delete``).
 * ``privacy_redact`` -> replace the core-channel escalation post by a neutral notice

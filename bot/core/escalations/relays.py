@@ -101,6 +101,23 @@ def withdraw(store: Store, number: int, message_ts: str, *, user_id: str, now: d
         return _view(row, number, message_ts)
 
 
+WITHDRAW = "withdraw"  # what a correction does: take the relay back
+EDIT = "edit"  # ... or change its text
+
+
+def correction(store: Store, number: int, message_ts: str, *, text: str | None, deleted: bool) -> str | None:
+    """What a core member's edit or deletion of message ``message_ts`` does to its relay
+    (the same rule on every platform): deleted, or edited into an internal note:
+    :data:`WITHDRAW`; a relayed reply with a new text: :data:`EDIT`; anything else (never
+    relayed, e.g. a note edited into a reply; the same text again): None."""
+    if deleted or is_internal(text):
+        return WITHDRAW
+    before = find(store, number, message_ts)
+    if before is None or before.withdrawn or before.text == (text or ""):
+        return None
+    return EDIT
+
+
 def _rebuild_answer(tx: Tx, number: int) -> None:
     """``answer_text`` from the replies that still stand, in their order in the thread."""
     rows = tx.session.scalars(select(OutboxPost).where(OutboxPost.escalation_id == number,
@@ -119,10 +136,12 @@ def _rebuild_answer(tx: Tx, number: int) -> None:
             tx.session.delete(saved)  # the running desk drops it at its next sync
 
 
-def relay_notice(store: Store, post_id: int) -> tuple[str, str] | None:
-    """(channel, ts) of the "Doorgestuurd naar …" notice of relay ``post_id``, once it was posted."""
+def relay_notice(store: Store, post_id: int, *, key_prefix: str = "slack-relayed") -> tuple[str, str] | None:
+    """(channel, ts) of the "Doorgestuurd naar …" notice of relay ``post_id``, once it was posted.
+
+    The adapter queued it with the dedupe key ``{key_prefix}:{post_id}``."""
     with store.tx() as tx:
-        row = tx.session.scalar(select(OutboxPost).where(OutboxPost.dedupe_key == f"slack-relayed:{post_id}"))
+        row = tx.session.scalar(select(OutboxPost).where(OutboxPost.dedupe_key == f"{key_prefix}:{post_id}"))
         if row is None or row.status != OUTBOX_SENT or not row.sent_ts or not row.channel_id:
             return None
         return row.channel_id, row.sent_ts

@@ -1,6 +1,7 @@
 """The network function wired to one desk and one store.
 
-:meth:`Network.attach` is called once per running Loket (the Slack runtime, the CLI):
+:meth:`Network.attach` is called once per running Loket (the Slack and Teams runtimes through
+:func:`open_network`, the CLI):
 it loads the expert directory, gives the desk the expert responder and the stored
 announcements and lessons as extra documents, and returns the services the adapters use.
 """
@@ -57,3 +58,16 @@ class Network:
             desk.add_responder(ExpertResponder(finder))
         items.sync()
         return network
+
+
+def open_network(settings: Any, service: Any) -> Network | None:
+    """The network services on ``service``'s desk and store (every adapter uses this); None
+    when the desk cannot take them or they fail to start (Loket answers questions without)."""
+    desk = getattr(service, "desk", None)
+    if desk is None or not hasattr(desk, "embedder"):
+        return None
+    try:
+        return Network.attach(settings, desk, service.store, is_core=service.is_core, clock=service.clock)
+    except Exception as e:  # noqa: BLE001 - Loket answers questions without it
+        log.error("network function not started: %s", type(e).__name__, exc_info=True)
+        return None

@@ -106,13 +106,18 @@ class Referrals:
         """The best available experts for the escalation's question."""
         return self.finder.match(esc.question, k=k)
 
-    def queue_suggestions(self, render: Callable[[EscalationRef, list[ExpertMatch]], Notice | None]) -> int:
+    def queue_suggestions(self, render: Callable[[EscalationRef, list[ExpertMatch]], Notice | None], *,
+                          accept: Callable[[EscalationRef], bool] | None = None) -> int:
         """Queue the suggestion of every escalation that is due (once each); returns how many were queued.
 
-        An escalation without matching experts is marked too, with no message.
+        An escalation without matching experts is marked too, with no message. ``accept``
+        picks the escalations this adapter renders (Slack and Teams may share a database:
+        each leaves the other's escalations for the other to suggest in its own format).
         """
         queued = 0
         for esc in self.due_suggestions():
+            if accept is not None and not accept(esc):
+                continue
             matches = self.suggest(esc)
             now = self.clock()
             try:

@@ -9,9 +9,9 @@ addresses, phone and long numbers: :mod:`bot.core.privacy.privacy_text`), and cu
 the escalation (and through it to the asker's Slack thread). Until then a person who asks
 to be forgotten takes the verified answers made from *their* questions with them.
 
-Loket's own Slack posts about a forgotten person's questions are undone through the
-outbox (queued in the same transaction, sent by the running server's delivery loop, so
-``loket privacy forget`` works without a Slack client): the posts in their conversation
+Loket's own Slack and Teams posts about a forgotten person's questions are undone through
+the outbox (queued in the same transaction, sent by the running server's delivery loop, so
+``loket privacy forget`` works without a Slack client; ``bot.teams.erasure`` for Teams): the posts in their conversation
 and the core thread (relays, notices, forwarded follow-ups) are deleted; the escalation
 post in the core channel is *replaced* by a neutral notice rather than deleted, because
 it is the root of the core team's thread (their replies and history hang on it).
@@ -89,8 +89,10 @@ def _queue_post_erasures(session: Session, user_id: str, escalation_ids: list[in
     """Queue the undoing of Loket's Slack posts about these escalations (see the module
     docstring): one outbox post per message, deduplicated by channel and ts."""
     tx, counts = Tx(session), {"slack_posts_to_delete": 0, "slack_posts_to_redact": 0}
+    threads = _threads(session, escalation_ids)  # Teams addresses a post in a channel thread through its root
     for channel, ts, kind in _loket_post_targets(session, user_id, escalation_ids):
-        if tx.enqueue_post(kind=kind, channel_id=channel, thread_ts=None, payload={"ts": ts},
+        thread = threads.get((channel, ts)) if kind == POST_DELETE else ts
+        if tx.enqueue_post(kind=kind, channel_id=channel, thread_ts=None, payload={"ts": ts, "thread_ts": thread},
                            dedupe_key=f"{kind}:{channel}:{ts}", now=now) is not None:
             counts["slack_posts_to_delete" if kind == POST_DELETE else "slack_posts_to_redact"] += 1
     return counts
@@ -186,8 +188,19 @@ def _loket_posts(session: Session, escalation_ids: list[int]) -> list[dict[str, 
 def _sent_posts(session: Session, escalation_ids: list[int]) -> list[tuple[str, str, str]]:
     """(channel, ts, kind) of outbox posts about these escalations that reached Slack; a
     post to the core thread (channel NULL) went to the escalation's core channel."""
+    return [(channel, ts, kind) for channel, ts, kind, _ in _sent_rows(session, escalation_ids)]
+
+
+def _threads(session: Session, escalation_ids: list[int]) -> dict[tuple[str, str], str | None]:
+    """The thread root of each sent post about these escalations, by (channel, ts)."""
+    return {(channel, ts): thread for channel, ts, _, thread in _sent_rows(session, escalation_ids)}
+
+
+def _sent_rows(session: Session, escalation_ids: list[int]) -> list[tuple[str, str, str, str | None]]:
+    """(channel, ts, kind, thread root) of the sent posts about these escalations."""
     channel = func.coalesce(OutboxPost.channel_id, Escalation.core_channel_id)
-    rows = session.execute(select(channel, OutboxPost.sent_ts, OutboxPost.kind)
+    thread = case((OutboxPost.channel_id.is_(None), Escalation.core_ts), else_=OutboxPost.thread_ts)
+    rows = session.execute(select(channel, OutboxPost.sent_ts, OutboxPost.kind, thread)
                            .join(Escalation, OutboxPost.escalation_id == Escalation.id)
                            .where(OutboxPost.escalation_id.in_(escalation_ids), OutboxPost.status == "sent",
                                   OutboxPost.sent_ts.is_not(None), channel.is_not(None))
