@@ -28,6 +28,7 @@ from bot.core.summary import build_summary
 from bot.core.taxonomy import UnknownValue
 from bot.teams import cards, cards_monitoring as cm
 from bot.teams.activities import CHANNEL, PERSONAL, Incoming
+from bot.teams.jobs import refresh_core_team
 from bot.teams.conversations import conversation_key, split_thread
 from bot.teams.flows import CORE_REFUSAL, reply_in_place
 
@@ -120,7 +121,7 @@ async def _not_in_teams(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dic
 
 async def _core_only(rt: "TeamsRuntime", msg: Incoming) -> dict | None:
     """A refusal card for a core-only command, or None when ``msg`` may have it here."""
-    await rt.refresh_core_team()
+    await refresh_core_team(rt)
     if not rt.core_team.is_member(msg.user_id):
         return cards.notice_card(CORE_REFUSAL)
     base, _ = split_thread(msg.conversation_id)

@@ -32,6 +32,7 @@ from bot.core.signals import SignalDraft, SignalError
 from bot.core.taxonomy import UnknownValue
 from bot.teams import cards_monitoring as cm
 from bot.teams.activities import clean_text
+from bot.teams.jobs import refresh_core_team, remember_channels
 from bot.teams.conversations import conversation_key, short_ts, split_thread
 from bot.teams.notices import signal_notice
 
@@ -102,7 +103,7 @@ async def _signal_form(rt: "TeamsRuntime", data: dict[str, Any], user: str) -> d
             esc = await asyncio.to_thread(rt.service.escalation, int(number))
         except (KeyError, ValueError):
             return message(f"Escalatie #{number} ken ik niet.")
-        await rt.refresh_core_team()
+        await refresh_core_team(rt)
         if esc.asker_user_id != user and not rt.core_team.is_member(user):
             return message(NOT_YOURS)
         draft = await asyncio.to_thread(rt.monitoring.signals.draft_from_escalation, esc.number)
@@ -136,6 +137,7 @@ async def _message_action_form(rt: "TeamsRuntime", activity: dict[str, Any], val
 async def _store_signal(rt: "TeamsRuntime", data: dict[str, Any], user: str) -> dict[str, Any]:
     draft = cm.signal_form_values(data)
     mon = rt.monitoring
+    await asyncio.to_thread(remember_channels, rt, rt.clock())  # the core channel, to show the signal in
     try:
         signal = await asyncio.to_thread(mon.signals.create, draft, user_id=user, notice=signal_notice(rt.core_key))
     except (SignalError, UnknownValue) as e:
@@ -148,7 +150,7 @@ async def _store_signal(rt: "TeamsRuntime", data: dict[str, Any], user: str) -> 
 
 # -- the plan form --------------------------------------------------------------------------------
 async def _plan_form(rt: "TeamsRuntime", province: str, user: str) -> dict[str, Any]:
-    await rt.refresh_core_team()
+    await refresh_core_team(rt)
     if not rt.core_team.is_member(user):
         return message("Alleen het kernteam kan een provinciaal plan bijwerken.")
     try:
@@ -161,7 +163,7 @@ async def _plan_form(rt: "TeamsRuntime", province: str, user: str) -> dict[str, 
 async def _store_plan(rt: "TeamsRuntime", data: dict[str, Any], user: str) -> dict[str, Any]:
     province = str(data.get("province") or "")
     plans = rt.monitoring.plans
-    await rt.refresh_core_team()
+    await refresh_core_team(rt)
     fields = {"state": data.get("state") or None, "next_milestone": str(data.get("next_milestone") or ""),
               "milestone_date": str(data.get("milestone_date") or ""), "note": str(data.get("note") or "")}
     try:

@@ -15,6 +15,7 @@ has every figure as text).
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
@@ -86,6 +87,13 @@ def remember_channels(rt: "TeamsRuntime", now: datetime) -> int:
                          reference=reference, now=now)
         added += 1
     return added
+
+
+async def refresh_core_team(rt: "TeamsRuntime") -> None:
+    """Read the core team's roster (if stale), also before Loket saw the core channel: the
+    roster call needs a reference, which :func:`remember_channels` provides."""
+    await asyncio.to_thread(remember_channels, rt, rt.clock())
+    await rt.refresh_core_team()
 
 
 # -- the jobs -------------------------------------------------------------------------------------

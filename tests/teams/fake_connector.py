@@ -7,7 +7,8 @@ Strict where Loket's behaviour depends on it:
 * the API lives under the serviceUrl's path (``/emea/``): a client that drops the path gets 404;
 * unknown conversations get 404; a channel thread is ``<channel>;messageid=<root>`` with a
   root that exists;
-* ``fail_next(n, status=429, retry_after=…)`` makes the next n posts fail.
+* ``fail_next(n, status=429, retry_after=…)`` makes the next n posts fail;
+* a message larger than Teams' limit (about 28 KB of JSON) gets 413, as in Teams.
 Everything sent is recorded as :class:`Sent`.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 
 PREFIX = "/emea/"
+MAX_MESSAGE_BYTES = 28 * 1024  # Teams refuses larger messages with 413 (Request Entity Too Large)
 
 
 @dataclass
@@ -72,6 +74,7 @@ class FakeConnector:
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
     sent: list[Sent] = field(default_factory=list)
     refused: list[tuple[str, int]] = field(default_factory=list)
+    max_message_bytes: int = MAX_MESSAGE_BYTES
     _fail: list[tuple[int, str | None]] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1_700_000_000_001))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -139,6 +142,13 @@ def _handler(fake: FakeConnector):
             n = int(self.headers.get("Content-Length") or 0)
             return json.loads(self.rfile.read(n) or b"{}") if n else {}
 
+        def _too_large(self, size: int) -> bool:
+            if size <= fake.max_message_bytes:
+                return False
+            fake.refused.append((self.path, 413))
+            self._reply(413, {"error": {"code": "MessageSizeTooBig", "message": "Message size too large"}})
+            return True
+
         def _route(self) -> str | None:
             """The API path under the serviceUrl's prefix, after auth; None when answered."""
             if self.path == "/keys" and self.command == "GET":
@@ -176,6 +186,8 @@ def _handler(fake: FakeConnector):
             if path is None:
                 return
             body = self._body()
+            if self._too_large(int(self.headers.get("Content-Length") or 0)):
+                return
             if path == "v3/conversations":
                 self._create(body)
                 return
