@@ -102,6 +102,7 @@ def post_weekly_summary(rt: "TeamsRuntime", now: datetime) -> str | None:
     if not rt.core_key:
         return None
     mon = rt.monitoring
+    remember_channels(rt, now)  # the outbox needs the core channel's reference to post there
 
     def queue(claim: Claim, summary: WeeklySummary) -> None:
         rt.service.enqueue_post(kind=notices.POST_CARD, channel_id=rt.core_key, thread_ts=None,
