@@ -21,6 +21,7 @@ from bot.core.summary import WeeklySummary
 from bot.core.summary_render import Section, fmt_number, sections, title
 from bot.teams.cards import card, label, literal
 
+SIGNAL_COMMAND_ID = "logSignal"  # the message action "Log als signaal" (app manifest, bot.teams.package)
 SIGNAL_FORM = "signal_form"  # data.loket of the button (task/fetch) that opens the signal form
 SIGNAL_SUBMIT = "signal_submit"  # data.loket of the form's own submit button
 PLAN_FORM = "plan_form"

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SIGNAL_COMMAND_ID = "logSignal"  # the message action in the app manifest (bot.teams.package)
+SIGNAL_COMMAND_ID = cm.SIGNAL_COMMAND_ID
 FETCH_TASK, SUBMIT_ACTION = "composeExtension/fetchTask", "composeExtension/submitAction"
 TASK_FETCH, TASK_SUBMIT = "task/fetch", "task/submit"
 INVOKES = frozenset({FETCH_TASK, SUBMIT_ACTION, TASK_FETCH, TASK_SUBMIT})
