@@ -1,8 +1,8 @@
 """``loket serve`` for Teams: the aiohttp app on ``$PORT`` (``POST /api/messages``).
 
-With Slack configured too, Slack runs alongside in the same process when it uses Socket
-Mode (its own connection, no port). Slack over HTTP and Teams on one port is not done yet:
-``loket serve`` says so instead of starting half.
+With Slack configured too, Slack runs alongside in the same process: in Socket Mode on its
+own connection, or over HTTP on the same port (``POST /slack/events``, ``/readyz``,
+``/metrics``: Slack's WSGI app behind the aiohttp app, :mod:`bot.teams.slack_bridge`).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def build_app(settings: Settings) -> web.Application:
 
 
 def serve(settings: Settings) -> None:
-    """Teams on ``$PORT`` (and Slack in Socket Mode next to it when configured); blocks."""
+    """Teams on ``$PORT`` (and Slack next to it when configured: Socket Mode, or HTTP on the same port); blocks."""
     from bot import logsafe
     from bot.slack.server import configure_logging
 
@@ -41,12 +41,32 @@ def serve(settings: Settings) -> None:
     secrets = [v for k, v in settings.teams_sdk_env.items() if k.endswith(("CLIENTSECRET", "CLIENT_SECRET"))]
     logsafe.install([settings.slack_bot_token or "", settings.slack_app_token or "",  # Slack's, plus the Teams secret
                      settings.slack_signing_secret or "", *secrets])
-    if settings.slack_enabled:
-        if not settings.slack_app_token:
-            raise SystemExit("Slack over HTTP and Teams together are not supported yet: set SLACK_APP_TOKEN "
-                             "(Socket Mode) to run both, or run them as two services")
+    if settings.slack_enabled and not settings.slack_app_token and not settings.slack_signing_secret:
+        raise SystemExit("SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)")
+    app = build_app(settings)
+    if settings.slack_enabled and settings.slack_app_token:
         from bot.slack.server import serve_socket_mode
 
         threading.Thread(target=serve_socket_mode, args=(settings,), name="slack-socket-mode", daemon=True).start()
+    elif settings.slack_enabled:
+        mount_slack_http(app, settings)
     log.info("Loket serving Teams on port %d (POST /api/messages, GET /healthz)", settings.port)
-    web.run_app(build_app(settings), port=settings.port, print=None)
+    web.run_app(app, port=settings.port, print=None)
+
+
+def mount_slack_http(app: web.Application, settings: Settings) -> None:
+    """Slack over HTTP on the Teams app's port (its runtime closes with the app)."""
+    if not settings.slack_signing_secret:
+        raise SystemExit("SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)")
+    from bot.slack import wsgi
+    from bot.slack.server import GUNICORN_THREADS
+    from bot.teams import slack_bridge
+
+    pool = slack_bridge.mount(app, wsgi.create(settings), threads=GUNICORN_THREADS)
+
+    async def close(_app: web.Application) -> None:
+        pool.shutdown(wait=False)
+        wsgi.close_all()
+
+    app.on_cleanup.append(close)
+    log.info("Slack over HTTP on the same port (POST /slack/events, GET /readyz, /metrics)")
