@@ -24,6 +24,10 @@ from bot.teams.cards import card, label, literal
 SIGNAL_COMMAND_ID = "logSignal"  # the message action "Log als signaal" (app manifest, bot.teams.package)
 SIGNAL_FORM = "signal_form"  # data.loket of the button (task/fetch) that opens the signal form
 SIGNAL_SUBMIT = "signal_submit"  # data.loket of the form's own submit button
+SIGNAL_STATUS_FORM = "signal_status_form"  # "Status wijzigen" on a signal card (core team)
+SIGNAL_STATUS_SUBMIT = "signal_status_submit"
+SIGNAL_LRT_FORM = "signal_lrt_form"  # "Escaleer naar LRT" on a signal card (core team)
+SIGNAL_LRT_SUBMIT = "signal_lrt_submit"
 PLAN_FORM = "plan_form"
 PLAN_SUBMIT = "plan_submit"
 SIGNALS_SHOWN = 30
@@ -200,7 +204,27 @@ def signal_card(s: SignalView) -> dict[str, Any]:
     if s.source_permalink and s.source_permalink.startswith("https://"):
         body.append({"type": "ActionSet", "actions": [{"type": "Action.OpenUrl", "title": "Oorspronkelijk bericht",
                                                        "url": s.source_permalink}]})
-    return card(body)
+    actions = [task_fetch("Status wijzigen", SIGNAL_STATUS_FORM, signal=s.id)]
+    if s.status != tx_.ESCALATED:
+        actions.append(task_fetch("Escaleer naar LRT", SIGNAL_LRT_FORM, signal=s.id))
+    return card(body, actions if s.is_open else None)
+
+
+def signal_status_form(s: SignalView) -> dict[str, Any]:
+    """Change a signal's status, with a note for its history (core team)."""
+    statuses = {k: v for k, v in tx_.SIGNAL_STATUSES.items() if k != tx_.ESCALATED}  # escalating: its own button
+    body = [label(f"Signaal S{s.id}", weight="Bolder"), literal(signal_line(s), size="Small"),
+            _choices("status", "Status", statuses, s.status),
+            _text("note", "Notitie (komt in de geschiedenis)", "", max_length=DESCRIPTION_MAX, multiline=True)]
+    return card(body, [{"type": "Action.Submit", "title": "Opslaan", "data": {"loket": SIGNAL_STATUS_SUBMIT,
+                                                                              "signal": s.id}}])
+
+
+def signal_lrt_form(s: SignalView) -> dict[str, Any]:
+    """Confirm escalating a signal to the LRT (core team)."""
+    body = [label(f"Signaal S{s.id} escaleren naar de LRT?", weight="Bolder"), literal(signal_line(s), size="Small")]
+    return card(body, [{"type": "Action.Submit", "title": "Escaleren", "data": {"loket": SIGNAL_LRT_SUBMIT,
+                                                                                "signal": s.id}}])
 
 
 def signal_start_card(*, escalation: int | None = None) -> dict[str, Any]:

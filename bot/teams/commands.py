@@ -90,9 +90,10 @@ async def dispatch(rt: "TeamsRuntime", msg: Incoming) -> bool:
     if command is None:
         return False
     log.info("teams: command %s", command.word)
-    handler = HANDLERS.get(command.word, _not_in_teams)
+    handler = HANDLERS.get(command.word)
     try:
-        attachment = await handler(rt, msg, command.argument)
+        attachment = (await handler(rt, msg, command.argument) if handler is not None
+                      else cm.not_in_teams_card(command.word))  # deskundige, bericht, les, ondersteuning
     except Exception as e:  # noqa: BLE001 - the person hears it; the log gets the type only
         log.error("teams: command %s failed (%s)", command.word, type(e).__name__)
         attachment = cards.notice_card("Er ging iets mis; probeer het later nog eens.")
@@ -110,13 +111,6 @@ async def _help(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
 
 async def _unknown(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
     return cm.unknown_command_card(argument)
-
-
-async def _not_in_teams(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
-    word = (msg.text.lstrip("/").split() or ["?"])[0].lower()
-    if word == "loket":
-        word = (msg.text.split()[1:2] or ["?"])[0].lower()
-    return cm.not_in_teams_card(word)
 
 
 async def _core_only(rt: "TeamsRuntime", msg: Incoming) -> dict | None:

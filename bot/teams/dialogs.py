@@ -8,7 +8,9 @@ form, from a command and from a message action, and the plan form.
   :data:`SIGNAL_COMMAND_ID` in the manifest): the signal form pre-filled from the message
   (its text, a link to it, who wrote it), or from the escalation when it is used in an
   escalation's thread in the core channel;
-* ``composeExtension/submitAction``: store the signal like ``task/submit``.
+* ``composeExtension/submitAction``: store the signal like ``task/submit``;
+* *Status wijzigen* and *Escaleer naar LRT* on a signal's card in the core channel (core
+  team): a dialog with the status (and a note for the history), or a confirmation.
 
 The response bodies are the Bot Framework's task module responses
 (``{"task": {"type": "continue", "value": {"title", "card"}}}`` or
@@ -29,6 +31,7 @@ from bot.core.plans import PlanError
 from bot.core.service import NotAllowed
 from bot.core.signal_drafts import draft_from_message
 from bot.core.signals import SignalDraft, SignalError
+from bot.core import taxonomy as tx_
 from bot.core.taxonomy import UnknownValue
 from bot.teams import cards_monitoring as cm
 from bot.teams.activities import clean_text
@@ -91,6 +94,8 @@ async def _route(rt: "TeamsRuntime", activity: dict[str, Any]) -> dict[str, Any]
         return await _store_signal(rt, data, user)
     if name == TASK_SUBMIT and action == cm.PLAN_SUBMIT:
         return await _store_plan(rt, data, user)
+    if action in SIGNAL_CHANGES:
+        return await _change_signal(rt, name, action, data, user)
     return message("Dit formulier ken ik niet (meer). Typ 'help' voor wat Loket kan.")
 
 
@@ -146,6 +151,37 @@ async def _store_signal(rt: "TeamsRuntime", data: dict[str, Any], user: str) -> 
         return message("Het signaal is niet opgeslagen: de gekoppelde escalatie bestaat niet (meer).")
     rt.spawn(rt.deliver_outbox())  # the card in the core channel, after this response
     return message(cm.signal_created_text(signal))
+
+
+# -- changing a signal (the buttons on its card in the core channel) -------------------------------
+SIGNAL_CHANGES = frozenset({cm.SIGNAL_STATUS_FORM, cm.SIGNAL_STATUS_SUBMIT, cm.SIGNAL_LRT_FORM, cm.SIGNAL_LRT_SUBMIT})
+NO_LRT_CHANNEL = ("Signaal S{id} staat op 'geëscaleerd naar LRT'. Teams heeft geen LRT-kanaal ingesteld, "
+                  "dus er is niets gepost.")
+
+
+async def _change_signal(rt: "TeamsRuntime", name: str, action: str, data: dict[str, Any],
+                         user: str) -> dict[str, Any]:
+    """Status and LRT escalation of a signal: the core team only (the register checks it too)."""
+    signals = rt.monitoring.signals
+    await refresh_core_team(rt)
+    if not rt.core_team.is_member(user):
+        return message("Alleen het kernteam kan een signaal wijzigen.")
+    try:
+        signal_id = int(data.get("signal") or 0)
+        if name == TASK_FETCH:
+            view = await asyncio.to_thread(signals.get, signal_id)
+            form = cm.signal_status_form(view) if action == cm.SIGNAL_STATUS_FORM else cm.signal_lrt_form(view)
+            return continue_with(f"Signaal S{view.id}", form)
+        if action == cm.SIGNAL_STATUS_SUBMIT:
+            view = await asyncio.to_thread(signals.update, signal_id, user_id=user, status=str(data.get("status") or ""),
+                                           note=str(data.get("note") or "") or None)
+            return message(f"Signaal S{view.id} staat nu op '{tx_.label(tx_.SIGNAL_STATUSES, view.status)}'.")
+        view = await asyncio.to_thread(signals.escalate, signal_id, user_id=user)
+        return message(NO_LRT_CHANNEL.format(id=view.id))
+    except (NotAllowed, SignalError, UnknownValue) as e:
+        return message(str(e))
+    except (KeyError, ValueError):
+        return message("Dat signaal ken ik niet (meer).")
 
 
 # -- the plan form --------------------------------------------------------------------------------

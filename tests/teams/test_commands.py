@@ -109,3 +109,10 @@ def test_a_question_starting_with_a_command_word_is_answered(teams):
     reply = last_card(teams)
     assert not any("ken ik niet" in t for t in reply.texts)
     assert reply.actions  # the answer's buttons (or the escalation note): it was treated as a question
+
+
+def test_network_commands_are_recognised_but_not_in_teams_yet(teams):
+    teams.say("deskundige flexwonen")
+    [reply] = teams.connector.to(PERSONAL)
+    assert any("'deskundige' werkt in Teams nog niet" in t for t in reply.texts)
+    assert not [s for s in teams.connector.sent if s.method == "create"]

@@ -115,3 +115,27 @@ def test_plan_form_updates_the_plan_for_the_core_team_only(teams):
     assert body["task"] == {"type": "message", "value": "Het plan van Utrecht is bijgewerkt."}
     plan = teams.loket.runtime.monitoring.plans.get("Utrecht")
     assert (plan.state, plan.next_milestone, plan.updated_by) == ("concept", "GS-besluit", CORE_MEMBER)
+
+
+def test_signal_card_buttons_change_status_and_escalate_for_the_core_team(teams):
+    teams.say("signaal")
+    form = _form(invoke(teams, "task/fetch", {"data": teams.connector.to(PERSONAL)[-1].actions[0]["data"]})[1])
+    invoke(teams, "task/submit", {"data": submit_data(form, title="Geen vervoer naar locatie")})
+    [post] = eventually(lambda: _core_channel_posts(teams))
+    buttons = {a["title"]: a["data"] for a in post.actions}
+    assert set(buttons) == {"Status wijzigen", "Escaleer naar LRT"}
+    refused = invoke(teams, "task/fetch", {"data": buttons["Status wijzigen"]})[1]
+    assert refused["task"]["type"] == "message" and "kernteam" in refused["task"]["value"]
+    core = {"user": CORE_MEMBER, "aad": CORE_MEMBER_AAD, "conversation": teams.in_channel(CORE_CHANNEL, post.activity_id),
+            "kind": "channel", "channel": CORE_CHANNEL}
+    status_form = _form(invoke(teams, "task/fetch", {"data": buttons["Status wijzigen"]}, **core)[1])
+    assert "geescaleerd" not in [c["value"] for c in inputs(status_form)["status"]["choices"]]
+    body = invoke(teams, "task/submit", {"data": submit_data(status_form, status="in_behandeling",
+                                                             note="Gebeld met de gemeente")}, **core)[1]
+    assert body["task"]["value"] == "Signaal S1 staat nu op 'In behandeling'."
+    lrt_form = _form(invoke(teams, "task/fetch", {"data": buttons["Escaleer naar LRT"]}, **core)[1])
+    body = invoke(teams, "task/submit", {"data": submit_data(lrt_form)}, **core)[1]
+    assert "geëscaleerd naar LRT" in body["task"]["value"]
+    signal = teams.loket.runtime.monitoring.signals.get(1)
+    assert signal.status == "geescaleerd" and signal.lrt_escalated_by == CORE_MEMBER
+    assert any(c.field == "note" and c.new_value == "Gebeld met de gemeente" for c in signal.history)

@@ -143,3 +143,18 @@ def test_knowledge_base_updates_go_to_the_updates_channel(teams):
     assert any(t.startswith("📚 Nieuw in de kennisbank (1 nieuw, 1 bijgewerkt)") for t in post.texts)
     assert "• Handreiking opvanglocaties (bron van 2026-11-20)" in post.texts
     assert not teams.connector.to(PRT_CHANNEL)
+
+
+def test_each_adapter_reminds_only_its_own_escalations():
+    from bot.core.reminders import Reminder
+    from bot.slack.monitoring_notices import reminder_notice as slack_notice
+    from bot.teams.notices import reminder_notice as teams_notice
+
+    def reminder(channel: str) -> Reminder:
+        return Reminder(number=1, count=1, core_channel_id=channel, core_ts="123", created_at=datetime.now(timezone.utc),
+                        waiting_working_hours=9.0, sla_hours=8.0)
+
+    teams_channel, slack_channel = "t:0123456789abcdef01234567", "CKERNTEAM1"
+    assert slack_notice(reminder(teams_channel)) is None and teams_notice(reminder(slack_channel)) is None
+    assert slack_notice(reminder(slack_channel)).channel_id == slack_channel
+    assert teams_notice(reminder(teams_channel)).channel_id == teams_channel
