@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Awaitable, Callable
 
 from bot.core.subcommands import NETWORK_SUBCOMMANDS, PLAN_WORDS, SUMMARY_WORDS, summary_week
 from bot.core.summary import build_summary
-from bot.core.taxonomy import UnknownValue
+from bot.core.taxonomy import UnknownValue, parse_province
 from bot.teams import cards, cards_monitoring as cm
 from bot.teams.activities import CHANNEL, PERSONAL, Incoming
 from bot.teams.jobs import refresh_core_team
@@ -42,6 +42,7 @@ SIGNAL_WORDS = frozenset({"signaal"})
 COMMAND_WORDS = PLAN_WORDS | SUMMARY_WORDS | SIGNAL_WORDS | HELP_WORDS | NETWORK_SUBCOMMANDS | {"signalen"}
 ESCALATION_REF = re.compile(r"^#?(\d+)$")
 MAX_COMMAND_WORDS = 3
+QUESTION_HINT = " Bedoel je een vraag? Schrijf een hele zin, met een vraagteken."
 PRIVATE_ONLY = ("Dit overzicht is alleen voor het kernteam: vraag het in een privégesprek met Loket "
                 "of in het kanaal van het kernteam.")
 
@@ -124,14 +125,14 @@ async def _core_only(rt: "TeamsRuntime", msg: Incoming) -> dict | None:
 
 
 async def _summary(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
-    refusal = await _core_only(rt, msg)
-    if refusal is not None:
-        return refusal
     mon, now = rt.monitoring, rt.clock()
     try:
         week = summary_week(argument, now, rt.settings.timezone)
     except ValueError as e:
-        return cards.notice_card(str(e))
+        return cards.notice_card(str(e) + QUESTION_HINT)
+    refusal = await _core_only(rt, msg)
+    if refusal is not None:
+        return refusal
     summary = await asyncio.to_thread(build_summary, mon.store, week, tz=rt.settings.timezone, now=now,
                                       hours=mon.working_hours)
     return cm.summary_card(summary)
@@ -149,14 +150,14 @@ async def _plan(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
     plans = rt.monitoring.plans
     if not argument:
         return cm.plans_card(await asyncio.to_thread(plans.all))
+    try:
+        province = parse_province(argument)
+    except UnknownValue as e:
+        return cards.notice_card(str(e) + QUESTION_HINT)
     refusal = await _core_only(rt, msg)
     if refusal is not None:
         return refusal
-    try:
-        plan = await asyncio.to_thread(plans.get, argument)
-    except UnknownValue as e:
-        return cards.notice_card(str(e))
-    return cm.plan_card(plan)
+    return cm.plan_card(await asyncio.to_thread(plans.get, province))
 
 
 async def _signal(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:

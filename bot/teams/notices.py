@@ -12,7 +12,6 @@ from typing import Any
 
 from bot.core.notices import Notice
 from bot.core.reminders import Reminder
-from bot.core.signals import SignalView
 from bot.teams import cards_monitoring as cm
 from bot.teams.conversations import is_teams_key
 
@@ -44,5 +43,3 @@ def render(payload: dict[str, Any]) -> dict[str, Any] | None:
     attachment = payload.get("card")
     return attachment if isinstance(attachment, dict) else None
 
-
-__all__ = ["POST_CARD", "card_notice", "reminder_notice", "render", "signal_notice", "SignalView"]
