@@ -21,6 +21,9 @@ def announce(settings: Settings, report: BuildReport, before: dict[str, DocInfo]
     if not found:
         print("Niets gewijzigd in de kennisbank: niets aangekondigd.", file=sys.stderr)
         return 0
+    if not settings.teams_updates_channel and not (settings.slack_bot_token and settings.updates_channel):
+        return fail("Zet SLACK_BOT_TOKEN en LOKET_UPDATES_CHANNEL (Slack) of LOKET_TEAMS_UPDATES_CHANNEL (Teams) "
+                    "om wijzigingen aan te kondigen; de index is wel bijgewerkt.")
     if settings.teams_updates_channel:
         _queue_for_teams(settings, found)
         if not settings.slack_bot_token:

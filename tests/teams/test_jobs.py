@@ -158,3 +158,42 @@ def test_each_adapter_reminds_only_its_own_escalations():
     assert slack_notice(reminder(teams_channel)) is None and teams_notice(reminder(slack_channel)) is None
     assert slack_notice(reminder(slack_channel)).channel_id == slack_channel
     assert teams_notice(reminder(teams_channel)).channel_id == teams_channel
+
+
+def test_index_build_announce_queues_the_card_for_the_teams_server(teams, tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+
+    src = tmp_path / "kb"
+    src.mkdir()
+    (src / "buurtbus.md").write_text("---\ntitle: Buurtbus\ntheme: overig\nupdated: 2026-02-01\n---\n# Buurtbus\n\n"
+                                     "## Inhoud\n\nDe buurtbus rijdt op dinsdag.\n")
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    for name, value in {"LOKET_DATA_DIR": str(tmp_path / "cli-data"), "LOKET_TEAMS_UPDATES_CHANNEL": UPDATES_CHANNEL,
+                        "LOKET_DATABASE_URL": f"sqlite:///{tmp_path / 'loket.db'}"}.items():  # the server's database
+        monkeypatch.setenv(name, value)
+    assert main(["index", "build", "--source", str(src), "--announce"]) == 0
+    assert "Teams-server plaatst hem" in capsys.readouterr().err
+    teams.stop()
+    teams.settings = teams.settings.with_(teams_updates_channel=UPDATES_CHANNEL)
+    teams.connector.channels.add(UPDATES_CHANNEL)
+    teams.start()
+    teams.say(ANSWERABLE)
+    rt = teams.loket.runtime
+    jobs.make_scheduler(rt).run_once()
+    teams.loket.call(rt.deliver_outbox())
+    [post] = teams.connector.to(UPDATES_CHANNEL)
+    assert "• Buurtbus (bron van 2026-02-01)" in post.texts
+
+
+def test_announce_with_no_channel_at_all_says_what_to_set(tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+
+    src = tmp_path / "kb"
+    src.mkdir()
+    (src / "a.md").write_text("---\ntitle: A\n---\n# A\n\nTekst over de buurtbus.\n")
+    for name in ("SLACK_BOT_TOKEN", "LOKET_UPDATES_CHANNEL", "LOKET_TEAMS_UPDATES_CHANNEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LOKET_DATA_DIR", str(tmp_path / "data"))
+    assert main(["index", "build", "--source", str(src), "--announce"]) == 1
+    err = capsys.readouterr().err
+    assert "LOKET_UPDATES_CHANNEL" in err and "LOKET_TEAMS_UPDATES_CHANNEL" in err
