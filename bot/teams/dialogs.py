@@ -48,6 +48,8 @@ SIGNAL_COMMAND_ID = cm.SIGNAL_COMMAND_ID
 FETCH_TASK, SUBMIT_ACTION = "composeExtension/fetchTask", "composeExtension/submitAction"
 TASK_FETCH, TASK_SUBMIT = "task/fetch", "task/submit"
 INVOKES = frozenset({FETCH_TASK, SUBMIT_ACTION, TASK_FETCH, TASK_SUBMIT})
+SIGNAL_CHANGES = frozenset({cm.SIGNAL_STATUS_FORM, cm.SIGNAL_STATUS_SUBMIT, cm.SIGNAL_LRT_FORM, cm.SIGNAL_LRT_SUBMIT})
+ACTIONS = frozenset({cm.SIGNAL_FORM, cm.SIGNAL_SUBMIT, cm.PLAN_FORM, cm.PLAN_SUBMIT}) | SIGNAL_CHANGES
 FORM_HEIGHT, FORM_WIDTH = "large", "medium"
 NOT_YOURS = "Alleen de vrager of het kernteam kan een signaal loggen vanuit deze escalatie."
 
@@ -64,7 +66,14 @@ def message(text: str) -> dict[str, Any]:
 
 
 def handles(activity: dict[str, Any]) -> bool:
-    return activity.get("type") == "invoke" and activity.get("name") in INVOKES
+    """True for the invokes of these dialogs (others, e.g. another feature's dialogs, are not claimed)."""
+    if activity.get("type") != "invoke" or activity.get("name") not in INVOKES:
+        return False
+    value = activity.get("value") if isinstance(activity.get("value"), dict) else {}
+    if activity.get("name") in (FETCH_TASK, SUBMIT_ACTION) and value.get("commandId") == SIGNAL_COMMAND_ID:
+        return True
+    data = value.get("data") if isinstance(value.get("data"), dict) else {}
+    return data.get("loket") in ACTIONS
 
 
 async def on_invoke(rt: "TeamsRuntime", context: TurnContext, activity: dict[str, Any]) -> None:
@@ -83,7 +92,7 @@ async def _route(rt: "TeamsRuntime", activity: dict[str, Any]) -> dict[str, Any]
     name, value = activity.get("name"), activity.get("value") or {}
     user = str((activity.get("from") or {}).get("id") or "")
     if name == FETCH_TASK:
-        return await _message_action_form(rt, activity, value, user)
+        return await _message_action_form(rt, activity, value)
     data = value.get("data") if isinstance(value.get("data"), dict) else {}
     action = data.get("loket")
     if name == TASK_FETCH and action == cm.SIGNAL_FORM:
@@ -115,11 +124,8 @@ async def _signal_form(rt: "TeamsRuntime", data: dict[str, Any], user: str) -> d
     return continue_with("Signaal loggen", cm.signal_form(draft))
 
 
-async def _message_action_form(rt: "TeamsRuntime", activity: dict[str, Any], value: dict[str, Any],
-                               user: str) -> dict[str, Any]:
+async def _message_action_form(rt: "TeamsRuntime", activity: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
     """*Log als signaal* on a message: the form pre-filled from (and linked to) that message."""
-    if value.get("commandId") != SIGNAL_COMMAND_ID:
-        return message("Deze actie ken ik niet.")
     payload = value.get("messagePayload") or {}
     base, root = split_thread(str((activity.get("conversation") or {}).get("id") or ""))
     key = conversation_key(base) if base else None
@@ -154,7 +160,6 @@ async def _store_signal(rt: "TeamsRuntime", data: dict[str, Any], user: str) -> 
 
 
 # -- changing a signal (the buttons on its card in the core channel) -------------------------------
-SIGNAL_CHANGES = frozenset({cm.SIGNAL_STATUS_FORM, cm.SIGNAL_STATUS_SUBMIT, cm.SIGNAL_LRT_FORM, cm.SIGNAL_LRT_SUBMIT})
 NO_LRT_CHANNEL = ("Signaal S{id} staat op 'geëscaleerd naar LRT'. Teams heeft geen LRT-kanaal ingesteld, "
                   "dus er is niets gepost.")
 

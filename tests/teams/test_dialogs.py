@@ -139,3 +139,10 @@ def test_signal_card_buttons_change_status_and_escalate_for_the_core_team(teams)
     signal = teams.loket.runtime.monitoring.signals.get(1)
     assert signal.status == "geescaleerd" and signal.lrt_escalated_by == CORE_MEMBER
     assert any(c.field == "note" and c.new_value == "Gebeld met de gemeente" for c in signal.history)
+
+
+def test_dialogs_of_other_features_are_not_claimed(teams):
+    status, _ = invoke(teams, "task/fetch", {"data": {"loket": "iets_anders"}})
+    assert status == 501  # the SDK's answer for an invoke nobody answered: free for another handler
+    status, _ = invoke(teams, "composeExtension/fetchTask", {"commandId": "andereActie", "commandContext": "message"})
+    assert status == 501
