@@ -91,7 +91,7 @@ class Settings:
     audit_key: str | None = field(default=None, repr=False)  # LOKET_AUDIT_KEY: keys the audit chain (never in the DB)
     timezone: str = "Europe/Amsterdam"
     log_level: str = "INFO"
-    target_precision: float = 0.75  # operating point of the answer-or-escalate decision (bot.core.decision)
+    target_precision: float = 0.75  # operating point of the answer-or-escalate decision (bot.core.answering.decision)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod

@@ -5,7 +5,7 @@ The adapters read the message (its text, where it is, who wrote it, a link to it
 """
 from __future__ import annotations
 
-from bot.core.signals import DESCRIPTION_MAX, SignalDraft
+from bot.core.monitoring.signals import DESCRIPTION_MAX, SignalDraft
 
 TITLE_FROM_MESSAGE = 120
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.taxonomy import UnknownValue, parse_province
+from bot.core.monitoring.taxonomy import UnknownValue, parse_province
 
 PLAN_WORDS = frozenset({"plan", "plannen"})
 SUMMARY_WORDS = frozenset({"overzicht", "weekoverzicht"})
@@ -80,7 +80,7 @@ def handles(text: str | None) -> bool:
 def summary_week(argument: str, now, tz: str) -> str:
     """The week ``overzicht [argument]`` asks for: last week by default, "deze week" for the
     running week, else an ISO week (ValueError with a Dutch message when it is none)."""
-    from bot.core.summary import parse_week, previous_week, week_of
+    from bot.core.monitoring.summary import parse_week, previous_week, week_of
 
     if not argument:
         return previous_week(now, tz)

@@ -1,6 +1,6 @@
 """The weekly summary job, for any adapter: due? claimed? build, post, record.
 
-Slack and Teams run the same steps (``bot.core.weekly``: last week's summary from Monday
+Slack and Teams run the same steps (``bot.core.monitoring.weekly``: last week's summary from Monday
 09:00, once, claimed in the database so that any number of replicas can tick); they only
 differ in how the summary is posted. Each platform claims the week under its own key
 (Slack: ``2026-W48``, Teams: ``2026-W48@teams``), so one database serving both posts the
@@ -12,9 +12,9 @@ import logging
 from datetime import datetime
 from typing import Callable
 
-from bot.core.sla import WorkingHours
-from bot.core.summary import WeeklySummary, build_summary, week_bounds
-from bot.core.weekly import Claim, WeeklyRuns, due_week, in_use_before
+from bot.core.escalations.sla import WorkingHours
+from bot.core.monitoring.summary import WeeklySummary, build_summary, week_bounds
+from bot.core.monitoring.weekly import Claim, WeeklyRuns, due_week, in_use_before
 from bot.store.repo import Store
 
 log = logging.getLogger(__name__)

@@ -1,8 +1,8 @@
 """The scheduled monitoring jobs in Slack: the Monday summary and the SLA reminders.
 
 Both are safe to run on every replica every minute: the weekly summary is claimed per
-ISO week in the database (``bot.core.weekly``), a reminder is recorded together with its
-outbox post (``bot.core.reminders``). :func:`make_scheduler` bundles them for the server.
+ISO week in the database (``bot.core.monitoring.weekly``), a reminder is recorded together with its
+outbox post (``bot.core.escalations.reminders``). :func:`make_scheduler` bundles them for the server.
 """
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from bot.core.scheduler import Job, Scheduler
-from bot.core.summary_chart import render_png
-from bot.core.summary_render import title
-from bot.core.weekly import Claim
+from bot.core.delivery.scheduler import Job, Scheduler
+from bot.core.monitoring.summary_chart import render_png
+from bot.core.monitoring.summary_render import title
+from bot.core.monitoring.weekly import Claim
 from bot.core.weekly_job import post_weekly_summary as core_post_weekly_summary
 from bot.settings import Settings
 from bot.slack.blocks_summary import summary_message

@@ -1,18 +1,18 @@
 """Monitoring messages as outbox notices: what the core queues, rendered for Slack.
 
-The core queues a :class:`~bot.core.notices.Notice` with the change that causes it; here
+The core queues a :class:`~bot.core.delivery.notices.Notice` with the change that causes it; here
 it becomes the delivery's ``slack_reply`` post (a ready message), which the retry loop of
 ``loket serve`` sends with backoff and at most once. The CLI uses the same functions, so
 ``loket signal update --status geescaleerd`` announces the signal in the LRT channel too.
 """
 from __future__ import annotations
 
-from bot.core.notices import Notice, Render
-from bot.core.platforms import is_teams_channel
-from bot.core.reminders import Reminder
-from bot.core.signals import SignalView
+from bot.core.delivery.notices import Notice, Render
+from bot.core.delivery.platforms import is_teams_channel
+from bot.core.escalations.reminders import Reminder
+from bot.core.monitoring.signals import SignalView
 from bot.slack import blocks_monitoring as bm
-from bot.slack.blocks import Message
+from bot.slack.block_kit import Message
 from bot.slack.delivery import POST_REPLY
 
 

@@ -195,7 +195,7 @@ class ChannelPace(Base):
 
 
 class AuditEntry(Base):
-    """One row of the append-only audit log of core-team actions (see ``bot.core.audit``).
+    """One row of the append-only audit log of core-team actions (see ``bot.core.privacy.audit``).
 
     ``hash`` = SHA-256 of ``prev_hash`` + the canonical row, so changing, inserting or
     removing a row breaks the chain. The actor is covered through ``actor_digest`` (a
@@ -248,7 +248,7 @@ class JobRun(Base):
 
 
 class Signal(Base):
-    """An opportunity, risk or issue the core team logs while monitoring (see ``bot.core.signals``)."""
+    """An opportunity, risk or issue the core team logs while monitoring (see ``bot.core.monitoring.signals``)."""
 
     __tablename__ = "signals"
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Sequence
 
 from bot.core.network.updates import DocChange
-from bot.core.outbox import Outbox
+from bot.core.delivery.outbox import Outbox
 from bot.settings import Settings
 from bot.store.repo import Store
 from bot.teams import cards_monitoring as cm

@@ -3,7 +3,7 @@ provincial plans, signals (list, form, the post in the core channel), SLA remind
 "Nieuw in de kennisbank". Pure builders like :mod:`bot.teams.cards`: core views in, card
 JSON out; what people typed goes into ``TextRun``s (:func:`~bot.teams.cards.literal`).
 
-The weekly summary uses :func:`bot.core.summary_render.sections`, as Slack, the Markdown
+The weekly summary uses :func:`bot.core.monitoring.summary_render.sections`, as Slack, the Markdown
 and the HTML renderings do, so Teams never shows other figures than ``loket summary``.
 """
 from __future__ import annotations
@@ -12,13 +12,13 @@ import base64
 import json
 from typing import Any, Sequence
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 from bot.core.network.updates import NEW, REMOVED, UPDATED, DocChange, summary_line
-from bot.core.plans import MILESTONE_MAX, PlanView
-from bot.core.reminders import Reminder
-from bot.core.signals import DESCRIPTION_MAX, TITLE_MAX, SignalDraft, SignalView
-from bot.core.summary import WeeklySummary
-from bot.core.summary_render import Section, fmt_number, sections, title
+from bot.core.monitoring.plans import MILESTONE_MAX, PlanView
+from bot.core.escalations.reminders import Reminder
+from bot.core.monitoring.signals import DESCRIPTION_MAX, TITLE_MAX, SignalDraft, SignalView
+from bot.core.monitoring.summary import WeeklySummary
+from bot.core.monitoring.summary_render import Section, fmt_number, sections, title
 from bot.teams.cards import card, label, literal
 
 SIGNAL_COMMAND_ID = "logSignal"  # the message action "Log als signaal" (app manifest, bot.teams.package)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from bot.core.subcommands import NETWORK_SUBCOMMANDS, PLAN_WORDS, SUMMARY_WORDS, summary_week
-from bot.core.summary import build_summary
-from bot.core.taxonomy import UnknownValue, parse_province
+from bot.core.monitoring.summary import build_summary
+from bot.core.monitoring.taxonomy import UnknownValue, parse_province
 from bot.teams import cards, cards_monitoring as cm
 from bot.teams.activities import CHANNEL, PERSONAL, Incoming
 from bot.teams.jobs import refresh_core_team

@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any
 from microsoft_agents.activity import Activity, InvokeResponse
 from microsoft_agents.hosting.core import TurnContext
 
-from bot.core.plans import PlanError
+from bot.core.monitoring.plans import PlanError
 from bot.core.service import NotAllowed
 from bot.core.signal_drafts import draft_from_message
-from bot.core.signals import SignalDraft, SignalError
-from bot.core import taxonomy as tx_
-from bot.core.taxonomy import UnknownValue
+from bot.core.monitoring.signals import SignalDraft, SignalError
+from bot.core.monitoring import taxonomy as tx_
+from bot.core.monitoring.taxonomy import UnknownValue
 from bot.teams import cards_monitoring as cm
 from bot.teams.activities import clean_text
 from bot.teams.jobs import refresh_core_team, remember_channels

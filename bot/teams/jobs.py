@@ -4,7 +4,7 @@ channel and the SLA reminders in the escalations' core threads.
 The same core steps and guarantees as Slack (``bot.slack.monitoring_jobs``): the summary is
 claimed per ISO week in the database (``bot.core.weekly_job``, under the key
 ``2026-W48@teams``), a reminder is recorded together with its outbox post
-(``bot.core.reminders``), so every replica may tick every minute. The jobs only touch the
+(``bot.core.escalations.reminders``), so every replica may tick every minute. The jobs only touch the
 database; the cards go out through the Teams outbox (the runtime's background loop), at
 most once, with Teams' ``Retry-After``.
 
@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from bot.core.scheduler import Job, Scheduler
-from bot.core.summary import WeeklySummary
-from bot.core.weekly import Claim
+from bot.core.delivery.scheduler import Job, Scheduler
+from bot.core.monitoring.summary import WeeklySummary
+from bot.core.monitoring.weekly import Claim
 from bot.core.weekly_job import post_weekly_summary as core_post_weekly_summary
 from bot.store.models import TeamsConversation
 from bot.teams import cards_monitoring as cm, notices
@@ -57,7 +57,7 @@ def compact_png(png: bytes, *, width: int, colours: int) -> bytes:
 
 def summary_attachment(summary: WeeklySummary) -> dict[str, Any]:
     """The summary card with the largest chart that fits one Teams message."""
-    from bot.core.summary_chart import render_png
+    from bot.core.monitoring.summary_chart import render_png
 
     png = render_png(summary)
     charts = (compact_png(png, width=w, colours=c) for w, c in CHART_SIZES)

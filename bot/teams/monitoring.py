@@ -10,11 +10,11 @@ import socket
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.core.plans import PlanRegister
-from bot.core.reminders import SlaReminders
-from bot.core.signals import SignalRegister
-from bot.core.sla import WorkingHours
-from bot.core.weekly import WeeklyRuns
+from bot.core.monitoring.plans import PlanRegister
+from bot.core.escalations.reminders import SlaReminders
+from bot.core.monitoring.signals import SignalRegister
+from bot.core.escalations.sla import WorkingHours
+from bot.core.monitoring.weekly import WeeklyRuns
 
 if TYPE_CHECKING:
     from bot.teams.runtime import TeamsRuntime

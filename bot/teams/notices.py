@@ -1,6 +1,6 @@
 """Monitoring messages for Teams as outbox notices: a ready Adaptive Card for a conversation.
 
-The core queues a :class:`~bot.core.notices.Notice` in the same transaction as the change
+The core queues a :class:`~bot.core.delivery.notices.Notice` in the same transaction as the change
 that causes it (a new signal, an SLA reminder), with a dedupe key; the Teams outbox
 (:meth:`bot.teams.runtime.TeamsRuntime.deliver_outbox`) sends the card, at most once. A
 notice is only made for Teams conversations: in a database shared with Slack, the other
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.notices import Notice
-from bot.core.reminders import Reminder
+from bot.core.delivery.notices import Notice
+from bot.core.escalations.reminders import Reminder
 from bot.teams import cards_monitoring as cm
 from bot.teams.conversations import is_teams_key
 

@@ -18,8 +18,8 @@ from typing import Any, Callable
 from aiohttp import ClientResponseError
 from microsoft_agents.hosting.core import TurnContext
 
-from bot.core.platforms import TEAMS_INBOX_KIND
-from bot.core.outbox import GAVE_UP, POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
+from bot.core.delivery.platforms import TEAMS_INBOX_KIND
+from bot.core.delivery.outbox import GAVE_UP, POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP
 from bot.core.service import LoketService, utcnow
 from bot.core.views import EscalationView, OutboxPost
 from bot.settings import Settings

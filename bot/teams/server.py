@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 
 def build_app(settings: Settings) -> web.Application:
     """Store, desk (with the core team's verified answers), service and the Teams app."""
-    from bot.core.desk import Desk
+    from bot.core.answering.desk import Desk
     from bot.core.service import LoketService
-    from bot.core.verified_sync import VerifiedSync
+    from bot.core.answering.verified_sync import VerifiedSync
     from bot.store.repo import Store
     from bot.teams.app import core_team_for, create_app
 
@@ -35,7 +35,7 @@ def build_app(settings: Settings) -> web.Application:
 def serve(settings: Settings) -> None:
     """Teams on ``$PORT`` (and Slack next to it when configured: Socket Mode, or HTTP on the same port); blocks."""
     from bot import logsafe
-    from bot.slack.server import configure_logging
+    from bot.logsafe import configure_logging
 
     configure_logging(settings)
     secrets = [v for k, v in settings.teams_sdk_env.items() if k.endswith(("CLIENTSECRET", "CLIENT_SECRET"))]
@@ -59,7 +59,7 @@ def mount_slack_http(app: web.Application, settings: Settings) -> None:
     if not settings.slack_signing_secret:
         raise SystemExit("SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode)")
     from bot.slack import wsgi
-    from bot.slack.server import GUNICORN_THREADS
+    from bot.slack.wsgi import GUNICORN_THREADS
     from bot.teams import slack_bridge
 
     pool = slack_bridge.mount(app, wsgi.create(settings), threads=GUNICORN_THREADS)

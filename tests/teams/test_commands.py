@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import taxonomy as tx_
-from bot.core.signals import SignalDraft
+from bot.core.monitoring import taxonomy as tx_
+from bot.core.monitoring.signals import SignalDraft
 from bot.teams.commands import Command, parse
 
 from .conftest import ANSWERABLE, ASKER, PERSONAL, PRT_CHANNEL, CORE_MEMBER, CORE_MEMBER_AAD

@@ -3,7 +3,7 @@ form: invoke activities answered in the HTTP response, the signal stored and sho
 core channel."""
 from __future__ import annotations
 
-from bot.core import taxonomy as tx_
+from bot.core.monitoring import taxonomy as tx_
 from bot.teams import cards_monitoring as cm
 from bot.teams.dialogs import SIGNAL_COMMAND_ID
 

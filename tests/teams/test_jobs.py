@@ -7,9 +7,9 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.core.network.updates import DocChange
-from bot.core.summary import build_summary, week_of
-from bot.core.summary_chart import render_png
-from bot.core.weekly import POSTED, WeeklyRuns
+from bot.core.monitoring.summary import build_summary, week_of
+from bot.core.monitoring.summary_chart import render_png
+from bot.core.monitoring.weekly import POSTED, WeeklyRuns
 from bot.store.models import OutboxPost
 from bot.teams import cards_monitoring as cm, jobs
 from bot.teams.announce import queue_updates
@@ -146,7 +146,7 @@ def test_knowledge_base_updates_go_to_the_updates_channel(teams):
 
 
 def test_each_adapter_reminds_only_its_own_escalations():
-    from bot.core.reminders import Reminder
+    from bot.core.escalations.reminders import Reminder
     from bot.slack.monitoring_notices import reminder_notice as slack_notice
     from bot.teams.notices import reminder_notice as teams_notice
 

@@ -18,11 +18,11 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.core.plans import PlanError
+from bot.core.monitoring.plans import PlanError
 from bot.core.service import NotAllowed
 from bot.core.subcommands import summary_week
-from bot.core.summary import build_summary
-from bot.core.taxonomy import UnknownValue, parse_plan_state, parse_province
+from bot.core.monitoring.summary import build_summary
+from bot.core.monitoring.taxonomy import UnknownValue, parse_plan_state, parse_province
 from bot.slack import action_ids
 from bot.slack import blocks_monitoring as bm
 from bot.slack.blocks_summary import summary_message

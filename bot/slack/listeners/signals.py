@@ -21,8 +21,8 @@ from slack_bolt import Ack, App
 
 from bot.core.service import NotAllowed
 from bot.core.signal_drafts import draft_from_message
-from bot.core.signals import SignalDraft, SignalError
-from bot.core.taxonomy import UnknownValue
+from bot.core.monitoring.signals import SignalDraft, SignalError
+from bot.core.monitoring.taxonomy import UnknownValue
 from bot.slack import action_ids
 from bot.slack import blocks_monitoring as bm
 from bot.slack.escaping import slack_to_plain
