@@ -15,6 +15,7 @@ COMMAND_MODULES = ("bot.cli.index_cmd", "bot.cli.ask_cmd", "bot.cli.chat_cmd", "
 COMMAND_MODULES += ("bot.cli.signal_cmd", "bot.cli.plan_cmd", "bot.cli.summary_cmd")  # monitoring
 COMMAND_MODULES += ("bot.cli.network_cmd",)  # network: experts
 COMMAND_MODULES += ("bot.cli.calibrate_cmd",)  # answer-or-escalate decision
+COMMAND_MODULES += ("bot.cli.teams_cmd",)  # the Teams app package
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -49,19 +49,39 @@ def _serve_slack(settings: Settings) -> int:
 
 
 def _serve_teams(settings: Settings) -> int:
-    """Teams on ``$PORT``, with Slack in Socket Mode in a thread next to it when configured."""
+    """Teams on ``$PORT``, with Slack next to it when configured: Socket Mode in a thread, or
+    Slack's HTTP endpoints mounted on the same port."""
     try:
         from bot.teams.server import serve as serve_teams
     except ImportError:
         return fail("Teams heeft Python 3.12 en het extra 'teams' nodig: bash scripts/setup.sh (zie README).")
-    if settings.slack_enabled:
-        if not settings.slack_app_token:
-            raise SystemExit("Slack over HTTP and Teams together are not supported yet: set SLACK_APP_TOKEN "
-                             "(Socket Mode) to run both, or run them as two services")
+    mount = None
+    if settings.slack_enabled and settings.slack_app_token:
         import threading
 
         from bot.slack.server import serve_socket_mode
 
         threading.Thread(target=serve_socket_mode, args=(settings,), name="slack-socket-mode", daemon=True).start()
-    serve_teams(settings)
+    elif settings.slack_enabled:
+        if not settings.slack_signing_secret:
+            return fail("SLACK_SIGNING_SECRET ontbreekt (of zet SLACK_APP_TOKEN voor Socket Mode).")
+        mount = _slack_http_mount(settings)
+    serve_teams(settings, mount=mount)
     return 0
+
+
+def _slack_http_mount(settings: Settings):
+    """Slack over HTTP on the Teams app's port (its runtime closes with the app)."""
+    from bot.slack import wsgi
+    from bot.teams import slack_bridge
+
+    def mount(app) -> None:
+        pool = slack_bridge.mount(app, wsgi.create(settings), threads=wsgi.GUNICORN_THREADS)
+
+        async def close(_app) -> None:
+            pool.shutdown(wait=False)
+            wsgi.close_all()
+
+        app.on_cleanup.append(close)
+
+    return mount

@@ -11,13 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.delivery.scheduler import Job, Scheduler
-from bot.core.monitoring.summary import build_summary, week_bounds
 from bot.core.monitoring.summary_chart import render_png
 from bot.core.monitoring.summary_render import title
-from bot.core.monitoring.weekly import Claim, due_week, in_use_before
+from bot.core.monitoring.weekly import Claim
+from bot.core.monitoring.weekly_job import post_weekly_summary as core_post_weekly_summary
 from bot.settings import Settings
 from bot.slack.blocks_summary import summary_message
-from bot.slack.delivery import slack_error
 from bot.slack.deps import Deps
 from bot.slack.monitoring import Monitoring
 
@@ -35,25 +34,15 @@ def send_reminders(mon: Monitoring, now: datetime) -> int:
 def post_weekly_summary(mon: Monitoring, now: datetime) -> str | None:
     """Post last week's summary once (from Monday 09:00); returns the week posted, if any.
 
-    Weeks before Loket was first used are skipped (see ``bot.core.monitoring.weekly.in_use_before``).
+    The steps (due week, claim, build, record) are the core's (``bot.core.monitoring.weekly_job``);
+    here only how it is posted: the message, then the chart below it.
     """
     if not mon.core_channel:
         return None
-    week = due_week(now, mon.settings.timezone)
-    if week is None or not in_use_before(mon.store, week_bounds(week, mon.settings.timezone)[1]):
-        return None
-    claim = mon.weekly.claim(week, now=now)
-    if claim is None:
-        return None
-    try:
-        summary = build_summary(mon.store, week, tz=mon.settings.timezone, now=now, hours=mon.working_hours)
-        _post(mon, claim, summary)
-    except Exception as e:  # noqa: BLE001 - another round (or replica) tries again after the lease
-        log.warning("weekly summary %s not posted: %s", week, slack_error(e))
-        mon.weekly.failed(week, now=now)
-        return None
-    mon.weekly.done(week, now=now, figures=summary.to_json())
-    log.info("weekly summary %s posted to %s", week, mon.core_channel)
+    week = core_post_weekly_summary(mon.store, mon.weekly, now=now, tz=mon.settings.timezone, hours=mon.working_hours,
+                                    post=lambda claim, summary: _post(mon, claim, summary))
+    if week:
+        log.info("weekly summary %s posted to %s", week, mon.core_channel)
     return week
 
 

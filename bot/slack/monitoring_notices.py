@@ -8,6 +8,7 @@ it becomes the delivery's ``slack_reply`` post (a ready message), which the retr
 from __future__ import annotations
 
 from bot.core.delivery.notices import Notice, Render
+from bot.core.delivery.platforms import is_teams_channel
 from bot.core.escalations.reminders import Reminder
 from bot.core.monitoring.signals import SignalView
 from bot.slack import blocks_monitoring as bm
@@ -33,5 +34,8 @@ def lrt_notice(lrt_channel: str | None) -> Render[SignalView]:
 
 
 def reminder_notice(reminder: Reminder) -> Notice | None:
-    """An SLA reminder in the escalation's core thread."""
+    """An SLA reminder in the escalation's core thread (Slack's escalations only: a Teams one,
+    in a database both share, is reminded by the Teams adapter, ``bot.teams.notices``)."""
+    if is_teams_channel(reminder.core_channel_id):
+        return None
     return notice(reminder.core_channel_id, bm.sla_reminder(reminder), thread_ts=reminder.core_ts)

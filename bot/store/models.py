@@ -336,7 +336,7 @@ class WeeklySummaryRun(Base):
 
     __tablename__ = "weekly_summaries"
 
-    iso_week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    iso_week: Mapped[str] = mapped_column(String(24), primary_key=True)  # "2026-W48", Teams: "2026-W48@teams"
     claimed_by: Mapped[str | None] = mapped_column(String(128))
     claimed_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))  # posting | posted

@@ -20,7 +20,7 @@ from bot.core.network.hub import open_network
 from bot.core.service import LoketService, utcnow
 from bot.settings import Settings
 from bot.store.repo import Store
-from bot.teams import cards
+from bot.teams import cards, jobs
 from bot.teams.core_team import CoreTeam
 from bot.teams.runtime import TeamsRuntime
 from bot.teams.sdk import MESSAGES_PATH, Sender, auth_configuration, auth_middleware, claims_for, connections_from_settings, new_adapter
@@ -69,6 +69,7 @@ def create_app(settings: Settings, *, service: LoketService, store: Store, core_
     app.router.add_get("/healthz", healthz)
     if background:
         app.cleanup_ctx.append(_background(runtime))
+        app.cleanup_ctx.append(jobs.scheduler_context(runtime))  # weekly summary, SLA reminders
     return app
 
 

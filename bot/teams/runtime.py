@@ -27,10 +27,11 @@ from bot.core.service import LoketService, utcnow
 from bot.core.views import EscalationView, OutboxPost
 from bot.settings import Settings
 from bot.store.repo import Store
-from bot.teams import cards, cards_core, erasure, escalation_actions, flows, relay_edits
+from bot.teams import cards, cards_core, commands, dialogs, erasure, escalation_actions, flows, notices, relay_edits
 from bot.teams.activities import CHANNEL, PERSONAL, parse
 from bot.teams.conversations import ConversationBook, conversation_key, is_teams_key, split_thread, thread_conversation
 from bot.teams.core_team import CoreTeam
+from bot.teams.monitoring import TeamsMonitoring
 from bot.teams.sdk import Sender
 
 if TYPE_CHECKING:
@@ -70,12 +71,16 @@ class TeamsRuntime:
         self.network = network  # experts, referrals, support requests (None: not available)
         self.core_key = conversation_key(settings.teams_core_channel) if settings.teams_core_channel else None
         self._tasks: set[asyncio.Task] = set()
+        self.monitoring = TeamsMonitoring(self)  # signals, plans, reminders, weekly runs
 
     # -- receiving (inside the POST, before the 2xx) ----------------------------------------
     async def on_turn(self, context: TurnContext) -> None:
         """The SDK's agent callback: store, remember, schedule; never answer here."""
         activity = context.activity.model_dump(by_alias=True, mode="json", exclude_none=True)
         self._remember(activity)
+        if dialogs.handles(activity):  # a dialog: answered in this response (bot.teams.dialogs)
+            await dialogs.on_invoke(self, context, activity)
+            return
         msg = parse(activity)
         if msg is None:
             return
@@ -145,6 +150,8 @@ class TeamsRuntime:
                 await flows.core_thread_message(self, msg, esc)
                 return
         if msg.kind == PERSONAL or msg.mentions_bot:
+            if msg.text and await commands.dispatch(self, msg):  # help, signaal, overzicht, plan, …
+                return
             if msg.text:
                 await flows.question(self, msg, source_key=source_key)
 
@@ -279,6 +286,8 @@ class TeamsRuntime:
     @staticmethod
     def _render(post: OutboxPost) -> dict[str, Any] | None:
         p, number = post.payload, post.payload.get("number")
+        if post.kind == notices.POST_CARD:  # monitoring: signals, reminders, the weekly summary, updates
+            return notices.render(p)
         if post.kind == POST_CORE_REPLY:
             return cards.relay_card(number, core_name=None, text=str(p.get("text") or ""))
         if post.kind == POST_FOLLOWUP:

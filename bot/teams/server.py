@@ -1,12 +1,14 @@
 """``loket serve`` for Teams: the aiohttp app on ``$PORT`` (``POST /api/messages``).
 
 With Slack configured too, ``loket serve`` (:mod:`bot.cli.serve_cmd`) runs Slack alongside
-in the same process when it uses Socket Mode (its own connection, no port). Slack over HTTP
-and Teams on one port is not done yet: ``loket serve`` says so instead of starting half.
+in the same process: in Socket Mode on its own connection, or over HTTP on the same port
+(Slack's WSGI app mounted behind this app, :mod:`bot.teams.slack_bridge`). This module
+never imports Slack: the CLI hands the mount in.
 """
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from aiohttp import web
 
@@ -31,7 +33,11 @@ def build_app(settings: Settings) -> web.Application:
     return create_app(settings, service=service, store=store, core_team=core_team)
 
 
-def serve(settings: Settings) -> None:
-    """Teams on ``$PORT``; blocks (``loket serve`` starts Slack in Socket Mode next to it)."""
+def serve(settings: Settings, *, mount: Callable[[web.Application], None] | None = None) -> None:
+    """Teams on ``$PORT``; blocks. ``mount`` adds routes of another adapter to the same app
+    (``loket serve`` mounts Slack over HTTP this way)."""
+    app = build_app(settings)
+    if mount is not None:
+        mount(app)
     log.info("Loket serving Teams on port %d (POST /api/messages, GET /healthz)", settings.port)
-    web.run_app(build_app(settings), port=settings.port, print=None)
+    web.run_app(app, port=settings.port, print=None)

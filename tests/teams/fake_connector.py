@@ -11,6 +11,7 @@ Strict where Loket's behaviour depends on it:
 * an activity can be updated (PUT) or deleted (DELETE) only when the bot sent it, into that
   conversation (a channel thread's message also through its channel), and not after it was
   deleted: anything else is 404, as the connector answers for an unknown activity id.
+* a message larger than Teams' limit (about 28 KB of JSON) gets 413, as in Teams.
 Everything sent is recorded as :class:`Sent`.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote
 
 PREFIX = "/emea/"
+MAX_MESSAGE_BYTES = 28 * 1024  # Teams refuses larger messages with 413 (Request Entity Too Large)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class FakeConnector:
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
     sent: list[Sent] = field(default_factory=list)
     refused: list[tuple[str, int]] = field(default_factory=list)
+    max_message_bytes: int = MAX_MESSAGE_BYTES
     _fail: list[tuple[int, str | None]] = field(default_factory=list)
     posted: dict[str, str] = field(default_factory=dict)  # activity id -> base conversation, of what the bot sent
     deleted: set[str] = field(default_factory=set)
@@ -161,6 +164,13 @@ def _handler(fake: FakeConnector):
             n = int(self.headers.get("Content-Length") or 0)
             return json.loads(self.rfile.read(n) or b"{}") if n else {}
 
+        def _too_large(self, size: int) -> bool:
+            if size <= fake.max_message_bytes:
+                return False
+            fake.refused.append((self.path, 413))
+            self._reply(413, {"error": {"code": "MessageSizeTooBig", "message": "Message size too large"}})
+            return True
+
         def _route(self) -> str | None:
             """The API path under the serviceUrl's prefix, after auth; None when answered."""
             if self.path == "/keys" and self.command == "GET":
@@ -198,6 +208,8 @@ def _handler(fake: FakeConnector):
             if path is None:
                 return
             body = self._body()
+            if self._too_large(int(self.headers.get("Content-Length") or 0)):
+                return
             if path == "v3/conversations":
                 self._create(body)
                 return

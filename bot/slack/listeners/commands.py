@@ -15,7 +15,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.core.service import VIA_COMMAND, Asker
-from bot.slack import action_ids, blocks, subcommands
+from bot.core import subcommands
+from bot.slack import action_ids, blocks
 from bot.slack.block_kit import Message
 from bot.slack.conversation import answer_question, question_text
 from bot.slack.deps import Deps

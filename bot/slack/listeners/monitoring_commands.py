@@ -20,7 +20,8 @@ from slack_bolt import Ack, App
 
 from bot.core.monitoring.plans import PlanError
 from bot.core.service import NotAllowed
-from bot.core.monitoring.summary import build_summary, parse_week, previous_week, week_of
+from bot.core.subcommands import PLAN_WORDS, handles, split, summary_week
+from bot.core.monitoring.summary import build_summary
 from bot.core.monitoring.taxonomy import UnknownValue, parse_plan_state, parse_province
 from bot.slack import action_ids
 from bot.slack import blocks_monitoring as bm
@@ -31,7 +32,6 @@ from bot.slack.listeners.home import publish_home
 from bot.slack.monitoring import Monitoring
 from bot.slack.forms import Forms
 from bot.slack.responses import respond
-from bot.slack.subcommands import PLAN_WORDS, THIS_WEEK, handles, split
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +86,7 @@ def on_summary(mon: Monitoring, command: dict[str, Any], argument: str) -> None:
 
 def _week(argument: str, now, tz: str) -> str:
     """Last week by default; "deze week" for the running week; else an ISO week."""
-    if not argument:
-        return previous_week(now, tz)
-    if argument.lower() in THIS_WEEK:
-        return week_of(now, tz)
-    return parse_week(argument)
+    return summary_week(argument, now, tz)
 
 
 def on_signals(mon: Monitoring, command: dict[str, Any], _argument: str) -> None:

@@ -36,7 +36,7 @@ from bot.slack.deps import Deps
 from bot.slack.forms import Forms
 from bot.slack.guards import NOT_YOURS, REFUSAL, Actor, core_only, may_act_for, refuse
 from bot.slack.network import UNAVAILABLE, NetworkSlack
-from bot.slack.subcommands import network_word
+from bot.core.subcommands import network_word
 
 log = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.core.service import NotAllowed
+from bot.core.monitoring.signal_drafts import draft_from_message
 from bot.core.monitoring.signals import SignalDraft, SignalError
 from bot.core.monitoring.taxonomy import UnknownValue
 from bot.slack import action_ids
@@ -32,7 +33,6 @@ from bot.slack.monitoring import Monitoring
 log = logging.getLogger(__name__)
 
 ESCALATION_REF = re.compile(r"^#?(\d+)$")
-TITLE_FROM_MESSAGE = 120
 
 
 # -- opening the form ------------------------------------------------------------------------
@@ -63,11 +63,6 @@ def _asker_of(mon: Monitoring, number: int) -> str | None:
         return None
 
 
-def first_line(text: str) -> str:
-    line = next((part.strip() for part in text.splitlines() if part.strip()), "")
-    return line if len(line) <= TITLE_FROM_MESSAGE else line[:TITLE_FROM_MESSAGE - 1].rstrip() + "…"
-
-
 def on_message_shortcut(mon: Monitoring, body: dict[str, Any]) -> None:
     """"Log als signaal" on a message: the form, pre-filled from (and linked to) that message."""
     message = body.get("message") or {}
@@ -77,12 +72,11 @@ def on_message_shortcut(mon: Monitoring, body: dict[str, Any]) -> None:
     if channel and channel == mon.core_channel:
         esc = mon.deps.service.escalation_for_core_thread(channel, message.get("thread_ts") or ts)
     if esc is not None:
-        draft = mon.signals.draft_from_escalation(esc.number)
+        draft = replace(mon.signals.draft_from_escalation(esc.number), source_channel_id=channel, source_ts=ts,
+                        source_user_id=message.get("user"), source_permalink=mon.permalink(channel, ts))
     else:
-        text = slack_to_plain(message.get("text") or "")
-        draft = SignalDraft(title=first_line(text), description=text[:3000])
-    draft = replace(draft, source_channel_id=channel, source_ts=ts, source_user_id=message.get("user"),
-                    source_permalink=mon.permalink(channel, ts))
+        draft = draft_from_message(slack_to_plain(message.get("text") or ""), channel_id=channel, ts=ts,
+                                   user_id=message.get("user"), permalink=mon.permalink(channel, ts))
     if not mon.open_view(body.get("trigger_id"), bm.signal_modal(draft, channel_id=channel)):
         mon.tell(channel, body["user"]["id"], "Het formulier kon niet worden geopend. Probeer het nog eens.")
 

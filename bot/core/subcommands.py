@@ -1,6 +1,6 @@
-"""The sub-command words of ``/loket``, in one small place.
+"""The sub-command words of ``/loket`` (Slack) and of a Teams message, in one small place.
 
-Both the monitoring and network listeners (which handle them) and the question listener
+In Slack, the monitoring and network listeners (which handle them) and the question listener
 (which must leave them alone, also in its inbox) ask :func:`handles`. Only the exact
 sub-command form is a command; any other text is a question for Loket, also when it
 starts with one of these words ("/loket overzicht van de opvanglocaties in Utrecht?",
@@ -22,7 +22,7 @@ from bot.core.monitoring.taxonomy import UnknownValue, parse_province
 PLAN_WORDS = frozenset({"plan", "plannen"})
 SUMMARY_WORDS = frozenset({"overzicht", "weekoverzicht"})
 SUBCOMMANDS = PLAN_WORDS | SUMMARY_WORDS | {"signalen"}
-# The network function's words (bot.slack.listeners.network, registered before monitoring).
+# The network function's words.
 NETWORK_SUBCOMMANDS = frozenset({"deskundige", "deskundigen", "bericht", "les", "ondersteuning"})
 THIS_WEEK = frozenset({"deze", "deze week", "nu", "huidige"})
 # A week as typed after "overzicht" (also malformed ones, which then get a clear message):
@@ -75,3 +75,15 @@ def network_word(text: str | None) -> tuple[str, str] | None:
 def handles(text: str | None) -> bool:
     """True for a monitoring or network sub-command (not a question for Loket)."""
     return bool(split(text)[0]) or network_word(text) is not None
+
+
+def summary_week(argument: str, now, tz: str) -> str:
+    """The week ``overzicht [argument]`` asks for: last week by default, "deze week" for the
+    running week, else an ISO week (ValueError with a Dutch message when it is none)."""
+    from bot.core.monitoring.summary import parse_week, previous_week, week_of
+
+    if not argument:
+        return previous_week(now, tz)
+    if argument.lower() in THIS_WEEK:
+        return week_of(now, tz)
+    return parse_week(argument)
