@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Iterable, NamedTuple
 
-from .text import Term, analyze, compound_pattern, fold, in_compound, raw_tokens
+from .text import Term, analyze_folded, compound_pattern, fold, in_compound, raw_tokens
 
 MAX_CACHED_TERMS = 4096
 MAX_CACHED_TEXTS = 16384
@@ -41,7 +41,7 @@ def split_words(text: str) -> tuple[frozenset[str], frozenset[str], str]:
     """Stems + folded words, folded words, and the folded blob of a text."""
     folded = [fold(t) for t in raw_tokens(text)]
     words = frozenset(folded)
-    return frozenset(analyze(text)) | words, words, " " + " ".join(folded) + " "
+    return frozenset(analyze_folded(folded)) | words, words, " " + " ".join(folded) + " "
 
 
 def _compound_words(part: str, blob: str) -> frozenset[str]:
