@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Iterable, NamedTuple
 
-from .text import Term, analyze_folded, compound_pattern, fold, in_compound, raw_tokens
+from .text import Term, analyze_folded, fold, in_compound, raw_tokens
 
 MAX_CACHED_TERMS = 4096
 MAX_CACHED_TEXTS = 16384
@@ -48,14 +48,13 @@ def _compound_words(part: str, blob: str) -> frozenset[str]:
     """The words of ``blob`` (" w1 w2 ... ") that hold ``part`` as a compound member."""
     if len(part) < 4:
         return frozenset()
-    pattern = compound_pattern(part)
     found: set[str] = set()
     at = blob.find(part)
     while at >= 0:
         start = blob.rfind(" ", 0, at) + 1
         end = blob.find(" ", at)
         word = blob[start:end]
-        if pattern.search(f" {word} ") is not None:
+        if in_compound(part, f" {word} "):
             found.add(word)
         at = blob.find(part, end)
     return frozenset(found)

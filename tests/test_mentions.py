@@ -54,3 +54,24 @@ def test_share_weighs_mentioned_terms() -> None:
     mentioned = sum(index.mentions(index.text(CORPUS[2]), t) for t in terms)
     assert 0 < mentioned < len(terms)
     assert share == mentioned / len(terms)
+
+
+def test_in_compound_answers_as_the_compound_pattern() -> None:
+    """The occurrence-by-occurrence check gives the regex's answer, on crafted and random words."""
+    import random
+
+    from index.text import compound_pattern
+
+    rng = random.Random(7)
+    alphabet = "abcdeéöst-2_ "
+    crafted = [" opvanglocaties ", " ondersteuningsarrangement ", " beschrijft ", " vormt ", " ai-leverancier ",
+               " opvangxyz ", " xopvang ", " abcdopvangst ", " abcopvang ", " 2024opvang ", " opvang_ab "]
+    blobs = crafted + [" " + "".join(rng.choice(alphabet) for _ in range(rng.randint(4, 30))) + " " for _ in range(3000)]
+    parts = ["opvang", "arrangement", "schrijft", "vorm", "leverancier", "abcd", "bcde", "st-2", "eeee", "opv"]
+    agree = 0
+    for blob in blobs:
+        for part in parts + [blob.strip()[1:5], blob.strip()[2:7]]:
+            expected = len(part) >= 4 and compound_pattern(part).search(blob) is not None
+            assert in_compound(part, blob) == expected, (part, blob)
+            agree += expected
+    assert agree > 50  # the random words do contain members, not only misses
