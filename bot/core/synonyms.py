@@ -80,7 +80,9 @@ class Synonyms:
             return _abbreviation_pattern(entry).search(question) is not None
         want = cls._stems(entry)
         n = len(want)
-        return n > 0 and any(question_stems[i : i + n] == want for i in range(len(question_stems) - n + 1))
+        if n == 0 or want[0] not in question_stems:  # most entries: their first word is not asked about
+            return False
+        return any(question_stems[i : i + n] == want for i in range(len(question_stems) - n + 1))
 
     def expand(self, question: str, terms: list[Term]) -> list[Term]:
         """Give each term the other members of the group(s) it belongs to as alternatives.
