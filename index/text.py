@@ -166,8 +166,30 @@ def compound_pattern(part: str) -> re.Pattern[str]:
 
 
 def in_compound(part: str, blob: str) -> bool:
-    """Whether some word of ``blob`` (folded words separated by spaces) has ``part`` as a compound member."""
-    return len(part) >= 4 and part in blob and compound_pattern(part).search(blob) is not None
+    """Whether some word of ``blob`` (folded words separated by spaces) has ``part`` as a compound member.
+
+    The same answer as ``compound_pattern(part).search(blob)``, checked at each occurrence of
+    ``part`` instead: compiling that pattern for every new question word cost more than
+    searching with it.
+    """
+    if len(part) < 4:
+        return False
+    n, i = len(part), blob.find(part)
+    while i >= 0:
+        after = 0  # letters right after the part, counted up to four
+        while after < 4 and i + n + after < len(blob) and _is_letter(blob[i + n + after]):
+            after += 1
+        if after != 3 and (i == 0 or not _is_letter(blob[i - 1])):  # opvang-locaties, vorm-t
+            return True
+        if after <= 2 and i >= 4 and all(_is_letter(c) for c in blob[i - 4 : i]):  # ondersteunings-arrangement
+            return True
+        i = blob.find(part, i + 1)
+    return False
+
+
+def _is_letter(char: str) -> bool:
+    """What ``[^\\W\\d_]`` matches: a word character that is not a digit or underscore."""
+    return char.isalnum() and not char.isdecimal()
 
 
 def sentences(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Sequence
 
-from index.search import Hit, Query, SearchIndex, text_words
+from index.search import Hit, Query, SearchIndex
 
 from .qtype import expected_type, satisfies
 from index.text import fold, sentences
@@ -28,13 +28,7 @@ class Quote(NamedTuple):
 
 def sentence_scores(index: SearchIndex, query: Query, sents: Sequence[str]) -> list[float]:
     """IDF-weighted share of question terms each sentence mentions."""
-    weights = index.weights(query)
-    total = max(sum(weights), 1e-9)
-    out = []
-    for s in sents:
-        words = text_words(s)
-        out.append(sum(w for t, w in zip(query.terms, weights) if index.mentions(words, t)) / total)
-    return out
+    return index.shares(query, [index.text(s) for s in sents])
 
 
 def _child_headings(index: SearchIndex, hit: Hit, limit: int = 12) -> list[str]:
@@ -209,7 +203,7 @@ def worth_adding(index: SearchIndex, query: Query, first: Quote, other: Quote) -
     if close_runner_up(a.score, b.score):
         return True
     weights = index.weights(query)
-    first_words, other_words = text_words(first.text), text_words(other.text)
+    first_words, other_words = index.text(first.text), index.text(other.text)
     total = max(sum(weights), 1e-9)
     new = sum(w for t, w in zip(query.terms, weights)
               if index.mentions(other_words, t) and not index.mentions(first_words, t)) / total
@@ -235,7 +229,7 @@ def _with_heading(index: SearchIndex, query: Query, hit: Hit, text: str, max_cha
     heading = hit.chunk.heading_path[-1] if hit.chunk.heading_path else ""
     if not heading or heading == hit.chunk.title:
         return text
-    head_words, quote_words = text_words(heading), text_words(text)
+    head_words, quote_words = index.text(heading), index.text(text)
     if any(index.mentions(head_words, t) and not index.mentions(quote_words, t) for t in query.terms):
         joiner = ":\n" if _is_item(text) else ": "
         return f"{heading}{joiner}{text}"[:max_chars]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -18,6 +19,18 @@ from index.text import Term, analyze, fold, raw_tokens, stem
 
 log = logging.getLogger(__name__)
 FILENAME = "synoniemen.yaml"
+
+
+@lru_cache(maxsize=16384)
+def _stems(text: str) -> tuple[str, ...]:
+    """Every word of a text, folded and stemmed (stop words kept: they are part of names).
+    Cached: every question is matched against every group entry."""
+    return tuple(stem(fold(t)) for t in raw_tokens(text) if t)
+
+
+@lru_cache(maxsize=4096)
+def _abbreviation_pattern(entry: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(entry)}(?!\w)")
 
 
 class Synonyms:
@@ -57,18 +70,19 @@ class Synonyms:
 
     @staticmethod
     def _stems(text: str) -> tuple[str, ...]:
-        """Every word of a text, folded and stemmed (stop words kept: they are part of names)."""
-        return tuple(stem(fold(t)) for t in raw_tokens(text) if t)
+        return _stems(text)
 
     @classmethod
     def _occurs(cls, entry: str, question: str, question_stems: tuple[str, ...]) -> bool:
         """Abbreviations match as written; other entries on stems, so "opvangplaatsen" finds
         "opvangplaats" and "vergunninghouders" finds "vergunninghouder"."""
         if cls._is_abbreviation(entry):
-            return re.search(rf"(?<!\w){re.escape(entry)}(?!\w)", question) is not None
+            return _abbreviation_pattern(entry).search(question) is not None
         want = cls._stems(entry)
         n = len(want)
-        return n > 0 and any(question_stems[i : i + n] == want for i in range(len(question_stems) - n + 1))
+        if n == 0 or want[0] not in question_stems:  # most entries: their first word is not asked about
+            return False
+        return any(question_stems[i : i + n] == want for i in range(len(question_stems) - n + 1))
 
     def expand(self, question: str, terms: list[Term]) -> list[Term]:
         """Give each term the other members of the group(s) it belongs to as alternatives.
