@@ -1,16 +1,26 @@
 """`loket privacy forget` reaches Loket's own Slack posts (issue 11): the CLI (no Slack
 client) queues the undoing in the outbox, the running Loket's delivery carries it out:
 posts about the person's question are deleted, the core-channel escalation post (the root
-of the core team's thread) is replaced by a neutral notice."""
+of the core team's thread) is replaced by a neutral notice. Loket's own replies in the
+asker's conversation (the answer, the escalated note) are recorded when posted and deleted
+too. Every test runs on SQLite and, with ``LOKET_TEST_POSTGRES_URL`` set, on PostgreSQL."""
 from __future__ import annotations
 
 import json
+
+import pytest
+from conftest_db import db_url  # noqa: F401  (fixture)
 
 from bot.cli import main as cli
 from bot.slack import action_ids
 
 from .conftest import ANSWERABLE, ASKER, CHANNEL, CORE, CORE_MEMBER, DM, OTHER_ASKER, Harness, eventually
 from .test_escalation import escalate, relay_reply
+
+@pytest.fixture
+def settings(settings, db_url):  # noqa: F811 - every test here on SQLite and (when set up) PostgreSQL
+    return settings.with_(database_url=db_url)
+
 
 FOLLOWUP = "Het gaat om de hoofdstad van het hele land, niet van een provincie."
 
