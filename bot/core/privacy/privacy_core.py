@@ -107,7 +107,8 @@ def _queue_reply_erasures(session: Session, user_id: str, now: datetime) -> int:
     were queued (a message queued already, e.g. as a ``/loket`` root, counts once)."""
     tx, queued = Tx(session), 0
     mine = select(Question.id).where(Question.user_id == user_id)
-    for reply in session.scalars(select(ReplyMessage).where(ReplyMessage.question_id.in_(mine)).order_by(ReplyMessage.id)):
+    replies = select(ReplyMessage).where(ReplyMessage.question_id.in_(mine)).order_by(ReplyMessage.id)
+    for reply in session.scalars(replies):
         queued += _queue_erasure(tx, POST_DELETE, reply.channel_id, reply.message_ts, reply.thread_ts, now)
     _exec(session, delete(ReplyMessage).where(ReplyMessage.question_id.in_(mine)))
     return queued
