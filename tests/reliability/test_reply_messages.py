@@ -10,6 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
 from bot.core import privacy
+from bot.core.delivery.outbox import reply_post_key
 from bot.store.db import alembic_config, current_revision, downgrade, make_engine, migrate
 from bot.store.models import OutboxPost, ReplyMessage
 
@@ -41,6 +42,19 @@ def test_replies_are_recorded_once_and_erased_with_the_person_only(store):
     assert queued == {("DASK1", "100.2", None), ("t:abc", "1800000000001", "1800000000000")}
     assert _replies(store) == {(theirs, "300.2")}
     assert privacy.forget(store, ASKER)["core"]["reply_messages_to_delete"] == 0
+
+
+def test_a_reply_still_queued_for_the_person_is_not_sent_after_forget(store):
+    service = make_service(store, Clock())
+    mine = conversation(service, ASKER, answered("Waar staat het draaiboek?")).question_id
+    theirs = conversation(service, OTHER, answered("Wat kost een plek?"), channel="DOTHER", ts="300.1").question_id
+    for question, channel in ((mine, "DASK1"), (theirs, "DOTHER")):
+        service.enqueue_post(kind="slack_reply", channel_id=channel, thread_ts=None, dedupe_key=reply_post_key(question),
+                             payload={"message": {"text": "Het antwoord"}, "question_id": question})
+    privacy.forget(store, ASKER)
+    with store.read() as tx:
+        left = {p.dedupe_key for p in tx.session.scalars(select(OutboxPost).where(OutboxPost.kind == "slack_reply"))}
+    assert left == {reply_post_key(theirs)}
 
 
 def test_export_lists_reply_ids_without_text(store):

@@ -12,6 +12,7 @@ import pytest
 from conftest_db import db_url  # noqa: F401  (fixture)
 
 from bot.cli import main as cli
+from bot.core.delivery.outbox import reply_post_key
 from bot.slack import action_ids
 
 from .conftest import ANSWERABLE, ASKER, CHANNEL, CORE, CORE_MEMBER, DM, OTHER_ASKER, Harness, eventually
@@ -148,7 +149,7 @@ def test_forget_deletes_loket_s_own_replies_in_the_asker_s_conversations(loket: 
 
 def test_a_reply_slack_refused_at_first_is_recorded_when_the_outbox_sends_it(loket: Harness, settings,
                                                                             monkeypatch, capsys) -> None:
-    loket.deps.delivery.queue_reply(DM, None, {"text": "Het antwoord op je vraag."}, key="slack-reply:test",
+    loket.deps.delivery.queue_reply(DM, None, {"text": "Het antwoord op je vraag."}, key=reply_post_key(0),
                                     question_id=_a_question_of(loket, ASKER), reply_kind="answer")
     sent = loket.fake.wait_for("chat.postMessage", lambda c: "Het antwoord op je vraag" in c.all_text(), channel=DM)[0]
     _forget_from_the_cli(loket, settings, monkeypatch, capsys, ASKER)

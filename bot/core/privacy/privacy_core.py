@@ -29,7 +29,7 @@ from sqlalchemy import String, case, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.privacy import audit
-from bot.core.delivery.outbox import POST_DELETE, POST_REDACT
+from bot.core.delivery.outbox import POST_DELETE, POST_REDACT, reply_post_key
 from bot.core.privacy import PSEUDONYM, Counts, PrivacyHook, register_hook
 from bot.core.privacy.privacy_text import scrub_identifiers
 from bot.core.views import VIA_COMMAND
@@ -62,6 +62,7 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
     names_user = lambda column: cast(column, String).contains(user_id, autoescape=True)  # noqa: E731
     erasures = _queue_post_erasures(session, user_id, mine, now)
     erasures["reply_messages_to_delete"] = _queue_reply_erasures(session, user_id, now)
+    replies = [reply_post_key(q) for q in session.scalars(select(Question.id).where(Question.user_id == user_id))]
     statements = {
         "verified_answers_removed": delete(VerifiedAnswer).where(VerifiedAnswer.escalation_id.in_(mine)),
         "verified_answers_pseudonymised": update(VerifiedAnswer).where(VerifiedAnswer.answered_by == user_id)
@@ -69,7 +70,7 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
         # posts about their questions (those sent are undone in Slack: queued above), and
         # sent posts naming them
         "outbox": delete(OutboxPost).where(or_(
-            OutboxPost.escalation_id.in_(mine),
+            OutboxPost.escalation_id.in_(mine), OutboxPost.dedupe_key.in_(replies),  # a reply still queued
             (OutboxPost.status != "pending") & or_(OutboxPost.escalation_id.is_(None), ~OutboxPost.escalation_id.in_(mine))
             & names_user(OutboxPost.payload))),
         "inbox": update(ProcessedEvent).where(names_user(ProcessedEvent.payload))
