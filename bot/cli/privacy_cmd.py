@@ -27,6 +27,8 @@ FORGET_LABELS = {
     "verified_answers_pseudonymised": "geverifieerde antwoorden: naam gewist",
     "outbox": "wachtende/verzonden berichten verwijderd",
     "slack_posts_to_delete": "berichten van Loket in Slack: worden verwijderd door de draaiende Loket",
+    "reply_messages_to_delete": "antwoorden en notities van Loket in het gesprek van de persoon: "
+                                "worden verwijderd door de draaiende Loket",
     "slack_posts_to_redact": "escalatieberichten in het kernteamkanaal: vraag wordt vervangen door 'verwijderd (AVG)'",
     "inbox": "binnengekomen berichten gewist",
     "audit_actor": "auditregels: naam gewist (de hashketen blijft geldig)",

@@ -237,6 +237,21 @@ class LoketService:
             question.helpful, question.feedback_by, question.feedback_at = helpful, user_id, self._now()
         log.info("question %s: feedback helpful=%s", question_id, helpful)
 
+    def record_reply(self, question_id: int, *, channel_id: str, message_ts: str | None, thread_ts: str | None = None,
+                     kind: str) -> bool:
+        """Remember the id of a message the adapter posted itself about a question in the
+        asker's conversation (the answer, a note), so that erasure can delete it later.
+        Best effort after the post: a crash in between loses the id (the message stays)."""
+        if not message_ts:
+            return False
+        try:
+            with self.store.tx() as tx:
+                return tx.record_reply_message(question_id, channel_id=channel_id, message_ts=message_ts,
+                                               thread_ts=thread_ts, kind=kind, now=self._now())
+        except Exception as e:  # noqa: BLE001 - the reply is out; failing here would repeat it
+            log.warning("question %s: reply message id not recorded (%s)", question_id, type(e).__name__)
+            return False
+
     # -- escalation posts and look-ups --------------------------------------------------
     def lease_escalation_post(self, number: int, *, lease: timedelta | None = None) -> EscalationLease | None:
         """Take the right to post escalation ``number`` for ``lease`` (database clock);

@@ -19,6 +19,12 @@ VIA_COMMAND = "command"
 VIA_CLI = "cli"
 VIAS = (VIA_DM, VIA_MENTION, VIA_COMMAND, VIA_CLI)
 
+# What a recorded reply message (``reply_messages.kind``) was when Loket posted it.
+REPLY_ANSWER = "answer"  # the answer (Slack: the "Even zoeken…" placeholder that became it)
+REPLY_ESCALATED = "escalated"  # "doorgezet naar het kernteam (#N)"
+REPLY_FOLLOWUP = "followup"  # "je aanvulling is doorgestuurd naar #N"
+REPLY_NOTE = "note"  # another note about the question (feedback thanks, support opened)
+
 
 @dataclass(frozen=True)
 class Asker:
@@ -93,6 +99,13 @@ class Outcome:
     escalation: EscalationView | None = None
     followup_of: EscalationView | None = None
     context: str | None = None
+
+    @property
+    def reply_kind(self) -> str:
+        """What the asker's reply about this outcome is (``reply_messages.kind``)."""
+        if self.followup_of is not None:
+            return REPLY_FOLLOWUP
+        return REPLY_ESCALATED if self.escalation is not None else REPLY_ANSWER
 
 
 @dataclass(frozen=True)

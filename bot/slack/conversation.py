@@ -31,6 +31,7 @@ from bot.slack.deps import Deps
 from bot.slack.escaping import slack_to_plain
 from bot.slack.inbox import OUTAGE_TEXT
 from bot.core.delivery.inbox import RetryLater, current_work
+from bot.core.delivery.outbox import reply_post_key
 from bot.store.errors import is_transient
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,13 @@ def answer_question(deps: Deps, asker: Asker, text: str, *, fresh: bool = False)
         return
     message = render_outcome(outcome, in_dm=asker.via == VIA_DM and thread is None)
     reply_key = f"{key}:reply" if key else None
-    if deps.delivery.replace(asker.channel_id, thread, placeholder, message, key=reply_key, verify=verify) is None:
-        deps.delivery.queue_reply(asker.channel_id, thread, message, key=f"slack-reply:{outcome.question_id}")
+    reply_ts = deps.delivery.replace(asker.channel_id, thread, placeholder, message, key=reply_key, verify=verify)
+    if reply_ts is None:
+        deps.delivery.queue_reply(asker.channel_id, thread, message, key=reply_post_key(outcome.question_id),
+                                  question_id=outcome.question_id, reply_kind=outcome.reply_kind)
+    else:  # for erasure (a crash before this line loses the id; the message then stays)
+        deps.service.record_reply(outcome.question_id, channel_id=asker.channel_id, message_ts=reply_ts,
+                                  thread_ts=thread, kind=outcome.reply_kind)
     _count(deps, asker, outcome_label(outcome), started)
     if outcome.escalation is not None:
         deps.delivery.post_escalation(outcome.escalation, wait=False)

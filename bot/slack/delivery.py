@@ -283,11 +283,15 @@ class Delivery:
         )
         self.deliver_outbox()
 
-    def queue_reply(self, channel: str, thread_ts: str | None, message: Message, *, key: str) -> None:
-        """Hand a reply that could not be posted to the outbox, which retries it with backoff."""
-        self.service.enqueue_post(
-            kind=POST_REPLY, channel_id=channel, thread_ts=thread_ts, payload={"message": dict(message)}, dedupe_key=key
-        )
+    def queue_reply(self, channel: str, thread_ts: str | None, message: Message, *, key: str,
+                    question_id: int | None = None, reply_kind: str | None = None) -> None:
+        """Hand a reply that could not be posted to the outbox, which retries it with backoff.
+        A reply about a question (``question_id``) is recorded for erasure once it is sent."""
+        payload: dict[str, Any] = {"message": dict(message)}
+        if question_id is not None:
+            payload.update(question_id=question_id, reply_kind=reply_kind)
+        self.service.enqueue_post(kind=POST_REPLY, channel_id=channel, thread_ts=thread_ts, payload=payload,
+                                  dedupe_key=key)
         self.deliver_outbox()
 
     # -- outbox ----------------------------------------------------------------------------
@@ -349,7 +353,12 @@ class Delivery:
 
     def _after_sent(self, post: OutboxPost, sent: Sent, marked: bool) -> None:
         """A core reply: remove it again if it was taken back meanwhile (a take-back while
-        it was in flight ends its lease: ``marked`` is False), else confirm in the core thread."""
+        it was in flight ends its lease: ``marked`` is False), else confirm in the core thread.
+        A queued reply about a question is recorded for erasure."""
+        if post.kind == POST_REPLY and post.payload.get("question_id"):
+            self.service.record_reply(int(post.payload["question_id"]), channel_id=sent.channel or post.channel_id,
+                                      message_ts=sent.ts, thread_ts=post.thread_ts,
+                                      kind=post.payload.get("reply_kind") or "answer")
         if post.kind != POST_CORE_REPLY:
             return
         if not self._withdrawn_meanwhile(post, sent) and marked:

@@ -69,6 +69,27 @@ class Question(Base):
     __table_args__ = (Index("ix_questions_conversation", "channel_id", "conversation_ts"),)
 
 
+class ReplyMessage(Base):
+    """A message Loket posted itself (not through the outbox) in the asker's conversation
+    about a question: the answer (Slack: the placeholder that became it), the "sent to the
+    core team" note, a follow-up note. They quote the question and its answer, so a person
+    who asks to be forgotten takes them along (``bot.core.privacy.privacy_core``). Ids only:
+    the Slack channel or Teams conversation key, the message ts or activity id, the thread
+    root (Teams addresses a channel-thread message through it)."""
+
+    __tablename__ = "reply_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[str] = mapped_column(ID)
+    message_ts: Mapped[str] = mapped_column(String(200))
+    thread_ts: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("channel_id", "message_ts", name="uq_reply_messages_channel_message"),)
+
+
 class Escalation(Base):
     """A question handed to the core team; ``id`` is the number shown as #N."""
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.store.db import READ_ONLY, make_engine, migrate
 from bot.store.dbclock import db_after, db_now
-from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, VerifiedAnswer
+from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, ReplyMessage, VerifiedAnswer
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,23 @@ class Tx:
             .limit(1)
         )
         return self.session.scalar(stmt)
+
+    def record_reply_message(self, question_id: int, *, channel_id: str, message_ts: str, thread_ts: str | None,
+                             kind: str, now: datetime) -> bool:
+        """Remember a message Loket posted about a question in the asker's conversation (for
+        erasure); False if it was recorded already (a retried request posts nothing new)."""
+        found = self.session.scalar(select(ReplyMessage.id).where(
+            ReplyMessage.channel_id == channel_id, ReplyMessage.message_ts == message_ts))
+        if found is not None:
+            return False
+        try:
+            with self.session.begin_nested():
+                self.session.add(ReplyMessage(question_id=question_id, channel_id=channel_id, message_ts=message_ts,
+                                              thread_ts=thread_ts, kind=kind, created_at=now))
+                self.session.flush()
+        except IntegrityError:  # a concurrent worker recorded it
+            return False
+        return True
 
     # -- escalations --------------------------------------------------------------------
     def add_escalation(self, **fields: Any) -> Escalation:
@@ -323,6 +340,7 @@ class Tx:
                 Question.__table__.update().where(Question.followup_of_id.in_(batch)).values(followup_of_id=None)
             )
             self.session.execute(delete(Escalation).where(Escalation.question_id.in_(batch)))
+            self.session.execute(delete(ReplyMessage).where(ReplyMessage.question_id.in_(batch)))
             counts["questions"] += self.session.execute(delete(Question).where(Question.id.in_(batch))).rowcount
         counts["events"] = self.session.execute(
             delete(ProcessedEvent).where(ProcessedEvent.created_at < bookkeeping_before)).rowcount

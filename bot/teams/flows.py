@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.core.escalations import InvalidTransition
 from bot.core.escalations.relays import is_internal
 from bot.core.service import NotAllowed
-from bot.core.views import VIA_DM, VIA_MENTION, Asker, EscalationView
+from bot.core.views import REPLY_ESCALATED, REPLY_NOTE, VIA_DM, VIA_MENTION, Asker, EscalationView
 from bot.teams import action_ids, cards
 from bot.teams.activities import PERSONAL, Incoming
 from bot.teams.conversations import conversation_key, short_ts, split_thread, thread_conversation
@@ -41,29 +41,37 @@ def asker_of(msg: Incoming) -> Asker:
                  via=VIA_DM if msg.kind == PERSONAL else VIA_MENTION)
 
 
-async def reply_in_place(rt: "TeamsRuntime", msg: Incoming, attachment: dict, *, summary: str = "") -> None:
-    """Reply where ``msg`` was written (in a channel: in its thread)."""
+async def reply_in_place(rt: "TeamsRuntime", msg: Incoming, attachment: dict, *, summary: str = "",
+                         question_id: int | None = None, kind: str = REPLY_NOTE) -> str | None:
+    """Reply where ``msg`` was written (in a channel: in its thread); returns the activity id.
+    A reply about the asker's question (``question_id``) is recorded, so that erasure can
+    delete it (a crash between sending and recording loses the id; the card then stays)."""
     base, root = split_thread(msg.conversation_id)
     reference = rt.reference_for(conversation_key(base))
-    target = thread_conversation(base, root or (msg.activity_id if msg.kind != PERSONAL else None))
-    await rt.sender.send_card(reference, target, attachment, summary=summary)
+    thread = root or (msg.activity_id if msg.kind != PERSONAL else None)
+    activity_id = await rt.sender.send_card(reference, thread_conversation(base, thread), attachment, summary=summary)
+    if question_id:
+        await asyncio.to_thread(rt.service.record_reply, question_id, channel_id=conversation_key(base),
+                                message_ts=activity_id, thread_ts=thread, kind=kind)
+    return activity_id
 
 
 async def question(rt: "TeamsRuntime", msg: Incoming, *, source_key: str) -> None:
     asker = asker_of(msg)
     outcome = await asyncio.to_thread(rt.service.handle_question, asker, msg.text, source_key=source_key,
                                       dm_followups=msg.kind == PERSONAL)
+    mine = dict(question_id=outcome.question_id, kind=outcome.reply_kind)  # recorded for erasure
     if outcome.followup_of is not None:
-        await reply_in_place(rt, msg, cards.followup_card(outcome.followup_of.number))
+        await reply_in_place(rt, msg, cards.followup_card(outcome.followup_of.number), **mine)
         await rt.deliver_outbox()
         return
     if outcome.escalation is not None:
-        await reply_in_place(rt, msg, cards.escalated_card(outcome.escalation.number))
+        await reply_in_place(rt, msg, cards.escalated_card(outcome.escalation.number), **mine)
         await rt.post_escalation(outcome.escalation, asker_name=msg.user_name)
         return
     if outcome.answer is not None:
         card = cards.answer_card(outcome.answer, question_id=outcome.question_id, asker_id=msg.user_id)
-        await reply_in_place(rt, msg, card, summary="Antwoord van Loket")
+        await reply_in_place(rt, msg, card, summary="Antwoord van Loket", **mine)
 
 
 async def core_thread_message(rt: "TeamsRuntime", msg: Incoming, esc: EscalationView) -> None:
@@ -106,10 +114,11 @@ async def card_action(rt: "TeamsRuntime", msg: Incoming) -> None:
         return
     if action == action_ids.HELPFUL:
         await asyncio.to_thread(rt.service.feedback, question_id, user_id=msg.user_id, helpful=True)
-        await reply_in_place(rt, msg, cards.notice_card("Dank je, fijn dat het hielp."))
+        await reply_in_place(rt, msg, cards.notice_card("Dank je, fijn dat het hielp."), question_id=question_id)
     elif action == action_ids.ASK_CORE:  # ASK_SUPPORT: bot.teams.forms
         esc = await asyncio.to_thread(rt.service.escalate, question_id, by_user=msg.user_id)
-        await reply_in_place(rt, msg, cards.escalated_card(esc.number, by_asker=True))
+        await reply_in_place(rt, msg, cards.escalated_card(esc.number, by_asker=True), question_id=question_id,
+                             kind=REPLY_ESCALATED)
         if not esc.posted:
             await rt.post_escalation(esc, asker_name=msg.user_name)
 

@@ -54,11 +54,12 @@ async def submit(rt: "TeamsRuntime", msg: Incoming, *, core: bool) -> None:
     except InvalidItem as e:
         log.info("support request refused: %s", e.field)
         form = cards_core.support_form(question_id=question_id, asker=msg.user_id, values=values, error=str(e))
-        await reply_in_place(rt, msg, form, summary=cards_core.SUPPORT_TITLE)
+        await reply_in_place(rt, msg, form, summary=cards_core.SUPPORT_TITLE, question_id=question_id)
         return
     details = await asyncio.to_thread(rt.network.support.details, esc.number)
     await reply_in_place(rt, msg, cards_core.support_opened(esc.number, province=details.province,
-                                                            needed_by=details.needed_by))
+                                                            needed_by=details.needed_by),
+                         question_id=esc.question_id)
     await rt.post_escalation(esc, asker_name=msg.user_name)
 
 

@@ -45,6 +45,13 @@ POST_DELETE = "privacy_delete"
 POST_REDACT = "privacy_redact"
 ERASURE_KINDS = (POST_DELETE, POST_REDACT)
 
+
+def reply_post_key(question_id: int) -> str:
+    """The dedupe key of an adapter's reply about a question that goes through the outbox
+    (Slack refused it at first); a privacy request finds a pending one by it."""
+    return f"slack-reply:{question_id}"
+
+
 MAX_ATTEMPTS = 8
 _FIRST_RETRY = timedelta(seconds=15)
 _MAX_RETRY = timedelta(hours=1)

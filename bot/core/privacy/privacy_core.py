@@ -12,12 +12,15 @@ to be forgotten takes the verified answers made from *their* questions with them
 Loket's own Slack and Teams posts about a forgotten person's questions are undone through
 the outbox (queued in the same transaction, sent by the running server's delivery loop, so
 ``loket privacy forget`` works without a Slack client; ``bot.teams.erasure`` for Teams): the posts in their conversation
-and the core thread (relays, notices, forwarded follow-ups) are deleted; the escalation
+(Loket's own replies there, recorded in ``reply_messages``: the answer, the "doorgezet naar het
+kernteam" and follow-up notes; and the outbox posts: relays, notices) and in the core thread
+(forwarded follow-ups, confirmations) are deleted; the escalation
 post in the core channel is *replaced* by a neutral notice rather than deleted, because
 it is the root of the core team's thread (their replies and history hang on it).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,12 +29,12 @@ from sqlalchemy import String, case, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.privacy import audit
-from bot.core.delivery.outbox import POST_DELETE, POST_REDACT
+from bot.core.delivery.outbox import POST_DELETE, POST_REDACT, reply_post_key
 from bot.core.privacy import PSEUDONYM, Counts, PrivacyHook, register_hook
 from bot.core.privacy.privacy_text import scrub_identifiers
 from bot.core.views import VIA_COMMAND
 from bot.store.repo import Tx
-from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, VerifiedAnswer, as_utc
+from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, ReplyMessage, VerifiedAnswer, as_utc
 
 BOOKKEEPING = timedelta(days=14)  # event ids and settled outbox posts
 
@@ -58,6 +61,8 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
     mine = list(session.scalars(select(Escalation.id).where(Escalation.asker_user_id == user_id)))
     names_user = lambda column: cast(column, String).contains(user_id, autoescape=True)  # noqa: E731
     erasures = _queue_post_erasures(session, user_id, mine, now)
+    erasures["reply_messages_to_delete"] = _queue_reply_erasures(session, user_id, now)
+    replies = [reply_post_key(q) for q in session.scalars(select(Question.id).where(Question.user_id == user_id))]
     statements = {
         "verified_answers_removed": delete(VerifiedAnswer).where(VerifiedAnswer.escalation_id.in_(mine)),
         "verified_answers_pseudonymised": update(VerifiedAnswer).where(VerifiedAnswer.answered_by == user_id)
@@ -65,7 +70,7 @@ def forget(session: Session, user_id: str, now: datetime) -> Counts:
         # posts about their questions (those sent are undone in Slack: queued above), and
         # sent posts naming them
         "outbox": delete(OutboxPost).where(or_(
-            OutboxPost.escalation_id.in_(mine),
+            OutboxPost.escalation_id.in_(mine), OutboxPost.dedupe_key.in_(replies),  # a reply still queued
             (OutboxPost.status != "pending") & or_(OutboxPost.escalation_id.is_(None), ~OutboxPost.escalation_id.in_(mine))
             & names_user(OutboxPost.payload))),
         "inbox": update(ProcessedEvent).where(names_user(ProcessedEvent.payload))
@@ -92,10 +97,32 @@ def _queue_post_erasures(session: Session, user_id: str, escalation_ids: list[in
     threads = _threads(session, escalation_ids)  # Teams addresses a post in a channel thread through its root
     for channel, ts, kind in _loket_post_targets(session, user_id, escalation_ids):
         thread = threads.get((channel, ts)) if kind == POST_DELETE else ts
-        if tx.enqueue_post(kind=kind, channel_id=channel, thread_ts=None, payload={"ts": ts, "thread_ts": thread},
-                           dedupe_key=f"{kind}:{channel}:{ts}", now=now) is not None:
+        if _queue_erasure(tx, kind, channel, ts, thread, now):
             counts["slack_posts_to_delete" if kind == POST_DELETE else "slack_posts_to_redact"] += 1
     return counts
+
+
+def _queue_reply_erasures(session: Session, user_id: str, now: datetime) -> int:
+    """Queue the deletion of Loket's own replies in the person's conversations (recorded
+    when they were posted: :class:`ReplyMessage`) and drop the records; returns how many
+    were queued (a message queued already, e.g. as a ``/loket`` root, counts once)."""
+    tx, queued = Tx(session), 0
+    mine = select(Question.id).where(Question.user_id == user_id)
+    replies = select(ReplyMessage).where(ReplyMessage.question_id.in_(mine)).order_by(ReplyMessage.id)
+    for reply in session.scalars(replies):
+        queued += _queue_erasure(tx, POST_DELETE, reply.channel_id, reply.message_ts, reply.thread_ts, now)
+    _exec(session, delete(ReplyMessage).where(ReplyMessage.question_id.in_(mine)))
+    return queued
+
+
+def _queue_erasure(tx: Tx, kind: str, channel: str, ts: str, thread: str | None, now: datetime) -> bool:
+    """One erasure post (``payload.thread_ts``: the thread root, which Teams needs to address
+    a message in a channel thread); False if it was queued before."""
+    key = f"{kind}:{channel}:{ts}"
+    if len(key) > 200:  # a long Teams activity id: the dedupe key column holds 200
+        key = f"{kind}:{channel}:h{hashlib.sha256(ts.encode()).hexdigest()[:40]}"
+    return tx.enqueue_post(kind=kind, channel_id=channel, thread_ts=None, payload={"ts": ts, "thread_ts": thread},
+                           dedupe_key=key, now=now) is not None
 
 
 def _loket_post_targets(session: Session, user_id: str, escalation_ids: list[int]) -> list[tuple[str, str, str]]:
@@ -170,7 +197,7 @@ def export(session: Session, user_id: str) -> dict[str, Any]:
                               cast(OutboxPost.payload, String).contains(user_id, autoescape=True))))],
         "loket_posts": _loket_posts(session, asked_ids) + [
             {"channel_id": channel, "ts": ts, "what": "/loket-vraag"} for channel, ts, _ in
-            _loket_post_targets(session, user_id, [])],
+            _loket_post_targets(session, user_id, [])] + _reply_messages(session, user_id),
         "audit_log": [e.to_json() for e in audit.entries_of(session, user_id)],
     }
 
@@ -183,6 +210,14 @@ def _loket_posts(session: Session, escalation_ids: list[int]) -> list[dict[str, 
              session.scalars(select(Escalation).where(Escalation.id.in_(escalation_ids), Escalation.core_ts.is_not(None)))]
     posts += [{"channel_id": channel, "ts": ts, "what": kind} for channel, ts, kind in _sent_posts(session, escalation_ids)]
     return posts
+
+
+def _reply_messages(session: Session, user_id: str) -> list[dict[str, Any]]:
+    """Loket's own replies in the person's conversations (ids only: what erasure deletes)."""
+    rows = session.scalars(select(ReplyMessage).join(Question, ReplyMessage.question_id == Question.id)
+                           .where(Question.user_id == user_id).order_by(ReplyMessage.id))
+    return [{"channel_id": r.channel_id, "ts": r.message_ts, "what": f"antwoord ({r.kind})",
+             "question_id": r.question_id} for r in rows]
 
 
 def _sent_posts(session: Session, escalation_ids: list[int]) -> list[tuple[str, str, str]]:
@@ -230,6 +265,8 @@ def expire(session: Session, cutoff: datetime, now: datetime) -> Counts:
     settled = now - BOOKKEEPING
     return {
         "verified_answers": _expire_verified(session, cutoff),
+        "reply_messages": _exec(session, delete(ReplyMessage).where(ReplyMessage.question_id.in_(
+            select(Question.id).where(old_questions.whereclause)))),
         "questions": _exec(session, old_questions),
         "escalations": _exec(session, old_escalations),
         "outbox": _exec(session, (delete(OutboxPost).where(or_(

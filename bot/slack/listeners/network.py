@@ -28,6 +28,7 @@ from bot.core.network.items import InvalidItem
 from bot.core.network.referrals import UnknownExpert
 from bot.core.network.support import parse_needed_by
 from bot.core.service import VIA_COMMAND, Asker, NotAllowed
+from bot.core.views import REPLY_NOTE
 from bot.settings import Settings
 from bot.slack import action_ids
 from bot.slack import blocks_network as bn
@@ -184,7 +185,9 @@ def on_support_submitted(net: NetworkSlack, body: dict[str, Any]) -> None:
         net.tell(meta.get("channel_id"), user, str(e))
         return
     delivery = net.deps.delivery
-    delivery.post(asker.channel_id, asker.conversation_ts, bn.support_opened_notice(esc.number))
+    ts = delivery.post(asker.channel_id, asker.conversation_ts, bn.support_opened_notice(esc.number))
+    net.deps.service.record_reply(esc.question_id, channel_id=asker.channel_id, message_ts=ts,
+                                  thread_ts=asker.conversation_ts, kind=REPLY_NOTE)  # for erasure
     delivery.post_escalation(esc, wait=False)
 
 
