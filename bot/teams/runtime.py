@@ -39,6 +39,32 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+POLL = 0.2  # seconds between checks that the event loop still runs (see on_loop)
+
+
+class LoopStopped(RuntimeError):
+    """The event loop stopped while a worker thread waited for a send on it."""
+
+
+def on_loop(loop: asyncio.AbstractEventLoop, coro: Any) -> Any:
+    """Run ``coro`` on ``loop`` from a worker thread and wait for its result.
+
+    Why not just ``run_coroutine_threadsafe(...).result()``: when the server shuts down (or a
+    test ends) while the outbox thread waits, the loop never runs the coroutine and the
+    thread would wait forever, so the process could not exit. Here the wait gives up with
+    :class:`LoopStopped` once the loop is stopped or closed; the post stays in the outbox.
+    """
+    future = asyncio.run_coroutine_threadsafe(coro, loop)
+    while True:
+        try:
+            return future.result(timeout=POLL)
+        except TimeoutError:
+            if future.done():
+                raise  # the coroutine itself timed out
+            if loop.is_closed() or not loop.is_running():
+                future.cancel()
+                raise LoopStopped("event loop stopped while sending") from None
+
 INBOX_KIND = TEAMS_INBOX_KIND
 
 
@@ -255,7 +281,7 @@ class TeamsRuntime:
         loop = asyncio.get_running_loop()
 
         def run(coro: Any) -> Any:
-            return asyncio.run_coroutine_threadsafe(coro, loop).result()
+            return on_loop(loop, coro)
 
         drainer = OutboxDrainer(self.service, owns=is_teams_key, send=lambda post: self._send_post(post, run),
                                 describe=self._describe,
