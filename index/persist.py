@@ -20,6 +20,11 @@ import numpy as np
 from .documents import Chunk
 
 FORMAT_VERSION = 1
+# The version of the ingestion rules (loading, cleaning, chunking) an index was built with.
+# Bump it when a change to those rules changes the chunks of unchanged files: an index built
+# by older rules still loads, but ``loket`` says it should be rebuilt (only changed
+# passages are embedded again, so that is cheap). 0 = not recorded (before this existed).
+INGEST_VERSION = 2
 
 
 class IndexMissingError(FileNotFoundError):
@@ -41,6 +46,7 @@ class StoredIndex:
     files: dict[str, str] = field(default_factory=dict)  # doc path -> file content hash
     built_at: float = 0.0
     sources: tuple[str, ...] = ()  # absolute paths the index was built from (empty: not recorded)
+    ingest: int = INGEST_VERSION  # the ingestion rules it was built with (see INGEST_VERSION)
 
 
 def _chunk_to_json(chunk: Chunk, embed_key: str) -> str:
@@ -122,6 +128,7 @@ def save_index(index_dir: Path, stored: StoredIndex) -> None:
             "files": stored.files,
             "built_at": stored.built_at or time.time(),
             "sources": list(stored.sources),
+            "ingest": stored.ingest,
         }
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         _swap_in(tmp, index_dir)
@@ -168,5 +175,5 @@ def load_index(index_dir: Path, *, expect_model: str | None = None) -> StoredInd
         raise IndexMissingError(f"Index in {index_dir} is onvolledig: bouw hem opnieuw met 'loket index build --rebuild'.")
     return StoredIndex(
         chunks, vectors, meta["model_id"], keys, meta.get("files", {}), meta.get("built_at", 0.0),
-        tuple(meta.get("sources") or ()),
+        tuple(meta.get("sources") or ()), int(meta.get("ingest") or 0),
     )

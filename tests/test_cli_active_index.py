@@ -116,6 +116,26 @@ def test_stale_and_mismatched_indexes_get_clear_messages(env, corpora, capsys) -
     assert "active-index.json is onleesbaar" in capsys.readouterr().err
 
 
+def test_an_index_built_by_older_ingestion_rules_is_named_and_a_build_brings_it_up_to_date(env, corpora,
+                                                                                           capsys) -> None:
+    fiets, _ = corpora
+    assert main(["index", "build", "--source", str(fiets)]) == 0
+    pointer = json.loads((env / "active-index.json").read_text())
+    meta_path = env / pointer["index"] / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    del meta["ingest"]  # as written before the version was recorded
+    meta_path.write_text(json.dumps(meta))
+    capsys.readouterr()
+    _, err = ask(capsys)
+    assert "oudere inleesregels" in err and "loket index build" in err
+
+    assert main(["index", "build", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["embedded"] == 0  # nothing changed: the vectors are reused
+    _, err = ask(capsys)
+    assert "oudere inleesregels" not in err
+
+
 def test_cli_outside_the_checkout_uses_the_active_index(env, corpora, tmp_path, capsys) -> None:
     """Started from another directory (no knowledge/ there), with no LOKET_SOURCES."""
     fiets, _ = corpora

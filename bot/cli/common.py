@@ -66,6 +66,7 @@ def check_index(settings: Settings, *, out=None) -> list[str]:
 def _check_meta(settings: Settings, meta: dict, notes: list[str]) -> None:
     """Refuse an index of other sources; note vanished sources and files changed since the build."""
     from index.active import absolute_sources, newer_files
+    from index.persist import INGEST_VERSION
 
     recorded = tuple(meta.get("sources") or ())
     if recorded and recorded != absolute_sources(settings.sources):
@@ -77,6 +78,11 @@ def _check_meta(settings: Settings, meta: dict, notes: list[str]) -> None:
     missing = [s for s in settings.sources if not Path(s).exists()]
     if missing:
         notes.append(f"Let op: bron {sources_label(missing)} bestaat niet meer; de index is van eerder.")
+    if int(meta.get("ingest") or 0) < INGEST_VERSION:
+        notes.append(
+            "Let op: deze index is gebouwd met oudere inleesregels van Loket; werk hem bij met "
+            "'loket index build' (alleen gewijzigde passages worden opnieuw verwerkt)."
+        )
     changed = newer_files(settings.sources, float(meta.get("built_at") or 0.0))
     if changed:
         notes.append(

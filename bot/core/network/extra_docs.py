@@ -55,6 +55,7 @@ def merge(base: SearchIndex, chunks: Sequence[Chunk], vectors: np.ndarray, keys:
         embed_keys=list(stored.embed_keys) + list(keys),
         files=files,
         built_at=stored.built_at,
+        ingest=stored.ingest,
     )
     index = SearchIndex(merged, base.embedder)
     index.base_index = base  # type: ignore[attr-defined]  # what a later layer merges into
