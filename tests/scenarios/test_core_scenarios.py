@@ -83,6 +83,8 @@ def test_only_a_core_members_reply_reaches_the_asker(platform: Platform):
 
     platform.core_reply(CORE, "Het antwoord is Ottawa.")
     eventually(lambda: platform.asker_received("Het antwoord is Ottawa."))
+    platform.deliver()
+    assert len([s for s in platform.answers_seen(ASKER) if "Het antwoord is Ottawa." in s.text]) == 1
     assert platform.service.escalation(number).status == "answered"
     assert not platform.asker_received("Toronto") and not platform.asker_received("BZK")
 
@@ -101,6 +103,8 @@ def test_a_core_reply_after_a_restart_still_reaches_the_asker(platform: Platform
     platform.restart()  # a new runtime on the same database: nothing kept in memory
     platform.core_reply(CORE, "Ottawa, na de herstart.")
     eventually(lambda: platform.asker_received("Ottawa, na de herstart."))
+    platform.deliver()
+    assert len([s for s in platform.answers_seen(ASKER) if "Ottawa, na de herstart." in s.text]) == 1
     assert platform.service.escalation(number).status == "answered"
 
 
