@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from bot.store.inbox import DONE, FAILED
 from slack_adapter.conftest import (
     ASKER as SLACK_ASKER, BOT_USER_ID, CHANNEL, CORE, CORE_MEMBER, DM, OTHER_ASKER, Harness, next_ts,
 )
@@ -101,7 +102,8 @@ class SlackPlatform:
         assert response.status == 200, response
         self.last_event = (event, event_id)
         inbox = self.loket.deps.inbox.inbox
-        eventually(lambda: inbox.status(event_id) in ("done", "failed", None))
+        status = eventually(lambda: (s := inbox.status(event_id)) in (DONE, FAILED) and s)
+        assert status == DONE, f"Loket failed on event {event_id}"
         self.deliver()
 
     def ask_personal(self, user: str, text: str) -> None:
@@ -185,8 +187,8 @@ class SlackPlatform:
 
     def _button(self, label: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
         for channel, message in reversed(self._messages()):
-            for block in _blocks(message):
-                for element in block.get("elements") or [] if block.get("type") == "actions" else []:
-                    if (element.get("text") or {}).get("text") == label:
-                        return channel, message, element
+            buttons = [e for b in _blocks(message) if b.get("type") == "actions" for e in b.get("elements") or []]
+            for element in buttons:
+                if (element.get("text") or {}).get("text") == label:
+                    return channel, message, element
         raise AssertionError(f"no message of Loket's has a button {label!r}")

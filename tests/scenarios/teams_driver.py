@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.store.inbox import DONE
+from bot.teams.runtime import inbox_key
 from teams.conftest import (
     ASKER as TEAMS_ASKER, ASKER_AAD, CORE_CHANNEL, CORE_MEMBER, CORE_MEMBER_AAD, OTHER as TEAMS_OTHER, PERSONAL,
     PRT_CHANNEL, Harness,
@@ -83,7 +85,9 @@ class TeamsPlatform:
     # -- what people do ---------------------------------------------------------------------
     def _say(self, text: str, user: str, **kw: Any) -> None:
         uid, aad = USERS[user]
-        self.last_activity = self.harness.say(text, user=uid, aad=aad, **kw)
+        activity = self.last_activity = self.harness.say(text, user=uid, aad=aad, **kw)
+        key = inbox_key(activity["conversation"]["id"], activity["id"])
+        assert self.harness.loket.runtime.inbox.status(key) == DONE, "Loket failed on the activity"
         self.deliver()
 
     def ask_personal(self, user: str, text: str) -> None:
