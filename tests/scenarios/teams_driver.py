@@ -104,7 +104,8 @@ class TeamsPlatform:
     def core_reply(self, user: str, text: str) -> None:
         number = eventually(lambda: latest_escalation(self.store))
         root = eventually(lambda: self.service.escalation(number).core_ts)
-        self._say(text, user, conversation=f"{CORE_CHANNEL};messageid={root}", kind="channel", channel=CORE_CHANNEL)
+        self._say(text, user, conversation=self.harness.in_channel(CORE_CHANNEL, root), kind="channel",
+                  channel=CORE_CHANNEL)
 
     def press(self, button: str, user: str) -> None:
         sent, data = self._button(button)
