@@ -108,7 +108,7 @@ async def card_action(rt: "TeamsRuntime", msg: Incoming) -> None:
         await _core_action(rt, msg, action, int(value.get("number") or 0), core=core)
         return
     question_id = int(value.get("question_id") or 0)
-    if msg.user_id != value.get("asker") and not core:
+    if not core and msg.user_id != await asyncio.to_thread(_asker_of, rt, question_id):
         log.info("card action %s refused: not the asker", action)
         await reply_in_place(rt, msg, cards.notice_card(REFUSAL))
         return
@@ -121,6 +121,16 @@ async def card_action(rt: "TeamsRuntime", msg: Incoming) -> None:
                              kind=REPLY_ESCALATED)
         if not esc.posted:
             await rt.post_escalation(esc, asker_name=msg.user_name)
+
+
+def _asker_of(rt: "TeamsRuntime", question_id: int) -> str | None:
+    """Who asked ``question_id``, from the database: the card's data comes back from the
+    client, so an ``asker`` in it proves nothing."""
+    try:
+        with rt.service.store.read() as tx:
+            return tx.question(question_id).user_id
+    except KeyError:
+        return None
 
 
 async def _core_action(rt: "TeamsRuntime", msg: Incoming, action: str, number: int, *, core: bool) -> None:

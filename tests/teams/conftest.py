@@ -214,19 +214,25 @@ class Harness:
 
 @pytest.fixture
 def teams_settings(tmp_path) -> Settings:
+    return teams_settings_for(tmp_path)
+
+
+def teams_settings_for(tmp_path) -> Settings:
+    """The settings of a test Loket in Teams (core channel and team of the fake connector)."""
     return Settings(data_dir=tmp_path / "data", teams_core_channel=CORE_CHANNEL, teams_team_id=TEAM,
                     teams_sdk_env={"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID": APP_ID},
                     retry_interval=3600)
 
 
-def _harness(tmp_path, desk, settings: Settings, *, anonymous: bool, monkeypatch) -> Harness:
+def _harness(tmp_path, desk, settings: Settings, *, anonymous: bool, monkeypatch, db_url: str | None = None) -> Harness:
+    """A running Teams Loket on ``db_url`` (default: SQLite in ``tmp_path``)."""
     issuer = TokenIssuer()
     connector = FakeConnector(bot_token=None if anonymous else BOT_TOKEN, channels={CORE_CHANNEL, PRT_CHANNEL},
                               conversations={PERSONAL}, jwks=issuer.jwks()).start()
     connector.rosters[TEAM] = [{"id": CORE_MEMBER, "aadObjectId": CORE_MEMBER_AAD, "name": "Kern Lid"}]
     # The SDK picks the JWKS of the Bot Framework issuer from this table: point it at the fake.
     monkeypatch.setitem(BOTFRAMEWORK_JWKS_URIS, BOT_FRAMEWORK_ISSUER, connector.jwks_url)
-    store = Store.open(f"sqlite:///{tmp_path / 'loket.db'}")
+    store = Store.open(db_url or f"sqlite:///{tmp_path / 'loket.db'}")
     h = Harness(settings, store, desk, connector, issuer, anonymous=anonymous)
     h.start()
     return h

@@ -37,3 +37,17 @@ def test_core_buttons_refused_for_the_asker_and_allowed_for_the_core(teams):
               channel=CORE_CHANNEL)
     assert any("opgepakt" in t for s in teams.connector.to(thread) for t in s.texts)
     assert eventually(lambda: any("opgepakt" in t for s in teams.connector.to(PERSONAL) for t in s.texts))
+
+
+def test_button_data_naming_the_presser_as_asker_proves_nothing(teams):
+    """The card's data come back from the client: the asker is read from the database."""
+    from bot.store.models import Question
+
+    buttons = _answer_buttons(teams)
+    for action in (action_ids.HELPFUL, action_ids.ASK_CORE):
+        teams.say("", user=OTHER, aad=None, value=dict(buttons[action], asker=OTHER))
+    refusals = [s for s in teams.connector.to(PERSONAL) if any("Alleen de vrager" in t for t in s.texts)]
+    assert len(refusals) == 2
+    assert not [s for s in teams.connector.sent if s.method == "create"]
+    with teams.store.read() as tx:
+        assert [q.helpful for q in tx.session.query(Question)] == [None]
