@@ -10,9 +10,11 @@ what a crash left: inbox rows whose lease ran out, escalations not yet posted, t
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from datetime import datetime
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable
 
 from aiohttp import ClientResponseError
@@ -97,6 +99,12 @@ class TeamsRuntime:
         self.network = network  # experts, referrals, support requests (None: not available)
         self.core_key = conversation_key(settings.teams_core_channel) if settings.teams_core_channel else None
         self._tasks: set[asyncio.Task] = set()
+        # The outbox drainer waits in its thread for sends on the event loop, and those sends
+        # use asyncio.to_thread: in the default pool the drainers could take every worker
+        # and wait for coroutines that need one (a deadlock). So drains get their own thread,
+        # one at a time (posts are leased anyway; a second caller's post goes in the next drain).
+        self._outbox_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loket-teams-outbox")
+        self._drain_lock: asyncio.Lock | None = None
         self.monitoring = TeamsMonitoring(self)  # signals, plans, reminders, weekly runs
 
     # -- receiving (inside the POST, before the 2xx) ----------------------------------------
@@ -286,7 +294,10 @@ class TeamsRuntime:
         drainer = OutboxDrainer(self.service, owns=is_teams_key, send=lambda post: self._send_post(post, run),
                                 describe=self._describe,
                                 after_sent=lambda post, sent, _marked: run(relay_edits.after_sent(self, post, sent.ts)))
-        return await asyncio.to_thread(drainer.drain, budget=budget)
+        if self._drain_lock is None:
+            self._drain_lock = asyncio.Lock()
+        async with self._drain_lock:
+            return await loop.run_in_executor(self._outbox_thread, functools.partial(drainer.drain, budget=budget))
 
     def _send_post(self, post: OutboxPost, run: Callable[[Any], Any]) -> Sent:
         """Render ``post`` as a card and send it to its stored conversation, or carry out an
