@@ -104,8 +104,11 @@ def _passages(passages: Iterable[Passage]) -> list[dict[str, Any]]:
     return items
 
 
-def escalation_card(esc: EscalationView, *, asker_name: str | None) -> dict[str, Any]:
-    """The root of the escalation's thread in the core channel."""
+def escalation_card(esc: EscalationView, *, asker_name: str | None, claimer_name: str | None = None,
+                    closer_name: str | None = None) -> dict[str, Any]:
+    """The root of the escalation's thread in the core channel, in its current state: who
+    picked it up, whether it is closed, and the actions still possible. The names travel
+    in the buttons' data (Teams cannot read a message back), so a re-drawn card keeps them."""
     what = "verzoek om ondersteuning" if esc.kind == "ondersteuning" else "vraag aan het kernteam"
     body: list[dict[str, Any]] = [
         label(f"#{esc.number} · {what}", weight="Bolder", size="Medium"),
@@ -119,8 +122,23 @@ def escalation_card(esc: EscalationView, *, asker_name: str | None) -> dict[str,
         body += [label("Wat Loket vond", weight="Bolder", size="Small", spacing="Medium"), *_passages(esc.passages)]
     body.append(label("Antwoord in deze thread: Loket stuurt het door naar de vrager. Begin met // of (intern) "
                       "voor een notitie die hier blijft.", size="Small", isSubtle=True, spacing="Medium"))
-    data = {"number": esc.number}
-    return card(body, [submit("Oppakken", action_ids.CLAIM, **data), submit("Sluiten", action_ids.CLOSE, **data)])
+    state = _state_line(esc, claimer_name=claimer_name, closer_name=closer_name)
+    if state:
+        body.insert(2, label(state, weight="Bolder", size="Small", color="Good" if esc.closed_at else "Accent"))
+    data = {"number": esc.number, "asker_name": asker_name or "", "claimer_name": claimer_name or ""}
+    actions = [] if esc.closed_at else [submit("Sluiten", action_ids.CLOSE, **data)]
+    if not esc.claimed_by and not esc.closed_at:
+        actions.insert(0, submit("Oppakken", action_ids.CLAIM, **data))
+    return card(body, actions)
+
+
+def _state_line(esc: EscalationView, *, claimer_name: str | None, closer_name: str | None) -> str | None:
+    """"Opgepakt door …" / "Gesloten door …" (None while nobody picked it up)."""
+    if esc.closed_at:
+        return f"✔ Gesloten door {closer_name or 'het kernteam'}"
+    if esc.claimed_by:
+        return f"Opgepakt door {claimer_name or 'het kernteam'}"
+    return None
 
 
 def relay_card(number: int, *, core_name: str | None, text: str) -> dict[str, Any]:

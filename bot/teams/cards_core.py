@@ -152,6 +152,13 @@ def erased_card() -> dict[str, Any]:
 
 
 # -- the adapter's own outbox posts -------------------------------------------------------------------
+def undelivered_notice(number: int, error: str) -> dict[str, Any]:
+    """The core-channel note for a post Loket gave up on (ids and the error code only)."""
+    about = f" bij escalatie #{number}" if number else ""
+    return notice_card(f"Een bericht van Loket{about} kon niet worden afgeleverd ({error or 'onbekende fout'}). "
+                       "Stuur het zo nodig zelf; latere berichten in die draad zijn wel verstuurd.")
+
+
 def render(post: OutboxPost) -> dict[str, Any] | None:
     """The card of an outbox post of one of :data:`KINDS` (None: not one of these)."""
     p = post.payload
