@@ -61,7 +61,7 @@ def contact(match_or_expert: Any) -> str:
     return expert.email or "via het kernteam"
 
 
-def _expert_items(m: ExpertMatch) -> list[dict[str, Any]]:
+def expert_items(m: ExpertMatch) -> list[dict[str, Any]]:
     e = m.expert
     tag = " (voorbeeld)" if e.example else ""
     return [literal(f"{e.name}{tag}", weight="Bolder"),
@@ -77,7 +77,7 @@ def suggestions(esc: EscalationRef, matches: Sequence[ExpertMatch]) -> dict[str,
                                         weight="Bolder")]
     for m in matches:
         body.append({"type": "Container", "separator": True, "items": [
-            *_expert_items(m),
+            *expert_items(m),
             {"type": "ActionSet", "actions": [submit("Doorverwijzen", action_ids.REFER, number=esc.number,
                                                      expert=m.expert.id)]}]})
     if any(m.expert.example for m in matches):

@@ -27,7 +27,9 @@ from bot.core.service import LoketService, utcnow
 from bot.core.views import EscalationView, OutboxPost
 from bot.settings import Settings
 from bot.store.repo import Store
-from bot.teams import cards, cards_core, commands, dialogs, erasure, escalation_actions, flows, notices, relay_edits
+from bot.teams import (
+    cards, cards_core, commands, dialogs, erasure, escalation_actions, flows, network_commands, notices, relay_edits,
+)
 from bot.teams.activities import CHANNEL, PERSONAL, parse
 from bot.teams.conversations import ConversationBook, conversation_key, is_teams_key, split_thread, thread_conversation
 from bot.teams.core_team import CoreTeam
@@ -149,6 +151,8 @@ class TeamsRuntime:
             await relay_edits.on_correction(self, msg)
             return
         if msg.value:
+            if await network_commands.card_action(self, msg):  # bericht / les forms
+                return
             if not await escalation_actions.card_action(self, msg):
                 await flows.card_action(self, msg)
             return
