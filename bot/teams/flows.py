@@ -97,6 +97,7 @@ async def core_thread_message(rt: "TeamsRuntime", msg: Incoming, esc: Escalation
         log.info("escalation #%s: reply by someone outside the core team, not relayed", esc.number)
         return
     await rt.deliver_outbox()
+    await escalation_card.redraw(rt, esc.number)  # "Beantwoord door …"
 
 
 async def card_action(rt: "TeamsRuntime", msg: Incoming) -> None:
@@ -130,8 +131,7 @@ async def _core_action(rt: "TeamsRuntime", msg: Incoming, action: str, number: i
         log.info("card action %s on #%s refused: not in the core team", action, number)
         await reply_in_place(rt, msg, cards.notice_card(CORE_REFUSAL))
         return
-    value = msg.value or {}
-    names = {"asker_name": value.get("asker_name") or None, "claimer_name": value.get("claimer_name") or None}
+    names: dict[str, str | None] = {}  # the clicker's name: no need to read it
     try:
         if action == action_ids.CLAIM:
             await asyncio.to_thread(rt.service.claim, number, user_id=msg.user_id)

@@ -200,6 +200,15 @@ class Sender:
 
         await self._with_connector(reference, conversation_id, delete)
 
+    async def member(self, reference: dict[str, Any], conversation_id: str, user_id: str) -> dict[str, Any]:
+        """One member of a conversation or team (its name): ``GET …/members/{userId}``."""
+
+        async def read(client: ConnectorClientBase, _context: TurnContext) -> dict[str, Any]:
+            member = await client.conversations.get_conversation_member(conversation_id, user_id)
+            return member.model_dump(by_alias=True, exclude_none=True)
+
+        return await self._with_connector(reference, conversation_id, read)
+
     async def members(self, reference: dict[str, Any], conversation_id: str) -> list[dict[str, Any]]:
         """The roster of a team or channel (ids "29:…" and Entra object ids)."""
 

@@ -5,7 +5,8 @@ Strict where Loket's behaviour depends on it:
 * every call needs ``Authorization: Bearer <the bot's token>`` (401 otherwise), unless the
   fake runs anonymous (the Agents Playground sends and accepts no tokens);
 * the API lives under the serviceUrl's path (``/emea/``): a client that drops the path gets 404;
-* unknown conversations get 404; a channel thread is ``<channel>;messageid=<root>`` with a
+* unknown conversations get 404; a member (``GET …/members/{id}``) is looked up in
+  ``rosters`` (by id or Entra object id), 404 when not there; a channel thread is ``<channel>;messageid=<root>`` with a
   root that exists;
 * ``fail_next(n, status=429, retry_after=…)`` makes the next n posts (and updates) fail;
 * an activity can be updated (PUT) or deleted (DELETE) only when the bot sent it, into that
@@ -171,6 +172,7 @@ class FakeConnector:
 def _handler(fake: FakeConnector):
     conv = re.compile(r"^v3/conversations/([^/]+)/activities(?:/([^/]+))?$")
     members = re.compile(r"^v3/conversations/([^/]+)/members$")
+    member = re.compile(r"^v3/conversations/([^/]+)/members/([^/]+)$")
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:  # quiet
@@ -230,6 +232,12 @@ def _handler(fake: FakeConnector):
         def do_GET(self) -> None:
             path = self._route()
             if path is None:
+                return
+            one = member.match(path)
+            if one:
+                roster = fake.rosters.get(unquote(one.group(1))) or []
+                found = [p for p in roster if unquote(one.group(2)) in (p.get("id"), p.get("aadObjectId"))]
+                self._reply(200, found[0]) if found else self._reply(404, {"error": {"code": "MemberNotFoundInConversation"}})
                 return
             m = members.match(path)
             if not m or unquote(m.group(1)) not in fake.rosters:

@@ -1,5 +1,5 @@
 """Teams at parity with Slack in how Loket delivers: the escalation card re-drawn after
-*Oppakken* and *Sluiten* (a PUT of the root message), the typing indicator before an answer
+*Oppakken*, *Sluiten*, a relayed answer and *Terugnemen* (a PUT of the root message), the typing indicator before an answer
 ("Even zoeken…"), per-conversation pacing under Teams' rate limits, and permanent errors
 (413 message too large) given up at once with a report in the core channel."""
 from __future__ import annotations
@@ -33,7 +33,7 @@ def test_the_escalation_card_is_redrawn_after_oppakken_and_sluiten(teams):
     _click(teams, thread, claim)
     [claimed] = teams.connector.updates(root)
     assert any(t == "Opgepakt door Naam mber" for t in claimed.texts)  # the clicker's name ("Naam " + id[-4:])
-    assert any(t.startswith("Van Naam") for t in claimed.texts)  # the asker's name is kept
+    assert "Van Naam xxxx" in claimed.texts  # the asker's name, read in the asker's conversation
     assert _titles(claimed) == ["Sluiten"]
     assert any("opgepakt" in t for s in teams.connector.to(thread) for t in s.texts)  # the note stays
 
@@ -43,6 +43,21 @@ def test_the_escalation_card_is_redrawn_after_oppakken_and_sluiten(teams):
     assert any(t.startswith("✔ Gesloten door") for t in closed.texts)
     assert _titles(closed) == []
     assert not [r for r in teams.connector.refused if r[1] == 404]  # the connector knew the root message
+
+
+def test_the_card_is_redrawn_after_a_relayed_answer_and_after_terugnemen(teams):
+    from .test_core_workflow import button, card_with
+    from .test_escalation_relay import core_reply
+
+    thread, root = escalate(teams)
+    core_reply(teams, thread, "Ottawa.")
+    answered = eventually(lambda: teams.connector.updates(root))[-1]
+    assert "Beantwoord door Kern Lid" in answered.texts  # the name read through the SDK (the team's roster)
+    assert "Van Naam xxxx" in answered.texts  # the asker's, read in the asker's conversation
+    assert _titles(answered) == ["Sluiten"]
+    notice = card_with(teams, thread, "Doorgestuurd naar de vrager")
+    _click(teams, thread, button(notice, action_ids.TAKE_BACK))
+    assert len(teams.connector.updates(root)) >= 2  # re-drawn in the state the core reports now
 
 
 def test_a_refused_or_impossible_click_does_not_redraw(teams):
