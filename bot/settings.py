@@ -82,6 +82,10 @@ class Settings:
     teams_core_channel: str | None = None  # channel conversation id "19:…@thread.tacv2"
     teams_team_id: str | None = None  # the Bot Framework team id of that channel's team
     teams_core_users: tuple[str, ...] = ()  # "29:…" ids and/or Entra object ids
+    # Teams' per-conversation limits (about 7 posts per 1 s, 8 per 2 s, 60 per 30 s, "Optimize your
+    # bot: rate limiting"): a bucket of 5, then 1 per second, stays under all three with a margin.
+    teams_channel_rate: float = 1.0
+    teams_channel_burst: int = 5
     teams_updates_channel: str | None = None  # "Nieuw in de kennisbank": a channel conversation id "19:…"
     teams_sdk_env: Mapping[str, str] = field(default_factory=dict, repr=False)
     retry_interval: float = 10.0  # seconds between rounds of the background loop (work a dead replica left: within 20 s)
@@ -124,6 +128,8 @@ class Settings:
             teams_team_id=e.get("LOKET_TEAMS_TEAM_ID") or None,
             teams_core_users=_split_list(e.get("LOKET_TEAMS_CORE_USERS")),
             teams_updates_channel=e.get("LOKET_TEAMS_UPDATES_CHANNEL") or None,
+            teams_channel_rate=float(e.get("LOKET_TEAMS_CHANNEL_RATE") or 1.0),
+            teams_channel_burst=int(e.get("LOKET_TEAMS_CHANNEL_BURST") or 5),
             teams_sdk_env={k: v for k, v in e.items() if k.startswith(TEAMS_SDK_PREFIXES)},
             sla_hours=float(e.get("LOKET_SLA_HOURS") or 8),
             retention_days=int(e.get("LOKET_RETENTION_DAYS") or 365),

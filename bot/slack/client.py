@@ -81,11 +81,10 @@ def make_clients(settings: Settings, metrics: Metrics | None = None,
     database (:class:`bot.core.delivery.pace.SharedChannelPace`); otherwise (SQLite: one machine,
     where every write competes for one lock) it is kept in this process.
     """
-    if limiter is None and store is not None and store.engine.dialect.name != "sqlite":
-        from bot.core.delivery.pace import SharedChannelPace
+    if limiter is None:
+        from bot.core.delivery.pace import channel_pacer
 
-        limiter = SharedChannelPace(store, settings.slack_channel_rate, settings.slack_channel_burst)
-    limiter = limiter or ChannelRateLimiter(settings.slack_channel_rate, settings.slack_channel_burst)
+        limiter = channel_pacer(store, settings.slack_channel_rate, settings.slack_channel_burst)
     common = dict(token=settings.slack_bot_token, base_url=_base_url(settings), timeout=settings.slack_api_timeout,
                   limiter=limiter, metrics=metrics)
     main = LoketWebClient(retry_handlers=[

@@ -18,6 +18,7 @@ from microsoft_agents.hosting.core.authorization import Connections
 
 from bot.core.network.hub import open_network
 from bot.core.service import LoketService, utcnow
+from bot.core.delivery.pace import channel_pacer
 from bot.settings import Settings
 from bot.store.repo import Store
 from bot.teams import cards, jobs
@@ -48,7 +49,10 @@ def create_app(settings: Settings, *, service: LoketService, store: Store, core_
 
     adapter = new_adapter(connections, on_error)
     runtime = TeamsRuntime(settings, service=service, store=store, core_team=core_team,
-                           sender=Sender(adapter, claims_for(settings, connections)), clock=clock,
+                           sender=Sender(adapter, claims_for(settings, connections),
+                                         pace=channel_pacer(store, settings.teams_channel_rate,
+                                                            settings.teams_channel_burst)),
+                           clock=clock,
                            network=open_network(settings, service))
     runtime_box["rt"] = runtime
     if settings.teams_anonymous:

@@ -104,8 +104,10 @@ def _passages(passages: Iterable[Passage]) -> list[dict[str, Any]]:
     return items
 
 
-def escalation_card(esc: EscalationView, *, asker_name: str | None) -> dict[str, Any]:
-    """The root of the escalation's thread in the core channel."""
+def escalation_card(esc: EscalationView, *, asker_name: str | None, claimer_name: str | None = None,
+                    closer_name: str | None = None, answerer_name: str | None = None) -> dict[str, Any]:
+    """The root of the escalation's thread in the core channel, in its current state: who
+    picked it up or answered it, whether it is closed, and the actions still possible."""
     what = "verzoek om ondersteuning" if esc.kind == "ondersteuning" else "vraag aan het kernteam"
     body: list[dict[str, Any]] = [
         label(f"#{esc.number} · {what}", weight="Bolder", size="Medium"),
@@ -119,8 +121,26 @@ def escalation_card(esc: EscalationView, *, asker_name: str | None) -> dict[str,
         body += [label("Wat Loket vond", weight="Bolder", size="Small", spacing="Medium"), *_passages(esc.passages)]
     body.append(label("Antwoord in deze thread: Loket stuurt het door naar de vrager. Begin met // of (intern) "
                       "voor een notitie die hier blijft.", size="Small", isSubtle=True, spacing="Medium"))
+    state = _state_line(esc, claimer_name=claimer_name, closer_name=closer_name, answerer_name=answerer_name)
+    if state:
+        body.insert(2, label(state, weight="Bolder", size="Small", color="Good" if esc.closed_at else "Accent"))
     data = {"number": esc.number}
-    return card(body, [submit("Oppakken", action_ids.CLAIM, **data), submit("Sluiten", action_ids.CLOSE, **data)])
+    actions = [] if esc.closed_at else [submit("Sluiten", action_ids.CLOSE, **data)]
+    if not (esc.claimed_by or esc.answered_at or esc.closed_at):
+        actions.insert(0, submit("Oppakken", action_ids.CLAIM, **data))
+    return card(body, actions)
+
+
+def _state_line(esc: EscalationView, *, claimer_name: str | None, closer_name: str | None,
+                answerer_name: str | None) -> str | None:
+    """"Opgepakt door …" / "Beantwoord door …" / "Gesloten door …" (None while open)."""
+    if esc.closed_at:
+        return f"✔ Gesloten door {closer_name or 'het kernteam'}"
+    if esc.answered_at:
+        return f"Beantwoord door {answerer_name or 'het kernteam'}"
+    if esc.claimed_by:
+        return f"Opgepakt door {claimer_name or 'het kernteam'}"
+    return None
 
 
 def relay_card(number: int, *, core_name: str | None, text: str) -> dict[str, Any]:

@@ -61,7 +61,7 @@ def contact(match_or_expert: Any) -> str:
     return expert.email or "via het kernteam"
 
 
-def _expert_items(m: ExpertMatch) -> list[dict[str, Any]]:
+def expert_items(m: ExpertMatch) -> list[dict[str, Any]]:
     e = m.expert
     tag = " (voorbeeld)" if e.example else ""
     return [literal(f"{e.name}{tag}", weight="Bolder"),
@@ -77,7 +77,7 @@ def suggestions(esc: EscalationRef, matches: Sequence[ExpertMatch]) -> dict[str,
                                         weight="Bolder")]
     for m in matches:
         body.append({"type": "Container", "separator": True, "items": [
-            *_expert_items(m),
+            *expert_items(m),
             {"type": "ActionSet", "actions": [submit("Doorverwijzen", action_ids.REFER, number=esc.number,
                                                      expert=m.expert.id)]}]})
     if any(m.expert.example for m in matches):
@@ -152,6 +152,13 @@ def erased_card() -> dict[str, Any]:
 
 
 # -- the adapter's own outbox posts -------------------------------------------------------------------
+def undelivered_notice(number: int, error: str) -> dict[str, Any]:
+    """The core-channel note for a post Loket gave up on (ids and the error code only)."""
+    about = f" bij escalatie #{number}" if number else ""
+    return notice_card(f"Een bericht van Loket{about} kon niet worden afgeleverd ({error or 'onbekende fout'}). "
+                       "Stuur het zo nodig zelf; latere berichten in die draad zijn wel verstuurd.")
+
+
 def render(post: OutboxPost) -> dict[str, Any] | None:
     """The card of an outbox post of one of :data:`KINDS` (None: not one of these)."""
     p = post.payload

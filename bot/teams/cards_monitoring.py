@@ -43,6 +43,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("signalen", "De open signalen (kernteam)"),
     ("overzicht", "Het weekoverzicht van vorige week, of 'overzicht deze week' / 'overzicht 2026-W48' (kernteam)"),
     ("plan", "De twaalf provinciale plannen; 'plan Utrecht' om er een bij te werken (kernteam)"),
+    ("deskundige", "Deskundigen uit het netwerk voor een onderwerp: 'deskundige flexwonen'"),
+    ("ondersteuning", "Praktische ondersteuning bij je provinciale plan vragen (formulier)"),
+    ("bericht", "Een bericht van het kernteam opslaan en delen in het updates-kanaal (kernteam)"),
+    ("les", "Een lesson learned uit een provincie opslaan (kernteam)"),
 )
 
 
@@ -67,10 +71,6 @@ def unknown_command_card(word: str) -> dict[str, Any]:
     body = [label("Dat commando ken ik niet:", weight="Bolder"), literal(word[:40]),
             label("Bedoel je een vraag? Schrijf een hele zin. Typ *help* voor de commando's.")]
     return card(body)
-
-
-def not_in_teams_card(word: str) -> dict[str, Any]:
-    return card([label(f"'{word}' werkt in Teams nog niet. Typ *help* voor wat wel kan; in Slack werkt het al.")])
 
 
 # -- the weekly summary ----------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Awaitable, Callable
 from bot.core.subcommands import NETWORK_SUBCOMMANDS, PLAN_WORDS, SUMMARY_WORDS, summary_week
 from bot.core.monitoring.summary import build_summary
 from bot.core.monitoring.taxonomy import UnknownValue, parse_province
-from bot.teams import cards, cards_monitoring as cm
+from bot.core.network.items import KIND_ANNOUNCEMENT, KIND_LESSON
+from bot.teams import cards, cards_monitoring as cm, network_commands
 from bot.teams.activities import CHANNEL, PERSONAL, Incoming
 from bot.teams.jobs import refresh_core_team
 from bot.teams.conversations import conversation_key, split_thread
@@ -91,10 +92,8 @@ async def dispatch(rt: "TeamsRuntime", msg: Incoming) -> bool:
     if command is None:
         return False
     log.info("teams: command %s", command.word)
-    handler = HANDLERS.get(command.word)
     try:
-        attachment = (await handler(rt, msg, command.argument) if handler is not None
-                      else cm.not_in_teams_card(command.word))  # deskundige, bericht, les, ondersteuning
+        attachment = await HANDLERS[command.word](rt, msg, command.argument)
     except Exception as e:  # noqa: BLE001 - the person hears it; the log gets the type only
         log.error("teams: command %s failed (%s)", command.word, type(e).__name__)
         attachment = cards.notice_card("Er ging iets mis; probeer het later nog eens.")
@@ -170,7 +169,28 @@ async def _signal(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
     return cm.signal_start_card(escalation=int(ref.group(1)))
 
 
+async def _experts(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
+    return await network_commands.experts(rt, msg, argument)
+
+
+async def _support(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
+    return await network_commands.support(rt, msg, argument)
+
+
+async def _announcement(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
+    """``bericht [tekst]``: the core team's announcement form (personal chat or core channel)."""
+    refusal = await _core_only(rt, msg)
+    return refusal or await network_commands.item_form(rt, msg, KIND_ANNOUNCEMENT, argument)
+
+
+async def _lesson(rt: "TeamsRuntime", msg: Incoming, argument: str) -> dict:
+    """``les``: the core team's lesson-learned form (personal chat or core channel)."""
+    refusal = await _core_only(rt, msg)
+    return refusal or await network_commands.item_form(rt, msg, KIND_LESSON)
+
+
 HANDLERS: dict[str, Handler] = {
     "help": _help, "unknown": _unknown, "overzicht": _summary, "signalen": _signals, "plan": _plan,
-    "signaal": _signal,
+    "signaal": _signal, "deskundige": _experts, "deskundigen": _experts, "ondersteuning": _support,
+    "bericht": _announcement, "les": _lesson,
 }

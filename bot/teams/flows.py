@@ -18,7 +18,7 @@ from bot.core.escalations import InvalidTransition
 from bot.core.escalations.relays import is_internal
 from bot.core.service import NotAllowed
 from bot.core.views import REPLY_ESCALATED, REPLY_NOTE, VIA_DM, VIA_MENTION, Asker, EscalationView
-from bot.teams import action_ids, cards
+from bot.teams import action_ids, cards, escalation_card
 from bot.teams.activities import PERSONAL, Incoming
 from bot.teams.conversations import conversation_key, short_ts, split_thread, thread_conversation
 
@@ -56,7 +56,18 @@ async def reply_in_place(rt: "TeamsRuntime", msg: Incoming, attachment: dict, *,
     return activity_id
 
 
+async def show_typing(rt: "TeamsRuntime", msg: Incoming) -> None:
+    """Teams' "Even zoeken…": the typing indicator where the answer will come (best effort)."""
+    base, root = split_thread(msg.conversation_id)
+    try:
+        await rt.sender.typing(rt.reference_for(conversation_key(base)),
+                               thread_conversation(base, root or (msg.activity_id if msg.kind != PERSONAL else None)))
+    except Exception as e:  # noqa: BLE001 - the answer matters, the indicator does not
+        log.info("teams: typing indicator not sent (%s)", type(e).__name__)
+
+
 async def question(rt: "TeamsRuntime", msg: Incoming, *, source_key: str) -> None:
+    await show_typing(rt, msg)
     asker = asker_of(msg)
     outcome = await asyncio.to_thread(rt.service.handle_question, asker, msg.text, source_key=source_key,
                                       dm_followups=msg.kind == PERSONAL)
@@ -94,6 +105,7 @@ async def core_thread_message(rt: "TeamsRuntime", msg: Incoming, esc: Escalation
         log.info("escalation #%s: reply by someone outside the core team, not relayed", esc.number)
         return
     await rt.deliver_outbox()
+    await escalation_card.redraw(rt, esc.number)  # "Beantwoord door …"
 
 
 async def card_action(rt: "TeamsRuntime", msg: Incoming) -> None:
@@ -138,15 +150,20 @@ async def _core_action(rt: "TeamsRuntime", msg: Incoming, action: str, number: i
         log.info("card action %s on #%s refused: not in the core team", action, number)
         await reply_in_place(rt, msg, cards.notice_card(CORE_REFUSAL))
         return
+    names: dict[str, str | None] = {}  # the clicker's name: no need to read it
     try:
         if action == action_ids.CLAIM:
             await asyncio.to_thread(rt.service.claim, number, user_id=msg.user_id)
             text = f"#{number} is opgepakt door {msg.user_name or 'een kernteamlid'}."
+            names["claimer_name"] = msg.user_name
         else:
             await asyncio.to_thread(rt.service.close, number, user_id=msg.user_id)
             text = f"#{number} is gesloten."
+            names["closer_name"] = msg.user_name
     except (NotAllowed, InvalidTransition) as e:
         log.info("card action %s on #%s not possible (%s)", action, number, type(e).__name__)
         text = f"Dat kan nu niet: #{number} is al opgepakt of gesloten."
+    else:
+        await escalation_card.redraw(rt, number, **names)  # the card shows the new state, as in Slack
     await reply_in_place(rt, msg, cards.notice_card(text))
     await rt.deliver_outbox()

@@ -1,7 +1,9 @@
 """"Vraag ondersteuning" in Teams: the support request form as an Adaptive Card.
 
 The button under an answer replies with the form (what, province, by when); its
-*Versturen* (Action.Submit) brings the inputs back with the question's id. Submitting
+*Versturen* (Action.Submit) brings the inputs back with the question's id. The
+``ondersteuning`` command shows the same form without a question (id 0): then the request is
+the submitter's own, in the conversation where the form was. Submitting
 opens the same support request as Slack (``SupportRequests.open``: an escalation of kind
 ``ondersteuning`` with its province and date), in the conversation of that answer, and
 posts it to the core channel. A refused submission (no description, a date in the past)
@@ -11,13 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.core.network.items import InvalidItem
 from bot.core.views import VIA_COMMAND, Asker
 from bot.teams import cards, cards_core
 from bot.teams.activities import Incoming
-from bot.teams.flows import REFUSAL, reply_in_place
+from bot.teams.flows import REFUSAL, asker_of, reply_in_place
 
 if TYPE_CHECKING:
     from bot.teams.runtime import TeamsRuntime
@@ -40,14 +43,25 @@ async def show(rt: "TeamsRuntime", msg: Incoming, *, core: bool) -> None:
                          summary=cards_core.SUPPORT_TITLE)
 
 
+def command_form(msg: Incoming, *, what: str = "") -> dict:
+    """The form for the ``ondersteuning`` command: no earlier question (``question_id`` 0)."""
+    return cards_core.support_form(question_id=0, asker=msg.user_id, values={"what": what})
+
+
 async def submit(rt: "TeamsRuntime", msg: Incoming, *, core: bool) -> None:
     """*Versturen*: open the support request and post it to the core team."""
     question_id = _question_id(msg)
-    if await _refused(rt, msg, question_id, core=core):
-        return
     value = msg.value or {}
     values = {f: value.get(f) or None for f in FIELDS}
-    asker = await asyncio.to_thread(_asker, rt, question_id, msg.user_id)
+    if question_id == 0:  # from the command: the submitter's own request, in this conversation
+        if rt.network is None:
+            await reply_in_place(rt, msg, cards.notice_card(UNAVAILABLE))
+            return
+        asker = replace(asker_of(msg), via=VIA_COMMAND)
+    elif await _refused(rt, msg, question_id, core=core):
+        return
+    else:
+        asker = await asyncio.to_thread(_asker, rt, question_id, msg.user_id)
     try:
         esc = await asyncio.to_thread(rt.network.support.open, asker, what=str(values["what"] or ""),
                                       province=str(values["province"] or ""), needed_by=values["needed_by"])

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.core.escalations import relays
 from bot.core.delivery.outbox import POST_CORE_REPLY
 from bot.core.views import OutboxPost
-from bot.teams import cards, cards_core
+from bot.teams import cards, cards_core, escalation_card
 from bot.teams.activities import CHANNEL, DELETED, PERSONAL, Incoming
 from bot.teams.conversations import conversation_key, short_ts, split_thread, thread_conversation
 from bot.teams.flows import reply_in_place
@@ -77,6 +77,7 @@ async def take_back(rt: "TeamsRuntime", number: int, reply_ts: str, *, user_id: 
         except Exception as e:  # noqa: BLE001 - cosmetic; the reply is withdrawn anyway
             log.info("escalation #%d: relay notice not updated (%s)", number, type(e).__name__)
     log.info("escalation #%d: reply taken back (removed=%s)", number, removed)
+    await escalation_card.redraw(rt, number)  # back to "Opgepakt" or open
     return True
 
 

@@ -29,7 +29,9 @@ from bot.core.service import LoketService, utcnow
 from bot.core.views import EscalationView, OutboxPost
 from bot.settings import Settings
 from bot.store.repo import Store
-from bot.teams import cards, cards_core, commands, dialogs, erasure, escalation_actions, flows, notices, relay_edits
+from bot.teams import (
+    cards, cards_core, commands, dialogs, erasure, escalation_actions, flows, network_commands, notices, relay_edits,
+)
 from bot.teams.activities import CHANNEL, PERSONAL, parse
 from bot.teams.conversations import ConversationBook, conversation_key, is_teams_key, split_thread, thread_conversation
 from bot.teams.core_team import CoreTeam
@@ -68,11 +70,19 @@ def on_loop(loop: asyncio.AbstractEventLoop, coro: Any) -> Any:
                 raise LoopStopped("event loop stopped while sending") from None
 
 INBOX_KIND = TEAMS_INBOX_KIND
+RETRYABLE_4XX = frozenset({408, 412, 429})
+PACED_INTERVAL = 1.0  # seconds to the next round after one that left posts waiting for their pace
 
 
 def inbox_key(conversation_id: str, activity_id: str) -> str:
     """Activity ids are unique within a conversation: the key combines both."""
     return "teams:" + hashlib.sha256(f"{conversation_id}|{activity_id}".encode()).hexdigest()[:40]
+
+
+def is_permanent(status: int) -> bool:
+    """A connector answer that trying again will not change: a 4xx except 408 (timeout),
+    412 and 429 (Microsoft asks to retry those)."""
+    return 400 <= status < 500 and status not in RETRYABLE_4XX
 
 
 def reference_of(activity: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +115,7 @@ class TeamsRuntime:
         # one at a time (posts are leased anyway; a second caller's post goes in the next drain).
         self._outbox_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loket-teams-outbox")
         self._drain_lock: asyncio.Lock | None = None
+        self.deferred = False  # posts waited for a conversation's pace: the loop comes back soon
         self.monitoring = TeamsMonitoring(self)  # signals, plans, reminders, weekly runs
 
     # -- receiving (inside the POST, before the 2xx) ----------------------------------------
@@ -174,6 +185,8 @@ class TeamsRuntime:
             await relay_edits.on_correction(self, msg)
             return
         if msg.value:
+            if await network_commands.card_action(self, msg):  # bericht / les forms
+                return
             if not await escalation_actions.card_action(self, msg):
                 await flows.card_action(self, msg)
             return
@@ -279,25 +292,33 @@ class TeamsRuntime:
         return posted
 
     # -- the outbox ----------------------------------------------------------------------
-    async def deliver_outbox(self, *, budget: int = MAX_OUTBOX_ROUNDS) -> int:
+    async def deliver_outbox(self, *, wait: bool = True, budget: int = MAX_OUTBOX_ROUNDS) -> int:
         """Send due posts for Teams conversations, in order per thread; others are left alone.
 
         The loop is the neutral :class:`~bot.core.delivery.drain.OutboxDrainer` (leases,
-        retries with backoff or after ``Retry-After``), run in a worker thread; only the
-        HTTP calls to the connector run on this event loop.
+        retries with backoff or after ``Retry-After``, permanent errors given up and
+        reported), run in a worker thread; only the HTTP calls to the connector run on this
+        event loop. Every call waits its turn in the conversation's pace (:class:`Sender`);
+        ``wait=False`` (the background loop) leaves a conversation whose pace is used up for
+        a round soon after (``self.deferred``), so one busy channel holds up no other.
         """
         loop = asyncio.get_running_loop()
 
         def run(coro: Any) -> Any:
             return on_loop(loop, coro)
 
+        pace = self.sender.pace
         drainer = OutboxDrainer(self.service, owns=is_teams_key, send=lambda post: self._send_post(post, run),
-                                describe=self._describe,
+                                describe=self._describe, gave_up=self._gave_up,
+                                pace=pace.delay if pace is not None else None,
                                 after_sent=lambda post, sent, _marked: run(relay_edits.after_sent(self, post, sent.ts)))
         if self._drain_lock is None:
             self._drain_lock = asyncio.Lock()
         async with self._drain_lock:
-            return await loop.run_in_executor(self._outbox_thread, functools.partial(drainer.drain, budget=budget))
+            sent = await loop.run_in_executor(self._outbox_thread,
+                                              functools.partial(drainer.drain, wait=wait, budget=budget))
+        self.deferred = self.deferred or drainer.deferred
+        return sent
 
     def _send_post(self, post: OutboxPost, run: Callable[[Any], Any]) -> Sent:
         """Render ``post`` as a card and send it to its stored conversation, or carry out an
@@ -312,13 +333,25 @@ class TeamsRuntime:
         return Sent(run(self.sender.send_card(stored.reference, target, attachment)), post.channel_id)
 
     def _describe(self, error: Exception) -> Failure:
-        """The connector's HTTP status (429: try again after its ``Retry-After``; 400/401/403:
-        trying again will not help), else the error type."""
+        """The connector's HTTP status (429: try again after its ``Retry-After``; any other 4xx
+        but 408/412, such as 413 "message too large" or 404: trying again will not help, the
+        post is given up at once), else the error type."""
         if isinstance(error, ClientResponseError):
             header = (error.headers or {}).get("Retry-After") if error.headers else None
-            return Failure(f"http {error.status}", give_up=error.status in erasure.PERMANENT,
+            return Failure(f"http {error.status}", give_up=is_permanent(error.status),
                            retry_at=retry_after(error.status, header, self.clock()))
         return Failure(type(error).__name__)
+
+    def _gave_up(self, post: OutboxPost, failure: Failure) -> None:
+        """A post given up for good is reported in the core channel (ids and the error code
+        only, no text), as Slack does; a report that fails itself is not reported again."""
+        if self.core_key is None or post.kind == notices.POST_CARD and post.payload.get("undelivered"):
+            return
+        number = int(post.escalation_number or post.payload.get("number") or 0)
+        self.service.enqueue_post(kind=notices.POST_CARD, channel_id=self.core_key, thread_ts=None,
+                                  payload={"card": cards_core.undelivered_notice(number, failure.error),
+                                           "summary": "Bericht niet afgeleverd", "undelivered": True},
+                                  dedupe_key=f"teams-undelivered:{post.id}")
 
     @staticmethod
     def _render(post: OutboxPost) -> dict[str, Any] | None:
@@ -355,14 +388,18 @@ class TeamsRuntime:
         return done
 
     async def run_once(self) -> None:
-        for step in (self.redeliver, self.post_pending_escalations, self.suggest_experts, self.deliver_outbox):
+        self.deferred = False
+        for step in (self.redeliver, self.post_pending_escalations, self.suggest_experts, self._deliver_paced):
             try:
                 await step()
             except Exception as e:  # noqa: BLE001 - the loop must go on
                 log.error("teams: background step %s failed (%s)", step.__name__, type(e).__name__)
 
+    async def _deliver_paced(self) -> int:
+        return await self.deliver_outbox(wait=False)
+
     async def loop(self) -> None:
         while True:
-            await asyncio.sleep(self.settings.retry_interval)
+            await asyncio.sleep(PACED_INTERVAL if self.deferred else self.settings.retry_interval)
             await self.run_once()
 

@@ -5,10 +5,14 @@
   validation raises (a token without a key id, no network to fetch signing keys) is a 401,
   never a 500. Signing keys are fetched on the first request that needs them, not at start.
 * Outgoing messages go through the SDK's connector client to the ``serviceUrl`` of the
-  stored conversation reference, exactly (path included, http or https).
+  stored conversation reference, exactly (path included, http or https), each after its
+  turn in the conversation's posting pace (Teams limits a bot per conversation; the pace
+  is :mod:`bot.core.delivery.pace`'s, shared by replicas on PostgreSQL), so direct replies
+  and the outbox share one budget per conversation.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
@@ -20,7 +24,9 @@ from microsoft_agents.hosting.core import AgentAuthConfiguration, ClaimsIdentity
 from microsoft_agents.hosting.core.authorization import AnonymousTokenProvider, Connections
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 
+from bot.core.delivery.ratelimit import Pacer
 from bot.settings import Settings
+from bot.teams.conversations import conversation_key, split_thread
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +110,16 @@ class Sender:
 
     adapter: CloudAdapter
     claims: ClaimsIdentity
+    pace: Pacer | None = None  # per conversation (a channel's threads share their channel's)
+
+    async def _wait_turn(self, conversation_id: str) -> None:
+        """Take a slot in the conversation's pace (a database call: in a thread) and wait for it."""
+        if self.pace is None:
+            return
+        key = conversation_key(split_thread(conversation_id)[0])
+        wait = await asyncio.to_thread(self.pace.reserve, key)
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     def _continuation(self, *, service_url: str, conversation_id: str, bot_id: str, channel_id: str = "msteams",
                       tenant_id: str | None = None) -> Activity:
@@ -123,6 +139,7 @@ class Sender:
             except Exception as e:  # noqa: BLE001 - re-raised below
                 result["error"] = e
 
+        await self._wait_turn(conversation_id)
         activity = self._continuation(service_url=reference["serviceUrl"], conversation_id=conversation_id,
                                       bot_id=reference.get("botId") or "", tenant_id=reference.get("tenantId"))
         await self.adapter.continue_conversation_with_claims(self.claims, activity, callback)
@@ -139,6 +156,15 @@ class Sender:
             return getattr(response, "id", None)
 
         return await self._with_connector(reference, conversation_id, send)
+
+    async def typing(self, reference: dict[str, Any], conversation_id: str) -> None:
+        """The typing indicator in ``conversation_id`` (Teams' "Even zoeken…": it shows until
+        Loket's next message, or a few seconds)."""
+
+        async def send(_client: ConnectorClientBase, context: TurnContext) -> None:
+            await context.send_activity(Activity(type="typing"))
+
+        await self._with_connector(reference, conversation_id, send)
 
     async def new_thread(self, reference: dict[str, Any], channel_id: str, attachment: dict[str, Any],
                          *, summary: str = "") -> tuple[str, str]:
@@ -173,6 +199,15 @@ class Sender:
             await client.conversations.delete_activity(conversation_id, activity_id)
 
         await self._with_connector(reference, conversation_id, delete)
+
+    async def member(self, reference: dict[str, Any], conversation_id: str, user_id: str) -> dict[str, Any]:
+        """One member of a conversation or team (its name): ``GET …/members/{userId}``."""
+
+        async def read(client: ConnectorClientBase, _context: TurnContext) -> dict[str, Any]:
+            member = await client.conversations.get_conversation_member(conversation_id, user_id)
+            return member.model_dump(by_alias=True, exclude_none=True)
+
+        return await self._with_connector(reference, conversation_id, read)
 
     async def members(self, reference: dict[str, Any], conversation_id: str) -> list[dict[str, Any]]:
         """The roster of a team or channel (ids "29:…" and Entra object ids)."""

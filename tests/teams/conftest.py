@@ -230,6 +230,9 @@ def _harness(tmp_path, desk, settings: Settings, *, anonymous: bool, monkeypatch
     connector = FakeConnector(bot_token=None if anonymous else BOT_TOKEN, channels={CORE_CHANNEL, PRT_CHANNEL},
                               conversations={PERSONAL}, jwks=issuer.jwks()).start()
     connector.rosters[TEAM] = [{"id": CORE_MEMBER, "aadObjectId": CORE_MEMBER_AAD, "name": "Kern Lid"}]
+    asker = {"id": ASKER, "aadObjectId": ASKER_AAD, "name": "Naam " + ASKER[-4:]}  # as in Harness.activity
+    connector.rosters[PERSONAL] = [asker]
+    connector.rosters[PRT_CHANNEL] = [asker]
     # The SDK picks the JWKS of the Bot Framework issuer from this table: point it at the fake.
     monkeypatch.setitem(BOTFRAMEWORK_JWKS_URIS, BOT_FRAMEWORK_ISSUER, connector.jwks_url)
     store = Store.open(db_url or f"sqlite:///{tmp_path / 'loket.db'}")

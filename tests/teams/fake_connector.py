@@ -5,21 +5,29 @@ Strict where Loket's behaviour depends on it:
 * every call needs ``Authorization: Bearer <the bot's token>`` (401 otherwise), unless the
   fake runs anonymous (the Agents Playground sends and accepts no tokens);
 * the API lives under the serviceUrl's path (``/emea/``): a client that drops the path gets 404;
-* unknown conversations get 404; a channel thread is ``<channel>;messageid=<root>`` with a
+* unknown conversations get 404; a member (``GET …/members/{id}``) is looked up in
+  ``rosters`` (by id or Entra object id), 404 when not there; a channel thread is ``<channel>;messageid=<root>`` with a
   root that exists;
 * ``fail_next(n, status=429, retry_after=…)`` makes the next n posts (and updates) fail;
 * an activity can be updated (PUT) or deleted (DELETE) only when the bot sent it, into that
   conversation (a channel thread's message also through its channel), and not after it was
   deleted: anything else is 404, as the connector answers for an unknown activity id.
-* a message larger than Teams' limit (about 28 KB of JSON) gets 413, as in Teams.
+* a message larger than Teams' limit (about 28 KB of JSON) gets 413, as in Teams;
+* Teams' per-conversation rate limits (``limits``: at most 7 calls in 1 s, 8 in 2 s, 60 in
+  30 s, counted per conversation, a channel's threads with their channel): a call beyond
+  them gets 429 with ``Retry-After``, as Teams answers;
+* a ``typing`` activity is accepted (and recorded) like a message, but has no card.
 Everything sent is recorded as :class:`Sent`.
 """
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,11 +35,12 @@ from urllib.parse import unquote
 
 PREFIX = "/emea/"
 MAX_MESSAGE_BYTES = 28 * 1024  # Teams refuses larger messages with 413 (Request Entity Too Large)
+TEAMS_LIMITS = ((1.0, 7), (2.0, 8), (30.0, 60))  # (seconds, calls) per bot per conversation
 
 
 @dataclass
 class Sent:
-    method: str  # send | reply | update | delete | create
+    method: str  # send | reply | update | delete | create | typing
     conversation_id: str
     activity: dict[str, Any]
     activity_id: str
@@ -78,6 +87,8 @@ class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
     refused: list[tuple[str, int]] = field(default_factory=list)
     max_message_bytes: int = MAX_MESSAGE_BYTES
+    limits: tuple[tuple[float, int], ...] = TEAMS_LIMITS
+    _calls: dict[str, deque] = field(default_factory=dict)  # base conversation -> times of accepted calls
     _fail: list[tuple[int, str | None]] = field(default_factory=list)
     posted: dict[str, str] = field(default_factory=dict)  # activity id -> base conversation, of what the bot sent
     deleted: set[str] = field(default_factory=set)
@@ -109,6 +120,22 @@ class FakeConnector:
     def fail_next(self, n: int = 1, *, status: int = 429, retry_after: str | None = "1") -> None:
         with self._lock:
             self._fail += [(status, retry_after)] * n
+
+    def throttled(self, conversation_id: str) -> float | None:
+        """Seconds to wait when a call into ``conversation_id`` now would exceed Teams' limits
+        (the call is not counted then); None: allowed, and counted."""
+        base = conversation_id.partition(";messageid=")[0]
+        now = time.monotonic()
+        with self._lock:
+            calls = self._calls.setdefault(base, deque())
+            while calls and now - calls[0] > max(w for w, _ in self.limits):
+                calls.popleft()
+            for window, most in self.limits:
+                recent = [t for t in calls if now - t < window]
+                if len(recent) >= most:
+                    return window - (now - recent[0])
+            calls.append(now)
+            return None
 
     def new_id(self) -> str:
         with self._lock:
@@ -145,6 +172,7 @@ class FakeConnector:
 def _handler(fake: FakeConnector):
     conv = re.compile(r"^v3/conversations/([^/]+)/activities(?:/([^/]+))?$")
     members = re.compile(r"^v3/conversations/([^/]+)/members$")
+    member = re.compile(r"^v3/conversations/([^/]+)/members/([^/]+)$")
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:  # quiet
@@ -185,6 +213,14 @@ def _handler(fake: FakeConnector):
                 return None
             return self.path[len(PREFIX):]
 
+        def _throttled(self, conversation_id: str) -> bool:
+            wait = fake.throttled(conversation_id)
+            if wait is None:
+                return False
+            fake.refused.append((self.path, 429))
+            self._reply(429, {"error": {"code": "TooManyRequests"}}, {"Retry-After": str(max(1, math.ceil(wait)))})
+            return True
+
         def _failing(self) -> bool:
             with fake._lock:
                 if not fake._fail:
@@ -196,6 +232,12 @@ def _handler(fake: FakeConnector):
         def do_GET(self) -> None:
             path = self._route()
             if path is None:
+                return
+            one = member.match(path)
+            if one:
+                roster = fake.rosters.get(unquote(one.group(1))) or []
+                found = [p for p in roster if unquote(one.group(2)) in (p.get("id"), p.get("aadObjectId"))]
+                self._reply(200, found[0]) if found else self._reply(404, {"error": {"code": "MemberNotFoundInConversation"}})
                 return
             m = members.match(path)
             if not m or unquote(m.group(1)) not in fake.rosters:
@@ -221,9 +263,16 @@ def _handler(fake: FakeConnector):
             if not fake.known(conversation_id):
                 self._reply(404, {"error": "unknown conversation"})
                 return
-            if self._failing():
+            if self._failing() or self._throttled(conversation_id):
                 return
             activity_id = fake.new_id()
+            if body.get("type") == "typing":  # the typing indicator: shown, not kept as a message
+                fake.record(Sent("typing", conversation_id, body, activity_id))
+                self._reply(201, {"id": activity_id})
+                return
+            if body.get("type") != "message":
+                self._reply(400, {"error": "unsupported activity type"})
+                return
             fake.record(Sent("reply" if m.group(2) else "send", conversation_id, body, activity_id))
             self._reply(201, {"id": activity_id})
 
@@ -232,7 +281,7 @@ def _handler(fake: FakeConnector):
             if channel not in fake.channels:
                 self._reply(404, {"error": "unknown channel"})
                 return
-            if self._failing():
+            if self._failing() or self._throttled(channel):
                 return
             root = fake.new_id()
             conversation_id = f"{channel};messageid={root}"
@@ -249,7 +298,7 @@ def _handler(fake: FakeConnector):
                 self._reply(404, {"error": "unknown activity"})
                 return
             body = self._body()
-            if self._failing():
+            if self._failing() or self._throttled(unquote(m.group(1))):
                 return
             if body.get("type") != "message":
                 self._reply(400, {"error": "an update must be a message activity"})
@@ -265,6 +314,8 @@ def _handler(fake: FakeConnector):
             if not m or not m.group(2) or not fake.editable(unquote(m.group(1)), unquote(m.group(2))):
                 fake.refused.append((self.path, 404))
                 self._reply(404, {"error": "unknown activity"})
+                return
+            if self._throttled(unquote(m.group(1))):
                 return
             fake.record(Sent("delete", unquote(m.group(1)), {}, unquote(m.group(2))))
             self._reply(200, {})

@@ -26,6 +26,15 @@ from bot.store.repo import Store, Tx
 log = logging.getLogger(__name__)
 
 
+def channel_pacer(store: Store | None, rate: float, burst: int) -> Pacer:
+    """The pace for a platform's posts: shared by all replicas on a PostgreSQL ``store``;
+    in this process on SQLite (one machine, where every write competes for one lock) or
+    without a store."""
+    if store is not None and store.engine.dialect.name != "sqlite":
+        return SharedChannelPace(store, rate, burst)
+    return ChannelRateLimiter(rate, burst)
+
+
 class SharedChannelPace(Pacer):
     """Token buckets per channel in the database (see module docstring); thread-safe."""
 

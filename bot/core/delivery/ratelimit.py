@@ -30,6 +30,10 @@ class Pacer:
     def reserve(self, channel: str) -> float:
         raise NotImplementedError
 
+    def delay(self, channel: str | None) -> float:
+        """How long a post to ``channel`` would wait now (without taking a slot)."""
+        raise NotImplementedError
+
     def acquire(self, channel: str | None) -> float:
         """Block until ``channel`` may be posted to; returns the seconds waited."""
         if not channel:
