@@ -15,6 +15,11 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
+try:
+    from waiting import eventually
+except ImportError:  # tests/ imported as a package
+    from tests.waiting import eventually
+
 ASKER = "asker"  # a participant who asks Loket
 OTHER = "other"  # another participant (not in the core team)
 CORE = "core"  # a member of the core team
@@ -82,18 +87,6 @@ class Platform(Protocol):
 
     def deliver(self) -> None:
         """Let Loket send everything it queued (the outbox) and return when nothing is pending."""
-
-
-def eventually(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.05) -> Any:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(interval)
 
 
 def nothing_pending(store: Any) -> bool:

@@ -31,6 +31,11 @@ from bot.slack.wsgi import create
 from bot.store.repo import Store
 
 try:
+    from waiting import eventually
+except ImportError:  # tests/ imported as a package
+    from tests.waiting import eventually
+
+try:
     from fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack, trigger_id
 except ImportError:  # tests/ imported as a package
     from tests.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack, trigger_id
@@ -72,17 +77,6 @@ class Response:
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
-
-
-def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Poll ``check`` until it returns something truthy (listeners finish after the ack)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            assert result, "condition not met in time"
-            return result
-        time.sleep(0.02)
 
 
 def sign(body: bytes, timestamp: int, secret: str = SIGNING_SECRET) -> str:

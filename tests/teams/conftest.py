@@ -33,6 +33,11 @@ from bot.teams.runtime import TeamsRuntime  # noqa: E402
 from .fake_connector import FakeConnector  # noqa: E402
 from .token_issuer import BOT_FRAMEWORK_ISSUER, TokenIssuer  # noqa: E402
 
+try:
+    from waiting import eventually
+except ImportError:  # tests/ imported as a package
+    from tests.waiting import eventually
+
 APP_ID = "00000000-1111-2222-3333-444455556666"
 BOT = "28:" + APP_ID
 BOT_TOKEN = "bot-token-for-the-connector"
@@ -75,17 +80,6 @@ def test_connections() -> ConnectionManager:
 
 
 test_connections.__test__ = False  # not a test
-
-
-def eventually(check: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(interval)
 
 
 @dataclass
