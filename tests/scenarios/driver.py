@@ -11,9 +11,8 @@ People are named by role; each driver maps a role to a user of its platform.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 try:
     from waiting import eventually
