@@ -17,6 +17,8 @@ from bot.settings import Settings
 from .common import fail
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")  # Slack user ids: U… (or W… on Enterprise Grid)
+TEAMS_USER_ID = re.compile(r"^29:[A-Za-z0-9_\-]{8,200}$")  # Teams (Bot Framework) user ids: 29:…
+NOT_A_USER = "'{}' is geen gebruikers-id: gebruik het Slack-id (zoals U012AB3CD) of het Teams-id (29:…)"
 
 FORGET_LABELS = {
     "questions": "vragen gepseudonimiseerd",
@@ -63,12 +65,12 @@ def _store():
 
 
 def _valid(user_id: str) -> bool:
-    return bool(USER_ID.match(user_id or ""))
+    return bool(USER_ID.match(user_id or "") or TEAMS_USER_ID.match(user_id or ""))
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
     if not _valid(args.user_id):
-        return fail(f"'{args.user_id}' is geen Slack-gebruikers-id (zoals U012AB3CD)")
+        return fail(NOT_A_USER.format(args.user_id))
     from bot.core import privacy
 
     store = _store()
@@ -85,7 +87,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
         for what, n in counts.items():
             print(f"  {hook}: {FORGET_LABELS.get(what, what)}: {n}")
     print("Loket's eigen berichten over deze vragen verwijdert de draaiende Loket (binnen een ronde van de "
-          "achtergrondlus). Berichten die de persoon zelf in Slack schreef, wist een Slack-beheerder.")
+          "achtergrondlus). Berichten die de persoon zelf in Slack of Teams schreef, wist een beheerder van dat platform.")
     return 0
 
 
@@ -102,7 +104,7 @@ def _drop_changed_vectors(report: dict) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     if not _valid(args.user_id):
-        return fail(f"'{args.user_id}' is geen Slack-gebruikers-id (zoals U012AB3CD)")
+        return fail(NOT_A_USER.format(args.user_id))
     from bot.core import privacy
 
     store = _store()

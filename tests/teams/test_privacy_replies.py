@@ -61,3 +61,19 @@ def test_a_reply_already_gone_in_teams_counts_as_erased(teams):
     with teams.store.read() as tx:
         erasures = [p.status for p in tx.session.query(OutboxPost).filter(OutboxPost.kind == "privacy_delete")]
     assert erasures and set(erasures) == {"sent"}
+
+
+def test_a_teams_user_can_be_forgotten_and_exported_from_the_cli(teams, monkeypatch, capsys):
+    from bot.cli import main
+
+    chat_answer, _, _, _ = _asked(teams)
+    monkeypatch.setenv("LOKET_DATABASE_URL", teams.store.engine.url.render_as_string(hide_password=False))
+    assert main(["privacy", "export", ASKER]) == 0
+    assert chat_answer in capsys.readouterr().out
+    assert main(["privacy", "forget", ASKER, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["core"]["reply_messages_to_delete"] == 3
+    teams.loket.call(teams.loket.runtime.deliver_outbox())
+    assert chat_answer in teams.connector.deleted
+
+    assert main(["privacy", "forget", "iemand"]) == 1
+    assert "Teams-id (29:" in capsys.readouterr().err
