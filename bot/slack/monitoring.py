@@ -14,8 +14,9 @@ from typing import Any, Callable
 
 from bot.core.delivery.jobs import owner_id
 from bot.core.delivery.notices import Notice
-from bot.core.monitoring.plans import PlanRegister
 from bot.core.escalations.reminders import Reminder, SlaReminders
+from bot.core.monitoring.plans import PlanRegister
+from bot.core.monitoring.registers import open_registers
 from bot.core.monitoring.signals import SignalRegister, SignalView
 from bot.core.escalations.sla import WorkingHours
 from bot.core.monitoring.weekly import WeeklyRuns
@@ -45,11 +46,9 @@ class Monitoring:
     weekly: WeeklyRuns = field(init=False)
 
     def __post_init__(self) -> None:
-        store = self.deps.service.store
-        self.signals = SignalRegister(store, is_core=self.is_core, clock=self.clock)
-        self.plans = PlanRegister(store, is_core=self.is_core, clock=self.clock)
-        self.reminders = SlaReminders(store, sla_hours=self.settings.sla_hours, hours=self.working_hours)
-        self.weekly = WeeklyRuns(store, owner=owner_id())
+        r = open_registers(self.deps.service.store, is_core=self.is_core, clock=self.clock,
+                           sla_hours=self.settings.sla_hours, hours=self.working_hours, owner=owner_id())
+        self.signals, self.plans, self.reminders, self.weekly = r.signals, r.plans, r.reminders, r.weekly
 
     @property
     def store(self):

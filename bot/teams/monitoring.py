@@ -10,8 +10,9 @@ import socket
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.core.monitoring.plans import PlanRegister
 from bot.core.escalations.reminders import SlaReminders
+from bot.core.monitoring.plans import PlanRegister
+from bot.core.monitoring.registers import open_registers
 from bot.core.monitoring.signals import SignalRegister
 from bot.core.escalations.sla import WorkingHours
 from bot.core.monitoring.weekly import WeeklyRuns
@@ -31,11 +32,10 @@ class TeamsMonitoring:
     weekly: WeeklyRuns = field(init=False)
 
     def __post_init__(self) -> None:
-        store = self.rt.service.store
-        self.signals = SignalRegister(store, is_core=self.is_core, clock=self.rt.clock)
-        self.plans = PlanRegister(store, is_core=self.is_core, clock=self.rt.clock)
-        self.reminders = SlaReminders(store, sla_hours=self.rt.settings.sla_hours, hours=self.working_hours)
-        self.weekly = WeeklyRuns(store, owner=f"{socket.gethostname()}:{os.getpid()}:teams")
+        r = open_registers(self.rt.service.store, is_core=self.is_core, clock=self.rt.clock,
+                           sla_hours=self.rt.settings.sla_hours, hours=self.working_hours,
+                           owner=f"{socket.gethostname()}:{os.getpid()}:teams")
+        self.signals, self.plans, self.reminders, self.weekly = r.signals, r.plans, r.reminders, r.weekly
 
     @property
     def store(self):
