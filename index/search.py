@@ -22,7 +22,7 @@ from .lexical import LexicalIndex
 from .mentions import MentionIndex, TextWords, split_words
 from .persist import StoredIndex, load_index
 from .abbreviations import mine_abbreviations
-from .text import Term, analyze, fold, in_compound, query_terms, raw_tokens, sentences, stem
+from .text import Term, analyze, fold, query_terms, raw_tokens, sentences, stem
 
 DEFAULT_CANDIDATES = 30
 RERANK_DEPTH = 10  # candidates whose sentences are read closely (cheap: lexical, no embedding)
@@ -196,15 +196,10 @@ class SearchIndex:
 
     def mentions(self, words: Words | TextWords, term: Term) -> bool:
         """Whether a text (as from :func:`text_words` or :meth:`text`) mentions a term, also inside compounds."""
-        if isinstance(words, TextWords):
-            return self.terms.mentions(words, term)
-        vocab, blob = words
-        surface = fold(term.surface)
-        if term.stem in vocab or surface in vocab:
-            return True
-        if in_compound(surface, blob) or (not term.salient and in_compound(term.stem, blob)):
-            return True
-        return any(f" {alt} " in blob or (" " not in alt and alt in vocab) for alt in term.alternatives)
+        if not isinstance(words, TextWords):  # (vocab, blob) from text_words: the same test, one mechanism
+            vocab, blob = words
+            words = self.terms.wrap(vocab, frozenset(blob.split()), blob)
+        return self.terms.mentions(words, term)
 
     def weights(self, query: Query) -> list[float]:
         """The weight of each question term (compute once per question)."""
