@@ -288,36 +288,37 @@ def _handler(fake: FakeConnector):
             fake.record(Sent("create", conversation_id, body.get("activity") or {}, root))
             self._reply(201, {"id": conversation_id, "activityId": root})
 
-        def do_PUT(self) -> None:
+        def _own_activity(self) -> tuple[str, str] | None:
+            """(conversation, activity) of a PUT/DELETE: only what the bot sent there, not
+            deleted since; anything else gets 404, as the connector answers (None)."""
             path = self._route()
             if path is None:
-                return
+                return None
             m = conv.match(path)
             if not m or not m.group(2) or not fake.editable(unquote(m.group(1)), unquote(m.group(2))):
                 fake.refused.append((self.path, 404))
                 self._reply(404, {"error": "unknown activity"})
+                return None
+            return unquote(m.group(1)), unquote(m.group(2))
+
+        def do_PUT(self) -> None:
+            target = self._own_activity()
+            if target is None:
                 return
             body = self._body()
-            if self._failing() or self._throttled(unquote(m.group(1))):
+            if self._failing() or self._throttled(target[0]):
                 return
             if body.get("type") != "message":
                 self._reply(400, {"error": "an update must be a message activity"})
                 return
-            fake.record(Sent("update", unquote(m.group(1)), body, unquote(m.group(2))))
-            self._reply(200, {"id": unquote(m.group(2))})
+            fake.record(Sent("update", target[0], body, target[1]))
+            self._reply(200, {"id": target[1]})
 
         def do_DELETE(self) -> None:
-            path = self._route()
-            if path is None:
+            target = self._own_activity()
+            if target is None or self._throttled(target[0]):
                 return
-            m = conv.match(path)
-            if not m or not m.group(2) or not fake.editable(unquote(m.group(1)), unquote(m.group(2))):
-                fake.refused.append((self.path, 404))
-                self._reply(404, {"error": "unknown activity"})
-                return
-            if self._throttled(unquote(m.group(1))):
-                return
-            fake.record(Sent("delete", unquote(m.group(1)), {}, unquote(m.group(2))))
+            fake.record(Sent("delete", target[0], {}, target[1]))
             self._reply(200, {})
 
     return Handler

@@ -78,7 +78,7 @@ def _utcnow() -> datetime:
 def forget(store: Store, user_id: str, *, now: datetime | None = None) -> dict[str, Counts]:
     """Erase ``user_id`` everywhere, in one transaction; returns counts per hook."""
     if not user_id or user_id == PSEUDONYM:
-        raise ValueError("a Slack user id is required")
+        raise ValueError("a user id (Slack or Teams) is required")
     now = now or _utcnow()
     report: dict[str, Counts] = {}
     with store.tx() as tx:
