@@ -230,6 +230,12 @@ class LoketService:
         log.info("escalation #%s opened for question %s", row.id, question.id)
         return escalation_view(row, question, context=context)
 
+    def asker_of(self, question_id: int) -> str:
+        """Who asked question ``question_id`` (KeyError when unknown): the adapters check
+        buttons against this, never against the button's own data, which the client sends."""
+        with self.store.read() as tx:
+            return tx.question(question_id).user_id
+
     def feedback(self, question_id: int, *, user_id: str, helpful: bool) -> None:
         """Record 👍/👎 on Loket's answer (the last click counts). KeyError if unknown."""
         with self.store.tx() as tx:

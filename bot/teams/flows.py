@@ -120,7 +120,7 @@ async def card_action(rt: "TeamsRuntime", msg: Incoming) -> None:
         await _core_action(rt, msg, action, int(value.get("number") or 0), core=core)
         return
     question_id = int(value.get("question_id") or 0)
-    if not core and msg.user_id != await asyncio.to_thread(_asker_of, rt, question_id):
+    if not core and msg.user_id != await asyncio.to_thread(_asker_or_none, rt, question_id):
         log.info("card action %s refused: not the asker", action)
         await reply_in_place(rt, msg, cards.notice_card(REFUSAL))
         return
@@ -135,12 +135,9 @@ async def card_action(rt: "TeamsRuntime", msg: Incoming) -> None:
             await rt.post_escalation(esc, asker_name=msg.user_name)
 
 
-def _asker_of(rt: "TeamsRuntime", question_id: int) -> str | None:
-    """Who asked ``question_id``, from the database: the card's data comes back from the
-    client, so an ``asker`` in it proves nothing."""
+def _asker_or_none(rt: "TeamsRuntime", question_id: int) -> str | None:
     try:
-        with rt.service.store.read() as tx:
-            return tx.question(question_id).user_id
+        return rt.service.asker_of(question_id)
     except KeyError:
         return None
 

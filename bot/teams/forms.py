@@ -88,7 +88,7 @@ async def _refused(rt: "TeamsRuntime", msg: Incoming, question_id: int, *, core:
     """Only the asker of the stored question (or a core member) may ask support for it: the
     card's data are not trusted for that. True (and a note) when refused or not possible."""
     try:
-        owner = await asyncio.to_thread(_owner, rt, question_id)
+        owner = await asyncio.to_thread(rt.service.asker_of, question_id)
     except (KeyError, ValueError):
         owner = None
     text = None
@@ -102,11 +102,6 @@ async def _refused(rt: "TeamsRuntime", msg: Incoming, question_id: int, *, core:
     if text:
         await reply_in_place(rt, msg, cards.notice_card(text))
     return text is not None
-
-
-def _owner(rt: "TeamsRuntime", question_id: int) -> str:
-    with rt.service.store.tx() as tx:
-        return tx.question(question_id).user_id
 
 
 def _asker(rt: "TeamsRuntime", question_id: int, user_id: str) -> Asker:

@@ -56,16 +56,10 @@ class Click:
 
 
 # -- logic ---------------------------------------------------------------------------------
-def question_asker(deps: Deps, question_id: int) -> str:
-    """Who asked question ``question_id`` (KeyError when unknown)."""
-    with deps.service.store.tx() as tx:
-        return tx.question(question_id).user_id
-
-
 def asker_only(handler: Callable[[Deps, Click], None]) -> Callable[[Deps, Click], None]:
     """Buttons under an answer act for the asker (or the core team); others are told privately."""
     def guarded(deps: Deps, click: Click) -> None:
-        if not may_act_for(deps, click.user_id, question_asker(deps, click.number)):
+        if not may_act_for(deps, click.user_id, deps.service.asker_of(click.number)):
             log.info("button of question %s refused for %s (not the asker)", click.number, click.user_id)
             click.tell(deps, NOT_YOURS)
             return
