@@ -18,10 +18,14 @@ from conftest import ALGORITMEKADER, SHARED
 DATA = Path(__file__).resolve().parent / "data"
 EVAL_DIR = DATA / "eval"
 DON_CORPUS = DATA / "corpus-don"
+GBO_CORPUS = DATA / "corpus-gebruikersonderzoeken"
+# Corpora copied into tests/data, each with a MANIFEST.tsv of the files it copied unmodified.
+COPIED_CORPORA = (DON_CORPUS, GBO_CORPUS)
 
 # Every question file and the corpus its ``doc`` paths are relative to.
 CORPUS_OF = {
     "don.jsonl": DON_CORPUS,
+    "gebruikersonderzoeken.jsonl": GBO_CORPUS,
     "shared-corpus-heldout.jsonl": SHARED / "corpus",
     "algoritmekader-extra.jsonl": ALGORITMEKADER,
 }
@@ -147,15 +151,24 @@ def test_questions_are_not_copied_from_their_page(path):
     assert not copied, copied
 
 
-def test_corpus_pages_are_the_unmodified_copies_listed_in_the_manifest():
-    lines = (DON_CORPUS / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+@pytest.mark.parametrize("corpus", COPIED_CORPORA, ids=lambda p: p.name)
+def test_corpus_pages_are_the_unmodified_copies_listed_in_the_manifest(corpus):
+    lines = (corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "path\tcommit\tchars", lines[0]
     listed = {}
     for line in lines[1:]:
         rel, commit, chars = line.split("\t")
         assert re.fullmatch(r"[0-9a-f]{40}", commit), line
         listed[rel] = int(chars)
     for rel, chars in listed.items():
-        text = (DON_CORPUS / rel).read_bytes().decode("utf-8")
+        text = (corpus / rel).read_bytes().decode("utf-8")
         assert len(text) == chars, (rel, len(text), chars)
-    pages = {str(p.relative_to(DON_CORPUS)) for p in DON_CORPUS.rglob("*") if p.suffix in {".md", ".mdx"}}
+    pages = {str(p.relative_to(corpus)) for p in corpus.rglob("*") if p.suffix in {".md", ".mdx"}}
     assert pages - {"LICENSE.md"} <= set(listed), sorted(pages - set(listed))
+
+
+@pytest.mark.parametrize("corpus", COPIED_CORPORA, ids=lambda p: p.name)
+def test_copied_corpus_states_its_origin_and_licence(corpus):
+    readme = (corpus / "README.txt").read_text(encoding="utf-8")
+    assert "not used for tuning" in readme
+    assert any(p.name.startswith(("LICENSE", "NOTICE")) for p in corpus.iterdir()), corpus
