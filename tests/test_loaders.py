@@ -508,6 +508,15 @@ def test_broken_yaml_front_matter_keeps_the_page_and_names_the_line(tmp_path: Pa
     assert line in (4, 5)
 
 
+def test_an_impossible_date_in_front_matter_keeps_every_field(tmp_path: Path) -> None:
+    text = "---\ntitle: Toetsenbord\ndate_conducted: 2026-27-02\nupdated: 2024-03-01\ntags: [kaart, toegankelijkheid]\n---\nTekst."
+    document = load_document(write(tmp_path / "kaart.md", text), root=tmp_path)
+    assert document is not None and document.title == "Toetsenbord"
+    assert document.meta["date_conducted"] == "2026-27-02"  # as written, not a parse failure
+    assert document.meta["tags"] == ["kaart", "toegankelijkheid"]
+    assert not document.dropped and [s.text for s in document.sections] == ["Tekst."]
+
+
 def test_front_matter_that_is_not_a_mapping_is_text(tmp_path: Path) -> None:
     document = load_document(write(tmp_path / "lijst.md", "---\n- een\n- twee\n---\nTekst."))
     assert document is not None and document.meta == {} and not document.dropped

@@ -76,6 +76,29 @@ def plain_values(value: Any) -> Any:
     return value
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """A safe loader that leaves dates as written: one impossible date ("2026-27-02") made
+    the whole block unreadable, and the page with it."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _load_yaml(raw: str) -> Any:
+    """``yaml.safe_load``, but a value the YAML types cannot hold (a date with month 27) is
+    read as text instead of failing the block (the parser raises a bare ValueError then)."""
+    try:
+        return yaml.safe_load(raw)
+    except (ValueError, OverflowError):
+        try:
+            return yaml.load(raw, Loader=_DatesAsText)  # noqa: S506 (a SafeLoader subclass)
+        except (ValueError, OverflowError):
+            raise FormatError(f"een waarde in de front matter is ongeldig - {_FIX_HINT['yaml']}") from None
+
+
 def parse_front_matter(raw: str) -> dict[str, Any]:
     """Parse the YAML block; the error names the line (counted from the top of the file).
 
@@ -83,7 +106,7 @@ def parse_front_matter(raw: str) -> dict[str, Any]:
     description is kept, so that no document text ends up in logs.
     """
     try:
-        data = yaml.safe_load(raw)
+        data = _load_yaml(raw)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f" op regel {mark.line + 2}" if mark else ""  # +1 for 1-based, +1 for '---'
