@@ -51,7 +51,7 @@ def parse_sets(specs: list[str]) -> dict[str, tuple[list[Path], Path]]:
 
 
 def ranking_data(desk, items) -> list[dict]:
-    """Per answerable question: candidate evidence arrays and which candidates hold the answer."""
+    """Per answerable question: its analysis, candidate evidence arrays and which candidates hold the answer."""
     out = []
     for item in items:
         if not item.answerable:
@@ -61,6 +61,7 @@ def ranking_data(desk, items) -> list[dict]:
         weights = desk.index.weights(query)
         chunks = [desk.index.chunks[int(r)] for r in c.rows]
         out.append({
+            "query": query,
             "c": c,
             "sentence": np.array([desk.index.best_sentence(query, int(r), weights) for r in c.rows]),
             "label": np.array([holds_answer(item, ch.text, ch.doc_path) for ch in chunks]),
