@@ -22,6 +22,7 @@ from .lexical import LexicalIndex
 from .mentions import MentionIndex, TextWords, split_words
 from .persist import StoredIndex, load_index
 from .abbreviations import mine_abbreviations
+from .background import general_weight
 from .text import Term, analyze, fold, query_terms, raw_tokens, sentences, stem
 
 DEFAULT_CANDIDATES = 30
@@ -190,9 +191,17 @@ class SearchIndex:
         return found
 
     def _term_weight(self, term: Term) -> float:
+        """Corpus IDF, capped by the word's weight in general Dutch unless it is a name or number.
+
+        A question word the corpus never uses gets the weight of the rarest word; a common one
+        ("doet", "gewoon", "alweer") is capped by :func:`index.background.general_weight`.
+        """
+        unseen = self.lexical.idf("\x00")
         if self.knows(term):
-            return self.lexical.idf(term.stem) if term.stem in self.lexical.doc_freq else self.lexical.idf("\x00") * 0.8
-        return self.lexical.idf("\x00") * (1.5 if term.salient else 1.0)
+            weight = self.lexical.idf(term.stem) if term.stem in self.lexical.doc_freq else unseen * 0.8
+        else:
+            weight = unseen * (1.5 if term.salient else 1.0)
+        return weight if term.salient else min(weight, general_weight(fold(term.surface), unseen))
 
     def mentions(self, words: Words | TextWords, term: Term) -> bool:
         """Whether a text (as from :func:`text_words` or :meth:`text`) mentions a term, also inside compounds."""
