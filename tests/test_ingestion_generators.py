@@ -357,3 +357,19 @@ def test_draft_and_unpublished_pages_are_not_indexed(tmp_path: Path) -> None:
     write(tmp_path / "verborgen.md", "---\ntitle: Verborgen\npublished: false\n---\n\nNiet gepubliceerd.\n")
     write(tmp_path / "klaar.md", "---\ntitle: Klaar\ndraft: false\n---\n\nGepubliceerd.\n")
     assert [d.title for d in load_all([tmp_path])] == ["Klaar"]
+
+
+# --- images ----------------------------------------------------------------------------------
+
+
+def test_an_image_keeps_an_alt_text_that_describes_it_and_drops_labels(tmp_path: Path) -> None:
+    chart = ("![Kanaalkeuze voor een melding: een cirkeldiagram met niet melden 34%, telefonisch 33% en app 13%]"
+             "(https://example.org/venray-2.png)")
+    text = f"# Meldingen\n\nDe uitkomst van de enquête.\n{chart}\n\n![logo](logo.png) ![ai_lifecycle_visual_75759](a.png)\n\nEinde."
+    doc = load_document(write(tmp_path / "melden.md", text), root=tmp_path)
+    assert doc is not None
+    text = body(doc)
+    assert "niet melden 34%, telefonisch 33% en app 13%." in text  # the chart's figures are searchable
+    assert "logo" not in text and "ai_lifecycle" not in text and "png" not in text  # labels and file names are not
+    linked = load_document(write(tmp_path / "link.md", f"# L\n\n[{chart}](https://example.org/groot)\n"), root=tmp_path)
+    assert linked is not None and "telefonisch 33%" in body(linked) and "example.org" not in body(linked)

@@ -2,12 +2,14 @@
 
 Block structure (headings, lists, tables) is handled in :mod:`index.formats.markdown`;
 this module only rewrites text so that what is left is what a reader sees: link text
-without the URL, no emphasis markers, no images, no template code.
+without the URL, no emphasis markers, images only by an alt text that describes them, no
+template code.
 """
 from __future__ import annotations
 
 import html
 import re
+from typing import Callable
 
 from index.clean import normalize_characters
 
@@ -104,9 +106,9 @@ def html_blocks_to_markdown(text: str) -> str:
 
 _BRACKETED = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
 _PARENS = r"\((?:[^()]|\([^()]*\))*\)"
-_INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+_INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
-    (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"), ""),  # image
+    (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"), lambda m: _described(m.group(1))),  # image
     (re.compile(r"\[\s*\]"), ""),  # brackets left empty by a removed image: [![alt](img)]
     (re.compile(_BRACKETED + _PARENS), r"\1"),  # [text](url)
     (re.compile(_BRACKETED + r"\[[^\]]*\]"), r"\1"),  # [text][ref]
@@ -126,6 +128,18 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escape
 )
 _SPACES = re.compile(r"\s+")
+MIN_DESCRIPTION_WORDS = 8  # alt text this long describes a chart or diagram; shorter is a label or file name
+
+
+def _described(alt: str) -> str:
+    """What an image leaves in the text: its alt text when that describes it (accessible
+    sites spell out a chart's figures there: "cirkeldiagram ...: niet melden 34%, ..."),
+    nothing for a label ("logo", "schema") or a file name."""
+    words = alt.split()
+    if len(words) < MIN_DESCRIPTION_WORDS:
+        return ""
+    text = " ".join(words)
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def strip_inline(text: str) -> str:
