@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 # --- characters -----------------------------------------------------------------------
 
-_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+# Dutch ĳ/Ĳ (U+0133/U+0132) as one character: "bĳ" and "bij" must be the same word to BM25 and quotes.
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "ĳ": "ij", "Ĳ": "IJ"}
 _QUOTES = {
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "´": "'",
     "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',

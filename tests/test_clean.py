@@ -131,6 +131,7 @@ def test_every_ocr_fix_documents_its_reason() -> None:
         ("onder\u00adsteuning", "ondersteuning"),
         ("zero\u200bwidth\ufeff", "zerowidth"),
         ("ﬁnanciering en ﬂexibel", "financiering en flexibel"),
+        ("bĳ de Ĳssel zĳn", "bij de IJssel zijn"),
         ("bel\x07 en\x1b tik", "bel en tik"),
         ("regel\r\nnieuw\rlaatste", "regel\nnieuw\nlaatste"),
         ("pagina\feen", "pagina\neen"),
