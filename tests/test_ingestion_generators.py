@@ -373,3 +373,8 @@ def test_an_image_keeps_an_alt_text_that_describes_it_and_drops_labels(tmp_path:
     assert "logo" not in text and "ai_lifecycle" not in text and "png" not in text  # labels and file names are not
     linked = load_document(write(tmp_path / "link.md", f"# L\n\n[{chart}](https://example.org/groot)\n"), root=tmp_path)
     assert linked is not None and "telefonisch 33%" in body(linked) and "example.org" not in body(linked)
+
+
+def test_a_hard_line_break_backslash_leaves_no_trace() -> None:
+    doc = load_text("# Status\n\nZaaknummer\\\n11234899818\n\nEen ster \\* blijft en C:\\Users ook.\n", path="status.md")
+    assert body(doc) == "Zaaknummer 11234899818\n\nEen ster * blijft en C:\\Users ook."

@@ -126,6 +126,7 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),  # emphasis _x_
     (re.compile(r"(~~|==|\^\^)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strike, mark, insert
     (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escape
+    (re.compile(r"\\(?=\s|$)"), ""),  # hard line break "regel\" (CommonMark), joined into the paragraph
 )
 _SPACES = re.compile(r"\s+")
 MIN_DESCRIPTION_WORDS = 8  # alt text this long describes a chart or diagram; shorter is a label or file name
