@@ -27,6 +27,7 @@ CORPUS_OF = {
     "don.jsonl": DON_CORPUS,
     "gebruikersonderzoeken.jsonl": GBO_CORPUS,
     "shared-corpus-heldout.jsonl": SHARED / "corpus",
+    "shared-corpus-users.jsonl": SHARED / "corpus",
     "algoritmekader-extra.jsonl": ALGORITMEKADER,
 }
 KEYS = {"id", "question", "expect", "doc"}
