@@ -135,3 +135,22 @@ def test_lrt_card_is_a_pure_rendering_of_the_signal():
     assert title_run["type"] == "TextRun"  # what people typed is never Markdown or a mention
     assert any("Escalaties: #3, #5" in t and "Geëscaleerd op 2026-11-30" in t for t in texts)
     assert card["body"][-1]["actions"][0]["url"] == "https://teams.microsoft.com/l/message/x"
+
+
+def test_loket_signal_update_queues_the_card_for_the_teams_server(teams, tmp_path, monkeypatch, capsys):
+    """A Teams-only deployment escalating from the terminal: queued, posted by the running server."""
+    from bot.cli import main
+
+    _with_lrt_channel(teams)
+    button, root = _logged_signal(teams)
+    monkeypatch.delenv("LOKET_LRT_CHANNEL", raising=False)
+    for name, value in {"LOKET_DATA_DIR": str(tmp_path / "cli-data"), "LOKET_TEAMS_LRT_CHANNEL": LRT_CHANNEL,
+                        "LOKET_DATABASE_URL": f"sqlite:///{tmp_path / 'loket.db'}"}.items():  # the server's database
+        monkeypatch.setenv(name, value)
+    assert main(["signal", "update", "1", "--status", "geescaleerd", "--by", CORE_MEMBER]) == 0
+    assert "niet ingesteld" not in capsys.readouterr().out
+    [post] = eventually(lambda: _lrt_posts(teams))
+    assert "Geëscaleerd door het kernteam" in post.texts and DESCRIPTION in post.texts
+    assert teams.loket.runtime.monitoring.signals.get(1).lrt_channel_id == conversation_key(LRT_CHANNEL)
+    assert _escalate(teams, button, **_core(teams, root)) == "Signaal 1 is al geëscaleerd naar de LRT."
+    assert len(_lrt_posts(teams)) == 1
