@@ -154,3 +154,17 @@ def test_loket_signal_update_queues_the_card_for_the_teams_server(teams, tmp_pat
     assert teams.loket.runtime.monitoring.signals.get(1).lrt_channel_id == conversation_key(LRT_CHANNEL)
     assert _escalate(teams, button, **_core(teams, root)) == "Signaal 1 is al geëscaleerd naar de LRT."
     assert len(_lrt_posts(teams)) == 1
+
+
+def test_an_lrt_channel_loket_cannot_post_in_is_reported_in_the_core_channel(teams):
+    """Loket not installed in the LRT's team: the connector answers 404; the core team hears so."""
+    teams.stop()
+    teams.settings = teams.settings.with_(teams_lrt_channel=LRT_CHANNEL)  # not a channel of the fake connector
+    teams.start()
+    button, root = _logged_signal(teams)
+    assert _escalate(teams, button, **_core(teams, root)) == SHARED_WITH_LRT.format(id=1)
+    teams.loket.call(teams.loket.runtime.deliver_outbox())
+    note = eventually(lambda: [p for p in _core_channel_posts(teams)
+                               if any("niet worden afgeleverd" in t for t in p.texts)])
+    assert any("(http 404)" in t for t in note[0].texts)
+    assert teams.connector.to(LRT_CHANNEL) == []
