@@ -87,6 +87,7 @@ class Settings:
     teams_channel_rate: float = 1.0
     teams_channel_burst: int = 5
     teams_updates_channel: str | None = None  # "Nieuw in de kennisbank": a channel conversation id "19:…"
+    teams_lrt_channel: str | None = None  # signals escalated to the LRT (national round table): a channel id "19:…"
     teams_sdk_env: Mapping[str, str] = field(default_factory=dict, repr=False)
     retry_interval: float = 10.0  # seconds between rounds of the background loop (work a dead replica left: within 20 s)
     # Operations
@@ -128,6 +129,7 @@ class Settings:
             teams_team_id=e.get("LOKET_TEAMS_TEAM_ID") or None,
             teams_core_users=_split_list(e.get("LOKET_TEAMS_CORE_USERS")),
             teams_updates_channel=e.get("LOKET_TEAMS_UPDATES_CHANNEL") or None,
+            teams_lrt_channel=e.get("LOKET_TEAMS_LRT_CHANNEL") or None,
             teams_channel_rate=float(e.get("LOKET_TEAMS_CHANNEL_RATE") or 1.0),
             teams_channel_burst=int(e.get("LOKET_TEAMS_CHANNEL_BURST") or 5),
             teams_sdk_env={k: v for k, v in e.items() if k.startswith(TEAMS_SDK_PREFIXES)},

@@ -3,7 +3,8 @@
 Whoever runs the CLI has the database in hand, so counts as core team; ``--by`` names
 them in the history (default "cli"). Messages for Slack (a new signal in the core
 channel, an escalation in ``LOKET_LRT_CHANNEL``) are queued in the outbox; a running
-``loket serve`` posts them.
+``loket serve`` posts them. Without a Slack LRT channel an escalation is queued for Teams'
+``LOKET_TEAMS_LRT_CHANNEL`` (the running Teams server posts it).
 """
 from __future__ import annotations
 
@@ -89,9 +90,17 @@ def _register() -> Iterator[tuple]:
 
 
 def _notices(settings):
+    """The new signal's message (Slack's core channel) and the LRT announcement: Slack's
+    ``LOKET_LRT_CHANNEL``, else Teams' ``LOKET_TEAMS_LRT_CHANNEL`` (one per escalation: the
+    signal records one LRT post)."""
     from bot.slack.monitoring_notices import lrt_notice, signal_notice
 
-    return signal_notice(settings.core_channel), lrt_notice(settings.lrt_channel)
+    lrt = lrt_notice(settings.lrt_channel)
+    if not settings.lrt_channel and settings.teams_lrt_channel:
+        from bot.teams.notices import lrt_notice as teams_lrt_notice
+
+        lrt = teams_lrt_notice(settings.teams_lrt_channel)
+    return signal_notice(settings.core_channel), lrt
 
 
 def _run(fn) -> int:
@@ -191,7 +200,8 @@ def cmd_update(args: argparse.Namespace) -> int:
                 signal = register.link_escalation(args.id, number, user_id=args.by)
         print(_line(signal))
         if changes.get("status") and signal.status == tx_.ESCALATED and not signal.lrt_channel_id:
-            print("Let op: LOKET_LRT_CHANNEL is niet ingesteld; de escalatie is vastgelegd maar niet gepost.")
+            print("Let op: er is geen LRT-kanaal ingesteld (LOKET_LRT_CHANNEL of LOKET_TEAMS_LRT_CHANNEL); "
+                  "de escalatie is vastgelegd maar niet gepost.")
         return 0
 
     return _run(run)

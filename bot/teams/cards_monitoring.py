@@ -1,7 +1,8 @@
 """Adaptive Cards for monitoring in Teams: help, the weekly summary (with its chart), the
-provincial plans, signals (list, form, the post in the core channel), SLA reminders and
-"Nieuw in de kennisbank". Pure builders like :mod:`bot.teams.cards`: core views in, card
-JSON out; what people typed goes into ``TextRun``s (:func:`~bot.teams.cards.literal`).
+provincial plans, signals (list, form, the posts in the core and LRT channels), SLA
+reminders and "Nieuw in de kennisbank". Pure builders like :mod:`bot.teams.cards`: core
+views in, card JSON out; what people typed goes into ``TextRun``s
+(:func:`~bot.teams.cards.literal`).
 
 The weekly summary uses :func:`bot.core.monitoring.summary_render.sections`, as Slack, the Markdown
 and the HTML renderings do, so Teams never shows other figures than ``loket summary``.
@@ -208,6 +209,29 @@ def signal_card(s: SignalView) -> dict[str, Any]:
     if s.status != tx_.ESCALATED:
         actions.append(task_fetch("Escaleer naar LRT", SIGNAL_LRT_FORM, signal=s.id))
     return card(body, actions if s.is_open else None)
+
+
+def signal_lrt_card(s: SignalView, *, escalated_by: str | None = None) -> dict[str, Any]:
+    """A signal escalated to the LRT, as posted in ``LOKET_TEAMS_LRT_CHANNEL``: the facts of
+    Slack's LRT message (who escalated it; the signal with its kind, province, severity and
+    status; its description, theme and linked escalations). No buttons: the round table
+    reads it, the core team changes the signal on its own card. ``escalated_by`` is the
+    display name of who clicked (Loket stores no names; without it: "het kernteam")."""
+    body = [label(f"🚨 Signaal S{s.id} geëscaleerd naar de LRT", weight="Bolder"),
+            literal(f"Geëscaleerd door {escalated_by or 'het kernteam'}", size="Small"),
+            literal(signal_line(s))]
+    if s.description:
+        body.append({"type": "Container", "style": "emphasis", "items": [literal(s.description, size="Small")]})
+    details = [f"Thema: {tx_.label(tx_.THEMES, s.theme)}"]
+    if s.escalations:
+        details.append("Escalaties: " + ", ".join(f"#{n}" for n in s.escalations))
+    if s.lrt_escalated_at:
+        details.append(f"Geëscaleerd op {s.lrt_escalated_at.date().isoformat()}")
+    body.append(label(" · ".join(details), size="Small", isSubtle=True))
+    if s.source_permalink and s.source_permalink.startswith("https://"):
+        body.append({"type": "ActionSet", "actions": [{"type": "Action.OpenUrl", "title": "Oorspronkelijk bericht",
+                                                       "url": s.source_permalink}]})
+    return card(body)
 
 
 def signal_status_form(s: SignalView) -> dict[str, Any]:

@@ -10,13 +10,15 @@ form, from a command and from a message action, and the plan form.
   escalation's thread in the core channel;
 * ``composeExtension/submitAction``: store the signal like ``task/submit``;
 * *Status wijzigen* and *Escaleer naar LRT* on a signal's card in the core channel (core
-  team): a dialog with the status (and a note for the history), or a confirmation.
+  team): a dialog with the status (and a note for the history), or a confirmation; an
+  escalation posts the signal's card in ``LOKET_TEAMS_LRT_CHANNEL`` when it is set.
 
 The response bodies are the Bot Framework's task module responses
 (``{"task": {"type": "continue", "value": {"title", "card"}}}`` or
 ``{"task": {"type": "message", "value": "…"}}``), sent as an ``invokeResponse`` activity,
 which the SDK's adapter returns as the HTTP response of the invoke. A new signal is shown
-in the core channel through the outbox (queued with it, sent after the response).
+in the core channel, an escalated one in the LRT channel, through the outbox (queued with
+it, sent after the response).
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ from bot.teams import cards_monitoring as cm
 from bot.teams.activities import clean_text
 from bot.teams.jobs import refresh_core_team, remember_channels
 from bot.teams.conversations import conversation_key, short_ts, split_thread
-from bot.teams.notices import signal_notice
+from bot.teams.notices import lrt_notice, signal_notice
 
 if TYPE_CHECKING:
     from bot.teams.runtime import TeamsRuntime
@@ -104,7 +106,8 @@ async def _route(rt: "TeamsRuntime", activity: dict[str, Any]) -> dict[str, Any]
     if name == TASK_SUBMIT and action == cm.PLAN_SUBMIT:
         return await _store_plan(rt, data, user)
     if action in SIGNAL_CHANGES:
-        return await _change_signal(rt, name, action, data, user)
+        user_name = (activity.get("from") or {}).get("name") or None
+        return await _change_signal(rt, name, action, data, user, user_name=user_name)
     return message("Dit formulier ken ik niet (meer). Typ 'help' voor wat Loket kan.")
 
 
@@ -162,15 +165,21 @@ async def _store_signal(rt: "TeamsRuntime", data: dict[str, Any], user: str) -> 
 # -- changing a signal (the buttons on its card in the core channel) -------------------------------
 NO_LRT_CHANNEL = ("Signaal S{id} staat op 'geëscaleerd naar LRT'. Teams heeft geen LRT-kanaal ingesteld, "
                   "dus er is niets gepost.")
+SHARED_WITH_LRT = "Signaal S{id} is geëscaleerd en gedeeld met de LRT."
 
 
-async def _change_signal(rt: "TeamsRuntime", name: str, action: str, data: dict[str, Any],
-                         user: str) -> dict[str, Any]:
-    """Status and LRT escalation of a signal: the core team only (the register checks it too)."""
+async def _change_signal(rt: "TeamsRuntime", name: str, action: str, data: dict[str, Any], user: str, *,
+                         user_name: str | None = None) -> dict[str, Any]:
+    """Status and LRT escalation of a signal: the core team only (the register checks it too).
+
+    Escalating queues the signal's card for ``LOKET_TEAMS_LRT_CHANNEL`` (when set) in the
+    same transaction, as Slack does; it goes out through the outbox after this response.
+    """
     signals = rt.monitoring.signals
-    await refresh_core_team(rt)
+    await refresh_core_team(rt)  # also stores a reference for the LRT channel (remember_channels)
     if not rt.core_team.is_member(user):
         return message("Alleen het kernteam kan een signaal wijzigen.")
+    notice = lrt_notice(rt.settings.teams_lrt_channel, escalated_by_name=user_name)
     try:
         signal_id = int(data.get("signal") or 0)
         if name == TASK_FETCH:
@@ -179,10 +188,13 @@ async def _change_signal(rt: "TeamsRuntime", name: str, action: str, data: dict[
             return continue_with(f"Signaal S{view.id}", form)
         if action == cm.SIGNAL_STATUS_SUBMIT:
             view = await asyncio.to_thread(signals.update, signal_id, user_id=user, status=str(data.get("status") or ""),
-                                           note=str(data.get("note") or "") or None)
+                                           note=str(data.get("note") or "") or None, notice=notice)
             return message(f"Signaal S{view.id} staat nu op '{tx_.label(tx_.SIGNAL_STATUSES, view.status)}'.")
-        view = await asyncio.to_thread(signals.escalate, signal_id, user_id=user)
-        return message(NO_LRT_CHANNEL.format(id=view.id))
+        view = await asyncio.to_thread(signals.escalate, signal_id, user_id=user, notice=notice)
+        if not view.lrt_channel_id:
+            return message(NO_LRT_CHANNEL.format(id=view.id))
+        rt.spawn(rt.deliver_outbox())  # the card in the LRT channel, after this response
+        return message(SHARED_WITH_LRT.format(id=view.id))
     except (NotAllowed, SignalError, UnknownValue) as e:
         return message(str(e))
     except (KeyError, ValueError):

@@ -74,10 +74,10 @@ def _any_reference(rt: "TeamsRuntime") -> dict[str, Any] | None:
 
 
 def remember_channels(rt: "TeamsRuntime", now: datetime) -> int:
-    """Store a reference for the core and updates channels if Loket has not seen them yet
+    """Store a reference for the core, updates and LRT channels if Loket has not seen them yet
     (the outbox needs one to post there); returns how many were added."""
     added = 0
-    for channel in (rt.settings.teams_core_channel, rt.settings.teams_updates_channel):
+    for channel in (rt.settings.teams_core_channel, rt.settings.teams_updates_channel, rt.settings.teams_lrt_channel):
         if not channel or rt.book.get(conversation_key(channel)) is not None:
             continue
         reference = _any_reference(rt)

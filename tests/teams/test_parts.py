@@ -12,8 +12,10 @@ def test_settings_read_teams_variables_and_the_sdks_own_names():
         "LOKET_TEAMS_CORE_CHANNEL": "19:k@thread.tacv2", "LOKET_TEAMS_TEAM_ID": "19:t@thread.tacv2",
         "LOKET_TEAMS_CORE_USERS": "29:1abc, 0f0e-aad", "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID": "app",
         "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET": "geheim", "UNRELATED": "x",
+        "LOKET_TEAMS_LRT_CHANNEL": "19:lrt@thread.tacv2",
     })
     assert s.teams_core_channel == "19:k@thread.tacv2" and s.teams_team_id == "19:t@thread.tacv2"
+    assert s.teams_lrt_channel == "19:lrt@thread.tacv2" and Settings.from_env({}).teams_lrt_channel is None
     assert s.teams_core_users == ("29:1abc", "0f0e-aad")
     assert s.teams_client_id == "app" and s.teams_enabled and not s.teams_anonymous
     assert "UNRELATED" not in s.teams_sdk_env
