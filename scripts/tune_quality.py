@@ -11,7 +11,9 @@ Ranking: a grid over :class:`index.search.RankWeights`, scored by hit@1 (passage
 the fact, or on the right page) per set; the choice maximises the worst set, and a
 leave-one-set-out line shows how a choice made without a set fares on it.
 Decision: features of the answer the desk would give, labelled right/wrong, pooled over
-the sets; the L2 strength is chosen by leave-one-set-out log-loss.
+the sets; the L2 strength is chosen by leave-one-set-out log-loss, then features are dropped
+by backward elimination on the same criterion (``select_features``), and a nested line shows
+how selecting and fitting without a set fares on it against all features.
 """
 from __future__ import annotations
 
@@ -26,8 +28,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.cli.common import open_desk, settings_for  # noqa: E402
-from bot.core.answering.calibration import collect, fit_samples, operating_point, out_of_fold  # noqa: E402
-from bot.core.answering.decision import FEATURES, cross_val_probabilities, model_file_name  # noqa: E402
+from bot.core.answering.calibration import (  # noqa: E402
+    collect, fit_samples, log_loss, operating_point, out_of_fold, select_features,
+)
+from bot.core.answering.decision import FEATURES, REQUIRED_FEATURES, cross_val_probabilities, model_file_name  # noqa: E402
 from bot.core.answering.evaluation import holds_answer, read_items, select  # noqa: E402
 from index.search import RERANK_DEPTH, RankWeights  # noqa: E402
 
@@ -120,33 +124,60 @@ def auc(score: np.ndarray, y: np.ndarray) -> float:
     return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg)))
 
 
-def logloss(p: np.ndarray, y: np.ndarray) -> float:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
+
+
+def choose_l2(samples, features, *, show: bool = True) -> float:
+    """The L2 strength with the lowest leave-one-set-out log-loss for ``features``."""
+    rows = [s.features for s in samples]
+    y = np.array([s.correct for s in samples], dtype=float)
+    groups = np.array([s.group for s in samples])
+    best = None
+    for l2 in L2_GRID:
+        oof = cross_val_probabilities(rows, y, list(groups), features=features, l2=l2)
+        loss = log_loss(oof, y)
+        if show:
+            per = {str(g): round(log_loss(oof[groups == g], y[groups == g]), 3) for g in sorted(set(groups))}
+            print(f"  l2={l2}: leave-one-set-out log-loss {loss:.3f} {per}")
+        if best is None or loss < best[0]:
+            best = (loss, l2)
+    return best[1]
+
+
+def nested_selection_check(samples, l2: float) -> None:
+    """Honest figure for the feature selection: for each set, select and fit without it,
+    then score it (log-loss) against all features fitted without it."""
+    for held in sorted({s.group for s in samples}):
+        train = [s for s in samples if s.group != held]
+        test = [s for s in samples if s.group == held]
+        y = np.array([s.correct for s in test])
+        kept = select_features(train, l2=l2)
+        losses = []
+        for feats in (FEATURES, kept):
+            m = fit_samples(train, l2=l2, features=feats)
+            losses.append(log_loss(np.array([m.probability(s.features) for s in test]), y))
+        print(f"  nested, {held} left out: all features {losses[0]:.3f}, selected {losses[1]:.3f} {kept}")
 
 
 def tune_decision(samples, model_id: str, sets: list[str], out: Path | None) -> None:
     Path("data").mkdir(exist_ok=True)
     Path("data/decision-samples.json").write_text(json.dumps([s.__dict__ for s in samples]), encoding="utf-8")
-    rows = [s.features for s in samples]
     y = np.array([s.correct for s in samples], dtype=float)
     groups = [s.group for s in samples]
     print(f"decision: {len(samples)} questions, {int(y.sum())} answerable correctly")
-    best = None
-    for l2 in (0.3, 1.0, 3.0, 10.0, 30.0):
-        oof = cross_val_probabilities(rows, y, groups, l2=l2)
-        loss = logloss(oof, y)
-        per = {g: round(logloss(oof[np.array(groups) == g], y[np.array(groups) == g]), 3) for g in set(groups)}
-        print(f"  l2={l2}: leave-one-set-out log-loss {loss:.3f} {per}")
-        if best is None or loss < best[0]:
-            best = (loss, l2)
-    model = fit_samples(samples, l2=best[1], sets=sets, model_id=model_id, split="fit")
-    print("  chosen l2", best[1], "coef", dict(zip(FEATURES, model.coef.round(2).tolist())))
+    l2_all = choose_l2(samples, FEATURES)
+    features = select_features(samples, l2=l2_all)
+    print(f"  features kept by leave-one-set-out backward elimination (l2={l2_all};"
+          f" always kept: {list(REQUIRED_FEATURES)}): {features}")
+    nested_selection_check(samples, l2_all)
+    l2 = choose_l2(samples, features)
+    model = fit_samples(samples, l2=l2, features=features, sets=sets, model_id=model_id, split="fit")
+    print("  chosen l2", l2, "coef", dict(zip(features, model.coef.round(2).tolist())))
     x = np.array([[s.features.get(f, 0.0) for f in FEATURES] for s in samples])
     for f, col in zip(FEATURES, x.T):
         print(f"  AUC {f:<16} {auc(col, y):.2f}")
-    kfold = out_of_fold(samples, l2=best[1])
-    loco = out_of_fold(samples, l2=best[1], by_group=True)
+    kfold = out_of_fold(samples, l2=l2, features=features)
+    loco = out_of_fold(samples, l2=l2, features=features, by_group=True)
     answerable = np.array([s.answerable for s in samples])
     print("  operating points (5-fold out-of-fold): answered with fact among answerable / escalated among unanswerable")
     for target in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85):

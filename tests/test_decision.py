@@ -75,3 +75,22 @@ def test_unreadable_model_file_is_skipped(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_text("{not json", encoding="utf-8")
     assert load_for("st:x", data_dir=tmp_path).is_default
+
+
+def test_feature_selection_keeps_what_holds_on_the_corpora_left_out():
+    from bot.core.answering.calibration import Sample, select_features
+
+    rng = np.random.default_rng(5)
+    samples = []
+    for group, flip in (("a", 1.0), ("b", 1.0), ("c", -1.0), ("d", -1.0)):
+        for i in range(120):
+            cov, local = rng.uniform(0, 1), rng.uniform(0, 1)
+            # "coverage" predicts on every corpus; "dense" only within one, with a sign that flips between them
+            p = 1 / (1 + np.exp(-(6 * (cov - 0.5) + 3 * flip * (local - 0.5))))
+            feats = {"coverage": cov, "dense": local, "sentence": float(rng.normal())}
+            samples.append(Sample(f"{group}{i}", group, feats, 0.5, bool(rng.uniform() < p)))
+    kept = select_features(samples, features=("coverage", "dense", "sentence"), keep=())
+    assert "coverage" in kept and "dense" not in kept
+    one_group = [Sample(s.id, "x", s.features, s.probability, s.correct) for s in samples]
+    assert "sentence" in select_features(samples, features=("coverage", "dense", "sentence"), keep=("sentence",))
+    assert select_features(one_group, features=("coverage", "dense")) == ["coverage", "dense"]  # nothing to judge by

@@ -143,3 +143,13 @@ def test_verified_answer_is_not_reused_for_another_province(desk):
     assert other.kind != KIND_VERIFIED
     same = desk.ask("Hoeveel geld krijgt de provincie Gelderland voor een regionale opvanglocatie?")
     assert same.kind == KIND_VERIFIED
+
+
+def test_an_answer_found_with_context_must_speak_to_the_follow_up_itself(desk):
+    context = "Wat is het doel van het ondersteuningsarrangement?"
+    found = desk.ask(f"{context} Hoe vraag ik een nieuwe laptop aan bij de servicedesk?")
+    about_goal = desk.ask(context)
+    assert about_goal.answered
+    assert desk.speaks_to("Voor wie is het bedoeld?", about_goal)  # elliptic: the context fills it in
+    assert not desk.speaks_to("Hoe vraag ik een nieuwe laptop aan bij de servicedesk?", found)  # its own subject is missing
+    assert desk.speaks_to("En wat is het doel van het ondersteuningsarrangement?", about_goal)

@@ -53,9 +53,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if correct.all() or not correct.any():
         return fail("alle vragen hebben dezelfde uitkomst: voeg vragen toe die Loket goed én fout zou beantwoorden")
     before = operating_point(np.array([s.probability for s in samples]), correct, desk.answer_at)
-    model = fit_samples(samples, l2=args.l2, sets=[str(args.file)], model_id=desk.embedder.model_id, split="all")
+    features = desk.decision.features  # the shipped model's features, chosen across corpora
+    model = fit_samples(samples, l2=args.l2, features=features, sets=[str(args.file)],
+                        model_id=desk.embedder.model_id, split="all")
     threshold = model.threshold_for(desk.target_precision)
-    after = operating_point(out_of_fold(samples, l2=args.l2), correct, threshold)
+    after = operating_point(out_of_fold(samples, l2=args.l2, features=features), correct, threshold)
     path = args.out or Path(settings.data_dir) / "decision" / model_file_name(desk.embedder.model_id)
     model.save(path)
     print(f"{len(samples)} vragen, {int(correct.sum())} zou Loket goed beantwoorden; doelprecisie {desk.target_precision:.0%}")

@@ -198,12 +198,13 @@ class LoketService:
         return Outcome(question_id=question.id, answer=None, followup_of=self._view(tx, active))
 
     def _ask(self, text: str, context: str | None) -> tuple[Answer, bool]:
-        """Ask the desk; a follow-up without an answer of its own is asked with its context."""
+        """Ask the desk; a follow-up without an answer of its own is asked with its context
+        (and answered so only when the answer speaks to the follow-up's own words)."""
         answer = self.desk.ask(text)
         if answer.answered or not context:
             return answer, False
         with_context = self.desk.ask(f"{context} {text}")
-        if with_context.answered:
+        if with_context.answered and self.desk.speaks_to(text, with_context):
             return with_context, True
         return answer, False
 

@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .decision import FEATURES, DecisionModel, cross_val_probabilities, fit
+from .decision import FEATURES, REQUIRED_FEATURES, DecisionModel, cross_val_probabilities, fit
 from .evaluation import EvalItem, holds_answer
 from .validity import split_hits
 
@@ -89,3 +89,40 @@ def out_of_fold(samples: Sequence[Sample], *, l2: float = 1.0, features: Sequenc
         groups = [str(i % folds) for i in range(len(samples))]
     return cross_val_probabilities([s.features for s in samples], [s.correct for s in samples], groups,
                                    features=features, l2=l2)
+
+
+def log_loss(prob: np.ndarray, correct: np.ndarray) -> float:
+    """Mean negative log-likelihood of the labels (probabilities clipped away from 0 and 1)."""
+    p = np.clip(np.asarray(prob, float), 1e-6, 1 - 1e-6)
+    y = np.asarray(correct, float)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def select_features(samples: Sequence[Sample], *, l2: float = 10.0, features: Sequence[str] = FEATURES,
+                    keep: Sequence[str] = REQUIRED_FEATURES, min_gain: float = 1e-4) -> list[str]:
+    """Backward elimination by leave-one-group-out log-loss: drop the feature whose removal
+    helps most, while it helps by at least ``min_gain``; ``keep`` are never dropped.
+
+    Features that separate right from wrong on the corpora they were fitted on can mislead
+    on another corpus (on one site coverage is even inversely related to being right); each
+    removal is judged on the corpora left out, so what stays is what carries across. With
+    fewer than two groups there is nothing to judge by, and every feature stays.
+    """
+    groups = [s.group for s in samples]
+    if len(set(groups)) < 2:
+        return list(features)
+    rows = [s.features for s in samples]
+    correct = np.array([s.correct for s in samples], dtype=bool)
+
+    def loss(feats: Sequence[str]) -> float:
+        return log_loss(cross_val_probabilities(rows, correct, groups, features=feats, l2=l2), correct)
+
+    kept, best = list(features), loss(features)
+    while len([f for f in kept if f not in keep]) > 0 and len(kept) > 1:
+        trial, dropped = min((loss([f for f in kept if f != x]), x) for x in kept if x not in keep)
+        if trial > best - min_gain:
+            break
+        best = trial
+        kept.remove(dropped)
+    return kept
+

