@@ -1,10 +1,9 @@
 """``loket signal add|list|show|update|export``: the signal register from the terminal.
 
 Whoever runs the CLI has the database in hand, so counts as core team; ``--by`` names
-them in the history (default "cli"). Messages for Slack (a new signal in the core
-channel, an escalation in ``LOKET_LRT_CHANNEL``) are queued in the outbox; a running
-``loket serve`` posts them. Without a Slack LRT channel an escalation is queued for Teams'
-``LOKET_TEAMS_LRT_CHANNEL`` (the running Teams server posts it).
+them in the history (default "cli"). Messages (a new signal in the core channel, an
+escalation in the LRT channel) are queued in the outbox for Slack's channels, or Teams' when
+only those are set; a running ``loket serve`` posts them.
 """
 from __future__ import annotations
 
@@ -90,17 +89,22 @@ def _register() -> Iterator[tuple]:
 
 
 def _notices(settings):
-    """The new signal's message (Slack's core channel) and the LRT announcement: Slack's
-    ``LOKET_LRT_CHANNEL``, else Teams' ``LOKET_TEAMS_LRT_CHANNEL`` (one per escalation: the
-    signal records one LRT post)."""
+    """The new signal's message and the LRT announcement, each for Slack's channel
+    (``LOKET_CORE_CHANNEL``, ``LOKET_LRT_CHANNEL``) or else Teams' (``LOKET_TEAMS_CORE_CHANNEL``,
+    ``LOKET_TEAMS_LRT_CHANNEL``): a signal records one post of each."""
     from bot.slack.monitoring_notices import lrt_notice, signal_notice
 
-    lrt = lrt_notice(settings.lrt_channel)
+    new, lrt = signal_notice(settings.core_channel), lrt_notice(settings.lrt_channel)
+    if not settings.core_channel and settings.teams_core_channel:
+        from bot.teams.conversations import conversation_key
+        from bot.teams.notices import signal_notice as teams_signal_notice
+
+        new = teams_signal_notice(conversation_key(settings.teams_core_channel))
     if not settings.lrt_channel and settings.teams_lrt_channel:
         from bot.teams.notices import lrt_notice as teams_lrt_notice
 
         lrt = teams_lrt_notice(settings.teams_lrt_channel)
-    return signal_notice(settings.core_channel), lrt
+    return new, lrt
 
 
 def _run(fn) -> int:

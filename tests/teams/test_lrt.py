@@ -13,6 +13,7 @@ from bot.store.models import OutboxPost
 from bot.teams import cards_monitoring as cm
 from bot.teams.conversations import conversation_key
 from bot.teams.dialogs import NO_LRT_CHANNEL, SHARED_WITH_LRT
+from bot.teams.jobs import remember_channels
 
 from .conftest import ASKER, CORE_CHANNEL, CORE_MEMBER, CORE_MEMBER_AAD, PERSONAL, eventually
 from .monitoring_helpers import card_texts, invoke, submit_data
@@ -168,3 +169,21 @@ def test_an_lrt_channel_loket_cannot_post_in_is_reported_in_the_core_channel(tea
                                if any("niet worden afgeleverd" in t for t in p.texts)])
     assert any("(http 404)" in t for t in note[0].texts)
     assert teams.connector.to(LRT_CHANNEL) == []
+
+
+def test_loket_signal_add_announces_the_signal_in_the_teams_core_channel(teams, tmp_path, monkeypatch):
+    """A Teams-only deployment logging a signal from the terminal: the card reaches the core channel."""
+    from bot.cli import main
+
+    teams.say("help")  # someone has used Loket in Teams: the server knows the tenant's serviceUrl
+    for name in ("LOKET_CORE_CHANNEL", "LOKET_LRT_CHANNEL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {"LOKET_DATA_DIR": str(tmp_path / "cli-data"), "LOKET_TEAMS_CORE_CHANNEL": CORE_CHANNEL,
+                        "LOKET_DATABASE_URL": f"sqlite:///{tmp_path / 'loket.db'}"}.items():  # the server's database
+        monkeypatch.setenv(name, value)
+    assert main(["signal", "add", "--type", "risico", "--province", "Utrecht", "--title", TITLE,
+                 "--description", DESCRIPTION, "--by", CORE_MEMBER]) == 0
+    rt = teams.loket.runtime
+    remember_channels(rt, rt.clock())  # what the server's background loop does each round ("teams_channels")
+    [post] = eventually(lambda: _core_channel_posts(teams))
+    assert any(TITLE in t for t in post.texts) and "Escaleer naar LRT" in [a["title"] for a in post.actions]
