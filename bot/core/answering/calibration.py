@@ -118,11 +118,10 @@ def select_features(samples: Sequence[Sample], *, l2: float = 10.0, features: Se
         return log_loss(cross_val_probabilities(rows, correct, groups, features=feats, l2=l2), correct)
 
     kept, best = list(features), loss(features)
-    while len([f for f in kept if f not in keep]) > 0 and len(kept) > 1:
+    while len(kept) > 1 and any(f not in keep for f in kept):
         trial, dropped = min((loss([f for f in kept if f != x]), x) for x in kept if x not in keep)
         if trial > best - min_gain:
             break
         best = trial
         kept.remove(dropped)
     return kept
-
