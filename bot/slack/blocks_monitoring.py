@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.core.monitoring import taxonomy as tx_
 from bot.core.monitoring.plans import PlanView
+from bot.core.monitoring.plans import plan_line as core_plan_line
 from bot.core.escalations.reminders import Reminder
 from bot.core.monitoring.signals import DESCRIPTION_MAX, TITLE_MAX, SignalDraft, SignalView
 from bot.core.monitoring.summary_render import fmt_number
@@ -224,16 +225,12 @@ def sla_reminder(r: Reminder) -> Message:
 
 # -- provincial plans --------------------------------------------------------------------------
 def plan_line(p: PlanView) -> str:
-    """'*Utrecht* — Concept · mijlpaal: GS-besluit (2026-12-15) · bijgewerkt 3 dec' (escaped)."""
-    parts = [f"*{escape_mrkdwn(p.province)}* — {tx_.label(tx_.PLAN_STATES, p.state)}"]
-    if p.next_milestone or p.milestone_date:
-        when = f" ({p.milestone_date.isoformat()})" if p.milestone_date else ""
-        parts.append(f"mijlpaal: {escape_mrkdwn(p.next_milestone or '')}{when}".rstrip())
-    if p.note:
-        parts.append(f"_{escape_mrkdwn(p.note)}_")
-    if p.updated_at:
-        parts.append(f"bijgewerkt {p.updated_at.date().isoformat()}" + (f" door <@{p.updated_by}>" if p.updated_by else ""))
-    return " · ".join(parts)
+    """'*Utrecht* — Concept · mijlpaal: GS-besluit (2026-12-15) · bijgewerkt 2026-12-03 door @…' (escaped)."""
+    line = core_plan_line(p)
+    updated = line.updated and line.updated + (f" door <@{p.updated_by}>" if p.updated_by else "")
+    parts = (f"*{escape_mrkdwn(line.province)}* — {line.state}", line.milestone and escape_mrkdwn(line.milestone),
+             line.note and f"_{escape_mrkdwn(line.note)}_", updated)
+    return " · ".join(x for x in parts if x)
 
 
 def plans_message(plans: list[PlanView]) -> Message:

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 from bot.core.monitoring import taxonomy as tx_
 from bot.core.network.updates import NEW, REMOVED, UPDATED, DocChange, summary_line
 from bot.core.monitoring.plans import MILESTONE_MAX, PlanView
+from bot.core.monitoring.plans import plan_line as core_plan_line
 from bot.core.escalations.reminders import Reminder
 from bot.core.monitoring.signals import DESCRIPTION_MAX, TITLE_MAX, SignalDraft, SignalView
 from bot.core.monitoring.summary import WeeklySummary
@@ -122,15 +123,8 @@ def summary_card_within(summary: WeeklySummary, charts: Sequence[bytes], *, budg
 # -- provincial plans ------------------------------------------------------------------------------
 def plan_line(p: PlanView) -> str:
     """'Utrecht — Concept · mijlpaal: GS-besluit (2026-12-15) · bijgewerkt 2026-12-03' (plain)."""
-    parts = [f"{p.province} — {tx_.label(tx_.PLAN_STATES, p.state)}"]
-    if p.next_milestone or p.milestone_date:
-        when = f" ({p.milestone_date.isoformat()})" if p.milestone_date else ""
-        parts.append(f"mijlpaal: {p.next_milestone or ''}{when}".rstrip())
-    if p.note:
-        parts.append(p.note)
-    if p.updated_at:
-        parts.append(f"bijgewerkt {p.updated_at.date().isoformat()}")
-    return " · ".join(parts)
+    line = core_plan_line(p)
+    return " · ".join(x for x in (f"{line.province} — {line.state}", line.milestone, line.note, line.updated) if x)
 
 
 def plans_card(plans: Sequence[PlanView]) -> dict[str, Any]:

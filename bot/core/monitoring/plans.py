@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from sqlalchemy import select
 
@@ -48,6 +48,27 @@ class PlanView:
     updated_by: str | None = None
     updated_at: datetime | None = None
     history: tuple[PlanChangeView, ...] = ()
+
+
+class PlanLine(NamedTuple):
+    """The parts of a plan's one-line summary, in their order, as plain text: Slack and Teams
+    only mark them up ("Utrecht — Concept · mijlpaal: GS-besluit (2026-12-15) · … · bijgewerkt 2026-12-03")."""
+
+    province: str
+    state: str  # the state's label
+    milestone: str | None  # "mijlpaal: GS-besluit (2026-12-15)"
+    note: str | None
+    updated: str | None  # "bijgewerkt 2026-12-03"
+
+
+def plan_line(p: PlanView) -> PlanLine:
+    """What a plan's summary line says; the adapters add escaping, emphasis and mentions."""
+    milestone = None
+    if p.next_milestone or p.milestone_date:
+        when = f" ({p.milestone_date.isoformat()})" if p.milestone_date else ""
+        milestone = f"mijlpaal: {p.next_milestone or ''}{when}".rstrip()
+    updated = f"bijgewerkt {p.updated_at.date().isoformat()}" if p.updated_at else None
+    return PlanLine(p.province, tx_.label(tx_.PLAN_STATES, p.state), milestone, p.note, updated)
 
 
 class PlanError(ValueError):
