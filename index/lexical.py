@@ -59,7 +59,8 @@ class LexicalIndex:
         if any(token_lists):
             self._bm25 = bm25s.BM25(k1=k1, b=b)
             self._bm25.index(token_lists, show_progress=False)
-        self.vocabulary: frozenset[str] = frozenset(self.doc_freq) | frozenset(surfaces)
+        self.surfaces: frozenset[str] = frozenset(surfaces)  # folded words as written (no stems)
+        self.vocabulary: frozenset[str] = frozenset(self.doc_freq) | self.surfaces
         # One string of all words: a C-level substring test finds Dutch compound parts
         # ("opvang" in "opvanglocaties") without a Python loop over the vocabulary.
         self._vocab_blob = " " + " ".join(sorted(self.vocabulary)) + " "

@@ -23,6 +23,7 @@ from .mentions import MentionIndex, TextWords, split_words
 from .persist import StoredIndex, load_index
 from .abbreviations import mine_abbreviations
 from .background import general_weight
+from .spelling import Speller
 from .text import Term, analyze, fold, query_terms, raw_tokens, sentences, stem
 
 DEFAULT_CANDIDATES = 30
@@ -150,6 +151,7 @@ class SearchIndex:
         self.abbreviations: dict[str, str] = mine_abbreviations(
             dict.fromkeys(c.text for c in self.chunks)
         )
+        self._speller: Speller | None = None
 
     def _pages(self) -> dict[str, Words]:
         """The words of each whole page (all its chunks), for evidence per page."""
@@ -165,10 +167,25 @@ class SearchIndex:
         return cls(load_index(Path(index_dir), expect_model=embedder.model_id), embedder)
 
     def analyse(self, question: str, vector: np.ndarray | None = None) -> Query:
-        """Embed and analyse a question once, for several uses."""
+        """Embed and analyse a question once, for several uses.
+
+        Its terms are those of the question with mistyped words corrected (:meth:`correct`);
+        a given ``vector`` should be the embedding of that corrected text. The query keeps
+        the question as asked.
+        """
+        fixed = self.correct(question)
         if vector is None:
-            vector = self.embedder.embed_queries([question])[0]
-        return Query(question, vector, query_terms(question), analyze(question))
+            vector = self.embedder.embed_queries([fixed])[0]
+        return Query(question, vector, query_terms(fixed), analyze(fixed))
+
+    def correct(self, question: str) -> str:
+        """The question with words mistyped by a keystroke or two replaced by the corpus's
+        own words (:mod:`index.spelling`); everything else as asked."""
+        if self._speller is None:  # made on first use: most questions have no typo to look for
+            self._speller = Speller(
+                self.lexical.surfaces, passages=self.lexical.doc_freq, knows=lambda w: self.lexical.knows(stem(w), w),
+            )
+        return self._speller.fix(question)[0]
 
     def knows(self, term: Term) -> bool:
         """Whether the corpus mentions a term or one of its alternatives; a hyphenated word

@@ -204,8 +204,9 @@ class Desk:
 
     def analyse(self, question: str) -> Query:
         """Embed and analyse a question (terms expanded with synonyms)."""
-        query = self.index.analyse(question, self._embed_queries([question])[0])
-        terms = self.synonyms.expand(question, query.terms)
+        fixed = self.index.correct(question)
+        query = self.index.analyse(question, self._embed_queries([fixed])[0])
+        terms = self.synonyms.expand(fixed, query.terms)
         return query._replace(terms=terms, tokens=query.tokens + self.synonyms.query_tokens(terms))
 
     def ask(self, question: str) -> Answer:
