@@ -288,6 +288,7 @@ class Desk:
         when the answer mentions most of them (IDF-weighted), or it would be answered with
         the earlier question's passage. Terms only: no embedding.
         """
+        followup = self.index.correct(followup)
         terms = self.synonyms.expand(followup, query_terms(followup))
         if not terms:
             return True
