@@ -22,7 +22,7 @@ STOPWORDS: frozenset[str] = frozenset(
     niets nog nu of om omdat onder ons onze ook op over reeds te tegen toch toen tot u uit uw van veel voor
     want waren was wat we werd wezen wie wij wil worden wordt zal ze zelf zich zij zijn zo zonder zou zullen
     zouden dan den des die dien eer hen hare heb hadden had hebt kunt mag moest
-    word wordt werden geworden zo'n zulke zulk welk welke waar waarom wanneer hoeveel hoelang hoever
+    doe doet word wordt werden geworden zo'n zulke zulk welk welke waar waarom wanneer hoeveel hoelang hoever
     waarvoor waarmee waarover waarin waaruit waarop waardoor wiens wier
     enz etc bijv bv ca nl o.a. oa
     the a an of and or to is are what who when where which how
