@@ -13,7 +13,8 @@ from typing import Iterable, NamedTuple
 
 import Stemmer
 
-# Function words (Snowball's Dutch list plus common forms it lacks).
+# Function words (Snowball's Dutch list plus common forms it lacks, and the shorthand people
+# type in chat for function-word phrases: "mbt" = met betrekking tot, "ivm" = in verband met).
 STOPWORDS: frozenset[str] = frozenset(
     """
     aan al alle alles als altijd andere anders ben bij daar daarom dan dat de der deze die dit doch doen
@@ -25,6 +26,7 @@ STOPWORDS: frozenset[str] = frozenset(
     doe doet word wordt werden geworden zo'n zulke zulk welk welke waar waarom wanneer hoeveel hoelang hoever
     waarvoor waarmee waarover waarin waaruit waarop waardoor wiens wier
     enz etc bijv bv ca nl o.a. oa
+    mbt ivm ipv evt dwz tzt oid aub svp zgn
     the a an of and or to is are what who when where which how
     """.split()
 )

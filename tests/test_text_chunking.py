@@ -49,6 +49,12 @@ def test_question_framing_words_are_not_terms():
     assert [t.surface for t in query_terms("Wat betekent taakstelling?")] == ["taakstelling"]
 
 
+def test_chat_shorthand_for_function_words_is_not_a_term():
+    # Left in, "ivm" and "mbt" would count as words the corpus never uses, a sign to escalate.
+    question = "Wat doet de PRT ivm de planning, en wat mbt huisvesting?"
+    assert [t.surface for t in query_terms(question)] == ["PRT", "planning", "huisvesting"]
+
+
 def test_sentences_split_on_punctuation_and_list_items():
     sents = sentences("Eerste zin. Tweede zin, o.a. met afkorting.\n- punt een\n- punt twee")
     assert sents == ["Eerste zin.", "Tweede zin, o.a. met afkorting.", "- punt een", "- punt twee"]
