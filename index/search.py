@@ -23,7 +23,7 @@ from .mentions import MentionIndex, TextWords, split_words
 from .persist import StoredIndex, load_index
 from .abbreviations import mine_abbreviations
 from .background import general_weight
-from .spelling import Speller
+from .spelling import Correction, Speller
 from .text import Term, analyze, fold, query_terms, raw_tokens, sentences, stem
 
 DEFAULT_CANDIDATES = 30
@@ -84,10 +84,11 @@ class Hit(NamedTuple):
 class Query(NamedTuple):
     """An analysed question."""
 
-    text: str
+    text: str  # as asked
     vector: np.ndarray
     terms: list[Term]
     tokens: list[str]
+    corrections: tuple[Correction, ...] = ()  # mistyped words read as corpus words (index.spelling)
 
 
 class Candidates(NamedTuple):
@@ -173,19 +174,23 @@ class SearchIndex:
         a given ``vector`` should be the embedding of that corrected text. The query keeps
         the question as asked.
         """
-        fixed = self.correct(question)
+        fixed, corrections = self.spell(question)
         if vector is None:
             vector = self.embedder.embed_queries([fixed])[0]
-        return Query(question, vector, query_terms(fixed), analyze(fixed))
+        return Query(question, vector, query_terms(fixed), analyze(fixed), tuple(corrections))
 
     def correct(self, question: str) -> str:
         """The question with words mistyped by a keystroke or two replaced by the corpus's
         own words (:mod:`index.spelling`); everything else as asked."""
+        return self.spell(question)[0]
+
+    def spell(self, question: str) -> tuple[str, list[Correction]]:
+        """:meth:`correct`, and which words it replaced."""
         if self._speller is None:  # made on first use: most questions have no typo to look for
             self._speller = Speller(
                 self.lexical.surfaces, passages=self.lexical.doc_freq, knows=lambda w: self.lexical.knows(stem(w), w),
             )
-        return self._speller.fix(question)[0]
+        return self._speller.fix(question)
 
     def knows(self, term: Term) -> bool:
         """Whether the corpus mentions a term or one of its alternatives; a hyphenated word

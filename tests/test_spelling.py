@@ -74,3 +74,4 @@ def test_the_desk_answers_a_mistyped_question_as_the_plain_one(desk):
     assert plain.answered and typed.answered
     assert typed.answer == plain.answer and typed.sources == plain.sources
     assert typed.question.startswith("Wie is het eerste aanspreekpnut")  # the core team sees what was asked
+    assert typed.read_as == (("aanspreekpnut", "aanspreekpunt"),) and plain.read_as == ()

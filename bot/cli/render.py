@@ -25,4 +25,6 @@ def render_answer(answer: Answer) -> str:
         lines[-1] = lines[-1] + (source_line(answer.sources[0]) if len(answer.sources) == 1 else "")
         if len(answer.sources) > 1:
             lines.extend(f"  - {source_line(s)}" for s in answer.sources)
+    if answer.read_as_line:
+        lines.append(f"({answer.read_as_line})")
     return "\n".join(lines)

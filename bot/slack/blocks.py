@@ -114,6 +114,8 @@ def answer_message(answer: Answer, question_id: int) -> Message:
         body = escape_mrkdwn(answer.answer)
         label = ":books: Uit de kennisbank"
     blocks = [_section(quote(body)), _context(label)]
+    if answer.read_as_line:
+        blocks.append(_context(escape_mrkdwn(answer.read_as_line)))
     document_sources = [s for s in answer.sources if s.kind != "verified"][:MAX_SOURCES]
     if document_sources:
         blocks.append(_context("*Bronnen*", *(_source_line(s) for s in document_sources)))

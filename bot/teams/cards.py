@@ -79,6 +79,8 @@ def answer_card(answer: Answer, *, question_id: int, asker_id: str) -> dict[str,
     head = "Eerder beantwoord door het kernteam" if answer.kind == KIND_VERIFIED else "Uit de kennisbank"
     body = [label(head, weight="Bolder", size="Small"),
             {"type": "Container", "style": "emphasis", "items": [literal(answer.answer)]}, *_sources(answer.sources)]
+    if answer.read_as_line:
+        body.append(literal(answer.read_as_line, size="Small", isSubtle=True))
     data = {"question_id": question_id, "asker": asker_id}
     return card(body, [submit("Dit helpt", action_ids.HELPFUL, **data),
                        submit("Stel aan kernteam", action_ids.ASK_CORE, **data),

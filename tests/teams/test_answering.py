@@ -17,6 +17,13 @@ def test_personal_chat_question_gets_an_answer_card_with_sources_and_buttons(tea
     assert all(a["data"]["asker"] == ASKER for a in reply.actions)
 
 
+def test_a_mistyped_question_is_answered_and_the_card_says_how_it_was_read(teams):
+    teams.say(ANSWERABLE.replace("ondersteuningsarrangement", "ondersteuningsarangement"))
+    [reply] = teams.connector.to(PERSONAL)
+    assert any("@" in t for t in reply.texts), reply.texts
+    assert "Gelezen als: ondersteuningsarrangement (getypt: ondersteuningsarangement)" in reply.texts
+
+
 def test_acknowledged_before_answering_and_a_redelivered_activity_is_answered_once(teams):
     activity = teams.activity(ANSWERABLE)
     started = time.monotonic()

@@ -5,8 +5,8 @@ render them without knowing how retrieval works.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Iterable
 
 # Answer.kind values
 KIND_ANSWER = "answer"  # quoted from the knowledge base
@@ -54,6 +54,20 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     kind: str = KIND_ANSWER
     passages: list[Passage] = field(default_factory=list)
+    read_as: tuple[tuple[str, str], ...] = ()  # (typed, read as): mistyped words searched as corpus words
+
+    def reading(self, corrections: Iterable[tuple[str, str]]) -> "Answer":
+        """This answer noting the words of the question that were read as other words
+        (``(typed, fixed)`` pairs), so the asker can see what was searched for."""
+        pairs = tuple((typed, fixed) for typed, fixed in corrections)
+        return replace(self, read_as=pairs) if pairs and self.answered else self
+
+    @property
+    def read_as_line(self) -> str | None:
+        """The line every channel shows under an answer to a mistyped question, or None."""
+        if not self.read_as:
+            return None
+        return "Gelezen als: " + ", ".join(f"{fixed} (getypt: {typed})" for typed, fixed in self.read_as)
 
     @property
     def needs_escalation(self) -> bool:
@@ -68,6 +82,7 @@ class Answer:
             "answer": self.answer,
             "confidence": round(float(self.confidence), 4),
             "kind": self.kind,
+            "read_as": [{"typed": typed, "read_as": fixed} for typed, fixed in self.read_as],
             "sources": [
                 {k: v for k, v in asdict(s).items() if k in ("title", "section", "path", "score", "url", "page")}
                 | {"score": round(float(s.score), 4)}

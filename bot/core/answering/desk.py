@@ -221,10 +221,8 @@ class Desk:
             if found is not None:
                 return found
         query = self.analyse(question)
-        verified = self._verified_answer(query)
-        if verified is not None:
-            return verified
-        return self.answer_query(query)
+        answer = self._verified_answer(query) or self.answer_query(query)
+        return answer.reading(query.corrections)
 
     def _verified_answer(self, query: Query) -> Answer | None:
         found = self._verified.best(query.vector)
