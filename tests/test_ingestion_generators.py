@@ -187,6 +187,21 @@ def test_respec_sections_notes_references_and_several_h1s(tmp_path: Path) -> Non
     assert body(doc) == "Korte samenvatting.\n\nZoals bedoeld in RFC2119 en BSN.\n\nZie wijzigingen.\n\n- Veld toegevoegd."
 
 
+def test_respec_term_shorthands_keep_their_term_and_template_code_still_goes(tmp_path: Path) -> None:
+    page = (
+        "# Terminologie\n\nEen {{Dataverwerking}} bestaat uit stappen; zie {{Logboek/Logregel}}.\n\n"
+        "Het [=COR=] en het [= register | Register van Verwerkingen =] zijn openbaar.\n\n"
+        "Versie {{ version }} van {{.Site.Title}}, {{< ref \"x\" >}} en {{Actie|acties}}.\n"
+    )
+    doc = load_document(write(tmp_path / "ldv.md", page), root=tmp_path)
+    assert doc is not None
+    assert body(doc) == (
+        "Een Dataverwerking bestaat uit stappen; zie Logregel.\n\n"
+        "Het COR en het Register van Verwerkingen zijn openbaar.\n\n"
+        "Versie van , en acties."
+    )
+
+
 def test_html_details_tables_footnotes_anchors_and_emoji() -> None:
     doc = load_text(
         "# T\n\n## Velden {#velden}\n\n| Veld | Verplicht |\n|---|---|\n| naam | ja |\n\n"

@@ -46,13 +46,29 @@ _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
+# ReSpec (the specifications of Logius, Geonovum, W3C) links terms with shorthands that render
+# as the term itself: {{Register}} (IDL; {{Window/event}} shows "event"), [=term=] and
+# [=term|shown text=]. Template engines write {{ variable }} with spaces, or start with a dot or
+# sigil ({{.Title}}, {{< ref >}}), so only an identifier tight against the braces is ReSpec's.
+_RESPEC_IDL = re.compile(r"\{\{([A-Za-z_][\w-]*(?:/[\w-]+(?:\(\))?)*)(?:\|([^{}|\n]+))?\}\}")
+_RESPEC_TERM = re.compile(r"\[=\s*([^\[\]=|\n]+?)\s*(?:\|\s*([^\[\]=|\n]+?)\s*)?=\]")
+
+
+def respec_shorthands(text: str) -> str:
+    """ReSpec's term links as the words they render: "Een {{Dataverwerking}} bestaat uit ..."
+    keeps its subject, which template removal would otherwise cut out."""
+    text = _RESPEC_IDL.sub(lambda m: (m.group(2) or m.group(1).rsplit("/", 1)[-1]).strip(), text)
+    return _RESPEC_TERM.sub(lambda m: m.group(2) or m.group(1), text)
+
+
 def remove_template_code(text: str) -> str:
     """Drop mkdocs/Jinja macros (``{{ ... }}``, ``{% ... %}``, ``{# ... #}``) and HTML comments.
 
     Macros render to content we cannot reproduce; leaving them in would put template
-    code into answers.
+    code into answers. ReSpec's term shorthands are not macros: they become their term
+    (:func:`respec_shorthands`).
     """
-    return _TEMPLATE.sub("", _COMMENT.sub("", text))
+    return _TEMPLATE.sub("", respec_shorthands(_COMMENT.sub("", text)))
 
 
 # --- block-level HTML embedded in Markdown --------------------------------------------
