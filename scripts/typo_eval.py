@@ -65,7 +65,7 @@ def main() -> int:
     args = ap.parse_args()
     print("| set | questions | as written: answered / escalated | slip, no correction | slip, corrected |")
     print("|---|---|---|---|---|")
-    correct = SearchIndex.correct
+    spell = SearchIndex.spell
     for name, (questions, source) in parse_sets(args.set).items():
         desk = open_desk(settings_for([str(source)]), progress=False)
         rng = random.Random(args.seed)
@@ -73,10 +73,10 @@ def main() -> int:
         slipped = [(i, s) for i in items if (s := with_slip(i.question, rng)) is not None]
         clean = score(desk, [(i, i.question) for i, _ in slipped])
         try:
-            SearchIndex.correct = lambda self, question: question  # correction off
+            SearchIndex.spell = lambda self, question: (question, [])  # correction off (terms and embedding)
             off = score(desk, slipped)
         finally:
-            SearchIndex.correct = correct
+            SearchIndex.spell = spell
         on = score(desk, slipped)
         cells = [f"{r}/{a} / {e}/{u}" for r, a, e, u in (clean, off, on)]
         print(f"| {name} | {len(slipped)} | " + " | ".join(cells) + " |", flush=True)
