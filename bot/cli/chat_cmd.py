@@ -64,13 +64,15 @@ def chat_loop(service, *, user_id: str, stdin: TextIO = sys.stdin, stdout: TextI
     return 0
 
 
+MAIL_HINT = "Je kunt ook mailen naar het ondersteuningsarrangement (zie 'Wat is het e-mailadres van het ondersteuningsarrangement?')."
+
+
 def render_outcome(outcome) -> str:
     """Answer text, or the escalation notice with its number."""
     if outcome.escalation is not None:
         return (
             "Dit kan ik niet met zekerheid beantwoorden uit de kennisbank. Je vraag is opgeslagen voor het "
-            f"kernteam als #{outcome.escalation.number}; zij nemen contact met je op. Je kunt ook mailen naar "
-            "het ondersteuningsarrangement (zie 'Wat is het e-mailadres van het ondersteuningsarrangement?')."
+            f"kernteam als #{outcome.escalation.number}; zij nemen contact met je op. {MAIL_HINT}"
         )
     return render_answer(outcome.answer)
 
