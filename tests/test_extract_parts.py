@@ -26,6 +26,14 @@ def test_a_sentence_leaning_on_the_previous_one_brings_it():
     assert _expansion(sents, 1, None, None) == [0, 1]
 
 
+def test_a_definite_noun_phrase_brings_the_sentence_that_names_it():
+    sents = ["Internet.nl is een online testtool van het Platform Internetstandaarden.",
+             "De tools controleren onder meer DKIM, SPF en DMARC.", "Het resultaat toont verbeterpunten."]
+    assert _expansion(sents, 1, None, None)[:2] == [0, 1]  # "De tools": the testtool of the sentence before
+    unrelated = ["Het kader kent vijf fases.", "De gemeente beslist zelf over de inzet."]
+    assert 0 not in _expansion(unrelated, 1, None, None)  # "De gemeente" was not named before
+
+
 def test_a_colon_brings_its_list_also_after_following():
     sents = ["Het beheerteam zorgt dat het systeem altijd klaar is voor gebruik.", "Dit team:",
              "- voorkomt storingen", "- lost problemen op", "Een nieuwe alinea over iets anders."]

@@ -12,7 +12,7 @@ from typing import NamedTuple, Sequence
 from index.search import Hit, Query, SearchIndex
 
 from .qtype import expected_type, satisfies
-from index.text import fold, sentences
+from index.text import fold, in_compound, raw_tokens, sentences, stem
 
 DEFAULT_MAX_CHARS = 1200
 SHORT_SENTENCE = 90
@@ -65,6 +65,25 @@ def _continues(sentence: str) -> bool:
     return sentence.lower().startswith(_ANAPHORA)
 
 
+_DEFINITE_OPENING = re.compile(r"^(?:de|het)\s+([^\W\d_]{3,})", re.IGNORECASE)
+
+
+def _refers_back(sentence: str, previous: str) -> bool:
+    """Whether a sentence opens with a definite noun phrase whose noun the previous sentence
+    names: "De tools controleren ..." after "Internet.nl is een online testtool ...". The
+    name of what is meant (often the answer) is in that previous sentence.
+
+    Fit parts of six sets: it changes 7 of 268 quotes of the best passage and quotes the
+    fact for one more Algoritmekader and one more DON question, none fewer.
+    """
+    match = _DEFINITE_OPENING.match(sentence)
+    if match is None:
+        return False
+    noun = fold(match.group(1))
+    words = [fold(w) for w in raw_tokens(previous)]
+    return stem(noun) in {stem(w) for w in words} or in_compound(stem(noun), " " + " ".join(words) + " ")
+
+
 def _list_run(sents: list[str], i: int) -> list[int]:
     """The list item ``i`` belongs to: its introducing sentence and all its items."""
     start = i
@@ -95,8 +114,8 @@ def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit, *, max_fo
     the like follow the one before them.
     """
     picked = [i]
-    if i > 0 and _continues(sents[i]) and not _is_item(sents[i - 1]):
-        picked.insert(0, i - 1)  # "Dit geldt voor ..." needs the sentence it points back to
+    if i > 0 and (_continues(sents[i]) or _refers_back(sents[i], sents[i - 1])) and not _is_item(sents[i - 1]):
+        picked.insert(0, i - 1)  # "Dit geldt voor ...", "De tools ...": the sentence it points back to
     j = i + 1
     if not sents[i].rstrip().endswith(":"):
         takes_next = follow or len(sents[i]) < SHORT_SENTENCE
