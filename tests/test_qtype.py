@@ -15,3 +15,10 @@ def test_a_quote_without_a_number_does_not_answer_a_duration():
     assert satisfies(DATE, "De gegevens worden zes maanden bewaard.")
     assert satisfies(NUMBER, "Controleer 5% van de uitkomsten.")
     assert not satisfies(NUMBER, "Controleer steekproefsgewijs een deel van de uitkomsten.")
+
+
+def test_numbers_written_as_one_dutch_word_count_as_numbers():
+    for text in ("Dat moet opschalen naar honderdduizenden transacties per seconde.", "Het gaat om vijfentwintig locaties.",
+                 "Er zijn tientallen aanvragen.", "Tweehonderd deelnemers deden mee."):
+        assert satisfies(NUMBER, text), text
+    assert not satisfies(NUMBER, "Een register is een lijst van verwerkingen en voorbeelden.")

@@ -30,10 +30,13 @@ _DATE_WORDS = re.compile(
 )
 _FREQUENCY_WORDS = re.compile(r"(jaarlijks|maandelijks|wekelijks|dagelijks|\bkeer\b|\belke?\b|\bper\b|\bieder(e)?\b|\baltijd\b|\bregelmatig)")
 _MONEY_WORDS = re.compile(r"(€|\beuro\b|\bbedrag|\bkosten\b|\bkost\b|\bbudget|\bsubsidie|\bvergoeding|\bfinanciering)")
-_NUMBER_WORDS = re.compile(
-    r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|honderd|"
-    r"duizend|miljoen|miljard|tientallen|honderden|duizenden)\b"
-)
+# Dutch writes numbers as one word built from these parts: "tweehonderd", "vijfentwintig",
+# "tienduizenden", "honderdduizenden", "miljoenen", "tientallen".
+_NUMBER_PART = (r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|"
+                r"zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|"
+                r"honderd|duizend|miljoen|miljard)")
+_NUMBER_WORD = re.compile(rf"{_NUMBER_PART}(?:en{_NUMBER_PART}|{_NUMBER_PART})*(?:en|den|tallen)?")
+_WORD = re.compile(r"[a-z]+")
 
 
 def expected_type(question: str) -> str | None:
@@ -54,7 +57,12 @@ def satisfies(kind: str | None, text: str) -> bool:
     if kind == MONEY:
         return bool(_MONEY_WORDS.search(t))
     if kind == NUMBER:
-        return has_digit or bool(_NUMBER_WORDS.search(t))
+        return has_digit or any(_is_number_word(w) for w in _WORD.findall(t))
     if kind == DATE:
         return has_digit or bool(_DATE_WORDS.search(t))
     return has_digit or bool(_FREQUENCY_WORDS.search(t))
+
+
+def _is_number_word(word: str) -> bool:
+    """A number written as a word ("twaalf", "honderdduizenden"); the article "een" is not one."""
+    return word != "een" and _NUMBER_WORD.fullmatch(word) is not None
