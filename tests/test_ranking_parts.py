@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bot.core.answering.answer import Answer, Passage, Source
-from bot.core.answering.evaluation import EvalResult, is_frozen, judge, read_items, select, wilson
+from bot.core.answering.evaluation import EvalResult, contains_fact, is_frozen, judge, read_items, select, wilson
 from bot.core.answering.synonyms import Synonyms
 from index.abbreviations import long_form, mine_abbreviations
 from index.search import Candidates, RankWeights
@@ -97,6 +97,13 @@ def test_shared_sets_split_as_documented():
         pytest.skip("shared eval files not found")
     assert (len(select(read_items(DEV_EVAL), "frozen")), len(read_items(DEV_EVAL))) == (13, 33)
     assert (len(select(read_items(ak), "frozen")), len(read_items(ak))) == (41, 125)
+
+
+def test_a_fact_is_found_across_case_accents_and_line_breaks():
+    answer = "Het arrangement vormt een netwerk van partners\nen   deskundigen voor de Coördinatie."
+    assert contains_fact(answer, ["netwerk van partners en deskundigen"])
+    assert contains_fact(answer, ["coordinatie"])
+    assert not contains_fact(answer, ["netwerk van deskundigen"])
 
 
 def test_wilson_interval():

@@ -135,9 +135,14 @@ def read_items(path: Path) -> list[EvalItem]:
 
 
 def contains_fact(text: str, facts: Sequence[str]) -> bool:
-    """Case- and accent-insensitive containment of any expected fact."""
-    t = fold(text)
-    return any(fold(f) in t for f in facts)
+    """Case-, accent- and whitespace-insensitive containment of any expected fact (a fact
+    that wraps over a line break in the answer is still in it)."""
+    t = _spaced(text)
+    return any(_spaced(f) in t for f in facts)
+
+
+def _spaced(text: str) -> str:
+    return " ".join(fold(text).split())
 
 
 def on_page(path: str | None, docs: Sequence[str]) -> bool:
