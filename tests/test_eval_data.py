@@ -30,6 +30,7 @@ CORPUS_OF = {
     "logius.jsonl": LOGIUS_CORPUS,
     "shared-corpus-heldout.jsonl": SHARED / "corpus",
     "shared-corpus-users.jsonl": SHARED / "corpus",
+    "shared-corpus-users2.jsonl": SHARED / "corpus",
     "algoritmekader-extra.jsonl": ALGORITMEKADER,
 }
 KEYS = {"id", "question", "expect", "doc"}
