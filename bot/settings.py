@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+from bot.core.answering.decision import DEFAULT_TARGET_PRECISION
+
 _ROOT = Path(__file__).resolve().parents[1]  # the checkout (or site-packages) holding bot/
 _IN_CHECKOUT = (_ROOT / "pyproject.toml").is_file()
 # Defaults never depend on the working directory: the checkout's knowledge/ and data/.
@@ -96,7 +98,7 @@ class Settings:
     audit_key: str | None = field(default=None, repr=False)  # LOKET_AUDIT_KEY: keys the audit chain (never in the DB)
     timezone: str = "Europe/Amsterdam"
     log_level: str = "INFO"
-    target_precision: float = 0.75  # operating point of the answer-or-escalate decision (bot.core.answering.decision)
+    target_precision: float = DEFAULT_TARGET_PRECISION  # operating point of the answer-or-escalate decision (bot.core.answering.decision)
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -138,7 +140,7 @@ class Settings:
             audit_key=e.get("LOKET_AUDIT_KEY") or None,
             timezone=e.get("LOKET_TIMEZONE") or "Europe/Amsterdam",
             log_level=e.get("LOKET_LOG_LEVEL") or "INFO",
-            target_precision=float(e.get("LOKET_TARGET_PRECISION") or 0.75),
+            target_precision=float(e.get("LOKET_TARGET_PRECISION") or DEFAULT_TARGET_PRECISION),
         )
 
     def with_(self, **changes) -> "Settings":

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "loket-decision/1"
 MODELS_DIR = Path(__file__).with_name("decision_models")
-DEFAULT_TARGET_PRECISION = 0.75
+DEFAULT_TARGET_PRECISION = 0.72
 
 FEATURES: tuple[str, ...] = (
     "dense",  # cosine of question and best passage (model-specific: one file per model)
