@@ -167,14 +167,17 @@ class SearchIndex:
     def load(cls, index_dir: Path, embedder: Embedder) -> "SearchIndex":
         return cls(load_index(Path(index_dir), expect_model=embedder.model_id), embedder)
 
-    def analyse(self, question: str, vector: np.ndarray | None = None) -> Query:
+    def analyse(
+        self, question: str, vector: np.ndarray | None = None, *,
+        spelled: tuple[str, list[Correction]] | None = None,
+    ) -> Query:
         """Embed and analyse a question once, for several uses.
 
-        Its terms are those of the question with mistyped words corrected (:meth:`correct`);
-        a given ``vector`` should be the embedding of that corrected text. The query keeps
-        the question as asked.
+        Its terms are those of the question with mistyped words corrected (:meth:`spell`;
+        pass ``spelled`` when the caller already has it); a given ``vector`` should be the
+        embedding of that corrected text. The query keeps the question as asked.
         """
-        fixed, corrections = self.spell(question)
+        fixed, corrections = spelled or self.spell(question)
         if vector is None:
             vector = self.embedder.embed_queries([fixed])[0]
         return Query(question, vector, query_terms(fixed), analyze(fixed), tuple(corrections))

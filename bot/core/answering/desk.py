@@ -204,8 +204,9 @@ class Desk:
 
     def analyse(self, question: str) -> Query:
         """Embed and analyse a question (terms expanded with synonyms)."""
-        fixed = self.index.correct(question)
-        query = self.index.analyse(question, self._embed_queries([fixed])[0])
+        spelled = self.index.spell(question)  # once: the embedding and the terms both read the corrected text
+        fixed = spelled[0]
+        query = self.index.analyse(question, self._embed_queries([fixed])[0], spelled=spelled)
         terms = self.synonyms.expand(fixed, query.terms)
         return query._replace(terms=terms, tokens=query.tokens + self.synonyms.query_tokens(terms))
 
