@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.cli.common import open_desk, settings_for  # noqa: E402
-from bot.core.answering.evaluation import holds_answer, read_items, select  # noqa: E402
+from bot.core.answering.evaluation import judge, read_items, select  # noqa: E402
 from index.search import SearchIndex  # noqa: E402
 from tune_quality import parse_sets  # noqa: E402  (same folder: one parser for the set specs)
 
@@ -45,17 +45,12 @@ def with_slip(question: str, rng: random.Random) -> str | None:
 
 
 def score(desk, pairs) -> tuple[int, int, int, int]:
-    """(answered with fact, answerable, escalated, unanswerable) over (item, question text) pairs."""
-    right = answerable = escalated = unanswerable = 0
-    for item, text in pairs:
-        answer = desk.ask(text)
-        if item.answerable:
-            answerable += 1
-            right += answer.answered and holds_answer(item, answer.answer, answer.sources[0].path if answer.sources else None)
-        else:
-            unanswerable += 1
-            escalated += not answer.answered
-    return right, answerable, escalated, unanswerable
+    """(answered with fact, answerable, escalated, unanswerable) over (item, question text) pairs,
+    judged as ``loket eval`` judges them."""
+    rows = [judge(item, desk.ask(text), 0.0) for item, text in pairs]
+    answerable = [r["correct"] for r in rows if r["answerable"]]
+    unanswerable = [r["correct"] for r in rows if not r["answerable"]]
+    return sum(answerable), len(answerable), sum(unanswerable), len(unanswerable)
 
 
 def main() -> int:
