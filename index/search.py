@@ -4,8 +4,10 @@ Plain reciprocal-rank fusion throws away the absolute scores that the answer-or-
 decision needs, so each candidate keeps its dense cosine, its BM25 score and how much of
 the question's content it covers, in the chunk and on its whole page. The score adds
 these shares to the cosine (as a z-score within the candidates, so the weights do not
-hang on one model's cosine range); the best candidates are then read sentence by
-sentence, and one sentence that holds the question lifts its passage.
+hang on one model's cosine range), and the share its title and headings name: on sites of
+many look-alike pages the section whose heading names what was asked is the one about it.
+The best candidates are then read sentence by sentence, and one sentence that holds the
+question lifts its passage.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from .mentions import MentionIndex, TextWords, split_words
 from .persist import StoredIndex, load_index
 from .abbreviations import mine_abbreviations
 from .background import general_weight
+from .chunking import heading_text
 from .spelling import Correction, Speller
 from .text import Term, analyze, fold, query_terms, raw_tokens, sentences, stem
 
@@ -34,17 +37,18 @@ class RankWeights(NamedTuple):
     """How the evidence of a candidate adds up to its rank.
 
     The dense cosine enters as a z-score within the candidate set, so the other weights do
-    not depend on the cosine range of one model; coverage, page coverage and best-sentence
-    coverage are shares (0..1) and BM25 is divided by the best BM25 among the candidates.
-    Chosen by ``scripts/tune_ranking.py`` on the fit parts of several corpora (the numbers
-    and the sets are in its output and in the README).
+    not depend on the cosine range of one model; coverage, page coverage, heading
+    coverage and best-sentence coverage are shares (0..1) and BM25 is divided by the best
+    BM25 among the candidates. Chosen by ``scripts/tune_quality.py --ranking`` on the fit
+    parts of several corpora (the numbers and the sets are in its output and in the README).
     """
 
     coverage: float = 3.0
     bm25: float = 1.5
-    page: float = 2.0
+    page: float = 1.0
     sentence: float = 0.5
     page_dense: float = 0.0
+    heading: float = 2.0
 
 
 DEFAULT_WEIGHTS = RankWeights()
@@ -79,6 +83,7 @@ class Hit(NamedTuple):
     sentence: float = 0.0  # share of question terms its best sentence mentions (re-ranked only)
     dense_rank: int = 0  # rank among the candidates by cosine alone (0 = first)
     bm25_rank: int = 0  # rank among the candidates by BM25 alone
+    heading: float = 0.0  # share of question terms the chunk's title and heading path mention
 
 
 class Query(NamedTuple):
@@ -104,11 +109,12 @@ class Candidates(NamedTuple):
     dense_rank: np.ndarray
     bm25_rank: np.ndarray
     page_dense: np.ndarray  # cosine z-score of the page: the mean of its two best candidates
+    heading: np.ndarray  # share of question terms the title and heading path mention
 
     def first_stage(self, w: RankWeights) -> np.ndarray:
         """Score before re-ranking: cosine z-score plus weighted shares and the page's own evidence."""
         return (self.dense_z + w.coverage * self.coverage + w.bm25 * self.bm25_norm + w.page * self.page_coverage
-                + w.page_dense * self.page_dense)
+                + w.page_dense * self.page_dense + w.heading * self.heading)
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -143,6 +149,7 @@ class SearchIndex:
         self.terms = MentionIndex(w for _, blob in self._chunk_words for w in blob.split())
         self._chunk_sets = [self.terms.wrap(v, frozenset(b.split()), b) for v, b in self._chunk_words]
         self._page_sets = {p: self.terms.wrap(v, frozenset(b.split()), b) for p, (v, b) in self._page_words.items()}
+        self._heading_sets = self._headings()
         # Split and analysed once at load (about 0.3 s for 1,400 passages), not on a question's
         # first sight of a passage: the sentence re-read and quoting read them for every question.
         self._sentence_sets: dict[int, list[TextWords]] = {
@@ -162,6 +169,15 @@ class SearchIndex:
             vocab.setdefault(chunk.doc_path, set()).update(words)
             blobs.setdefault(chunk.doc_path, []).append(blob)
         return {p: (frozenset(vocab[p]), " ".join(blobs[p])) for p in vocab}
+
+    def _headings(self) -> list[TextWords]:
+        """The words of each chunk's title and heading path (capped, as embedded), made once per distinct path."""
+        by_text: dict[str, TextWords] = {}
+        for chunk in self.chunks:
+            text = heading_text(chunk)
+            if text not in by_text:
+                by_text[text] = self.terms.wrap(*split_words(text))
+        return [by_text[heading_text(chunk)] for chunk in self.chunks]
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> "SearchIndex":
@@ -295,6 +311,9 @@ class SearchIndex:
         distinct = list(dict.fromkeys(pages))
         page_cov = dict(zip(distinct, self.shares(query, [self._page_sets[p] for p in distinct], weights)))
         dense_z = (dense - dense.mean()) / max(float(dense.std()), 1e-3)
+        heads = [self._heading_sets[int(r)] for r in rows]
+        distinct_heads = list({id(h): h for h in heads}.values())
+        head_share = dict(zip(map(id, distinct_heads), self.shares(query, distinct_heads, weights)))
         return Candidates(
             rows=rows,
             dense=dense,
@@ -306,6 +325,7 @@ class SearchIndex:
             dense_rank=_ranks(dense),
             bm25_rank=_ranks(bm25),
             page_dense=_page_means(pages, dense_z),
+            heading=np.array([head_share[id(h)] for h in heads]),
         )
 
     def search(
@@ -334,7 +354,7 @@ class SearchIndex:
         hits = [
             Hit(self.chunks[int(r)], float(score[i]), float(c.dense[i]), float(c.bm25[i]), float(c.coverage[i]),
                 int(r), float(c.dense_z[i]), float(c.bm25_norm[i]), float(c.page_coverage[i]), float(sentence[i]),
-                int(c.dense_rank[i]), int(c.bm25_rank[i]))
+                int(c.dense_rank[i]), int(c.bm25_rank[i]), float(c.heading[i]))
             for i, r in enumerate(c.rows)
         ]
         hits.sort(key=lambda h: h.score, reverse=True)

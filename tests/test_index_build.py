@@ -9,7 +9,7 @@ import pytest
 from index.build import build_from_documents
 from index.documents import Document, Section
 from index.persist import IndexMissingError, ModelMismatchError, load_index, read_meta
-from index.search import SearchIndex
+from index.search import RankWeights, SearchIndex
 
 
 def _doc(path: str, *bodies: str) -> Document:
@@ -117,3 +117,28 @@ def test_leftovers_of_a_crashed_build_are_removed_but_live_ones_kept(tmp_path, e
     build_from_documents(DOCS, tmp_path / "idx", embedder, progress=False)
     assert not dead.exists() and live.exists()
     assert len(load_index(tmp_path / "idx").chunks) == 4
+
+
+def test_the_section_whose_heading_names_the_question_ranks_first(tmp_path, embedder):
+    """Look-alike passages: the heading says which one is about what was asked, also when
+    another passage repeats the question's words in its body."""
+    docs = [
+        Document("register.md", "Register", [Section(("Register", "Inhoud"),
+                 "Logregels bevatten geen gegevens die al in het register staan. Over de bewaartermijn van "
+                 "logregels zegt het register niets.")]),
+        Document("profiel.md", "Profiel", [Section(("Profiel", "Bewaartermijn van logregels"),
+                 "Het profiel van een organisatie legt vast hoe lang iets beschikbaar blijft.")]),
+    ] + [Document(f"x{i}.md", f"Onderwerp {i}", [Section((f"Onderwerp {i}", "Algemeen"), text)]) for i, text in enumerate([
+        "Een organisatie bepaalt zelf welke gegevens zij verwerkt.",
+        "Een verwerking wordt vastgelegd met een tijdstip.",
+        "De standaard beschrijft een interface voor applicaties.",
+    ])]
+    build_from_documents(docs, tmp_path / "idx", embedder, progress=False)
+    index = SearchIndex.load(tmp_path / "idx", embedder)
+    query = index.analyse("Wat is de bewaartermijn van logregels?")
+    hits = index.search(query, k=2)
+    by_path = {h.chunk.doc_path: h for h in hits}
+    assert by_path["profiel.md"].heading == pytest.approx(1.0) and by_path["register.md"].heading == 0.0
+    assert hits[0].chunk.doc_path == "profiel.md"
+    without = index.search(query, k=2, weights=RankWeights(heading=0.0))
+    assert without[0].chunk.doc_path == "register.md"  # on its body alone the other passage wins

@@ -54,11 +54,12 @@ def test_mined_groups_can_be_added():
     assert "algemene verordening gegevensbescherming" in next(t for t in terms if t.surface == "AVG").alternatives
 
 
-def _candidates(dense, coverage, bm25, page) -> Candidates:
+def _candidates(dense, coverage, bm25, page, heading=None) -> Candidates:
     dense, bm25 = np.asarray(dense, float), np.asarray(bm25, float)
+    heading = np.zeros(len(dense)) if heading is None else np.asarray(heading, float)
     return Candidates(np.arange(len(dense)), dense, (dense - dense.mean()) / max(dense.std(), 1e-3), bm25,
                       bm25 / bm25.max(), np.asarray(coverage, float), np.asarray(page, float),
-                      np.zeros(len(dense), int), np.zeros(len(dense), int), np.zeros(len(dense)))
+                      np.zeros(len(dense), int), np.zeros(len(dense), int), np.zeros(len(dense)), heading)
 
 
 def test_fusion_lets_coverage_and_bm25_overturn_a_small_cosine_lead():
