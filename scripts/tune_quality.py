@@ -211,17 +211,24 @@ def parse_goals(specs: list[str]) -> dict[str, tuple[float, float]]:
     return out
 
 
-def tune_decision(samples, model_id: str, sets: list[str], out: Path | None, goals: dict[str, tuple[float, float]]) -> None:
+def tune_decision(samples, model_id: str, sets: list[str], out: Path | None, goals: dict[str, tuple[float, float]],
+                  keep: Sequence[str] = ()) -> None:
+    """Choose L2 and features (or take ``keep``: refit a chosen feature set after the ranking
+    changed, without selecting anew), fit, print the operating points, save to ``out``."""
     Path("data").mkdir(exist_ok=True)
     Path("data/decision-samples.json").write_text(json.dumps([s.__dict__ for s in samples]), encoding="utf-8")
     y = np.array([s.correct for s in samples], dtype=float)
     groups = [s.group for s in samples]
     print(f"decision: {len(samples)} questions, {int(y.sum())} answerable correctly")
-    l2_all = choose_l2(samples, FEATURES)
-    features = select_features(samples, l2=l2_all)
-    print(f"  features kept by leave-one-set-out backward elimination (l2={l2_all};"
-          f" always kept: {list(REQUIRED_FEATURES)}): {features}")
-    nested_selection_check(samples, l2_all)
+    if keep:
+        features = list(keep)
+        print(f"  features as given (--features): {features}")
+    else:
+        l2_all = choose_l2(samples, FEATURES)
+        features = select_features(samples, l2=l2_all)
+        print(f"  features kept by leave-one-set-out backward elimination (l2={l2_all};"
+              f" always kept: {list(REQUIRED_FEATURES)}): {features}")
+        nested_selection_check(samples, l2_all)
     l2 = choose_l2(samples, features)
     model = fit_samples(samples, l2=l2, features=features, sets=sets, model_id=model_id, split="fit")
     print("  chosen l2", l2, "coef", dict(zip(features, model.coef.round(2).tolist())))
@@ -253,6 +260,7 @@ def main() -> int:
     ap.add_argument("--ranking", action="store_true")
     ap.add_argument("--vary", default="", help="comma-separated RankWeights fields to search (default: all)")
     ap.add_argument("--decision", action="store_true")
+    ap.add_argument("--features", default="", help="with --decision: refit these features (comma-separated) instead of selecting")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--goal", action="append", default=[],
                     help="name=ANSWERED/ESCALATED: a set's goal for choosing the operating point (default 0.75/0.70)")
@@ -270,7 +278,8 @@ def main() -> int:
     if args.ranking:
         tune_ranking(per_set, [v for v in args.vary.split(",") if v])
     if args.decision:
-        tune_decision(samples, model_id, [f"{n}={','.join(map(str, q))}" for n, (q, _) in parse_sets(args.set).items()], args.out, parse_goals(args.goal))
+        tune_decision(samples, model_id, [f"{n}={','.join(map(str, q))}" for n, (q, _) in parse_sets(args.set).items()], args.out, parse_goals(args.goal),
+                      [f for f in args.features.split(",") if f])
     return 0
 
 
