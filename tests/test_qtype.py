@@ -1,7 +1,7 @@
 """Which answer type a question asks for (no model needed)."""
 from __future__ import annotations
 
-from bot.core.answering.qtype import DATE, NUMBER, expected_type, satisfies
+from bot.core.answering.qtype import DATE, EMAIL, MONEY, NUMBER, PHONE, WEB, expected_type, satisfies
 
 
 def test_durations_percentages_and_limits_ask_for_numbers_or_dates():
@@ -22,3 +22,20 @@ def test_numbers_written_as_one_dutch_word_count_as_numbers():
                  "Er zijn tientallen aanvragen.", "Tweehonderd deelnemers deden mee."):
         assert satisfies(NUMBER, text), text
     assert not satisfies(NUMBER, "Een register is een lijst van verwerkingen en voorbeelden.")
+
+
+def test_contact_details_are_only_answered_by_a_number_address_or_link():
+    assert expected_type("Wat is het telefoonnummer van het kernteam?") == PHONE
+    assert expected_type("mailadres van de programmadirecteur?") == EMAIL
+    assert expected_type("Wat is het webadres van de website?") == WEB
+    assert expected_type("Hoe maak ik onze website toegankelijk?") is None  # a website, not its address
+    assert satisfies(PHONE, "Bel ons op 070 - 123 45 67.") and satisfies(PHONE, "Telefoon: +31 6 12345678")
+    assert not satisfies(PHONE, "Het kernteam is telefonisch bereikbaar in 2020 en 2021.")
+    assert satisfies(EMAIL, "Mail naar loket@example.nl.") and not satisfies(EMAIL, "Mail het kernteam.")
+    assert satisfies(WEB, "Zie www.example.nl voor meer.") and satisfies(WEB, "Kijk op https://example.org/a")
+    assert not satisfies(WEB, "Dat staat op de website van het programma.")
+
+
+def test_budgets_and_allowances_ask_for_money():
+    assert expected_type("Welk budget heeft het arrangement?") == MONEY
+    assert expected_type("Welke vergoeding krijgt een gemeente per plek?") == MONEY

@@ -11,9 +11,15 @@ import re
 from index.text import fold
 
 NUMBER, DATE, FREQUENCY, MONEY = "number", "date", "frequency", "money"
+PHONE, EMAIL, WEB = "phone", "email", "web"
 
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (MONEY, re.compile(r"\bwat kost|\bhoeveel (geld|kost)|\bwelk bedrag\b|\bhoe duur\b|\bhoeveel euro\b|\bwat zijn de kosten\b")),
+    # contact details: asked for by name, and only a number, address or link answers them
+    (PHONE, re.compile(r"\btelefoon ?nummer|\btel\.? ?nr\b|\bwelk nummer .{0,40}\bbel")),
+    (EMAIL, re.compile(r"\be-?mail ?adres|\bmailadres")),
+    (WEB, re.compile(r"\bwebadres|\binternetadres|\bwebsite ?adres|\burl\b|\bop welke website\b")),
+    (MONEY, re.compile(r"\bwat kost|\bhoeveel (geld|kost)|\bwelk bedrag\b|\bhoe duur\b|\bhoeveel euro\b|\bwat zijn de kosten\b"
+                       r"|\bwelk budget\b|\bwelke vergoeding\b|\bhoe ?hoog is (de|het) (bedrag|budget|vergoeding|subsidie)\b")),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhoe dikwijls\b|\bhoe regelmatig\b")),
     # "hoe lang": a duration (weeks, months, a number of years), checked like a date
     (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b"
@@ -37,6 +43,8 @@ _NUMBER_PART = (r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaal
                 r"honderd|duizend|miljoen|miljard)")
 _NUMBER_WORD = re.compile(rf"{_NUMBER_PART}(?:en{_NUMBER_PART}|{_NUMBER_PART})*(?:en|den|tallen)?")
 _WORD = re.compile(r"[a-z]+")
+_PHONE = re.compile(r"\+?\d[\d\s()-]{7,}\d")  # at least nine digits and separators: "070 123 45 67", "+31 6 ..."
+_WEB = re.compile(r"https?://|\bwww\.|\b[a-z0-9-]+\.(nl|com|org|eu|net|gov|io|int)\b")
 
 
 def expected_type(question: str) -> str | None:
@@ -54,6 +62,12 @@ def satisfies(kind: str | None, text: str) -> bool:
         return True
     t = fold(text)
     has_digit = any(c.isdigit() for c in t)
+    if kind == PHONE:
+        return _PHONE.search(t) is not None
+    if kind == EMAIL:
+        return "@" in t
+    if kind == WEB:
+        return _WEB.search(t) is not None
     if kind == MONEY:
         return bool(_MONEY_WORDS.search(t))
     if kind == NUMBER:
