@@ -149,7 +149,9 @@ class SearchIndex:
         self.terms = MentionIndex(w for _, blob in self._chunk_words for w in blob.split())
         self._chunk_sets = [self.terms.wrap(v, frozenset(b.split()), b) for v, b in self._chunk_words]
         self._page_sets = {p: self.terms.wrap(v, frozenset(b.split()), b) for p, (v, b) in self._page_words.items()}
-        self._heading_sets = self._headings()
+        # Title and heading path of each chunk (capped, as embedded), and their words once per distinct path.
+        self._heading_keys = [heading_text(chunk) for chunk in self.chunks]
+        self._heading_sets = {k: self.terms.wrap(*split_words(k)) for k in dict.fromkeys(self._heading_keys)}
         # Split and analysed once at load (about 0.3 s for 1,400 passages), not on a question's
         # first sight of a passage: the sentence re-read and quoting read them for every question.
         self._sentence_sets: dict[int, list[TextWords]] = {
@@ -169,15 +171,6 @@ class SearchIndex:
             vocab.setdefault(chunk.doc_path, set()).update(words)
             blobs.setdefault(chunk.doc_path, []).append(blob)
         return {p: (frozenset(vocab[p]), " ".join(blobs[p])) for p in vocab}
-
-    def _headings(self) -> list[TextWords]:
-        """The words of each chunk's title and heading path (capped, as embedded), made once per distinct path."""
-        by_text: dict[str, TextWords] = {}
-        for chunk in self.chunks:
-            text = heading_text(chunk)
-            if text not in by_text:
-                by_text[text] = self.terms.wrap(*split_words(text))
-        return [by_text[heading_text(chunk)] for chunk in self.chunks]
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> "SearchIndex":
@@ -311,9 +304,9 @@ class SearchIndex:
         distinct = list(dict.fromkeys(pages))
         page_cov = dict(zip(distinct, self.shares(query, [self._page_sets[p] for p in distinct], weights)))
         dense_z = (dense - dense.mean()) / max(float(dense.std()), 1e-3)
-        heads = [self._heading_sets[int(r)] for r in rows]
-        distinct_heads = list({id(h): h for h in heads}.values())
-        head_share = dict(zip(map(id, distinct_heads), self.shares(query, distinct_heads, weights)))
+        heads = [self._heading_keys[int(r)] for r in rows]
+        distinct_heads = list(dict.fromkeys(heads))
+        head_share = dict(zip(distinct_heads, self.shares(query, [self._heading_sets[h] for h in distinct_heads], weights)))
         return Candidates(
             rows=rows,
             dense=dense,
@@ -325,7 +318,7 @@ class SearchIndex:
             dense_rank=_ranks(dense),
             bm25_rank=_ranks(bm25),
             page_dense=_page_means(pages, dense_z),
-            heading=np.array([head_share[id(h)] for h in heads]),
+            heading=np.array([head_share[h] for h in heads]),
         )
 
     def search(
