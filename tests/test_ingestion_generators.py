@@ -393,3 +393,40 @@ def test_an_image_keeps_an_alt_text_that_describes_it_and_drops_labels(tmp_path:
 def test_a_hard_line_break_backslash_leaves_no_trace() -> None:
     doc = load_text("# Status\n\nZaaknummer\\\n11234899818\n\nEen ster \\* blijft en C:\\Users ook.\n", path="status.md")
     assert body(doc) == "Zaaknummer 11234899818\n\nEen ster * blijft en C:\\Users ook."
+
+
+# --- what a Jekyll/Hugo smoke test found (pages written for the test) -----------------------------
+
+
+def test_code_spans_keep_the_tags_and_template_code_they_show() -> None:
+    doc = load_text(
+        "# Tabellen\n\nZet `<th>` om een kopcel en plaats `<code>` en `</code>` rond je code. "
+        "Schrijf `{{ site.baseurl }}` voor de basis-URL; <b>vet</b> en {{ site.title }} gaan weg.\n",
+        path="a.md",
+    )
+    assert body(doc) == ("Zet <th> om een kopcel en plaats <code> en </code> rond je code. "
+                         "Schrijf {{ site.baseurl }} voor de basis-URL; vet en gaan weg.")
+
+
+def test_struck_out_text_is_withdrawn_not_current() -> None:
+    doc = load_text("# Regels\n\nEen besluit mag worden gewijzigd als:\n\n- ~~de status voorlopig is~~\n"
+                    "- de status definitief is\n\nDit geldt ~~niet~~ ook voor bijlagen.\n", path="a.md")
+    assert "voorlopig" not in body(doc) and "niet" not in body(doc)
+    assert "- de status definitief is" in body(doc) and "Dit geldt ook voor bijlagen." in body(doc)
+
+
+def test_empty_table_cells_keep_each_value_under_its_own_column() -> None:
+    doc = load_text(
+        "# Versies\n\n| Release | Zaken | Catalogi | Documenten |\n|---|---|---|---|\n"
+        "| `0.18.0` |  |  | `0.15.0` |\n| 1.0 | 1.1 | | |\n| 2.0 |\n",
+        path="a.md",
+    )
+    assert body(doc).split("\n") == [
+        "- Release: 0.18.0; Documenten: 0.15.0", "- Release: 1.0; Zaken: 1.1", "- Release: 2.0",
+    ]
+
+
+def test_reference_definition_with_its_url_on_the_next_line_is_no_text() -> None:
+    doc = load_text("# Releases\n\nZie de [wijzigingen][diff-1.3].\n\n[diff-1.3]:\n"
+                    "  https://example.org/compare/a...b \"Verschil\"\n\nDaarna volgt versie 1.4.\n", path="a.md")
+    assert body(doc) == "Zie de wijzigingen.\n\nDaarna volgt versie 1.4."

@@ -33,7 +33,8 @@ from .containers import (
 )
 from .directives import drop_directives
 from .markup import (
-    excluded_from_search, html_blocks_to_markdown, is_attr_list, remove_template_code, split_attr_list, strip_inline,
+    excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
+    strip_inline,
 )
 from .sections import SectionBuilder
 from .shortcodes import template_tags
@@ -71,6 +72,9 @@ _BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
 _DEFINITION = re.compile(r"^:\s+(\S.*)$")  # definition list (kramdown, Pandoc, mkdocs def_list): ":   tekst"
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
 _REFERENCE_DEFINITION = re.compile(r"^\[(?!\^)[^\]]+\]:\s*\S+.*$|^\*\[[^\]]+\]:.*$")
+# "[label]:" with its URL (and title) on the next line, as CommonMark allows
+_BARE_REFERENCE_LABEL = re.compile(r"^\[(?!\^)[^\]]+\]:$")
+_URL_LINE = re.compile(r"^<?(?:[a-z][a-z0-9+.-]*://|/|\.{1,2}/|#)\S*>?(?:\s+([\"'(]).*)?$", re.IGNORECASE)
 
 # Fences whose content is not prose: diagrams and mkdocs configuration.
 _DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "flowchart"})
@@ -183,6 +187,9 @@ class _BlockParser:
         if _THEMATIC_BREAK.match(line) or _REFERENCE_DEFINITION.match(line) or _CONFLICT_MARKER.match(line):
             self._close()
             return i + 1
+        if _BARE_REFERENCE_LABEL.match(line) and i + 1 < len(self.lines) and _URL_LINE.match(self.lines[i + 1].strip()):
+            self._close()
+            return i + 2  # the definition and the URL line under it: link targets, not text
         self._text_line(line)
         return i + 1
 
@@ -274,7 +281,8 @@ def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)
     lines = unwrap_containers(lines, drops)
-    return outside_fences(lines, lambda chunk: html_blocks_to_markdown(remove_template_code(chunk)))
+    return outside_fences(lines, lambda chunk: outside_code_spans(
+        chunk, lambda text: html_blocks_to_markdown(remove_template_code(text))))
 
 
 def iter_blocks(text: str, drops: list[Dropped] | None = None) -> Iterator[Block]:

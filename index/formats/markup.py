@@ -140,7 +140,8 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
     (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis *x*
     (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),  # emphasis _x_
-    (re.compile(r"(~~|==|\^\^)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strike, mark, insert
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), ""),  # struck out: withdrawn text, not the current rule
+    (re.compile(r"(==|\^\^)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # mark, insert
     (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escape
     (re.compile(r"\\(?=\s|$)"), ""),  # hard line break "regel\" (CommonMark), joined into the paragraph
 )
@@ -159,11 +160,39 @@ def _described(alt: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def strip_inline(text: str) -> str:
-    """Remove inline Markdown and HTML from one logical line and normalise characters."""
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_MASK = re.compile("\x00(\\d+)\x00")
+
+
+def outside_code_spans(text: str, transform: Callable[[str], str], *, keep_ticks: bool = True) -> str:
+    """Apply ``transform`` to the text outside inline code spans; a span stays as written.
+
+    Technical pages name elements and syntax in code ("zet `<th>` om een kopcel",
+    "`{{ site.url }}`"): removing tags or template code there cut the words out of the
+    sentence. Without ``keep_ticks`` a span is put back without its backticks.
+    """
+    spans: list[str] = []
+
+    def mask(m: re.Match[str]) -> str:
+        spans.append(m.group(0) if keep_ticks else m.group(2))
+        return f"\x00{len(spans) - 1}\x00"
+
+    masked = _CODE_SPAN.sub(mask, text)
+    if not spans:
+        return transform(text)
+    return _MASK.sub(lambda m: spans[int(m.group(1))], transform(masked))
+
+
+def _strip_prose(text: str) -> str:
     text = _ANY_TAG.sub("", text)
     for pattern, replacement in _INLINE_RULES:
         text = pattern.sub(replacement, text)
-    text = html.unescape(text)
+    return html.unescape(text)
+
+
+def strip_inline(text: str) -> str:
+    """Remove inline Markdown and HTML from one logical line and normalise characters
+    (code spans keep their text, without backticks)."""
+    text = outside_code_spans(text, _strip_prose, keep_ticks=False)
     text = normalize_characters(text)  # digital text: no OCR repairs (index.clean.looks_like_ocr)
     return _SPACES.sub(" ", text).strip()

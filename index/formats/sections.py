@@ -6,9 +6,19 @@ for heading paths so that they look the same whatever the source format.
 """
 from __future__ import annotations
 
+import re
+
 from index.documents import SECTION_BODY, Section
 
 TITLE_LEVEL = 1
+
+
+_CELL_SEPARATOR = re.compile(r"(?:^|\s)\|(?:\s|$)")
+
+
+def _cells(row: str) -> list[str]:
+    """The cells of a row joined by " | " (empty ones included, also at either end)."""
+    return [c.strip() for c in _CELL_SEPARATOR.split(row)]
 
 
 class SectionBuilder:
@@ -69,7 +79,7 @@ class SectionBuilder:
             return
         if kind == "row":
             if self._header is None:
-                self._header = [c.strip() for c in text.split(" | ")]
+                self._header = _cells(text)
                 return
             text = self._labelled(text)
             self._header_used = True
@@ -78,10 +88,16 @@ class SectionBuilder:
         self._append(text, kind)
 
     def _labelled(self, row: str) -> str:
-        cells = [c.strip() for c in row.split(" | ")]
+        """A row as "- Column: value; ...". Empty cells keep their place, so each value stays
+        under its own column; a short row is padded, as GFM does. A row with more filled
+        cells than the header has columns keeps its values unlabelled."""
+        cells = _cells(row)
         header = self._header or []
-        if len(cells) != len(header):
+        while len(cells) > len(header) and not cells[-1]:
+            cells.pop()
+        if len(cells) > len(header):
             return "- " + "; ".join(c for c in cells if c)
+        cells += [""] * (len(header) - len(cells))
         return "- " + "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c)
 
     def _close_table(self) -> None:
