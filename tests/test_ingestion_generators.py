@@ -430,3 +430,9 @@ def test_reference_definition_with_its_url_on_the_next_line_is_no_text() -> None
     doc = load_text("# Releases\n\nZie de [wijzigingen][diff-1.3].\n\n[diff-1.3]:\n"
                     "  https://example.org/compare/a...b \"Verschil\"\n\nDaarna volgt versie 1.4.\n", path="a.md")
     assert body(doc) == "Zie de wijzigingen.\n\nDaarna volgt versie 1.4."
+
+
+def test_a_linked_image_leaves_no_link_target_behind() -> None:
+    doc = load_text('# Model\n\n[![Gegevensmodel](model.png)](model.png "Gegevensmodel - klik voor groot") '
+                    "Het model toont drie objecten.\n", path="a.md")
+    assert body(doc) == "Het model toont drie objecten."

@@ -125,7 +125,7 @@ _PARENS = r"\((?:[^()]|\([^()]*\))*\)"
 _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
     (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"), lambda m: _described(m.group(1))),  # image
-    (re.compile(r"\[\s*\]"), ""),  # brackets left empty by a removed image: [![alt](img)]
+    (re.compile(r"\[\s*\](?:" + _PARENS + r")?"), ""),  # left by a removed image: [![alt](img)](img "title")
     (re.compile(_BRACKETED + _PARENS), r"\1"),  # [text](url)
     (re.compile(_BRACKETED + r"\[[^\]]*\]"), r"\1"),  # [text][ref]
     (re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>"), r"\1"),  # autolink
