@@ -39,7 +39,9 @@ def split_section_text(text: str, *, max_words: int = DEFAULT_MAX_WORDS, min_wor
     """Group paragraphs into passages of at most ``max_words`` words.
 
     A trailing passage shorter than ``min_words`` is merged into the previous one when that
-    keeps it under 1.5x ``max_words``: tiny tails make poor evidence on their own.
+    keeps it under 1.5x ``max_words``: tiny tails make poor evidence on their own. A paragraph
+    that announces what follows ("... de volgende stappen:") starts the next passage instead
+    of ending this one, so it stays with the list it introduces.
     """
     paragraphs: list[str] = []
     for para in (p.strip() for p in text.split("\n\n")):
@@ -50,8 +52,9 @@ def split_section_text(text: str, *, max_words: int = DEFAULT_MAX_WORDS, min_wor
     current: list[str] = []
     for para in paragraphs:
         if current and _words("\n\n".join(current + [para])) > max_words:
+            carried = [current.pop()] if len(current) > 1 and current[-1].rstrip().endswith(":") else []
             passages.append("\n\n".join(current))
-            current = []
+            current = carried
         current.append(para)
     if current:
         tail = "\n\n".join(current)

@@ -85,6 +85,16 @@ def test_tiny_tail_merges_into_previous_passage():
     assert len(passages) == 1 and "staart" in passages[0]
 
 
+def test_a_paragraph_announcing_a_list_stays_with_the_list():
+    intro = "Een aanvraag doorloopt de volgende stappen:"
+    items = "- indienen bij de gemeente\n- beoordelen door het kernteam\n- besluit binnen zes weken"
+    text = "\n\n".join([_para(70, "eerst"), _para(20, "dan"), intro, items + " " + _para(40, "lijst")])
+    passages = split_section_text(text, max_words=120)
+    assert len(passages) == 2
+    assert not passages[0].rstrip().endswith(":")
+    assert passages[1].startswith(intro) and "- indienen bij de gemeente" in passages[1]
+
+
 def test_chunks_keep_citation_data_and_stable_ids():
     doc = Document("a/b.md", "Titel", [Section(("Titel", "Kop"), "Tekst over iets.", page=3)], {"theme": "x"})
     (chunk,) = chunk_document(doc)
