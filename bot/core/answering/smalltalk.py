@@ -22,10 +22,10 @@ GREETING_REPLY = (
 THANKS_REPLY = "Graag gedaan! Heb je nog een vraag, stel hem gerust."
 HELP_REPLY = (
     "Zo werk ik: stel een vraag in gewone taal, bijvoorbeeld 'Wat is een GVL?' of "
-    "'Wat doet het kernteam?'. Ik antwoord met een citaat uit de kennisbank en noem de bron. "
+    "'Wat is de taak van het kernteam?'. Ik antwoord met een citaat uit de kennisbank en noem de bron. "
     "Weet ik het niet zeker, dan gaat je vraag naar het kernteam en krijg je hier hun antwoord."
 )
-EMPTY_REPLY = "Ik heb geen vraag gezien. Typ je vraag, bijvoorbeeld: 'Wat doet het kernteam?'"
+EMPTY_REPLY = "Ik heb geen vraag gezien. Typ je vraag, bijvoorbeeld: 'Wat is de taak van het kernteam?'"
 
 
 def normalise(text: str) -> str:
