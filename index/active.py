@@ -88,18 +88,64 @@ def write_active(data_dir: Path, index_dir: Path, sources: Sequence[Path | str])
     return active
 
 
-def newer_files(sources: Sequence[Path | str], built_at: float) -> list[str]:
-    """Source files changed after ``built_at`` (a stale index); missing sources are skipped."""
+def source_digests(sources: Sequence[Path | str]) -> dict[str, str]:
+    """Content hash of every source file (absolute path -> hash), recorded at build time.
+
+    A modification time alone cannot tell an edit from a copy: a fresh checkout or an
+    ``rsync`` gives every file a new time. The hash lets :func:`changed_files` report only
+    files whose bytes differ. Missing sources are skipped.
+    """
     from .loaders import find_source_files
 
-    changed: list[str] = []
+    digests: dict[str, str] = {}
     for source in sources:
         if not Path(source).exists():
             continue
         for file, _root in find_source_files([source]):
-            try:
-                if file.stat().st_mtime > built_at:
-                    changed.append(str(file))
-            except OSError:
-                continue
+            digest = _file_digest(file)
+            if digest is not None:
+                digests[str(file.resolve())] = digest
+    return digests
+
+
+def changed_files(sources: Sequence[Path | str], built_at: float, digests: dict[str, str] | None = None) -> list[str]:
+    """Source files added, edited or removed since the build (a stale index).
+
+    With the build's ``digests`` a file only counts when its content differs (or it is new
+    or gone); an index built before digests were recorded falls back to modification
+    times. Missing sources are skipped (the caller reports them).
+    """
+    from .loaders import find_source_files
+
+    changed: list[str] = []
+    present: set[str] = set()
+    for source in sources:
+        if not Path(source).exists():
+            continue
+        for file, _root in find_source_files([source]):
+            key = str(file.resolve())
+            present.add(key)
+            if _changed(file, key, built_at, digests):
+                changed.append(str(file))
+    if digests:
+        roots = [str(Path(s).expanduser().resolve()) for s in sources if Path(s).exists()]
+        changed += sorted(k for k in digests if k not in present and any(k.startswith(r) for r in roots))
     return changed
+
+
+def _changed(file: Path, key: str, built_at: float, digests: dict[str, str] | None) -> bool:
+    try:
+        if file.stat().st_mtime <= built_at:
+            return False
+    except OSError:
+        return False
+    if not digests:
+        return True
+    return digests.get(key) != _file_digest(file)
+
+
+def _file_digest(file: Path) -> str | None:
+    try:
+        return hashlib.sha256(file.read_bytes()).hexdigest()[:24]
+    except OSError:
+        return None

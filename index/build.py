@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple, Sequence
 import numpy as np
 from tqdm import tqdm
 
-from .active import absolute_sources
+from .active import absolute_sources, source_digests
 from .boilerplate import DEFAULT_REPEAT_MIN_DOCS, drop_repeated, repeat_threshold
 from .chunking import chunk_document, embedding_text
 from .documents import DROP_SKIPPED_PATH, Chunk, Document
@@ -108,6 +108,7 @@ def build_from_documents(
     documents: Sequence[Document], index_dir: Path, embedder: Embedder,
     *, rebuild: bool = False, progress: bool = True, errors: Sequence[str] = (), batch_size: int = 16,
     sources: Sequence[str] = (), repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS, skipped: Sequence[str] = (),
+    source_digests: dict[str, str] | None = None,
 ) -> BuildReport:
     """Chunk, embed (incrementally) and save ``documents`` as the index in ``index_dir``.
 
@@ -131,7 +132,8 @@ def build_from_documents(
     keys = [embed_key(embedder.model_id, t) for t in texts]
     embedded = embed_missing(texts, keys, cache, embedder, batch_size=batch_size, progress=progress)
     vectors = np.stack([cache[k] for k in keys]) if keys else np.zeros((0, embedder.dim), dtype=np.float32)
-    save_index(Path(index_dir), StoredIndex(chunks, vectors, embedder.model_id, keys, files, time.time(), tuple(sources)))
+    save_index(Path(index_dir), StoredIndex(
+        chunks, vectors, embedder.model_id, keys, files, time.time(), tuple(sources), source_digests=source_digests or {}))
     old_files = previous.files if previous is not None else {}
     return BuildReport(
         documents=len(files),
@@ -170,8 +172,10 @@ def build_index(
         if on_error is not None:
             on_error(exc)
 
+    digests = source_digests(sources)  # before loading: a file edited during the build counts as changed
     documents = load_all([Path(s) for s in sources], on_error=_record)
     return build_from_documents(
         documents, index_dir, embedder, rebuild=rebuild, progress=progress, errors=errors,
         sources=absolute_sources(sources), repeat_min_docs=repeat_min_docs, skipped=skipped_source_paths(sources),
+        source_digests=digests,
     )

@@ -51,6 +51,7 @@ class StoredIndex:
     built_at: float = 0.0
     sources: tuple[str, ...] = ()  # absolute paths the index was built from (empty: not recorded)
     ingest: int = INGEST_VERSION  # the ingestion rules it was built with (see INGEST_VERSION)
+    source_digests: dict[str, str] = field(default_factory=dict)  # absolute source file -> content hash
 
 
 def _chunk_to_json(chunk: Chunk, embed_key: str) -> str:
@@ -133,6 +134,7 @@ def save_index(index_dir: Path, stored: StoredIndex) -> None:
             "built_at": stored.built_at or time.time(),
             "sources": list(stored.sources),
             "ingest": stored.ingest,
+            "source_digests": stored.source_digests,
         }
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         _swap_in(tmp, index_dir)
@@ -179,5 +181,5 @@ def load_index(index_dir: Path, *, expect_model: str | None = None) -> StoredInd
         raise IndexMissingError(f"Index in {index_dir} is onvolledig: bouw hem opnieuw met 'loket index build --rebuild'.")
     return StoredIndex(
         chunks, vectors, meta["model_id"], keys, meta.get("files", {}), meta.get("built_at", 0.0),
-        tuple(meta.get("sources") or ()), int(meta.get("ingest") or 0),
+        tuple(meta.get("sources") or ()), int(meta.get("ingest") or 0), dict(meta.get("source_digests") or {}),
     )

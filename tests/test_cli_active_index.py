@@ -97,10 +97,20 @@ def test_stale_and_mismatched_indexes_get_clear_messages(env, corpora, capsys) -
     fiets, boot = corpora
     assert main(["index", "build", "--source", str(fiets)]) == 0
     later = time.time() + 5
-    os.utime(fiets / "regeling.md", (later, later))
+    page = fiets / "regeling.md"
+    os.utime(page, (later, later))  # a fresh copy or checkout: new time, same bytes
     capsys.readouterr()
     _, err = ask(capsys)
-    assert "gewijzigd na de laatste build" in err and "loket index build" in err
+    assert "laatste build" not in err
+
+    page.write_text(page.read_text(encoding="utf-8") + "\nEen zin erbij.\n", encoding="utf-8")
+    os.utime(page, (later, later))
+    _, err = ask(capsys)
+    assert "1 bestand(en) in de bronnen zijn na de laatste build gewijzigd" in err and "loket index build" in err
+
+    (fiets / "nieuw.md").write_text("# Nieuw\n\nEen pagina die de index nog niet kent.\n", encoding="utf-8")
+    _, err = ask(capsys)
+    assert "2 bestand(en)" in err
 
     pointer = json.loads((env / "active-index.json").read_text())
     meta_path = env / pointer["index"] / "meta.json"

@@ -65,7 +65,7 @@ def check_index(settings: Settings, *, out=None) -> list[str]:
 
 def _check_meta(settings: Settings, meta: dict, notes: list[str]) -> None:
     """Refuse an index of other sources; note vanished sources and files changed since the build."""
-    from index.active import absolute_sources, newer_files
+    from index.active import absolute_sources, changed_files
     from index.persist import INGEST_VERSION
 
     recorded = tuple(meta.get("sources") or ())
@@ -83,10 +83,10 @@ def _check_meta(settings: Settings, meta: dict, notes: list[str]) -> None:
             "Let op: deze index is gebouwd met oudere inleesregels van Loket; werk hem bij met "
             "'loket index build' (alleen gewijzigde passages worden opnieuw verwerkt)."
         )
-    changed = newer_files(settings.sources, float(meta.get("built_at") or 0.0))
+    changed = changed_files(settings.sources, float(meta.get("built_at") or 0.0), meta.get("source_digests"))
     if changed:
         notes.append(
-            f"Let op: {len(changed)} bestand(en) in de bronnen zijn gewijzigd na de laatste build; "
+            f"Let op: {len(changed)} bestand(en) in de bronnen zijn na de laatste build gewijzigd, toegevoegd of verwijderd; "
             f"werk de index bij met 'loket index build'."
         )
 
