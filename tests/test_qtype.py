@@ -1,12 +1,12 @@
 """Which answer type a question asks for (no model needed)."""
 from __future__ import annotations
 
-from bot.core.answering.qtype import DATE, EMAIL, MONEY, NUMBER, PHONE, WEB, expected_type, satisfies
+from bot.core.answering.qtype import DATE, EMAIL, MONEY, NUMBER, PERCENT, PHONE, WEB, expected_type, satisfies
 
 
 def test_durations_percentages_and_limits_ask_for_numbers_or_dates():
     assert expected_type("Hoe lang moeten we de logbestanden bewaren?") == DATE
-    assert expected_type("Welk percentage van de aanvragen wordt gecontroleerd?") == NUMBER
+    assert expected_type("Welk percentage van de aanvragen wordt gecontroleerd?") == PERCENT
     assert expected_type("Wat is de minimale lengte van een wachtwoord?") == NUMBER
     assert expected_type("Wie beheert het register?") is None
 
@@ -39,3 +39,25 @@ def test_contact_details_are_only_answered_by_a_number_address_or_link():
 def test_budgets_and_allowances_ask_for_money():
     assert expected_type("Welk budget heeft het arrangement?") == MONEY
     assert expected_type("Welke vergoeding krijgt een gemeente per plek?") == MONEY
+
+
+def test_an_amount_needs_a_currency_or_a_number_with_a_money_word():
+    assert satisfies(MONEY, "Het budget is 5 miljoen.") and satisfies(MONEY, "Deelname is gratis.")
+    assert satisfies(MONEY, "Een plek kost € 40 per dag.")
+    assert not satisfies(MONEY, "Het budget wordt later door de LRT bepaald.")
+
+
+def test_a_percentage_needs_a_percent_sign_or_the_word():
+    assert expected_type("welk percentage van de nieuwe plekken moet flexibel zijn?") == PERCENT
+    assert expected_type("Hoeveel procent van de aanvragen is goedgekeurd?") == PERCENT
+    assert satisfies(PERCENT, "Ten minste 30% van de plekken.") and satisfies(PERCENT, "Het gaat om 12 procent.")
+    assert not satisfies(PERCENT, "Het gaat om 417 plekken in 2020.")
+
+
+def test_numbers_the_question_names_do_not_answer_it():
+    question = "hoeveel asielzoekers kwamen er in 2015 naar Nederland?"
+    assert not satisfies(NUMBER, "De lessen uit de hoge instroom van 2015 zijn verwerkt.", question=question)
+    assert satisfies(NUMBER, "In 2015 kwamen er 59.000 asielzoekers.", question=question)
+    # a digit inside a word is a name, not a number the question gives: "h1", "nis2"
+    assert satisfies(NUMBER, "Een pagina heeft 1 kop van niveau h1.", question="hoeveel h1 koppen mag een pagina hebben")
+    assert satisfies(DATE, "De NIS2 geldt vanaf 2025.", question="wanneer gaat nis2 in?")

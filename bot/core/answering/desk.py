@@ -75,7 +75,7 @@ def evidence(index: SearchIndex, query: Query, hits: Sequence[Hit], quote: Quote
         "unknown_share": len(unknown) / max(len(query.terms), 1),
         "unknown_name": float(any(t.salient and not t.surface.isupper() and not any(c.isdigit() for c in t.surface)
                                   for t in unknown)),
-        "type_miss": float(kind is not None and not satisfies(kind, quote.text)),
+        "type_miss": float(kind is not None and not satisfies(kind, quote.text, question=query.text)),
         "dense_first": float(top.dense_rank == 0),
         "same_page_next": float(len(hits) > 1 and hits[1].chunk.doc_path == top.chunk.doc_path),
     }

@@ -178,7 +178,7 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
     scores = sentence_scores(index, query, sents)
     kind = expected_type(query.text)
     if kind is not None:
-        scores = [sc + (0.15 if satisfies(kind, s) else 0.0) for sc, s in zip(scores, sents)]
+        scores = [sc + (0.15 if satisfies(kind, s, question=query.text) else 0.0) for sc, s in zip(scores, sents)]
     order = sorted(range(len(sents)), key=lambda i: (-scores[i], i))
     best = order[0]
     if _whole_passage(hit, scores[best], len(hit.chunk.text), max_chars):

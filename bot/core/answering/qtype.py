@@ -10,7 +10,7 @@ import re
 
 from index.text import fold
 
-NUMBER, DATE, FREQUENCY, MONEY = "number", "date", "frequency", "money"
+NUMBER, DATE, FREQUENCY, MONEY, PERCENT = "number", "date", "frequency", "money", "percent"
 PHONE, EMAIL, WEB = "phone", "email", "web"
 
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -20,12 +20,13 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (WEB, re.compile(r"\bwebadres|\binternetadres|\bwebsite ?adres|\burl\b|\bop welke website\b")),
     (MONEY, re.compile(r"\bwat kost|\bhoeveel (geld|kost)|\bwelk bedrag\b|\bhoe duur\b|\bhoeveel euro\b|\bwat zijn de kosten\b"
                        r"|\bwelk budget\b|\bwelke vergoeding\b|\bhoe ?hoog is (de|het) (bedrag|budget|vergoeding|subsidie)\b")),
+    (PERCENT, re.compile(r"\bwelke? percentage\b|\bhoe ?veel procent\b")),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhoe dikwijls\b|\bhoe regelmatig\b")),
     # "hoe lang": a duration (weeks, months, a number of years), checked like a date
     (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b"
                       r"|\bhoe lang\b")),
-    # a percentage, or a minimum/maximum of something, is a number as well
-    (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b|\bwelke? percentage\b"
+    # a minimum or maximum of something is a number as well
+    (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b"
                         r"|\bminima(al|le)\b|\bmaxima(al|le)\b")),
 )
 _MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
@@ -35,7 +36,10 @@ _DATE_WORDS = re.compile(
     r"maanden|jaren|dagen|werkdagen|uren|minuten)\b"
 )
 _FREQUENCY_WORDS = re.compile(r"(jaarlijks|maandelijks|wekelijks|dagelijks|\bkeer\b|\belke?\b|\bper\b|\bieder(e)?\b|\baltijd\b|\bregelmatig)")
-_MONEY_WORDS = re.compile(r"(€|\beuro\b|\bbedrag|\bkosten\b|\bkost\b|\bbudget|\bsubsidie|\bvergoeding|\bfinanciering)")
+_MONEY_WORDS = re.compile(r"(\bbedrag|\bkosten\b|\bkost\b|\bbudget|\bsubsidie|\bvergoeding|\bfinanciering)")
+_CURRENCY = re.compile(r"€|\beuro\b|\bgratis\b|\bkosteloos\b|\bkost(en)? niets\b|\bgeen kosten\b")
+_PERCENT = re.compile(r"%|\bprocent\b|\bpercent\b")
+_DIGITS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")  # a number standing alone, not "h1" or "nis2"
 # Dutch writes numbers as one word built from these parts: "tweehonderd", "vijfentwintig",
 # "tienduizenden", "honderdduizenden", "miljoenen", "tientallen".
 _NUMBER_PART = (r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|"
@@ -56,12 +60,18 @@ def expected_type(question: str) -> str | None:
     return None
 
 
-def satisfies(kind: str | None, text: str) -> bool:
-    """Whether ``text`` contains something of the expected type (always True for None)."""
+def satisfies(kind: str | None, text: str, *, question: str = "") -> bool:
+    """Whether ``text`` contains something of the expected type (always True for None).
+
+    Numbers the ``question`` itself names are no answer to it: "hoeveel asielzoekers kwamen
+    er in 2015?" is not answered by a sentence whose only number is 2015. An amount needs a
+    currency, or a number next to a word for money: "het budget wordt later bepaald" is none.
+    """
     if kind is None:
         return True
-    t = fold(text)
+    t = _without_given_numbers(fold(text), fold(question))
     has_digit = any(c.isdigit() for c in t)
+    has_number = has_digit or any(_is_number_word(w) for w in _WORD.findall(t))
     if kind == PHONE:
         return _PHONE.search(t) is not None
     if kind == EMAIL:
@@ -69,12 +79,22 @@ def satisfies(kind: str | None, text: str) -> bool:
     if kind == WEB:
         return _WEB.search(t) is not None
     if kind == MONEY:
-        return bool(_MONEY_WORDS.search(t))
+        return bool(_CURRENCY.search(t)) or (has_number and bool(_MONEY_WORDS.search(t)))
+    if kind == PERCENT:
+        return has_digit and _PERCENT.search(t) is not None
     if kind == NUMBER:
-        return has_digit or any(_is_number_word(w) for w in _WORD.findall(t))
+        return has_number
     if kind == DATE:
         return has_digit or bool(_DATE_WORDS.search(t))
     return has_digit or bool(_FREQUENCY_WORDS.search(t))
+
+
+def _without_given_numbers(text: str, question: str) -> str:
+    """``text`` with the digit numbers that also occur in ``question`` blanked out."""
+    given = set(_DIGITS.findall(question))
+    if not given:
+        return text
+    return _DIGITS.sub(lambda m: " " if m.group() in given else m.group(), text)
 
 
 def _is_number_word(word: str) -> bool:
