@@ -436,3 +436,21 @@ def test_a_linked_image_leaves_no_link_target_behind() -> None:
     doc = load_text('# Model\n\n[![Gegevensmodel](model.png)](model.png "Gegevensmodel - klik voor groot") '
                     "Het model toont drie objecten.\n", path="a.md")
     assert body(doc) == "Het model toont drie objecten."
+
+
+# --- what reading the DON corpus found (pages written for the test) -------------------------------
+
+
+def test_a_container_reflowed_into_one_paragraph_keeps_all_its_text() -> None:
+    doc = load_text("# Status\n\nDe dienst is nog in ontwikkeling.\n\n:::note Let op de naam Deze dienst heeft niets\n"
+                    "te maken met voorbeeld.com, een ander product. :::\n\nDaarna volgt de planning.\n", path="a.md")
+    assert body(doc) == ("De dienst is nog in ontwikkeling.\n\nLet op de naam Deze dienst heeft niets te maken met "
+                         "voorbeeld.com, een ander product.\n\nDaarna volgt de planning.")
+
+
+def test_a_markdown_example_in_a_fence_is_read_as_text_without_opening_sections() -> None:
+    doc = load_text("# Bestuur\n\nEen voorbeeld:\n\n```markdown title=\"BESTUUR.md\"\n# Bestuur van het project\n\n"
+                    "Besluiten nemen we samen.\n\n## Beheerders\n\n1. Ada Jansen\n1. Bob de Vries\n```\n", path="a.md")
+    assert [s.heading_path for s in doc.sections] == [("Bestuur",)]
+    assert body(doc) == ("Een voorbeeld:\n\nBestuur van het project\n\nBesluiten nemen we samen.\n\nBeheerders\n\n"
+                         "1. Ada Jansen\n1. Bob de Vries")

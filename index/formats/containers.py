@@ -34,6 +34,8 @@ _COLON_OPEN = re.compile(
 _ATTR_TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)')""")
 _DIRECTIVE_OPTION = re.compile(r"^\s*:[\w-]+:(?:\s.*)?$")  # MyST ":class: dropdown" under the opening line
 _COLON_CLOSE = re.compile(r"^\s*(?P<colons>:{3,})\s*$")
+# Prettier reflows a container into one paragraph: ":::note Let op Het project ... gpt-nl.nl. :::".
+_INLINE_CLOSE = re.compile(r"(?<=\S)\s+:{3,}\s*$")
 # MDX ESM statements at the start of a line: "import X from '...'", "export const x = ...".
 _MDX_STATEMENT = re.compile(
     r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"{]|import\s*\{|export\s+(?:default|const|let|var|function|class|\{|\*))"
@@ -129,12 +131,16 @@ def _colon_title(match: re.Match[str]) -> str:
 
 
 def unwrap_colon_containers(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
-    """Unwrap ``:::kind Titel`` ... ``:::`` containers (body not indented); drop empty ones."""
+    """Unwrap ``:::kind Titel`` ... ``:::`` containers (body not indented); drop empty ones.
+
+    A container that a formatter reflowed into one paragraph (its closing ``:::`` at the end
+    of the last text line) has no title: what follows the kind is the start of its text.
+    """
     out: list[str] = []
     open_at: list[tuple[int, str]] = []  # (index in out where the container starts, its title)
     fence: Fence | None = None
     options = False  # directly after a MyST opening line: ":class: ..." options follow
-    for line in lines:
+    for i, line in enumerate(lines):
         if fence:
             fence = None if fence.closes(line) else fence
             out.append(line)
@@ -144,6 +150,10 @@ def unwrap_colon_containers(lines: list[str], drops: list[Dropped] | None = None
         options = False
         fence = open_fence(line)
         opened = None if fence else _COLON_OPEN.match(line)
+        if opened and _reflowed(lines, i):
+            open_at.append((len(out), ""))
+            out.append(_colon_title(opened))
+            continue
         if opened:
             title = _colon_title(opened)
             open_at.append((len(out), title))
@@ -151,16 +161,33 @@ def unwrap_colon_containers(lines: list[str], drops: list[Dropped] | None = None
             if title:
                 out.extend([title, ""])
             continue
-        if not fence and _COLON_CLOSE.match(line) and open_at:
-            start, title = open_at.pop()
-            body = out[start + (2 if title else 0):]
-            if _blank(body):
-                del out[start:]
-                record_drop(drops, DROP_EMPTY_CONTAINER, title or "(leeg blok)")
-            out.append("")
+        inline_close = open_at and not fence and _INLINE_CLOSE.search(line)
+        if inline_close:
+            out.append(line[: inline_close.start()])
+        if inline_close or (not fence and _COLON_CLOSE.match(line) and open_at):
+            _close(out, open_at.pop(), drops)
             continue
         out.append(line)
     return out
+
+
+def _reflowed(lines: list[str], at: int) -> bool:
+    """Whether the container opened on ``lines[at]`` closes at the end of the same paragraph."""
+    for line in lines[at:]:
+        if not line.strip():
+            return False
+        if _INLINE_CLOSE.search(line):
+            return True
+    return False
+
+
+def _close(out: list[str], opened: tuple[int, str], drops: list[Dropped] | None) -> None:
+    """End a container: drop it when it holds no text, else separate it from what follows."""
+    start, title = opened
+    if _blank(out[start + (2 if title else 0):]):
+        del out[start:]
+        record_drop(drops, DROP_EMPTY_CONTAINER, title or "(leeg blok)")
+    out.append("")
 
 
 def drop_mdx_statements(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:

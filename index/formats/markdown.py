@@ -77,6 +77,7 @@ _BARE_REFERENCE_LABEL = re.compile(r"^\[(?!\^)[^\]]+\]:$")
 _URL_LINE = re.compile(r"^<?(?:[a-z][a-z0-9+.-]*://|/|\.{1,2}/|#)\S*>?(?:\s+([\"'(]).*)?$", re.IGNORECASE)
 
 # Fences whose content is not prose: diagrams and mkdocs configuration.
+_MARKDOWN_FENCE_LANGUAGES = frozenset({"markdown", "md", "mdx"})  # an example page: read as text
 _DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "flowchart"})
 _MKDOCS_CONFIG = re.compile(
     r"^(?:site_name|site_url|nav|theme|plugins|markdown_extensions|extra|docs_dir|repo_url):", re.MULTILINE
@@ -262,11 +263,20 @@ class _BlockParser:
         while i < len(self.lines) and not fence.closes(self.lines[i]):
             content.append(self.lines[i])
             i += 1
-        if _keep_fence(fence.language, content):
+        if fence.language.lower() in _MARKDOWN_FENCE_LANGUAGES:
+            self.blocks.extend(_example_blocks(content, self.drops))
+        elif _keep_fence(fence.language, content):
             for line in content:
                 if line.strip():
                     self.blocks.append(Block("code", " ".join(line.split())))
         return i + 1
+
+
+def _example_blocks(lines: list[str], drops: list[Dropped] | None) -> list[Block]:
+    """A Markdown document shown as an example (a template README, a governance file): its
+    text is prose, read like the page's own, but its headings do not open sections of the
+    page, so they become paragraphs."""
+    return [Block("para", b.text) if b.kind == "heading" else b for b in _BlockParser(lines, drops).parse()]
 
 
 def _drop_conflict_markers(lines: list[str]) -> list[str]:
