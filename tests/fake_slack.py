@@ -34,6 +34,11 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
 
 try:
+    from waiting import TIMEOUT
+except ImportError:  # tests/ imported as a package
+    from tests.waiting import TIMEOUT
+
+try:
     from fake_slack_rules import message_problems, view_problems
 except ImportError:  # tests/ imported as a package
     from tests.fake_slack_rules import message_problems, view_problems
@@ -249,7 +254,7 @@ class FakeSlack:
         predicate: Callable[[Call], bool] | None = None,
         *,
         count: int = 1,
-        timeout: float = 10.0,
+        timeout: float = TIMEOUT,
         **params: Any,
     ) -> list[Call]:
         """Wait until at least ``count`` matching successful calls were made; return them.
@@ -279,7 +284,7 @@ class FakeSlack:
                     )
                 self._lock.wait(min(left, 0.05))
 
-    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+    def settle(self, quiet: float = 0.3, timeout: float = TIMEOUT) -> None:
         """Wait until no call arrived for ``quiet`` seconds (to assert that nothing MORE happens)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -289,7 +294,7 @@ class FakeSlack:
                 return
             time.sleep(0.05)
 
-    def wait_for_arrival(self, method: str, *, timeout: float = 10.0, **params: Any) -> dict:
+    def wait_for_arrival(self, method: str, *, timeout: float = TIMEOUT, **params: Any) -> dict:
         """Wait until a request of ``method`` arrived (answered or not); return its params."""
         deadline = time.monotonic() + timeout
         with self._lock:
@@ -314,7 +319,7 @@ class FakeSlack:
         views = [c.response.get("view") or {} for c in calls]
         return [v for v in views if v.get("callback_id") and (callback_id is None or v["callback_id"] == callback_id)]
 
-    def wait_for_form(self, callback_id: str | None = None, *, count: int = 1, timeout: float = 10.0) -> dict:
+    def wait_for_form(self, callback_id: str | None = None, *, count: int = 1, timeout: float = TIMEOUT) -> dict:
         """Wait until ``count`` forms (of ``callback_id``) were shown; return the last one."""
         deadline = time.monotonic() + timeout
         while True:

@@ -31,9 +31,9 @@ from bot.slack.wsgi import create
 from bot.store.repo import Store
 
 try:
-    from waiting import eventually
+    from waiting import TIMEOUT, eventually
 except ImportError:  # tests/ imported as a package
-    from tests.waiting import eventually
+    from tests.waiting import TIMEOUT, eventually
 
 try:
     from fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, Call, FakeSlack, trigger_id
@@ -228,13 +228,13 @@ class Harness:
 
     # -- what Loket sent -------------------------------------------------------------------
     def answer_in(self, channel: str, thread_ts: str | None, predicate: Callable[[Call], bool] | None = None,
-                  timeout: float = 10.0) -> Call:
+                  timeout: float = TIMEOUT) -> Call:
         """Wait for the placeholder in ``channel``/``thread_ts`` to be replaced; return the update."""
         placeholder = self.fake.wait_for("chat.postMessage", channel=channel, thread_ts=thread_ts, timeout=timeout)[0]
         ts = placeholder.ts
         return self.fake.wait_for("chat.update", predicate, channel=channel, ts=ts, timeout=timeout)[-1]
 
-    def core_post(self, count: int = 1, timeout: float = 10.0) -> Call:
+    def core_post(self, count: int = 1, timeout: float = TIMEOUT) -> Call:
         """The ``count``-th escalation post in the core channel (top level)."""
         return self.fake.wait_for("chat.postMessage", lambda c: not c.get("thread_ts"), channel=CORE,
                                   count=count, timeout=timeout)[count - 1]
