@@ -29,7 +29,8 @@ INGEST_VERSION = 10  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # template code they show, struck-out text goes, empty table cells keep their column, split reference definitions
 # 8: a linked image whose alt text is dropped leaves no link target
 # 9: a paragraph that announces a list (ends in a colon) is not cut off from it by a passage boundary
-# 10: a ':::' container reflowed into one paragraph keeps its text; a fenced Markdown example is read as text
+# 10: a ':::' container reflowed into one paragraph keeps its text; a fenced Markdown example is read as text;
+#     an MDX live example's render function ({() => ( <> ... </> )}) goes, its text stays
 
 
 class IndexMissingError(FileNotFoundError):

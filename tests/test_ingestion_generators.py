@@ -454,3 +454,13 @@ def test_a_markdown_example_in_a_fence_is_read_as_text_without_opening_sections(
     assert [s.heading_path for s in doc.sections] == [("Bestuur",)]
     assert body(doc) == ("Een voorbeeld:\n\nBestuur van het project\n\nBesluiten nemen we samen.\n\nBeheerders\n\n"
                          "1. Ada Jansen\n1. Bob de Vries")
+
+
+def test_an_mdx_live_example_keeps_its_text_without_the_render_function() -> None:
+    doc = load_text("# Citaten\n\nZet een citaat tussen aanhalingstekens.\n\n<Voorbeeld>\n  <Canvas language=\"html\">\n"
+                    "    {() => (\n      <>\n        <p>Zij vroeg: \"Komt u morgen?\"</p>\n      </>\n    )}\n"
+                    "  </Canvas>\n</Voorbeeld>\n\n<Canvas>{() => ( <> <p>Download het verslag (pdf)</p> </> )}</Canvas>\n",
+                    path="a.mdx")
+    text = body(doc)
+    assert 'Zij vroeg: "Komt u morgen?"' in text and "Download het verslag (pdf)" in text
+    assert "=>" not in text and "<>" not in text and "</>" not in text and ")}" not in text

@@ -93,6 +93,8 @@ _TAB_LABEL = re.compile(r"<TabItem\b[^<>]*?\blabel=(?:\"([^\"]*)\"|'([^']*)')[^<
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")
+# MDX live examples wrap their markup in a render function: "{() => ( <> ... </> )}".
+_JSX_RENDER = re.compile(r"\{\s*\(\s*\)\s*=>\s*\(\s*(?:<>)?|(?:</>)?\s*\)\s*\}(?=\s*(?:<|$))|</?>", re.MULTILINE)
 
 
 def html_blocks_to_markdown(text: str) -> str:
@@ -102,7 +104,7 @@ def html_blocks_to_markdown(text: str) -> str:
     ``- `` items, table rows separate lines with ``|`` between cells, other block
     elements become line breaks; remaining tags are removed and their text kept.
     """
-    text = _DROPPED_ELEMENTS.sub("", text)
+    text = _JSX_RENDER.sub("", _DROPPED_ELEMENTS.sub("", text))
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _TAB_LABEL.sub(lambda m: "\n\n" + (m.group(1) or m.group(2) or "") + "\n\n", text)
