@@ -31,6 +31,7 @@ CORPUS_OF = {
     "gebruikersonderzoeken.jsonl": GBO_CORPUS,
     "logius.jsonl": LOGIUS_CORPUS,
     "nlds.jsonl": NLDS_CORPUS,
+    "zgw.jsonl": ZGW_CORPUS,
     "shared-corpus-heldout.jsonl": SHARED / "corpus",
     "shared-corpus-users.jsonl": SHARED / "corpus",
     "shared-corpus-users2.jsonl": SHARED / "corpus",
