@@ -21,8 +21,9 @@ DON_CORPUS = DATA / "corpus-don"
 GBO_CORPUS = DATA / "corpus-gebruikersonderzoeken"
 LOGIUS_CORPUS = DATA / "corpus-logius"
 NLDS_CORPUS = DATA / "corpus-nlds"
+ZGW_CORPUS = DATA / "corpus-zgw"
 # Corpora copied into tests/data, each with a MANIFEST.tsv of the files it copied unmodified.
-COPIED_CORPORA = (DON_CORPUS, GBO_CORPUS, LOGIUS_CORPUS, NLDS_CORPUS)
+COPIED_CORPORA = (DON_CORPUS, GBO_CORPUS, LOGIUS_CORPUS, NLDS_CORPUS, ZGW_CORPUS)
 
 # Every question file and the corpus its ``doc`` paths are relative to.
 CORPUS_OF = {
@@ -30,6 +31,7 @@ CORPUS_OF = {
     "gebruikersonderzoeken.jsonl": GBO_CORPUS,
     "logius.jsonl": LOGIUS_CORPUS,
     "nlds.jsonl": NLDS_CORPUS,
+    "zgw.jsonl": ZGW_CORPUS,
     "shared-corpus-heldout.jsonl": SHARED / "corpus",
     "shared-corpus-users.jsonl": SHARED / "corpus",
     "shared-corpus-users2.jsonl": SHARED / "corpus",
