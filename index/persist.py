@@ -24,11 +24,13 @@ FORMAT_VERSION = 1
 # Bump it when a change to those rules changes the chunks of unchanged files: an index built
 # by older rules still loads, but ``loket`` says it should be rebuilt (only changed
 # passages are embedded again, so that is cheap). 0 = not recorded (before this existed).
-INGEST_VERSION = 9  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
+INGEST_VERSION = 10  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
 # 6: ReSpec term shorthands ({{Term}}, [=term=]) kept as their term; 7: code spans keep the tags and
 # template code they show, struck-out text goes, empty table cells keep their column, split reference definitions
 # 8: a linked image whose alt text is dropped leaves no link target
 # 9: a paragraph that announces a list (ends in a colon) is not cut off from it by a passage boundary
+# 10: headings in example markup (JSX live code, <pre>, class="example") are text, not the outline; MDX
+# live-code wrappers go; a component's title= caption is kept; <pre> is code
 
 
 class IndexMissingError(FileNotFoundError):

@@ -436,3 +436,40 @@ def test_a_linked_image_leaves_no_link_target_behind() -> None:
     doc = load_text('# Model\n\n[![Gegevensmodel](model.png)](model.png "Gegevensmodel - klik voor groot") '
                     "Het model toont drie objecten.\n", path="a.md")
     assert body(doc) == "Het model toont drie objecten."
+
+
+# --- example markup on design-system and HTML guidance pages (pages written for the test) ----------
+
+
+def test_headings_inside_a_live_example_do_not_take_over_the_outline() -> None:
+    doc = load_text(
+        "# Knoppen\n\n## Labels\n\nSchrijf op de knop wat er gebeurt.\n\n"
+        '<Richtlijn soort="doen" title="Gebruik een werkwoord op de knop.">\n  <Voorbeeld taal="html">\n'
+        "    {() => (\n      <>\n        <h1>Formulier versturen</h1>\n        <p>De knop heet Verstuur.</p>\n"
+        "      </>\n    )}\n  </Voorbeeld>\n</Richtlijn>\n\n## Testen\n\nLees elke knop hardop voor.\n",
+        path="knoppen.mdx",
+    )
+    assert [s.heading_path for s in doc.sections] == [("Knoppen", "Labels"), ("Knoppen", "Testen")]
+    assert doc.sections[0].text == ("Schrijf op de knop wat er gebeurt.\n\nGebruik een werkwoord op de knop.\n\n"
+                                    "Formulier versturen\n\nDe knop heet Verstuur.")
+    for leaked in ("=>", "<>", "</>", ")}", "{", "Voorbeeld", "Richtlijn"):
+        assert leaked not in body(doc), leaked
+
+
+def test_headings_in_preformatted_markup_and_example_blocks_are_text() -> None:
+    doc = load_text(
+        "# Kopjes\n\nZo ziet de opmaak eruit:\n\n<pre><code>&lt;h4&gt;Openingstijden&lt;/h4&gt;</code></pre>\n\n"
+        '<pre class="voorbeeld">\n<h3>Adres</h3>\n</pre>\n\n'
+        '<div class="example">\n<h2>Contact</h2>\n<p>Bel het loket.</p>\n</div>\n\n'
+        "<div>\n<h2>Echte kop</h2>\n</div>\n\nTekst onder de echte kop.\n",
+        path="a.md",
+    )
+    assert [s.heading_path for s in doc.sections] == [("Kopjes",), ("Kopjes", "Echte kop")]
+    assert doc.sections[0].text == ("Zo ziet de opmaak eruit:\n\n<h4>Openingstijden</h4>\nAdres\n\n"
+                                    "Contact\n\nBel het loket.")
+    assert doc.sections[1].text == "Tekst onder de echte kop."
+
+
+def test_a_diagram_in_a_pre_element_is_dropped_like_a_mermaid_fence() -> None:
+    doc = load_text('# Stroom\n\n<pre class="mermaid">\ngraph TD; A-->B\n</pre>\n\nDe aanvraag gaat naar B.\n', path="a.md")
+    assert body(doc) == "De aanvraag gaat naar B."

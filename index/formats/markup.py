@@ -87,35 +87,134 @@ _BLOCK_TAG = re.compile(
     r"|figure|figcaption|dl|dt|dd|hr|aside|nav|header|footer|pre|form|fieldset|center)\b[^>]*>",
     re.IGNORECASE,
 )
-# A JSX tab (Docusaurus <TabItem value="x" label="Gemeente">): its label titles the content,
-# as a mkdocs content tab's title does.
-_TAB_LABEL = re.compile(r"<TabItem\b[^<>]*?\blabel=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
+# A JSX component's caption (Docusaurus <TabItem label="Gemeente">, NL Design System
+# <Guideline title="Gebruik ...">, Starlight <Aside title="Let op">): text the reader sees above
+# the component's content, as a mkdocs content tab's or admonition's title is. A component that
+# links elsewhere (a card with href=) is navigation: its caption names another page.
+_COMPONENT = re.compile(r"<[A-Z][\w.]*\b[^<>]*>")
+_CAPTION_ATTR = re.compile(r"""\b(?:title|label|summary|heading|caption)=(?:"([^"]*)"|'([^']*)')""")
+_LINK_ATTR = re.compile(r"\b(?:href|to|link)=")
+
+
+def _captioned(component: re.Match[str]) -> str:
+    """The component's tag, preceded by its caption as a paragraph of its own (if it has one)."""
+    tag = component.group(0)
+    caption = _CAPTION_ATTR.search(tag)
+    if not caption or _LINK_ATTR.search(tag):
+        return tag
+    return f"\n\n{caption.group(1) or caption.group(2) or ''}\n\n{tag}"
+
+
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")
+# MDX live examples wrap markup in a JSX expression: "{() => (", "<>", ..., "</>", ")}".
+_JSX_FRAGMENT = re.compile(r"</?>")
+_JSX_ARROW = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*\(?")
+_JSX_CLOSE_LINE = re.compile(r"^[ \t]*\)?[ \t]*\}[ \t]*$", re.MULTILINE)
+
+# --- example markup: headings that are not the page's ------------------------------------
+
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][\w.:-]*)((?:\s[^<>]*)?)>")
+_VOID_ELEMENTS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+})
+# Elements whose content shows markup or a rendered example rather than the page's own structure.
+_EXAMPLE_ELEMENTS = frozenset({"pre", "code", "xmp", "textarea", "samp", "template", "kbd"})
+_EXAMPLE_CLASS = re.compile(r"""\bclass(?:Name)?=["'][^"']*\b(?:example|voorbeeld|demo|preview)""", re.IGNORECASE)
+_PRE_ELEMENT = re.compile(r"<(pre|xmp)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
+_CLASS_WORD = re.compile(r"""\bclass=["']\s*([\w+-]+)""", re.IGNORECASE)
+_PRE_MASK = re.compile("\x02(\\d+)\x02")
+
+
+def _shows_example(name: str, attrs: str) -> bool:
+    """A JSX component (``<Canvas>``, ``<Example>``), a code element or an element of class
+    "example": what it holds is a demonstration, not the page's own outline."""
+    return name[:1].isupper() or name.lower() in _EXAMPLE_ELEMENTS or bool(_EXAMPLE_CLASS.search(attrs))
+
+
+def _page_headings(text: str) -> str:
+    """HTML headings as ATX headings, except inside an example, where they are a line of text.
+
+    Design-system and HTML guidance pages show markup (``<Canvas>`` with an ``<h1>`` in it, a
+    ``<div class="example">``): taken as headings, those would replace the page's title and
+    put every later section under the example's heading.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # open elements: (lower-case name, shows an example)
+    position = 0
+    while (tag := _TAG_TOKEN.search(text, position)) is not None:
+        closing, name, attrs = tag.group(1), tag.group(2), tag.group(3)
+        heading = None if closing else _HEADING_ELEMENT.match(text, tag.start())
+        if heading:
+            words = " ".join(_ANY_TAG.sub("", heading.group(2)).split())
+            in_example = any(example for _, example in stack)
+            out.append(text[position:tag.start()])
+            out.append(f"\n\n{words}\n\n" if in_example else f"\n\n{'#' * int(heading.group(1))} {words}\n\n")
+            position = heading.end()
+            continue
+        out.append(text[position:tag.end()])
+        position = tag.end()
+        if closing:
+            _close_element(stack, name.lower())
+        elif not attrs.rstrip().endswith("/") and name.lower() not in _VOID_ELEMENTS:
+            stack.append((name.lower(), _shows_example(name, attrs)))
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _close_element(stack: list[tuple[str, bool]], name: str) -> None:
+    """Pop up to and including the innermost open ``name`` (a stray closing tag changes nothing)."""
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth][0] == name:
+            del stack[depth:]
+            return
+
+
+def _mask_preformatted(text: str, blocks: list[str]) -> str:
+    """Replace ``<pre>``/``<xmp>`` elements by placeholders for code fences of what they show.
+
+    A reader sees their text with the tags rendered away and entities decoded ("&lt;h4&gt;"
+    shows as "<h4>"); the fence keeps it as code, so no later rule reads its markup as
+    headings or list items. A class such as ``mermaid`` becomes the fence's language.
+    """
+    def fence(m: re.Match[str]) -> str:
+        language = _CLASS_WORD.search(m.group(2))
+        shown = html.unescape(_ANY_TAG.sub("", m.group(3))).strip("\n")
+        blocks.append(f"\n\n```{language.group(1) if language else ''}\n{shown}\n```\n\n")
+        return f"\x02{len(blocks) - 1}\x02"
+
+    return _PRE_ELEMENT.sub(fence, text)
+
+
+def _drop_jsx_expressions(text: str) -> str:
+    """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``)."""
+    text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", text))
+    return _JSX_CLOSE_LINE.sub("", text)
 
 
 def html_blocks_to_markdown(text: str) -> str:
     """Turn embedded HTML into the Markdown the block parser understands.
 
-    Headings become ATX headings (so they join the heading path), list items become
-    ``- `` items, table rows separate lines with ``|`` between cells, other block
+    Headings become ATX headings (so they join the heading path) unless they sit in an
+    example (:func:`_page_headings`), preformatted elements become code fences, list items
+    become ``- `` items, table rows separate lines with ``|`` between cells, other block
     elements become line breaks; remaining tags are removed and their text kept.
     """
-    text = _DROPPED_ELEMENTS.sub("", text)
+    preformatted: list[str] = []
+    text = _mask_preformatted(_DROPPED_ELEMENTS.sub("", text), preformatted)
+    text = _drop_jsx_expressions(text)
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = _TAB_LABEL.sub(lambda m: "\n\n" + (m.group(1) or m.group(2) or "") + "\n\n", text)
-    text = _HEADING_ELEMENT.sub(
-        lambda m: "\n\n" + "#" * int(m.group(1)) + " " + " ".join(_ANY_TAG.sub("", m.group(2)).split()) + "\n\n",
-        text,
-    )
+    text = _COMPONENT.sub(_captioned, text)
+    text = _page_headings(text)
     text = _LIST_ITEM_START.sub("\n- ", text)
     text = _CELL_END.sub(" | ", text)
     text = _ROW_END.sub("\n\n", text)
     text = _LINE_BREAK.sub("\n", text)
     text = _BLOCK_TAG.sub("\n", text)
-    return _ANY_TAG.sub("", text)
+    text = _ANY_TAG.sub("", text)
+    return _PRE_MASK.sub(lambda m: preformatted[int(m.group(1))], text)
 
 
 # --- inline Markdown (one logical line at a time) -------------------------------------
