@@ -473,3 +473,25 @@ def test_headings_in_preformatted_markup_and_example_blocks_are_text() -> None:
 def test_a_diagram_in_a_pre_element_is_dropped_like_a_mermaid_fence() -> None:
     doc = load_text('# Stroom\n\n<pre class="mermaid">\ngraph TD; A-->B\n</pre>\n\nDe aanvraag gaat naar B.\n', path="a.md")
     assert body(doc) == "De aanvraag gaat naar B."
+
+
+# --- list structure ----------------------------------------------------------------------------------
+
+
+def test_a_sub_item_stays_under_its_parent_item() -> None:
+    doc = load_text(
+        "# Inloggen\n\nJe hebt nodig:\n\n- een inlogmiddel\n    - voor bedrijven: eHerkenning\n"
+        "    - voor inwoners: DigiD\n        * met sms-controle\n- een machtiging\n  1. vraag haar aan\n"
+        "  2. wacht op de bevestiging\n- een werkplek\n\nDaarna kun je inloggen.\n\n  - los punt\n",
+        path="a.md",
+    )
+    assert body(doc).split("\n") == [
+        "Je hebt nodig:", "", "- een inlogmiddel", "  - voor bedrijven: eHerkenning", "  - voor inwoners: DigiD",
+        "    - met sms-controle", "- een machtiging", "  1. vraag haar aan", "  2. wacht op de bevestiging",
+        "- een werkplek", "", "Daarna kun je inloggen.", "", "- los punt",
+    ]
+
+
+def test_a_continued_item_paragraph_keeps_the_list_open_for_its_sub_items() -> None:
+    doc = load_text("# Stappen\n\n1. Aanvragen\n\n   Dat kan online.\n\n   - met DigiD\n2. Betalen\n", path="a.md")
+    assert "1. Aanvragen\n\nDat kan online.\n\n  - met DigiD\n2. Betalen" in body(doc)

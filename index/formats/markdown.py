@@ -61,6 +61,7 @@ _LINK_ONLY = re.compile(
 _ANCHOR_ONLY = re.compile(r"^\s*(?:\*\*|__)?\s*\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(#[^()\s]*\)\s*(?:\*\*|__)?\s*[.,;:]?\s*$")
 _KRAMDOWN_TOC = re.compile(r"^\{:\s*toc\b[^}]*\}$")  # "1. TOC" followed by "{:toc}": kramdown's generated TOC
 _DECORATIVE_MARKS = "›»→▸►•· "  # typed in front of list items as extra bullets
+NESTED_ITEM_INDENT = "  "  # a sub-item is written under its parent, indented this much per level
 
 _ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
@@ -122,6 +123,9 @@ class _BlockParser:
         self.lines = lines
         self.paragraph: list[str] = []
         self.item: str | None = None  # the open list item, with its "- " / "1. " prefix
+        self.item_depth = 0  # nesting depth of the open item (0: top level)
+        self.list_indents: list[int] = []  # marker columns of the open list levels, outermost first
+        self.indent = 0  # leading spaces of the current line (after any blockquote markers)
         self.blocks: list[Block] = []
         self.drops = drops
 
@@ -150,7 +154,8 @@ class _BlockParser:
             if cleaned and excluded_from_search(attrs):
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
             elif cleaned:
-                self.blocks.append(Block("item", f"{marker} {cleaned}", link_only=bool(_LINK_ONLY.match(text)),
+                self.blocks.append(Block("item", f"{NESTED_ITEM_INDENT * self.item_depth}{marker} {cleaned}",
+                                         link_only=bool(_LINK_ONLY.match(text)),
                                          anchor_only=bool(_ANCHOR_ONLY.match(text))))
         self.paragraph, self.item = [], None
 
@@ -176,10 +181,12 @@ class _BlockParser:
         fence = open_fence(raw)
         if fence:
             return self._fence(i, fence)
-        line = _BLOCKQUOTE.sub("", raw.strip()).strip()
+        unquoted = _BLOCKQUOTE.sub("", raw.lstrip()) if raw.lstrip().startswith(">") else raw
+        line = unquoted.strip()
         if not line:
             self._close()
             return i + 1
+        self.indent = len(unquoted) - len(unquoted.lstrip(" "))
         if _is_table_start(self.lines, i):
             return self._table(i)
         if self._heading(line):
@@ -197,6 +204,7 @@ class _BlockParser:
         atx = _ATX.match(line)
         if atx:
             self._close()
+            self.list_indents = []
             self._emit_heading(atx.group(2) or "", len(atx.group(1)))
             return True
         if _SETEXT.match(line) and self.paragraph and self.item is None:
@@ -228,7 +236,10 @@ class _BlockParser:
             self._close()
             marker = "-" if item.group(1) else f"{item.group(2)}."
             self.item = f"{marker} {item.group(3)}"
+            self.item_depth = self._list_depth(self.indent)
             return
+        if self.item is None and (not self.list_indents or self.indent <= self.list_indents[0]):
+            self.list_indents = []  # text at the list's own margin: the list has ended
         definition = _DEFINITION.match(line)
         if definition and self.paragraph and self.item is None:
             self.paragraph[-1] = self.paragraph[-1].rstrip(":") + ":"  # "Term: definitie"
@@ -242,8 +253,22 @@ class _BlockParser:
         else:
             self.paragraph.append(line)
 
+    def _list_depth(self, indent: int) -> int:
+        """Nesting depth of an item whose marker stands at column ``indent``.
+
+        An item indented further than the open item's marker is its sub-item (CommonMark
+        needs the content column, Python-Markdown four spaces; authors write two to four,
+        so any deeper indentation nests); one at a shallower column closes the deeper levels.
+        """
+        while self.list_indents and indent < self.list_indents[-1]:
+            self.list_indents.pop()
+        if not self.list_indents or indent > self.list_indents[-1]:
+            self.list_indents.append(indent)
+        return len(self.list_indents) - 1
+
     def _table(self, i: int) -> int:
         self._close()
+        self.list_indents = []
         row = _table_row(self.lines[i])
         if row:
             self.blocks.append(Block("row", row))
@@ -257,6 +282,7 @@ class _BlockParser:
 
     def _fence(self, i: int, fence: Fence) -> int:
         self._close()
+        self.list_indents = []
         content: list[str] = []
         i += 1
         while i < len(self.lines) and not fence.closes(self.lines[i]):
