@@ -30,7 +30,8 @@ INGEST_VERSION = 10  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # 8: a linked image whose alt text is dropped leaves no link target
 # 9: a paragraph that announces a list (ends in a colon) is not cut off from it by a passage boundary
 # 10: headings in example markup (JSX live code, <pre>, class="example") are text, not the outline; MDX
-# live-code wrappers go; a component's title= caption is kept; <pre> is code; sub-items indented under their parent
+# live-code wrappers go; a component's title= caption is kept; <pre> is code; sub-items indented under their parent;
+# a version/status label line right above a heading joins that heading
 
 
 class IndexMissingError(FileNotFoundError):

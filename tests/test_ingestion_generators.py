@@ -495,3 +495,19 @@ def test_a_sub_item_stays_under_its_parent_item() -> None:
 def test_a_continued_item_paragraph_keeps_the_list_open_for_its_sub_items() -> None:
     doc = load_text("# Stappen\n\n1. Aanvragen\n\n   Dat kan online.\n\n   - met DigiD\n2. Betalen\n", path="a.md")
     assert "1. Aanvragen\n\nDat kan online.\n\n  - met DigiD\n2. Betalen" in body(doc)
+
+
+def test_a_version_label_above_a_heading_labels_that_heading() -> None:
+    doc = load_text(
+        "# Koppeling\n\nDe oude koppeling stopt in mei.\n\n**v2.1**\n\n## Nieuwe koppeling\n\nGebruik de nieuwe sleutel.\n\n"
+        "Versie 3 · beta\n## Proef\n\nAlleen voor testers.\n\nv4\n\n## Plannen voor v4\n\nNog niet bekend.\n\n"
+        "Versie 2 van de regeling geldt tot mei.\n\n## Slot\n\nEinde.\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Koppeling", "De oude koppeling stopt in mei."),
+        ("Nieuwe koppeling (v2.1)", "Gebruik de nieuwe sleutel."),
+        ("Proef (Versie 3 · beta)", "Alleen voor testers."),
+        ("Plannen voor v4", "Nog niet bekend.\n\nVersie 2 van de regeling geldt tot mei."),  # a sentence is no label
+        ("Slot", "Einde."),
+    ]

@@ -311,9 +311,43 @@ def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
         chunk, lambda text: html_blocks_to_markdown(remove_template_code(text))))
 
 
+# A line that only labels what follows: a version ("v1.2", "Versie 2", "Release 3.1 (beta)") or a
+# status ("Beta", "Nieuw", "Experimenteel"), as sites put above a heading or render from a badge.
+_STATUS = r"(?:beta|alpha|nieuw|new|experimenteel|experimental|concept|draft|deprecated|verouderd|vervallen|preview)"
+_VERSION = r"(?:(?:versie|version|release|v)\s?\.?\s?\d+(?:\.\d+)*(?:[-.]?[a-z]+\d*)?)"
+_LABEL_LINE = re.compile(
+    rf"(?:{_VERSION}|{_STATUS})(?:\s*[-–·|,/]?\s*(?:\(\s*)?(?:{_VERSION}|{_STATUS})\)?)*\s*:?", re.IGNORECASE
+)
+
+
+def _labelled_headings(blocks: list[Block]) -> list[Block]:
+    """Give a version or status label standing right above a heading to that heading.
+
+    Written as a line of its own (or rendered from a badge) above the heading it labels,
+    the label would otherwise end the previous section, where it says something false. It
+    joins the heading's text in brackets ("Nieuwe regels (v1.2)"), so every passage of
+    that section carries it; a heading that already names it stays as it is.
+    """
+    out: list[Block] = []
+    labels: list[Block] = []
+    for block in blocks:
+        if block.kind == "para" and _LABEL_LINE.fullmatch(block.text):
+            labels.append(block)
+            continue
+        if labels and block.kind == "heading":
+            missing = [b.text.rstrip(":") for b in labels if b.text.rstrip(":").lower() not in block.text.lower()]
+            text = f"{block.text} ({', '.join(missing)})" if missing else block.text
+            block = Block("heading", text, block.level, excluded=block.excluded)
+        else:
+            out.extend(labels)
+        labels = []
+        out.append(block)
+    return out + labels
+
+
 def iter_blocks(text: str, drops: list[Dropped] | None = None) -> Iterator[Block]:
     """Parse a Markdown body (without front matter) into blocks in reading order."""
-    yield from _BlockParser(_prepare(text, drops), drops).parse()
+    yield from _labelled_headings(_BlockParser(_prepare(text, drops), drops).parse())
 
 
 class _Outline:
