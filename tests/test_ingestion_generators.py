@@ -511,3 +511,17 @@ def test_a_version_label_above_a_heading_labels_that_heading() -> None:
         ("Plannen voor v4", "Nog niet bekend.\n\nVersie 2 van de regeling geldt tot mei."),  # a sentence is no label
         ("Slot", "Einde."),
     ]
+
+
+def test_an_html_table_with_a_header_row_reads_like_a_markdown_table() -> None:
+    doc = load_text(
+        "# Kleuren\n\n<table class=\"legenda\">\n  <caption>Legenda</caption>\n  <thead>\n    <tr><th><strong>Kleur</strong></th><th>Betekenis</th></tr>\n"
+        "  </thead>\n  <tbody>\n    <tr><td>Rood</td><td>Verplicht <br/>voor iedereen</td></tr>\n"
+        "    <tr><td>Blauw</td><td><code>optioneel</code>, soms</td></tr>\n  </tbody>\n</table>\n\n"
+        "<table><tr><td colspan=\"2\">Zonder kop</td></tr><tr><td>a</td><td>b</td></tr></table>\n",
+        path="a.md",
+    )
+    assert body(doc).split("\n\n") == [
+        "Legenda", "- Kleur: Rood; Betekenis: Verplicht voor iedereen\n- Kleur: Blauw; Betekenis: optioneel, soms",
+        "Zonder kop |", "a | b |",  # spanning cells, no header row: the rows stay lines of text
+    ]

@@ -124,6 +124,7 @@ _EXAMPLE_ELEMENTS = frozenset({"pre", "code", "xmp", "textarea", "samp", "templa
 _EXAMPLE_CLASS = re.compile(r"""\bclass(?:Name)?=["'][^"']*\b(?:example|voorbeeld|demo|preview)""", re.IGNORECASE)
 _PRE_ELEMENT = re.compile(r"<(pre|xmp)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
 _CLASS_WORD = re.compile(r"""\bclass=["']\s*([\w+-]+)""", re.IGNORECASE)
+_CODE_ELEMENT = re.compile(r"<code\b[^>]*>([^<`]*)</code\s*>", re.IGNORECASE)
 _PRE_MASK = re.compile("\x02(\\d+)\x02")
 
 
@@ -187,6 +188,37 @@ def _mask_preformatted(text: str, blocks: list[str]) -> str:
     return _PRE_ELEMENT.sub(fence, text)
 
 
+_TABLE_ELEMENT = re.compile(r"<table\b[^>]*>(.*?)</table\s*>", re.DOTALL | re.IGNORECASE)
+_ROW_ELEMENT = re.compile(r"<tr\b[^>]*>(.*?)(?:</tr\s*>|(?=<tr\b)|\Z)", re.DOTALL | re.IGNORECASE)
+_CELL_ELEMENT = re.compile(r"<(t[hd])\b([^>]*)>(.*?)(?:</t[hd]\s*>|(?=<t[hd]\b)|\Z)", re.DOTALL | re.IGNORECASE)
+_CAPTION_ELEMENT = re.compile(r"<caption\b[^>]*>(.*?)</caption\s*>", re.DOTALL | re.IGNORECASE)
+_SPANNING = re.compile(r"\b(?:col|row)span\s*=", re.IGNORECASE)
+
+
+def _cell_text(html_cell: str) -> str:
+    """A cell's text on one line, with pipes escaped so that it stays one cell."""
+    text = _LINE_BREAK.sub(" ", html_cell)
+    text = _ANY_TAG.sub("", _CODE_ELEMENT.sub(lambda m: f"`{m.group(1)}`", text))  # code holds no tags
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _pipe_table(match: re.Match[str]) -> str:
+    """A simple HTML table (header row of ``<th>`` cells, no spanning cells, no nesting) as a
+    Markdown pipe table, so each row is read with its column names as a Markdown table's is.
+    Any other table is left to the generic tag rules (its rows become lines of text)."""
+    inner = match.group(1)
+    rows = [_CELL_ELEMENT.findall(row) for row in _ROW_ELEMENT.findall(inner)]
+    rows = [row for row in rows if row]
+    simple = "<table" not in inner.lower() and not _SPANNING.search(inner)
+    if not rows or not simple or any(kind.lower() != "th" for kind, _, _ in rows[0]):
+        return match.group(0)
+    lines = ["| " + " | ".join(_cell_text(cell) for _, _, cell in row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(rows[0]))
+    caption = _CAPTION_ELEMENT.search(inner)
+    title = _cell_text(caption.group(1)).replace("\\|", "|") + "\n\n" if caption else ""
+    return "\n\n" + title + "\n".join(lines) + "\n\n"
+
+
 def _drop_jsx_expressions(text: str) -> str:
     """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``)."""
     text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", text))
@@ -203,7 +235,7 @@ def html_blocks_to_markdown(text: str) -> str:
     """
     preformatted: list[str] = []
     text = _mask_preformatted(_DROPPED_ELEMENTS.sub("", text), preformatted)
-    text = _drop_jsx_expressions(text)
+    text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _COMPONENT.sub(_captioned, text)
