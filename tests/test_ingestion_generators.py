@@ -210,7 +210,7 @@ def test_html_details_tables_footnotes_anchors_and_emoji() -> None:
         path="a.md",
     )
     assert doc.sections[0].heading_path == ("T", "Velden")
-    assert doc.sections[0].text == "- Veld: naam; Verplicht: ja\n\nMeer\n\nVerborgen uitleg.\n\nZie noot. Klaar, om 10:30 uur.\n\nDe noot."
+    assert doc.sections[0].text == "- Veld: naam; Verplicht: ja\n\nMeer\n\nVerborgen uitleg.\n\nZie noot (De noot). Klaar, om 10:30 uur."
 
 
 def test_generated_toc_lists_are_dropped_but_a_list_of_steps_is_kept() -> None:
@@ -524,4 +524,26 @@ def test_an_html_table_with_a_header_row_reads_like_a_markdown_table() -> None:
     assert body(doc).split("\n\n") == [
         "Legenda", "- Kleur: Rood; Betekenis: Verplicht voor iedereen\n- Kleur: Blauw; Betekenis: optioneel, soms",
         "Zonder kop |", "a | b |",  # spanning cells, no header row: the rows stay lines of text
+    ]
+
+
+def test_a_footnote_is_read_at_its_reference_with_its_source_and_without_its_link() -> None:
+    doc = load_text(
+        "# Bewaren\n\n## Termijn\n\nStukken gaan na tien jaar weg.[^wet] Dat geldt ook voor kopieën[^wet][^regeling], "
+        "niet voor foto's.[^leeg]\n\n## Uitzondering\n\nBouwtekeningen blijven bewaard.[^lang] Ook schetsen.[^lang]\n\n"
+        "Zie verder het handboek.[^boek]\n\n"
+        "[^wet]: Archiefwet, artikel 5. [Bekijk bron](https://example.org/wet)\n"
+        "[^regeling]: Regeling, artikel 2.\n"
+        "[^boek]: [Handboek bewaren, deel 2](https://example.org/boek)\n"
+        "[^lang]: Zie de toelichting\nbij het besluit.\n\n    Een tweede alinea van de noot.\n\n"
+        "[^los]: Een noot zonder verwijzing.\n\n```\nvoorbeeld[^wet]\n```\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Termijn", "Stukken gaan na tien jaar weg (Archiefwet, artikel 5). Dat geldt ook voor kopieën "
+                    "(Regeling, artikel 2), niet voor foto's."),  # a note is given once per paragraph
+        ("Uitzondering", "Bouwtekeningen blijven bewaard. Ook schetsen.\n\n"  # a note of several sentences follows
+                         "Zie de toelichting bij het besluit. Een tweede alinea van de noot.\n\n"
+                         "Zie verder het handboek (Handboek bewaren, deel 2).\n\n"  # a link that is the source stays
+                         "Een noot zonder verwijzing.\n\nvoorbeeld[^wet]"),
     ]

@@ -32,6 +32,7 @@ from .containers import (
     unwrap_containers,
 )
 from .directives import drop_directives
+from .footnotes import inline_footnotes
 from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
     strip_inline,
@@ -306,7 +307,7 @@ def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)
-    lines = unwrap_containers(lines, drops)
+    lines = inline_footnotes(unwrap_containers(lines, drops))
     return outside_fences(lines, lambda chunk: outside_code_spans(
         chunk, lambda text: html_blocks_to_markdown(remove_template_code(text))))
 
