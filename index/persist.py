@@ -32,7 +32,8 @@ INGEST_VERSION = 10  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # 10: headings in example markup (JSX live code, <pre>, class="example") are text, not the outline; MDX
 # live-code wrappers go; a component's title= caption is kept; <pre> is code; sub-items indented under their parent;
 # a version/status label line right above a heading joins that heading; an HTML table with a header row reads
-# like a Markdown table (rows name their columns); footnotes are read at their reference
+# like a Markdown table (rows name their columns); footnotes are read at their reference;
+# MyST directives, roles and targets, Docsify callouts
 
 
 class IndexMissingError(FileNotFoundError):

@@ -547,3 +547,27 @@ def test_a_footnote_is_read_at_its_reference_with_its_source_and_without_its_lin
                          "Zie verder het handboek (Handboek bewaren, deel 2).\n\n"  # a link that is the source stays
                          "Een noot zonder verwijzing.\n\nvoorbeeld[^wet]"),
     ]
+
+
+# --- MyST (Jupyter Book) and Docsify ------------------------------------------------------------------
+
+
+def test_myst_directives_are_unwrapped_like_admonitions_and_code_stays_code() -> None:
+    doc = load_text(
+        "# Handleiding\n\n```{note}\nDe **termijn** is zes weken.\n```\n\n"
+        "````{admonition} Let op\n:class: tip\n\nBewaar het besluit.\n\n```{code-block} python\nprint(1)\n```\n````\n\n"
+        "```{figure} kaart.png\n:width: 50%\n\nDe regio's op een kaart.\n```\n\n```{toctree}\n:maxdepth: 2\n\nintro\n```\n\n"
+        "```{mermaid}\ngraph TD; A-->B\n```\n\n(aanvragen-label)=\n## Aanvragen\n\nZie {ref}`de stappen <stappen>`, "
+        "{term}`DigiD` en {doc}`/beleid/regels`.\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Handleiding", "De termijn is zes weken.\n\nLet op\n\nBewaar het besluit.\n\nprint(1)\n\nDe regio's op een kaart."),
+        ("Aanvragen", "Zie de stappen, DigiD en /beleid/regels."),
+    ]
+    assert rules(doc) == [DROP_TOC]
+
+
+def test_docsify_callout_markers_go_and_their_text_stays() -> None:
+    doc = load_text("# Start\n\n?> Log eerst in.\n\n!> Deel je wachtwoord niet.\n", path="a.md")
+    assert body(doc) == "Log eerst in.\n\nDeel je wachtwoord niet."

@@ -6,6 +6,7 @@
 - kramdown extensions (Jekyll): ``{::options ... /}``, ``{::comment} ... {:/comment}``
   (dropped with their content), ``{::nomarkdown}`` markers (content kept) and attribute
   list definitions ``{:name: .class}``;
+- Docsify callouts (``?> tip``, ``!> belangrijk``): the marker goes, the text stays;
 - GitHub alerts and Obsidian callouts (``> [!NOTE]``, ``> [!TIP] Titel``): the marker goes,
   a title stays as a line of its own, the quoted content stays;
 - includes of other files: mkdocs snippets ``--8<-- "file.md"``, VitePress ``<<< @/file``,
@@ -29,6 +30,8 @@ _KRAMDOWN_COMMENT_OPEN = re.compile(r"^\s*\{::comment\}")
 _KRAMDOWN_COMMENT_CLOSE = re.compile(r"\{:/(?:comment)?\}\s*$")
 _ATTRIBUTE_DEFINITION = re.compile(r"^\s*\{:[\w-]+:[^}]*\}\s*$")
 _ALERT = re.compile(r"^(?P<quote>\s*(?:>\s?)+)\[!(?P<kind>[A-Za-z]+)\][+-]?[ \t]*(?P<title>.*)$")
+# Docsify callouts: "?> tip" and "!> important" at the start of a paragraph; the marker goes.
+_DOCSIFY_CALLOUT = re.compile(r"^\s{0,3}[?!]>\s+(\S.*)$")
 _INCLUDE = re.compile(r"^\s*(?:;?--8<--\s*(?P<snippet>.*)|<<<\s*(?P<vite>@?\S+).*|@\[code[^\]]*\]\((?P<vue>[^)]*)\))\s*$")
 
 
@@ -56,6 +59,8 @@ class _Directives:
             self.toc = []
         elif _TOC_MARKER.match(line):
             record_drop(self.drops, DROP_TOC, line.strip())
+        elif docsify := _DOCSIFY_CALLOUT.match(line):
+            self.out.append(docsify.group(1))
         elif alert := _ALERT.match(line):
             quote, title = alert.group("quote"), alert.group("title").strip()
             self.out.extend([quote + title, quote.rstrip()] if title else [quote.rstrip()])

@@ -8,9 +8,10 @@ and their indented body is de-indented; one without content (a stub whose body a
 would have filled) is dropped with its title. Docusaurus/VitePress containers
 (``:::note Titel`` ... ``:::``) are unwrapped the same way, MDX ``import``/``export``
 lines are dropped and JSX component tags removed (their text kept). Before that, the
-Markdown of other generators is brought back to what a reader sees: Hugo shortcodes and
-Liquid/GitBook tags (:mod:`.shortcodes`), tables of contents, kramdown extensions and
-include directives (:mod:`.directives`).
+Markdown of other generators is brought back to what a reader sees: MyST directives
+(:mod:`.myst`), Hugo shortcodes and Liquid/GitBook tags (:mod:`.shortcodes`), tables of
+contents, kramdown extensions and include directives (:mod:`.directives`); footnotes are
+read at their reference (:mod:`.footnotes`).
 
 What is left out on purpose is recorded as :class:`~index.documents.Dropped` so that a
 build can report it: sections and elements marked ``{ data-search-exclude }``, empty
@@ -33,6 +34,7 @@ from .containers import (
 )
 from .directives import drop_directives
 from .footnotes import inline_footnotes
+from .myst import unwrap_directives
 from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
     strip_inline,
@@ -303,7 +305,7 @@ def _drop_conflict_markers(lines: list[str]) -> list[str]:
 
 def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
-    lines = _drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n"))
+    lines = unwrap_directives(_drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n")), drops)
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)

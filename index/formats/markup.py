@@ -276,6 +276,23 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escape
     (re.compile(r"\\(?=\s|$)"), ""),  # hard line break "regel\" (CommonMark), joined into the paragraph
 )
+_ROLE = re.compile(r"\{(?P<name>[\w:.-]+)\}(?P<ticks>`+)(?P<content>.+?)(?P=ticks)")
+_EXPLICIT_TARGET = re.compile(r"^(?P<text>.*?)\s*<[^<>]+>$")
+
+
+def myst_roles(text: str) -> str:
+    """A role as the text it shows: ``{ref}`de stappen <stappen>``` -> "de stappen",
+    ``{term}`DigiD``` -> "DigiD"; a role without an explicit title shows its target."""
+    def shown(match: re.Match[str]) -> str:
+        content = match.group("content").strip()
+        explicit = _EXPLICIT_TARGET.match(content)
+        if explicit and explicit.group("text"):
+            return explicit.group("text")
+        return content.lstrip("~!")
+
+    return _ROLE.sub(shown, text)
+
+
 _SPACES = re.compile(r"\s+")
 MIN_DESCRIPTION_WORDS = 8  # alt text this long describes a chart or diagram; shorter is a label or file name
 
@@ -324,6 +341,6 @@ def _strip_prose(text: str) -> str:
 def strip_inline(text: str) -> str:
     """Remove inline Markdown and HTML from one logical line and normalise characters
     (code spans keep their text, without backticks)."""
-    text = outside_code_spans(text, _strip_prose, keep_ticks=False)
+    text = outside_code_spans(myst_roles(text), _strip_prose, keep_ticks=False)
     text = normalize_characters(text)  # digital text: no OCR repairs (index.clean.looks_like_ocr)
     return _SPACES.sub(" ", text).strip()
