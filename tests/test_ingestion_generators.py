@@ -558,12 +558,12 @@ def test_myst_directives_are_unwrapped_like_admonitions_and_code_stays_code() ->
         "````{admonition} Let op\n:class: tip\n\nBewaar het besluit.\n\n```{code-block} python\nprint(1)\n```\n````\n\n"
         "```{figure} kaart.png\n:width: 50%\n\nDe regio's op een kaart.\n```\n\n```{toctree}\n:maxdepth: 2\n\nintro\n```\n\n"
         "```{mermaid}\ngraph TD; A-->B\n```\n\n(aanvragen-label)=\n## Aanvragen\n\nZie {ref}`de stappen <stappen>`, "
-        "{term}`DigiD` en {doc}`/beleid/regels`.\n",
+        "{term}`DigiD` en {numref}`Figuur {number} <fig:kaart>` (formule {eq}`eq:termijn`).\n",
         path="a.md",
     )
     assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
         ("Handleiding", "De termijn is zes weken.\n\nLet op\n\nBewaar het besluit.\n\nprint(1)\n\nDe regio's op een kaart."),
-        ("Aanvragen", "Zie de stappen, DigiD en /beleid/regels."),
+        ("Aanvragen", "Zie de stappen, DigiD en Figuur (formule )."),  # a bare label is no text
     ]
     assert rules(doc) == [DROP_TOC]
 

@@ -278,16 +278,23 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
 )
 _ROLE = re.compile(r"\{(?P<name>[\w:.-]+)\}(?P<ticks>`+)(?P<content>.+?)(?P=ticks)")
 _EXPLICIT_TARGET = re.compile(r"^(?P<text>.*?)\s*<[^<>]+>$")
+_NUMBER_PLACEHOLDER = re.compile(r"\s*\{(?:number|name)\}")
+# Roles whose content is a label or path: without an explicit title they render as the target's
+# title or number, which the page does not hold, so they leave nothing.
+_REFERENCE_ROLES = frozenset({"ref", "numref", "eq", "doc", "download", "any", "cite", "cite:p", "cite:t", "footcite"})
 
 
 def myst_roles(text: str) -> str:
-    """A role as the text it shows: ``{ref}`de stappen <stappen>``` -> "de stappen",
-    ``{term}`DigiD``` -> "DigiD"; a role without an explicit title shows its target."""
+    """A MyST/Sphinx role as the text it shows: ``{ref}`de stappen <stappen>``` -> "de stappen",
+    ``{numref}`Figuur {number} <fig:kaart>``` -> "Figuur", ``{term}`DigiD``` -> "DigiD";
+    a reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
     def shown(match: re.Match[str]) -> str:
         content = match.group("content").strip()
         explicit = _EXPLICIT_TARGET.match(content)
         if explicit and explicit.group("text"):
-            return explicit.group("text")
+            return _NUMBER_PLACEHOLDER.sub("", explicit.group("text"))
+        if match.group("name").lower() in _REFERENCE_ROLES:
+            return ""
         return content.lstrip("~!")
 
     return _ROLE.sub(shown, text)
