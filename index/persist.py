@@ -33,7 +33,8 @@ INGEST_VERSION = 10  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # live-code wrappers go; a component's title= caption is kept; <pre> is code; sub-items indented under their parent;
 # a version/status label line right above a heading joins that heading; an HTML table with a header row reads
 # like a Markdown table (rows name their columns); footnotes are read at their reference;
-# MyST directives, roles and targets, Docsify callouts
+# MyST directives, roles and targets, Docsify callouts; a term's several definitions and <dl> lists as
+# "Term: definitie"; snippet include blocks
 
 
 class IndexMissingError(FileNotFoundError):

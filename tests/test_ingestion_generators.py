@@ -571,3 +571,19 @@ def test_myst_directives_are_unwrapped_like_admonitions_and_code_stays_code() ->
 def test_docsify_callout_markers_go_and_their_text_stays() -> None:
     doc = load_text("# Start\n\n?> Log eerst in.\n\n!> Deel je wachtwoord niet.\n", path="a.md")
     assert body(doc) == "Log eerst in.\n\nDeel je wachtwoord niet."
+
+
+def test_a_term_with_two_definitions_and_an_html_definition_list_read_as_term_and_definition() -> None:
+    doc = load_text(
+        "# Begrippen\n\nBezwaar\n:   Een reactie op een besluit.\n:   Binnen zes weken in te dienen.\n\n"
+        "<dl>\n  <dt>Beroep</dt>\n  <dd>Een zaak bij de <b>rechter</b>.</dd>\n</dl>\n",
+        path="a.md",
+    )
+    assert body(doc) == ("Bezwaar: Een reactie op een besluit. Binnen zes weken in te dienen.\n\n"
+                         "Beroep: Een zaak bij de rechter.")
+
+
+def test_a_block_of_snippet_includes_leaves_no_file_names() -> None:
+    doc = load_text("# Pagina\n\nTekst.\n\n--8<--\nincludes/kop.md\nincludes/voet.md\n--8<--\n\nSlot.\n", path="a.md")
+    assert body(doc) == "Tekst.\n\nSlot."
+    assert rules(doc) == [DROP_INCLUDE] and doc.dropped[0].text == "includes/kop.md includes/voet.md"

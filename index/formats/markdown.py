@@ -129,6 +129,7 @@ class _BlockParser:
         self.item_depth = 0  # nesting depth of the open item (0: top level)
         self.list_indents: list[int] = []  # marker columns of the open list levels, outermost first
         self.indent = 0  # leading spaces of the current line (after any blockquote markers)
+        self.defining = False  # the open paragraph is a term with its definition
         self.blocks: list[Block] = []
         self.drops = drops
 
@@ -160,7 +161,7 @@ class _BlockParser:
                 self.blocks.append(Block("item", f"{NESTED_ITEM_INDENT * self.item_depth}{marker} {cleaned}",
                                          link_only=bool(_LINK_ONLY.match(text)),
                                          anchor_only=bool(_ANCHOR_ONLY.match(text))))
-        self.paragraph, self.item = [], None
+        self.paragraph, self.item, self.defining = [], None, False
 
     def _attr_line(self, line: str) -> None:
         """attr_list's block syntax: ``{ ... }`` on the line after the element it belongs to."""
@@ -245,7 +246,9 @@ class _BlockParser:
             self.list_indents = []  # text at the list's own margin: the list has ended
         definition = _DEFINITION.match(line)
         if definition and self.paragraph and self.item is None:
-            self.paragraph[-1] = self.paragraph[-1].rstrip(":") + ":"  # "Term: definitie"
+            if not self.defining:
+                self.paragraph[-1] = self.paragraph[-1].rstrip(":") + ":"  # "Term: definitie"
+            self.defining = True  # a second definition of the term follows the first: "Term: een. Twee."
             line = definition.group(1)
         footnote = _FOOTNOTE_DEFINITION.match(line)
         if footnote:

@@ -124,6 +124,8 @@ _EXAMPLE_ELEMENTS = frozenset({"pre", "code", "xmp", "textarea", "samp", "templa
 _EXAMPLE_CLASS = re.compile(r"""\bclass(?:Name)?=["'][^"']*\b(?:example|voorbeeld|demo|preview)""", re.IGNORECASE)
 _PRE_ELEMENT = re.compile(r"<(pre|xmp)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
 _CLASS_WORD = re.compile(r"""\bclass=["']\s*([\w+-]+)""", re.IGNORECASE)
+# <dt>Term</dt><dd>Definitie</dd>: "Term: Definitie", as a Markdown definition list reads.
+_TERM = re.compile(r"<dt\b[^>]*>(.*?)</dt\s*>\s*(?:<dd\b[^>]*>)?", re.DOTALL | re.IGNORECASE)
 _CODE_ELEMENT = re.compile(r"<code\b[^>]*>([^<`]*)</code\s*>", re.IGNORECASE)
 _PRE_MASK = re.compile("\x02(\\d+)\x02")
 
@@ -240,6 +242,7 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _COMPONENT.sub(_captioned, text)
     text = _page_headings(text)
+    text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
     text = _LIST_ITEM_START.sub("\n- ", text)
     text = _CELL_END.sub(" | ", text)
     text = _ROW_END.sub("\n\n", text)
