@@ -587,3 +587,17 @@ def test_a_block_of_snippet_includes_leaves_no_file_names() -> None:
     doc = load_text("# Pagina\n\nTekst.\n\n--8<--\nincludes/kop.md\nincludes/voet.md\n--8<--\n\nSlot.\n", path="a.md")
     assert body(doc) == "Tekst.\n\nSlot."
     assert rules(doc) == [DROP_INCLUDE] and doc.dropped[0].text == "includes/kop.md includes/voet.md"
+
+
+def test_an_abbreviation_is_expanded_once_at_its_first_use_and_a_glossary_keeps_its_entries() -> None:
+    doc = load_text(
+        "# Privacy\n\n## De AVG\n\nDe AVG en de UAVG gelden. De AVG geldt ook hier.\n\n"
+        "Wet: Uitvoeringswet AVG (UAVG).\n\n`AVG` in code.\n\n"
+        "*[AVG]: Algemene verordening gegevensbescherming\n*[UAVG]: Uitvoeringswet AVG\n*[BRP]: Basisregistratie Personen\n",
+        path="a.md",
+    )
+    assert body(doc) == ("De AVG (Algemene verordening gegevensbescherming) en de UAVG (Uitvoeringswet AVG) gelden. "
+                         "De AVG geldt ook hier.\n\nWet: Uitvoeringswet AVG (UAVG).\n\nAVG in code.")
+    glossary = load_text("*[AVG]: Algemene verordening gegevensbescherming\n*[BRP]: Basisregistratie Personen\n",
+                         path="afkortingen.md")
+    assert body(glossary) == "- AVG: Algemene verordening gegevensbescherming\n- BRP: Basisregistratie Personen"

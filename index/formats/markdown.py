@@ -11,7 +11,8 @@ lines are dropped and JSX component tags removed (their text kept). Before that,
 Markdown of other generators is brought back to what a reader sees: MyST directives
 (:mod:`.myst`), Hugo shortcodes and Liquid/GitBook tags (:mod:`.shortcodes`), tables of
 contents, kramdown extensions and include directives (:mod:`.directives`); footnotes are
-read at their reference (:mod:`.footnotes`).
+read at their reference (:mod:`.footnotes`), abbreviations expanded at their first use
+(:mod:`.abbr`).
 
 What is left out on purpose is recorded as :class:`~index.documents.Dropped` so that a
 build can report it: sections and elements marked ``{ data-search-exclude }``, empty
@@ -28,6 +29,7 @@ from index.documents import (
     DROP_BUTTON, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, SECTION_LINKS, Dropped, Section,
 )
 
+from .abbr import expand_abbreviations
 from .containers import (
     BODY_INDENT, Fence, drop_mdx_statements, open_fence, outside_fences, record_drop, unwrap_colon_containers,
     unwrap_containers,
@@ -312,7 +314,7 @@ def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)
-    lines = inline_footnotes(unwrap_containers(lines, drops))
+    lines = expand_abbreviations(inline_footnotes(unwrap_containers(lines, drops)))
     return outside_fences(lines, lambda chunk: outside_code_spans(
         chunk, lambda text: html_blocks_to_markdown(remove_template_code(text))))
 
