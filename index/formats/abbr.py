@@ -3,8 +3,8 @@
 ``*[AVG]: Algemene verordening gegevensbescherming`` is not text on the page: the site shows
 the expansion as a tooltip on every "AVG". A reader of a passage (and a search for the full
 name) needs that expansion, so it is written once after the abbreviation's first use in the
-page's text: "De AVG (Algemene verordening gegevensbescherming) geldt." A page that uses
-none of its abbreviations is a glossary (the file a site appends to every page): there each
+page's text: "De AVG (Algemene verordening gegevensbescherming) geldt." A page of nothing
+but definitions is a glossary (the file a site appends to every page): there each
 definition stays as a list item "AVG: Algemene verordening gegevensbescherming".
 """
 from __future__ import annotations
@@ -48,13 +48,18 @@ def _first_use(lines: list[str], abbr: str, skip: set[int]) -> tuple[int, re.Mat
     return None
 
 
+def _glossary(lines: list[str], definitions: dict[int, tuple[str, str]]) -> bool:
+    """A page of nothing but abbreviation definitions (and headings)."""
+    return all(n in definitions or not line.strip() or line.lstrip().startswith("#") for n, line in enumerate(lines))
+
+
 def expand_abbreviations(lines: list[str]) -> list[str]:
     """Write each defined abbreviation's expansion after its first use; remove the definitions."""
     definitions = _definitions(lines)
     if not definitions:
         return lines
     uses = {n: _first_use(lines, abbr, set(definitions)) for n, (abbr, _) in definitions.items()}
-    if not any(uses.values()):  # a glossary page: the definitions are its text
+    if _glossary(lines, definitions):  # the definitions are the page's text
         return [f"- {d[0]}: {d[1]}" if (d := definitions.get(n)) else line for n, line in enumerate(lines)]
     out = list(lines)
     placed = sorted(((use[0], use[1].end(), definitions[n][1]) for n, use in uses.items() if use), reverse=True)
