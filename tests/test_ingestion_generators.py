@@ -250,6 +250,16 @@ def test_generator_folders_are_skipped(tmp_path: Path) -> None:
     assert find_source_files([tmp_path / "site"])[0][0].name == "pagina.md"  # named as a source: walked
 
 
+def test_a_translation_beside_its_page_is_skipped_but_a_dutch_one_is_not(tmp_path: Path) -> None:
+    for name in ("index.md", "index.en.md", "over.md", "over.de.md", "engels.en.md", "start.md", "start.nl.md",
+                 "i18n/en/pagina.md"):
+        write(tmp_path / "docs" / name, "Tekst.\n")
+    assert [f.relative_to(tmp_path / "docs").as_posix() for f, _ in find_source_files([tmp_path / "docs"])] == [
+        "engels.en.md", "index.md", "over.md", "start.md", "start.nl.md",
+    ]  # a page only in English has nothing beside it to be a copy of
+    assert sorted(skipped_source_paths([tmp_path])) == ["docs/i18n", "docs/index.en.md", "docs/over.de.md"]
+
+
 # --- boilerplate on a small site ----------------------------------------------------------------------
 
 
