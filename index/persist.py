@@ -34,7 +34,8 @@ INGEST_VERSION = 10  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # a version/status label line right above a heading joins that heading; an HTML table with a header row reads
 # like a Markdown table (rows name their columns); footnotes are read at their reference;
 # MyST directives, roles and targets, Docsify callouts; a term's several definitions and <dl> lists as
-# "Term: definitie"; snippet include blocks; abbreviation definitions expanded at the first use
+# "Term: definitie"; snippet include blocks; abbreviation definitions expanded at the first use;
+# JSX tags with dotted names (<Tabs.Tab>) and MDX expressions ({" "}, {frontMatter.x}) go
 
 
 class IndexMissingError(FileNotFoundError):

@@ -611,3 +611,12 @@ def test_an_abbreviation_is_expanded_once_at_its_first_use_and_a_glossary_keeps_
     glossary = load_text("*[AVG]: Algemene verordening gegevensbescherming\n*[BRP]: Basisregistratie Personen\n",
                          path="afkortingen.md")
     assert body(glossary) == "- AVG: Algemene verordening gegevensbescherming\n- BRP: Basisregistratie Personen"
+
+
+def test_mdx_components_with_dotted_names_and_mdx_expressions_leave_no_code() -> None:
+    doc = load_text(
+        "# Tabs\n\n<Tabs items={['Gemeente', 'Provincie']}>\n  <Tabs.Tab>Tekst voor gemeenten.</Tabs.Tab>\n</Tabs>\n\n"
+        "Versie {frontMatter.version} is{\" \"}\n<strong>nieuw</strong>; het pad is /taken/{uuid}.\n",
+        path="a.mdx",
+    )
+    assert body(doc) == "Tekst voor gemeenten.\n\nVersie is nieuw; het pad is /taken/{uuid}."

@@ -107,10 +107,13 @@ def _captioned(component: re.Match[str]) -> str:
 
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
-_ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")
+_ANY_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")  # <Tabs.Tab>: JSX
 # MDX live examples wrap markup in a JSX expression: "{() => (", "<>", ..., "</>", ")}".
 _JSX_FRAGMENT = re.compile(r"</?>")
 _JSX_ARROW = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*\(?")
+# MDX expressions in text: {" "} is a space, {frontMatter.version} a value we do not have.
+_JSX_SPACE = re.compile(r"""\{\s*(?:"\s*"|'\s*')\s*\}""")
+_MDX_VALUE = re.compile(r"\{\s*(?:frontMatter|props|metadata|meta|site|siteConfig)\.[\w.]+\s*\}")
 _JSX_CLOSE_LINE = re.compile(r"^[ \t]*\)?[ \t]*\}[ \t]*$", re.MULTILINE)
 
 # --- example markup: headings that are not the page's ------------------------------------
@@ -222,8 +225,10 @@ def _pipe_table(match: re.Match[str]) -> str:
 
 
 def _drop_jsx_expressions(text: str) -> str:
-    """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``)."""
+    """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``) and
+    MDX expressions in text (``{" "}``, ``{frontMatter.version}``)."""
     text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", text))
+    text = _MDX_VALUE.sub("", _JSX_SPACE.sub(" ", text))
     return _JSX_CLOSE_LINE.sub("", text)
 
 
