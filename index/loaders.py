@@ -113,8 +113,9 @@ def _translation(name: str, names: set[str]) -> bool:
 
 
 def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
-    """Supported files under ``folder``; generator folders, repository files and translations
-    beside their page are left out (and listed in ``skipped`` when given), hidden entries silently."""
+    """Supported files under ``folder``; generator folders, repository files, translations beside
+    their page and generated HTML beside Markdown sources are left out (and listed in ``skipped``
+    when given), hidden entries silently."""
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         kept = sorted(d for d in dirnames if not _skipped_folder(d))
@@ -130,7 +131,37 @@ def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
                     skipped.append(Path(dirpath) / name)
                 continue
             files.append(Path(dirpath) / name)
-    return files
+    return _without_generated_pages(files, skipped)
+
+
+# A page a site generator wrote (its output committed beside its Markdown sources).
+_GENERATOR_META = re.compile(
+    rb"""<meta\s[^>]*name=["']?generator["']?[^>]*content=["']?(?:mkdocs|hugo|docusaurus|jekyll|vitepress|vuepress|"""
+    rb"""sphinx|jupyter.?book|gitbook|astro|starlight|docsify|nextra|eleventy|gatsby|zola|pelican|quarto|hexo)""",
+    re.IGNORECASE,
+)
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+
+
+def _generated_page(path: Path) -> bool:
+    """An HTML page whose ``<meta name="generator">`` names a static site generator."""
+    try:
+        with path.open("rb") as handle:
+            return bool(_GENERATOR_META.search(handle.read(SNIFF_BYTES)))
+    except OSError:
+        return False
+
+
+def _without_generated_pages(files: list[Path], skipped: list[Path] | None) -> list[Path]:
+    """Leave out generated HTML pages when the folder also holds Markdown: they are the
+    built copies of those pages (a site committed next to its sources) and would only
+    compete with them. A folder of HTML only (a built site given on purpose) keeps them."""
+    if not any(f.suffix.lower() in MARKDOWN_SUFFIXES for f in files):
+        return files
+    generated = {f for f in files if f.suffix.lower() in HTML_SUFFIXES and _generated_page(f)}
+    if skipped is not None:
+        skipped.extend(sorted(generated))
+    return [f for f in files if f not in generated]
 
 
 def skipped_source_paths(sources: Sequence[Path | str]) -> list[str]:

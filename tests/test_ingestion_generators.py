@@ -250,6 +250,18 @@ def test_generator_folders_are_skipped(tmp_path: Path) -> None:
     assert find_source_files([tmp_path / "site"])[0][0].name == "pagina.md"  # named as a source: walked
 
 
+def test_generated_html_beside_markdown_sources_is_skipped_but_a_built_site_alone_is_indexed(tmp_path: Path) -> None:
+    page = '<html><head><meta name="generator" content="mkdocs-1.6.1, mkdocs-material-9.5"></head>' \
+           "<body><main><h1>Aanvragen</h1><p>Tekst.</p></main></body></html>"
+    write(tmp_path / "repo" / "docs" / "aanvragen.md", "# Aanvragen\n\nTekst.\n")
+    write(tmp_path / "repo" / "aanvragen" / "index.html", page)
+    write(tmp_path / "repo" / "eigen.html", "<html><body><h1>Eigen pagina</h1><p>Met de hand.</p></body></html>")
+    write(tmp_path / "gebouwd" / "aanvragen" / "index.html", page)
+    found = [f.relative_to(tmp_path).as_posix() for f, _ in find_source_files([tmp_path / "repo", tmp_path / "gebouwd"])]
+    assert found == ["gebouwd/aanvragen/index.html", "repo/docs/aanvragen.md", "repo/eigen.html"]
+    assert skipped_source_paths([tmp_path / "repo"]) == ["aanvragen/index.html"]
+
+
 def test_a_translation_beside_its_page_is_skipped_but_a_dutch_one_is_not(tmp_path: Path) -> None:
     for name in ("index.md", "index.en.md", "over.md", "over.de.md", "engels.en.md", "start.md", "start.nl.md",
                  "i18n/en/pagina.md"):
