@@ -590,6 +590,12 @@ def test_myst_directives_are_unwrapped_like_admonitions_and_code_stays_code() ->
     assert rules(doc) == [DROP_TOC]
 
 
+def test_a_myst_glossary_reads_as_terms_with_their_definitions() -> None:
+    doc = load_text("# Begrippen\n\n```{glossary}\nBezwaar\n  Een reactie op een besluit.\n  Binnen zes weken.\n\n"
+                    "Beroep\n  Een zaak bij de rechter.\n```\n", path="a.md")
+    assert body(doc) == "Bezwaar: Een reactie op een besluit. Binnen zes weken.\n\nBeroep: Een zaak bij de rechter."
+
+
 def test_docsify_callout_markers_go_and_their_text_stays() -> None:
     doc = load_text("# Start\n\n?> Log eerst in.\n\n!> Deel je wachtwoord niet.\n", path="a.md")
     assert body(doc) == "Log eerst in.\n\nDeel je wachtwoord niet."

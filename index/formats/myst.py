@@ -8,7 +8,7 @@ its title. So:
 - an admonition-like directive (note, tip, warning, admonition, dropdown, topic, ...) is
   unwrapped as a mkdocs admonition is: its argument becomes a title line, its options go,
   its body is Markdown again;
-- a figure or table keeps its caption (the body), not the file name;
+- a figure or table keeps its caption (the body), not the file name; a glossary its terms;
 - a table of contents (``toctree``), an include or an image is dropped and recorded;
 - any other directive (``code-block``, ``math``, ``mermaid``) stays a fence, named after
   its language or the directive, so the fence rules apply (diagrams dropped, code kept).
@@ -34,7 +34,7 @@ ADMONITIONS = frozenset({
 })
 CAPTIONED = frozenset({"figure", "table", "list-table", "csv-table"})
 TABLES_OF_CONTENTS = frozenset({"toctree", "contents", "tableofcontents"})
-INCLUDES = frozenset({"include", "literalinclude", "image", "raw", "bibliography", "glossary"})
+INCLUDES = frozenset({"include", "literalinclude", "image", "raw", "bibliography"})
 # Directives whose argument is a language: the fence keeps it so code stays code.
 CODE = frozenset({"code-block", "code", "sourcecode", "code-cell"})
 
@@ -55,6 +55,19 @@ def _body(lines: list[str]) -> list[str]:
     return lines[i:]
 
 
+def _glossary(body: list[str]) -> list[str]:
+    """A glossary's terms (unindented lines) with their indented definitions, as "Term: definitie"."""
+    entries: list[str] = []
+    for line in body:
+        if not line.strip():
+            continue
+        if line[:1].isspace() and entries:
+            entries[-1] += " " + line.strip()
+        else:
+            entries.append(line.strip() + ":")
+    return [part for entry in entries for part in (entry, "")]
+
+
 def _unwrapped(name: str, argument: str, body: list[str], indent: str, fence: str,
                drops: list[Dropped] | None) -> list[str]:
     """What one directive becomes (see the module docstring)."""
@@ -62,6 +75,8 @@ def _unwrapped(name: str, argument: str, body: list[str], indent: str, fence: st
     if kind in ADMONITIONS:
         title = [indent + argument, ""] if argument else []
         return title + unwrap_directives(body, drops) + [""]
+    if kind == "glossary":
+        return _glossary(body) + [""]
     if kind in CAPTIONED:
         return unwrap_directives(body, drops) + [""]
     if kind in TABLES_OF_CONTENTS:
