@@ -37,6 +37,7 @@ INGEST_VERSION = 10  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # "Term: definitie"; snippet include blocks; abbreviation definitions expanded at the first use;
 # JSX tags with dotted names (<Tabs.Tab>) and MDX expressions ({" "}, {frontMatter.x}) go
 # a long list or table cut into passages keeps one item (row) per line instead of running them together
+# Docusaurus <Heading as="h2"> is a heading; a MyST glossary keeps its terms
 
 
 class IndexMissingError(FileNotFoundError):

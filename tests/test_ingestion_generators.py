@@ -631,6 +631,19 @@ def test_an_abbreviation_is_expanded_once_at_its_first_use_and_a_glossary_keeps_
     assert body(glossary) == "- AVG: Algemene verordening gegevensbescherming\n- BRP: Basisregistratie Personen"
 
 
+def test_a_docusaurus_heading_component_is_a_heading() -> None:
+    doc = load_text(
+        '# Taak ophalen\n\nGeeft een taak terug.\n\n<Heading\n  id={"request"}\n  as={"h2"}\n  className={"x"}\n>\n'
+        '  <Translate id="theme.request">Verzoek</Translate>\n</Heading>\n\nDe parameters.\n\n'
+        '<Heading as={"h2"} children={"Antwoord"} />\n\nDe taak.\n',
+        path="a.api.mdx",
+    )
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Taak ophalen",), "Geeft een taak terug."), (("Taak ophalen", "Verzoek"), "De parameters."),
+        (("Taak ophalen", "Antwoord"), "De taak."),
+    ]
+
+
 def test_mdx_components_with_dotted_names_and_mdx_expressions_leave_no_code() -> None:
     doc = load_text(
         "# Tabs\n\n<Tabs items={['Gemeente', 'Provincie']}>\n  <Tabs.Tab>Tekst voor gemeenten.</Tabs.Tab>\n</Tabs>\n\n"

@@ -133,6 +133,26 @@ _CODE_ELEMENT = re.compile(r"<code\b[^>]*>([^<`]*)</code\s*>", re.IGNORECASE)
 _PRE_MASK = re.compile("\x02(\\d+)\x02")
 
 
+# Docusaurus' <Heading as="h2">Tekst</Heading> (the OpenAPI docs plugin writes as={"h2"} and
+# children={"Tekst"}): an HTML heading in JSX form.
+_JSX_HEADING = re.compile(r"<Heading\b(?P<attrs>[^<>]*?)(?:/>|>(?P<inner>.*?)</Heading\s*>)", re.DOTALL)
+_HEADING_LEVEL = re.compile(r"""\bas=\{?\s*["']h([1-6])["']""")
+_CHILDREN = re.compile(r"""\bchildren=\{?\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _jsx_headings(text: str) -> str:
+    """``<Heading as="h2">`` as ``<h2>``, so the heading rules (and the example rule) apply."""
+    def html(match: re.Match[str]) -> str:
+        level = _HEADING_LEVEL.search(match.group("attrs"))
+        if not level:
+            return match.group(0)
+        children = _CHILDREN.search(match.group("attrs"))
+        words = (children.group(1) or children.group(2)) if children else (match.group("inner") or "")
+        return f"<h{level.group(1)}>{words}</h{level.group(1)}>"
+
+    return _JSX_HEADING.sub(html, text)
+
+
 def _shows_example(name: str, attrs: str) -> bool:
     """A JSX component (``<Canvas>``, ``<Example>``), a code element or an element of class
     "example": what it holds is a demonstration, not the page's own outline."""
@@ -246,7 +266,7 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _COMPONENT.sub(_captioned, text)
-    text = _page_headings(text)
+    text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
     text = _LIST_ITEM_START.sub("\n- ", text)
     text = _CELL_END.sub(" | ", text)
