@@ -533,6 +533,8 @@ def test_a_version_label_above_a_heading_labels_that_heading() -> None:
         ("Plannen voor v4", "Nog niet bekend.\n\nVersie 2 van de regeling geldt tot mei."),  # a sentence is no label
         ("Slot", "Einde."),
     ]
+    titled = load_text("Versie 2.0\n\n# Handleiding\n\nTekst.\n", path="b.md")
+    assert titled.title == "Handleiding" and body(titled) == "Versie 2.0\n\nTekst."
 
 
 def test_an_html_table_with_a_header_row_reads_like_a_markdown_table() -> None:

@@ -334,13 +334,19 @@ def _labelled_headings(blocks: list[Block]) -> list[Block]:
     Written as a line of its own (or rendered from a badge) above the heading it labels,
     the label would otherwise end the previous section, where it says something false. It
     joins the heading's text in brackets ("Nieuwe regels (v1.2)"), so every passage of
-    that section carries it; a heading that already names it stays as it is.
+    that section carries it; a heading that already names it stays as it is. Above the page's
+    H1 (its title) the label becomes the first line of the page's text instead.
     """
     out: list[Block] = []
     labels: list[Block] = []
     for block in blocks:
         if block.kind == "para" and _LABEL_LINE.fullmatch(block.text):
             labels.append(block)
+            continue
+        if labels and block.kind == "heading" and block.level == 1:
+            out.append(block)  # the page's title stays as written: the label opens the page's text
+            out.extend(labels)
+            labels = []
             continue
         if labels and block.kind == "heading":
             missing = [b.text.rstrip(":") for b in labels if b.text.rstrip(":").lower() not in block.text.lower()]
