@@ -21,17 +21,32 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _line_sentences(paragraph: str) -> list[tuple[str, str]]:
+    """The sentences of a paragraph, each with what joins it to the one before: a newline
+    where it starts a line of its own (a list item, a table row), else a space."""
+    units: list[tuple[str, str]] = []
+    for line in paragraph.split("\n"):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        for n, sentence in enumerate(sentences(line)):
+            units.append((sentence if n else indent + sentence, " " if n else "\n"))
+    return units
+
+
 def _split_long_paragraph(paragraph: str, max_words: int) -> list[str]:
-    """Cut a paragraph that alone exceeds ``max_words`` at sentence boundaries."""
+    """Cut a paragraph that alone exceeds ``max_words`` at sentence boundaries.
+
+    A long list or table stays one item (row) per line, sub-items keep their indentation:
+    only the cut falls between sentences, the lines are not run together.
+    """
     pieces: list[str] = []
-    current: list[str] = []
-    for sentence in sentences(paragraph):
-        if current and _words(" ".join(current + [sentence])) > max_words:
-            pieces.append(" ".join(current))
-            current = []
-        current.append(sentence)
+    current = ""
+    for sentence, joint in _line_sentences(paragraph):
+        if current and _words(current + " " + sentence) > max_words:
+            pieces.append(current)
+            current = ""
+        current = sentence.lstrip(" ") if not current and joint == " " else (current + joint + sentence if current else sentence)
     if current:
-        pieces.append(" ".join(current))
+        pieces.append(current)
     return pieces
 
 

@@ -20,7 +20,8 @@ DROP_REPEATED = "repeated"  # the same paragraph on many pages: kept on the firs
 DROP_EMBED = "embed"  # video, tweet or card linking another page (Hugo/GitBook tags): nothing to read
 DROP_INCLUDE = "include"  # content included from another file by a template tag: not resolved here
 DROP_TOC = "toc"  # a table of contents ([[toc]], {:toc}, a list of only in-page links): repeats the headings
-DROP_SKIPPED_PATH = "skipped-path"  # generator folder (node_modules, _includes, site ...) or LICENSE/CHANGELOG file
+DROP_SKIPPED_PATH = "skipped-path"  # generator folder (node_modules, _includes, site ...), LICENSE/CHANGELOG file,
+# a translation beside its page (index.en.md next to index.md), or a generated HTML page beside Markdown sources
 DROP_FRONT_MATTER = "front-matter"  # front matter that does not parse: fields read line by line, page kept
 
 SECTION_BODY = "body"

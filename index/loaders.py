@@ -62,6 +62,7 @@ GENERATOR_FOLDERS = frozenset({
     "node_modules", "_includes", "_layouts", "_sass", "_site", "_data", "partials", "layouts", "themes",
     "build", "site", "public", "dist", "vendor", "__pycache__", "venv", "overrides",
     "versioned_docs", "versioned_sidebars",  # Docusaurus: copies of older versions of docs/
+    "i18n",  # Docusaurus: translations of the pages
 })
 
 
@@ -96,24 +97,71 @@ def _repository_file(name: str) -> bool:
     return Path(name).stem.lower() in REPOSITORY_FILES
 
 
+# A translation beside its page (mkdocs-static-i18n, Hugo): "index.en.md" next to "index.md".
+KEEP_LANGUAGE = "nl"  # a Dutch page is never a translation to leave out, whatever the site's default
+_TRANSLATION = re.compile(r"^(?P<base>.+)\.(?P<lang>[a-z]{2})(?:[-_][A-Za-z]{2})?$")
+
+
+def _translation(name: str, names: set[str]) -> bool:
+    """``index.en.md`` when ``index.md`` is in the same folder: the same page in another
+    language, which would only compete with the page itself (and answer in that language)."""
+    path = Path(name)
+    match = _TRANSLATION.match(path.stem)
+    if not match or match.group("lang") == KEEP_LANGUAGE:
+        return False
+    return f"{match.group('base')}{path.suffix}" in names
+
+
 def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
-    """Supported files under ``folder``; generator folders and repository files are left out
-    (and listed in ``skipped`` when given), hidden entries silently."""
+    """Supported files under ``folder``; generator folders, repository files, translations beside
+    their page and generated HTML beside Markdown sources are left out (and listed in ``skipped``
+    when given), hidden entries silently."""
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         kept = sorted(d for d in dirnames if not _skipped_folder(d))
         if skipped is not None:
             skipped.extend(Path(dirpath) / d for d in sorted(dirnames) if not _hidden(d) and d not in kept)
         dirnames[:] = kept
+        names = set(filenames)
         for name in filenames:
             if _hidden(name) or not _supported(Path(name)):
                 continue
-            if _repository_file(name):
+            if _repository_file(name) or _translation(name, names):
                 if skipped is not None:
                     skipped.append(Path(dirpath) / name)
                 continue
             files.append(Path(dirpath) / name)
-    return files
+    return _without_generated_pages(files, skipped)
+
+
+# A page a site generator wrote (its output committed beside its Markdown sources).
+_GENERATOR_META = re.compile(
+    rb"""<meta\s[^>]*name=["']?generator["']?[^>]*content=["']?(?:mkdocs|hugo|docusaurus|jekyll|vitepress|vuepress|"""
+    rb"""sphinx|jupyter.?book|gitbook|astro|starlight|docsify|nextra|eleventy|gatsby|zola|pelican|quarto|hexo)""",
+    re.IGNORECASE,
+)
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+
+
+def _generated_page(path: Path) -> bool:
+    """An HTML page whose ``<meta name="generator">`` names a static site generator."""
+    try:
+        with path.open("rb") as handle:
+            return bool(_GENERATOR_META.search(handle.read(SNIFF_BYTES)))
+    except OSError:
+        return False
+
+
+def _without_generated_pages(files: list[Path], skipped: list[Path] | None) -> list[Path]:
+    """Leave out generated HTML pages when the folder also holds Markdown: they are the
+    built copies of those pages (a site committed next to its sources) and would only
+    compete with them. A folder of HTML only (a built site given on purpose) keeps them."""
+    if not any(f.suffix.lower() in MARKDOWN_SUFFIXES for f in files):
+        return files
+    generated = {f for f in files if f.suffix.lower() in HTML_SUFFIXES and _generated_page(f)}
+    if skipped is not None:
+        skipped.extend(sorted(generated))
+    return [f for f in files if f not in generated]
 
 
 def skipped_source_paths(sources: Sequence[Path | str]) -> list[str]:

@@ -24,13 +24,22 @@ FORMAT_VERSION = 1
 # Bump it when a change to those rules changes the chunks of unchanged files: an index built
 # by older rules still loads, but ``loket`` says it should be rebuilt (only changed
 # passages are embedded again, so that is cheap). 0 = not recorded (before this existed).
-INGEST_VERSION = 10  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
+INGEST_VERSION = 11  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
 # 6: ReSpec term shorthands ({{Term}}, [=term=]) kept as their term; 7: code spans keep the tags and
 # template code they show, struck-out text goes, empty table cells keep their column, split reference definitions
 # 8: a linked image whose alt text is dropped leaves no link target
 # 9: a paragraph that announces a list (ends in a colon) is not cut off from it by a passage boundary
 # 10: a ':::' container reflowed into one paragraph keeps its text; a fenced Markdown example is read as text;
-#     an MDX live example's render function ({() => ( <> ... </> )}) goes, its text stays
+#     an MDX live example's render function ({() => ( <> ... </> )}) goes, its text stays (reworked in 11)
+# 11: headings in example markup (JSX live code, <pre>, class="example") are text, not the outline; MDX
+# live-code wrappers go; a component's title= caption is kept; <pre> is code; sub-items indented under their parent;
+# a version/status label line right above a heading joins that heading; an HTML table with a header row reads
+# like a Markdown table (rows name their columns); footnotes are read at their reference;
+# MyST directives, roles and targets, Docsify callouts; a term's several definitions and <dl> lists as
+# "Term: definitie"; snippet include blocks; abbreviation definitions expanded at the first use;
+# JSX tags with dotted names (<Tabs.Tab>) and MDX expressions ({" "}, {frontMatter.x}) go
+# a long list or table cut into passages keeps one item (row) per line instead of running them together
+# Docusaurus <Heading as="h2"> is a heading; a MyST glossary keeps its terms; a do/don't caption keeps its verdict
 
 
 class IndexMissingError(FileNotFoundError):

@@ -210,7 +210,7 @@ def test_html_details_tables_footnotes_anchors_and_emoji() -> None:
         path="a.md",
     )
     assert doc.sections[0].heading_path == ("T", "Velden")
-    assert doc.sections[0].text == "- Veld: naam; Verplicht: ja\n\nMeer\n\nVerborgen uitleg.\n\nZie noot. Klaar, om 10:30 uur.\n\nDe noot."
+    assert doc.sections[0].text == "- Veld: naam; Verplicht: ja\n\nMeer\n\nVerborgen uitleg.\n\nZie noot (De noot). Klaar, om 10:30 uur."
 
 
 def test_generated_toc_lists_are_dropped_but_a_list_of_steps_is_kept() -> None:
@@ -248,6 +248,28 @@ def test_generator_folders_are_skipped(tmp_path: Path) -> None:
         "node_modules", "public", "site", "versioned_docs",
     ]  # hidden folders (.vitepress) go silently, as before
     assert find_source_files([tmp_path / "site"])[0][0].name == "pagina.md"  # named as a source: walked
+
+
+def test_generated_html_beside_markdown_sources_is_skipped_but_a_built_site_alone_is_indexed(tmp_path: Path) -> None:
+    page = '<html><head><meta name="generator" content="mkdocs-1.6.1, mkdocs-material-9.5"></head>' \
+           "<body><main><h1>Aanvragen</h1><p>Tekst.</p></main></body></html>"
+    write(tmp_path / "repo" / "docs" / "aanvragen.md", "# Aanvragen\n\nTekst.\n")
+    write(tmp_path / "repo" / "aanvragen" / "index.html", page)
+    write(tmp_path / "repo" / "eigen.html", "<html><body><h1>Eigen pagina</h1><p>Met de hand.</p></body></html>")
+    write(tmp_path / "gebouwd" / "aanvragen" / "index.html", page)
+    found = [f.relative_to(tmp_path).as_posix() for f, _ in find_source_files([tmp_path / "repo", tmp_path / "gebouwd"])]
+    assert found == ["gebouwd/aanvragen/index.html", "repo/docs/aanvragen.md", "repo/eigen.html"]
+    assert skipped_source_paths([tmp_path / "repo"]) == ["aanvragen/index.html"]
+
+
+def test_a_translation_beside_its_page_is_skipped_but_a_dutch_one_is_not(tmp_path: Path) -> None:
+    for name in ("index.md", "index.en.md", "over.md", "over.de.md", "engels.en.md", "start.md", "start.nl.md",
+                 "i18n/en/pagina.md"):
+        write(tmp_path / "docs" / name, "Tekst.\n")
+    assert [f.relative_to(tmp_path / "docs").as_posix() for f, _ in find_source_files([tmp_path / "docs"])] == [
+        "engels.en.md", "index.md", "over.md", "start.md", "start.nl.md",
+    ]  # a page only in English has nothing beside it to be a copy of
+    assert sorted(skipped_source_paths([tmp_path])) == ["docs/i18n", "docs/index.en.md", "docs/over.de.md"]
 
 
 # --- boilerplate on a small site ----------------------------------------------------------------------
@@ -464,3 +486,210 @@ def test_an_mdx_live_example_keeps_its_text_without_the_render_function() -> Non
     text = body(doc)
     assert 'Zij vroeg: "Komt u morgen?"' in text and "Download het verslag (pdf)" in text
     assert "=>" not in text and "<>" not in text and "</>" not in text and ")}" not in text
+
+
+# --- example markup on design-system and HTML guidance pages (pages written for the test) ----------
+
+
+def test_headings_inside_a_live_example_do_not_take_over_the_outline() -> None:
+    doc = load_text(
+        "# Knoppen\n\n## Labels\n\nSchrijf op de knop wat er gebeurt.\n\n"
+        '<Richtlijn soort="doen" title="Gebruik een werkwoord op de knop.">\n  <Voorbeeld taal="html">\n'
+        "    {() => (\n      <>\n        <h1>Formulier versturen</h1>\n        <p>De knop heet Verstuur.</p>\n"
+        "      </>\n    )}\n  </Voorbeeld>\n</Richtlijn>\n\n## Testen\n\nLees elke knop hardop voor.\n",
+        path="knoppen.mdx",
+    )
+    assert [s.heading_path for s in doc.sections] == [("Knoppen", "Labels"), ("Knoppen", "Testen")]
+    assert doc.sections[0].text == ("Schrijf op de knop wat er gebeurt.\n\nGebruik een werkwoord op de knop.\n\n"
+                                    "Formulier versturen\n\nDe knop heet Verstuur.")
+    for leaked in ("=>", "<>", "</>", ")}", "{", "Voorbeeld", "Richtlijn"):
+        assert leaked not in body(doc), leaked
+
+
+def test_headings_in_preformatted_markup_and_example_blocks_are_text() -> None:
+    doc = load_text(
+        "# Kopjes\n\nZo ziet de opmaak eruit:\n\n<pre><code>&lt;h4&gt;Openingstijden&lt;/h4&gt;</code></pre>\n\n"
+        '<pre class="voorbeeld">\n<h3>Adres</h3>\n</pre>\n\n'
+        '<div class="example">\n<h2>Contact</h2>\n<p>Bel het loket.</p>\n</div>\n\n'
+        "<div>\n<h2>Echte kop</h2>\n</div>\n\nTekst onder de echte kop.\n",
+        path="a.md",
+    )
+    assert [s.heading_path for s in doc.sections] == [("Kopjes",), ("Kopjes", "Echte kop")]
+    assert doc.sections[0].text == ("Zo ziet de opmaak eruit:\n\n<h4>Openingstijden</h4>\nAdres\n\n"
+                                    "Contact\n\nBel het loket.")
+    assert doc.sections[1].text == "Tekst onder de echte kop."
+
+
+def test_a_diagram_in_a_pre_element_is_dropped_like_a_mermaid_fence() -> None:
+    doc = load_text('# Stroom\n\n<pre class="mermaid">\ngraph TD; A-->B\n</pre>\n\nDe aanvraag gaat naar B.\n', path="a.md")
+    assert body(doc) == "De aanvraag gaat naar B."
+
+
+# --- list structure ----------------------------------------------------------------------------------
+
+
+def test_a_sub_item_stays_under_its_parent_item() -> None:
+    doc = load_text(
+        "# Inloggen\n\nJe hebt nodig:\n\n- een inlogmiddel\n    - voor bedrijven: eHerkenning\n"
+        "    - voor inwoners: DigiD\n        * met sms-controle\n- een machtiging\n  1. vraag haar aan\n"
+        "  2. wacht op de bevestiging\n- een werkplek\n\nDaarna kun je inloggen.\n\n  - los punt\n",
+        path="a.md",
+    )
+    assert body(doc).split("\n") == [
+        "Je hebt nodig:", "", "- een inlogmiddel", "  - voor bedrijven: eHerkenning", "  - voor inwoners: DigiD",
+        "    - met sms-controle", "- een machtiging", "  1. vraag haar aan", "  2. wacht op de bevestiging",
+        "- een werkplek", "", "Daarna kun je inloggen.", "", "- los punt",
+    ]
+
+
+def test_a_continued_item_paragraph_keeps_the_list_open_for_its_sub_items() -> None:
+    doc = load_text("# Stappen\n\n1. Aanvragen\n\n   Dat kan online.\n\n   - met DigiD\n2. Betalen\n", path="a.md")
+    assert "1. Aanvragen\n\nDat kan online.\n\n  - met DigiD\n2. Betalen" in body(doc)
+
+
+def test_a_version_label_above_a_heading_labels_that_heading() -> None:
+    doc = load_text(
+        "# Koppeling\n\nDe oude koppeling stopt in mei.\n\n**v2.1**\n\n## Nieuwe koppeling\n\nGebruik de nieuwe sleutel.\n\n"
+        "Versie 3 · beta\n## Proef\n\nAlleen voor testers.\n\nv4\n\n## Plannen voor v4\n\nNog niet bekend.\n\n"
+        "Versie 2 van de regeling geldt tot mei.\n\n## Slot\n\nEinde.\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Koppeling", "De oude koppeling stopt in mei."),
+        ("Nieuwe koppeling (v2.1)", "Gebruik de nieuwe sleutel."),
+        ("Proef (Versie 3 · beta)", "Alleen voor testers."),
+        ("Plannen voor v4", "Nog niet bekend.\n\nVersie 2 van de regeling geldt tot mei."),  # a sentence is no label
+        ("Slot", "Einde."),
+    ]
+    titled = load_text("Versie 2.0\n\n# Handleiding\n\nTekst.\n", path="b.md")
+    assert titled.title == "Handleiding" and body(titled) == "Versie 2.0\n\nTekst."
+
+
+def test_an_html_table_with_a_header_row_reads_like_a_markdown_table() -> None:
+    doc = load_text(
+        "# Kleuren\n\n<table class=\"legenda\">\n  <caption>Legenda</caption>\n  <thead>\n    <tr><th><strong>Kleur</strong></th><th>Betekenis</th></tr>\n"
+        "  </thead>\n  <tbody>\n    <tr><td>Rood</td><td>Verplicht <br/>voor iedereen</td></tr>\n"
+        "    <tr><td>Blauw</td><td><code>optioneel</code>, soms</td></tr>\n  </tbody>\n</table>\n\n"
+        "<table><tr><td colspan=\"2\">Zonder kop</td></tr><tr><td>a</td><td>b</td></tr></table>\n",
+        path="a.md",
+    )
+    assert body(doc).split("\n\n") == [
+        "Legenda", "- Kleur: Rood; Betekenis: Verplicht voor iedereen\n- Kleur: Blauw; Betekenis: optioneel, soms",
+        "Zonder kop |", "a | b |",  # spanning cells, no header row: the rows stay lines of text
+    ]
+
+
+def test_a_footnote_is_read_at_its_reference_with_its_source_and_without_its_link() -> None:
+    doc = load_text(
+        "# Bewaren\n\n## Termijn\n\nStukken gaan na tien jaar weg.[^wet] Dat geldt ook voor kopieën[^wet][^regeling], "
+        "niet voor foto's.[^leeg]\n\n## Uitzondering\n\nBouwtekeningen blijven bewaard.[^lang] Ook schetsen.[^lang]\n\n"
+        "Zie verder het handboek.[^boek]\n\n"
+        "[^wet]: Archiefwet, artikel 5. [Bekijk bron](https://example.org/wet)\n"
+        "[^regeling]: Regeling, artikel 2.\n"
+        "[^boek]: [Handboek bewaren, deel 2](https://example.org/boek)\n"
+        "[^lang]: Zie de toelichting\nbij het besluit.\n\n    Een tweede alinea van de noot.\n\n"
+        "[^los]: Een noot zonder verwijzing.\n\n```\nvoorbeeld[^wet]\n```\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Termijn", "Stukken gaan na tien jaar weg (Archiefwet, artikel 5). Dat geldt ook voor kopieën "
+                    "(Regeling, artikel 2), niet voor foto's."),  # a note is given once per paragraph
+        ("Uitzondering", "Bouwtekeningen blijven bewaard. Ook schetsen.\n\n"  # a note of several sentences follows
+                         "Zie de toelichting bij het besluit. Een tweede alinea van de noot.\n\n"
+                         "Zie verder het handboek (Handboek bewaren, deel 2).\n\n"  # a link that is the source stays
+                         "Een noot zonder verwijzing.\n\nvoorbeeld[^wet]"),
+    ]
+
+
+# --- MyST (Jupyter Book) and Docsify ------------------------------------------------------------------
+
+
+def test_myst_directives_are_unwrapped_like_admonitions_and_code_stays_code() -> None:
+    doc = load_text(
+        "# Handleiding\n\n```{note}\nDe **termijn** is zes weken.\n```\n\n"
+        "````{admonition} Let op\n:class: tip\n\nBewaar het besluit.\n\n```{code-block} python\nprint(1)\n```\n````\n\n"
+        "```{figure} kaart.png\n:width: 50%\n\nDe regio's op een kaart.\n```\n\n```{toctree}\n:maxdepth: 2\n\nintro\n```\n\n"
+        "```{mermaid}\ngraph TD; A-->B\n```\n\n(aanvragen-label)=\n## Aanvragen\n\nZie {ref}`de stappen <stappen>`, "
+        "{term}`DigiD` en {numref}`Figuur {number} <fig:kaart>` (formule {eq}`eq:termijn`).\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Handleiding", "De termijn is zes weken.\n\nLet op\n\nBewaar het besluit.\n\nprint(1)\n\nDe regio's op een kaart."),
+        ("Aanvragen", "Zie de stappen, DigiD en Figuur (formule )."),  # a bare label is no text
+    ]
+    assert rules(doc) == [DROP_TOC]
+
+
+def test_a_myst_glossary_reads_as_terms_with_their_definitions() -> None:
+    doc = load_text("# Begrippen\n\n```{glossary}\nBezwaar\n  Een reactie op een besluit.\n  Binnen zes weken.\n\n"
+                    "Beroep\n  Een zaak bij de rechter.\n```\n", path="a.md")
+    assert body(doc) == "Bezwaar: Een reactie op een besluit. Binnen zes weken.\n\nBeroep: Een zaak bij de rechter."
+
+
+def test_docsify_callout_markers_go_and_their_text_stays() -> None:
+    doc = load_text("# Start\n\n?> Log eerst in.\n\n!> Deel je wachtwoord niet.\n", path="a.md")
+    assert body(doc) == "Log eerst in.\n\nDeel je wachtwoord niet."
+
+
+def test_a_term_with_two_definitions_and_an_html_definition_list_read_as_term_and_definition() -> None:
+    doc = load_text(
+        "# Begrippen\n\nBezwaar\n:   Een reactie op een besluit.\n:   Binnen zes weken in te dienen.\n\n"
+        "<dl>\n  <dt>Beroep</dt>\n  <dd>Een zaak bij de <b>rechter</b>.</dd>\n</dl>\n",
+        path="a.md",
+    )
+    assert body(doc) == ("Bezwaar: Een reactie op een besluit. Binnen zes weken in te dienen.\n\n"
+                         "Beroep: Een zaak bij de rechter.")
+
+
+def test_a_block_of_snippet_includes_leaves_no_file_names() -> None:
+    doc = load_text("# Pagina\n\nTekst.\n\n--8<--\nincludes/kop.md\nincludes/voet.md\n--8<--\n\nSlot.\n", path="a.md")
+    assert body(doc) == "Tekst.\n\nSlot."
+    assert rules(doc) == [DROP_INCLUDE] and doc.dropped[0].text == "includes/kop.md includes/voet.md"
+
+
+def test_an_abbreviation_is_expanded_once_at_its_first_use_and_a_glossary_keeps_its_entries() -> None:
+    doc = load_text(
+        "# Privacy\n\n## De AVG\n\nDe AVG en de UAVG gelden. De AVG geldt ook hier.\n\n"
+        "Wet: Uitvoeringswet AVG (UAVG).\n\n`AVG` in code.\n\n"
+        "*[AVG]: Algemene verordening gegevensbescherming\n*[UAVG]: Uitvoeringswet AVG\n*[BRP]: Basisregistratie Personen\n",
+        path="a.md",
+    )
+    assert body(doc) == ("De AVG (Algemene verordening gegevensbescherming) en de UAVG (Uitvoeringswet AVG) gelden. "
+                         "De AVG geldt ook hier.\n\nWet: Uitvoeringswet AVG (UAVG).\n\nAVG in code.")
+    glossary = load_text("*[AVG]: Algemene verordening gegevensbescherming\n*[BRP]: Basisregistratie Personen\n",
+                         path="afkortingen.md")
+    assert body(glossary) == "- AVG: Algemene verordening gegevensbescherming\n- BRP: Basisregistratie Personen"
+
+
+def test_a_docusaurus_heading_component_is_a_heading() -> None:
+    doc = load_text(
+        '# Taak ophalen\n\nGeeft een taak terug.\n\n<Heading\n  id={"request"}\n  as={"h2"}\n  className={"x"}\n>\n'
+        '  <Translate id="theme.request">Verzoek</Translate>\n</Heading>\n\nDe parameters.\n\n'
+        '<Heading as={"h2"} children={"Antwoord"} />\n\nDe taak.\n',
+        path="a.api.mdx",
+    )
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Taak ophalen",), "Geeft een taak terug."), (("Taak ophalen", "Verzoek"), "De parameters."),
+        (("Taak ophalen", "Antwoord"), "De taak."),
+    ]
+
+
+def test_mdx_components_with_dotted_names_and_mdx_expressions_leave_no_code() -> None:
+    doc = load_text(
+        "# Tabs\n\n<Tabs items={['Gemeente', 'Provincie']}>\n  <Tabs.Tab>Tekst voor gemeenten.</Tabs.Tab>\n</Tabs>\n\n"
+        "Versie {frontMatter.version} is{\" \"}\n<strong>nieuw</strong>; het pad is /taken/{uuid}.\n",
+        path="a.mdx",
+    )
+    assert body(doc) == "Tekst voor gemeenten.\n\nVersie is nieuw; het pad is /taken/{uuid}."
+
+
+def test_a_do_or_dont_caption_keeps_its_verdict() -> None:
+    doc = load_text(
+        '# Links\n\n<Guideline appearance="dont" title="Gebruik een link als knop.">\n  <Canvas>Verstuur</Canvas>\n'
+        '</Guideline>\n\n<Guideline appearance="do" title="Gebruik een knop voor een actie.">\n  <Canvas>Verstuur</Canvas>\n'
+        '</Guideline>\n\n<Aside type="note" title="Let op">Knoppen staan rechts.</Aside>\n',
+        path="links.mdx",
+    )
+    text = body(doc)
+    assert "Niet doen: Gebruik een link als knop." in text and "Wel doen: Gebruik een knop voor een actie." in text
+    assert "Let op" in text and "doen: Let op" not in text  # a note is no verdict

@@ -185,7 +185,7 @@ def test_markdown_heading_paths_follow_h1_to_h6_nesting(mkdocs_doc: Document) ->
 def test_markdown_inline_syntax_is_stripped(mkdocs_doc: Document) -> None:
     intro = mkdocs_doc.sections[0].text
     assert intro == (
-        "Intro met een link naar de LRT en vet, schuin, ook schuin, code en een en klaar. "
+        "Intro met een link naar de LRT en vet, schuin, ook schuin, code en een en klaar (De voetnoot zelf). "
         "Een human in the loop en html."
     )
 
@@ -203,8 +203,9 @@ def test_markdown_tables_lists_and_code(mkdocs_doc: Document) -> None:
     )
 
 
-def test_markdown_footnote_text_is_kept_without_marker(mkdocs_doc: Document) -> None:
-    assert section(mkdocs_doc, "Slot").text == "Laatste zin.\n\nDe voetnoot zelf."
+def test_markdown_footnote_text_is_read_at_its_reference_not_under_the_last_heading(mkdocs_doc: Document) -> None:
+    assert section(mkdocs_doc, "Slot").text == "Laatste zin."
+    assert "klaar (De voetnoot zelf)." in mkdocs_doc.sections[0].text
     assert not LEFTOVER_MARKUP.search(all_text(mkdocs_doc))
 
 

@@ -114,3 +114,20 @@ def test_embedding_text_adds_title_when_heading_path_lacks_it():
 def test_apostrophe_plurals_keep_their_word():
     assert [t.surface for t in query_terms("Wat zijn de privacyrisico's van KPI's?")] == ["privacyrisico", "KPI"]
     assert "foto" in analyze("foto's")
+
+
+def test_a_long_list_is_cut_between_items_and_keeps_one_item_per_line():
+    items = [f"- Begrip {i}: een omschrijving van het begrip in twaalf woorden voor de test hier." for i in range(30)]
+    items.insert(5, "  - een onderdeel van het begrip, ingesprongen onder zijn item.")
+    passages = split_section_text("\n".join(items), max_words=100)
+    assert len(passages) > 1
+    for passage in passages:
+        assert all(line.lstrip().startswith("- ") for line in passage.split("\n"))
+    assert "\n  - een onderdeel van het begrip" in "\n".join(passages)
+    assert "\n".join(passages).split("\n") == items  # nothing run together, nothing lost
+
+
+def test_a_long_paragraph_still_runs_its_sentences_together():
+    para = " ".join(f"Zin {i} gaat over iets." for i in range(60))
+    passages = split_section_text(para, max_words=50)
+    assert all("\n" not in p for p in passages) and " ".join(passages) == para

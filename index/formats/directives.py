@@ -6,9 +6,11 @@
 - kramdown extensions (Jekyll): ``{::options ... /}``, ``{::comment} ... {:/comment}``
   (dropped with their content), ``{::nomarkdown}`` markers (content kept) and attribute
   list definitions ``{:name: .class}``;
+- Docsify callouts (``?> tip``, ``!> belangrijk``): the marker goes, the text stays;
 - GitHub alerts and Obsidian callouts (``> [!NOTE]``, ``> [!TIP] Titel``): the marker goes,
   a title stays as a line of its own, the quoted content stays;
-- includes of other files: mkdocs snippets ``--8<-- "file.md"``, VitePress ``<<< @/file``,
+- includes of other files: mkdocs snippets ``--8<-- "file.md"`` (or a block of file names
+  between two ``--8<--`` lines), VitePress ``<<< @/file``,
   VuePress ``@[code](file)``: what they pull in is not in this page.
 
 What is dropped and a reader would have seen is recorded (tables of contents, includes).
@@ -29,6 +31,9 @@ _KRAMDOWN_COMMENT_OPEN = re.compile(r"^\s*\{::comment\}")
 _KRAMDOWN_COMMENT_CLOSE = re.compile(r"\{:/(?:comment)?\}\s*$")
 _ATTRIBUTE_DEFINITION = re.compile(r"^\s*\{:[\w-]+:[^}]*\}\s*$")
 _ALERT = re.compile(r"^(?P<quote>\s*(?:>\s?)+)\[!(?P<kind>[A-Za-z]+)\][+-]?[ \t]*(?P<title>.*)$")
+# Docsify callouts: "?> tip" and "!> important" at the start of a paragraph; the marker goes.
+_DOCSIFY_CALLOUT = re.compile(r"^\s{0,3}[?!]>\s+(\S.*)$")
+_SNIPPET_BLOCK = re.compile(r"^\s*--8<--\s*$")
 _INCLUDE = re.compile(r"^\s*(?:;?--8<--\s*(?P<snippet>.*)|<<<\s*(?P<vite>@?\S+).*|@\[code[^\]]*\]\((?P<vue>[^)]*)\))\s*$")
 
 
@@ -40,8 +45,12 @@ class _Directives:
         self.out: list[str] = []
         self.toc: list[str] | None = None  # lines of an open generated table of contents
         self.in_comment = False
+        self.snippet_block: list[str] | None = None  # file names of an open "--8<--" block
 
     def line(self, line: str) -> None:
+        if self.snippet_block is not None or _SNIPPET_BLOCK.match(line):
+            self._snippet_block(line)
+            return
         if self.in_comment:
             self.in_comment = not _KRAMDOWN_COMMENT_CLOSE.search(line)
             return
@@ -56,6 +65,8 @@ class _Directives:
             self.toc = []
         elif _TOC_MARKER.match(line):
             record_drop(self.drops, DROP_TOC, line.strip())
+        elif docsify := _DOCSIFY_CALLOUT.match(line):
+            self.out.append(docsify.group(1))
         elif alert := _ALERT.match(line):
             quote, title = alert.group("quote"), alert.group("title").strip()
             self.out.extend([quote + title, quote.rstrip()] if title else [quote.rstrip()])
@@ -70,9 +81,22 @@ class _Directives:
         else:
             self.out.append(line)
 
+    def _snippet_block(self, line: str) -> None:
+        """pymdownx snippets' block form: file names between two bare ``--8<--`` lines."""
+        if self.snippet_block is None:
+            self.snippet_block = []
+        elif _SNIPPET_BLOCK.match(line):
+            record_drop(self.drops, DROP_INCLUDE, " ".join(self.snippet_block) or line.strip())
+            self.snippet_block = None
+            self.out.append("")
+        elif line.strip():
+            self.snippet_block.append(line.strip())
+
     def finish(self) -> list[str]:
         if self.toc is not None:  # a start marker without its end: not a generated list after all
             self.out.extend(self.toc)
+        if self.snippet_block is not None:  # an unclosed block includes the rest of the page's lines
+            record_drop(self.drops, DROP_INCLUDE, " ".join(self.snippet_block) or "--8<--")
         return self.out
 
 

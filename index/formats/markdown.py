@@ -8,9 +8,11 @@ and their indented body is de-indented; one without content (a stub whose body a
 would have filled) is dropped with its title. Docusaurus/VitePress containers
 (``:::note Titel`` ... ``:::``) are unwrapped the same way, MDX ``import``/``export``
 lines are dropped and JSX component tags removed (their text kept). Before that, the
-Markdown of other generators is brought back to what a reader sees: Hugo shortcodes and
-Liquid/GitBook tags (:mod:`.shortcodes`), tables of contents, kramdown extensions and
-include directives (:mod:`.directives`).
+Markdown of other generators is brought back to what a reader sees: MyST directives
+(:mod:`.myst`), Hugo shortcodes and Liquid/GitBook tags (:mod:`.shortcodes`), tables of
+contents, kramdown extensions and include directives (:mod:`.directives`); footnotes are
+read at their reference (:mod:`.footnotes`), abbreviations expanded at their first use
+(:mod:`.abbr`).
 
 What is left out on purpose is recorded as :class:`~index.documents.Dropped` so that a
 build can report it: sections and elements marked ``{ data-search-exclude }``, empty
@@ -27,11 +29,14 @@ from index.documents import (
     DROP_BUTTON, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, SECTION_LINKS, Dropped, Section,
 )
 
+from .abbr import expand_abbreviations
 from .containers import (
     BODY_INDENT, Fence, drop_mdx_statements, open_fence, outside_fences, record_drop, unwrap_colon_containers,
     unwrap_containers,
 )
 from .directives import drop_directives
+from .footnotes import inline_footnotes
+from .myst import unwrap_directives
 from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
     strip_inline,
@@ -61,6 +66,7 @@ _LINK_ONLY = re.compile(
 _ANCHOR_ONLY = re.compile(r"^\s*(?:\*\*|__)?\s*\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(#[^()\s]*\)\s*(?:\*\*|__)?\s*[.,;:]?\s*$")
 _KRAMDOWN_TOC = re.compile(r"^\{:\s*toc\b[^}]*\}$")  # "1. TOC" followed by "{:toc}": kramdown's generated TOC
 _DECORATIVE_MARKS = "›»→▸►•· "  # typed in front of list items as extra bullets
+NESTED_ITEM_INDENT = "  "  # a sub-item is written under its parent, indented this much per level
 
 _ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
@@ -123,6 +129,10 @@ class _BlockParser:
         self.lines = lines
         self.paragraph: list[str] = []
         self.item: str | None = None  # the open list item, with its "- " / "1. " prefix
+        self.item_depth = 0  # nesting depth of the open item (0: top level)
+        self.list_indents: list[int] = []  # marker columns of the open list levels, outermost first
+        self.indent = 0  # leading spaces of the current line (after any blockquote markers)
+        self.defining = False  # the open paragraph is a term with its definition
         self.blocks: list[Block] = []
         self.drops = drops
 
@@ -151,9 +161,10 @@ class _BlockParser:
             if cleaned and excluded_from_search(attrs):
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
             elif cleaned:
-                self.blocks.append(Block("item", f"{marker} {cleaned}", link_only=bool(_LINK_ONLY.match(text)),
+                self.blocks.append(Block("item", f"{NESTED_ITEM_INDENT * self.item_depth}{marker} {cleaned}",
+                                         link_only=bool(_LINK_ONLY.match(text)),
                                          anchor_only=bool(_ANCHOR_ONLY.match(text))))
-        self.paragraph, self.item = [], None
+        self.paragraph, self.item, self.defining = [], None, False
 
     def _attr_line(self, line: str) -> None:
         """attr_list's block syntax: ``{ ... }`` on the line after the element it belongs to."""
@@ -177,10 +188,12 @@ class _BlockParser:
         fence = open_fence(raw)
         if fence:
             return self._fence(i, fence)
-        line = _BLOCKQUOTE.sub("", raw.strip()).strip()
+        unquoted = _BLOCKQUOTE.sub("", raw.lstrip()) if raw.lstrip().startswith(">") else raw
+        line = unquoted.strip()
         if not line:
             self._close()
             return i + 1
+        self.indent = len(unquoted) - len(unquoted.lstrip(" "))
         if _is_table_start(self.lines, i):
             return self._table(i)
         if self._heading(line):
@@ -198,6 +211,7 @@ class _BlockParser:
         atx = _ATX.match(line)
         if atx:
             self._close()
+            self.list_indents = []
             self._emit_heading(atx.group(2) or "", len(atx.group(1)))
             return True
         if _SETEXT.match(line) and self.paragraph and self.item is None:
@@ -229,10 +243,15 @@ class _BlockParser:
             self._close()
             marker = "-" if item.group(1) else f"{item.group(2)}."
             self.item = f"{marker} {item.group(3)}"
+            self.item_depth = self._list_depth(self.indent)
             return
+        if self.item is None and (not self.list_indents or self.indent <= self.list_indents[0]):
+            self.list_indents = []  # text at the list's own margin: the list has ended
         definition = _DEFINITION.match(line)
         if definition and self.paragraph and self.item is None:
-            self.paragraph[-1] = self.paragraph[-1].rstrip(":") + ":"  # "Term: definitie"
+            if not self.defining:
+                self.paragraph[-1] = self.paragraph[-1].rstrip(":") + ":"  # "Term: definitie"
+            self.defining = True  # a second definition of the term follows the first: "Term: een. Twee."
             line = definition.group(1)
         footnote = _FOOTNOTE_DEFINITION.match(line)
         if footnote:
@@ -243,8 +262,22 @@ class _BlockParser:
         else:
             self.paragraph.append(line)
 
+    def _list_depth(self, indent: int) -> int:
+        """Nesting depth of an item whose marker stands at column ``indent``.
+
+        An item indented further than the open item's marker is its sub-item (CommonMark
+        needs the content column, Python-Markdown four spaces; authors write two to four,
+        so any deeper indentation nests); one at a shallower column closes the deeper levels.
+        """
+        while self.list_indents and indent < self.list_indents[-1]:
+            self.list_indents.pop()
+        if not self.list_indents or indent > self.list_indents[-1]:
+            self.list_indents.append(indent)
+        return len(self.list_indents) - 1
+
     def _table(self, i: int) -> int:
         self._close()
+        self.list_indents = []
         row = _table_row(self.lines[i])
         if row:
             self.blocks.append(Block("row", row))
@@ -258,6 +291,7 @@ class _BlockParser:
 
     def _fence(self, i: int, fence: Fence) -> int:
         self._close()
+        self.list_indents = []
         content: list[str] = []
         i += 1
         while i < len(self.lines) and not fence.closes(self.lines[i]):
@@ -286,18 +320,58 @@ def _drop_conflict_markers(lines: list[str]) -> list[str]:
 
 def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
-    lines = _drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n"))
+    lines = unwrap_directives(_drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n")), drops)
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)
-    lines = unwrap_containers(lines, drops)
+    lines = expand_abbreviations(inline_footnotes(unwrap_containers(lines, drops)))
     return outside_fences(lines, lambda chunk: outside_code_spans(
         chunk, lambda text: html_blocks_to_markdown(remove_template_code(text))))
 
 
+# A line that only labels what follows: a version ("v1.2", "Versie 2", "Release 3.1 (beta)") or a
+# status ("Beta", "Nieuw", "Experimenteel"), as sites put above a heading or render from a badge.
+_STATUS = r"(?:beta|alpha|nieuw|new|experimenteel|experimental|concept|draft|deprecated|verouderd|vervallen|preview)"
+_VERSION = r"(?:(?:versie|version|release|v)\s?\.?\s?\d+(?:\.\d+)*(?:[-.]?[a-z]+\d*)?)"
+_LABEL_LINE = re.compile(
+    rf"(?:{_VERSION}|{_STATUS})(?:\s*[-–·|,/]?\s*(?:\(\s*)?(?:{_VERSION}|{_STATUS})\)?)*\s*:?", re.IGNORECASE
+)
+
+
+def _labelled_headings(blocks: list[Block]) -> list[Block]:
+    """Give a version or status label standing right above a heading to that heading.
+
+    Written as a line of its own (or rendered from a badge) above the heading it labels,
+    the label would otherwise end the previous section, where it says something false. It
+    joins the heading's text in brackets ("Nieuwe regels (v1.2)"), so every passage of
+    that section carries it; a heading that already names it stays as it is. Above the page's
+    H1 (its title) the label becomes the first line of the page's text instead.
+    """
+    out: list[Block] = []
+    labels: list[Block] = []
+    for block in blocks:
+        if block.kind == "para" and _LABEL_LINE.fullmatch(block.text):
+            labels.append(block)
+            continue
+        if labels and block.kind == "heading" and block.level == 1:
+            out.append(block)  # the page's title stays as written: the label opens the page's text
+            out.extend(labels)
+            labels = []
+            continue
+        if labels and block.kind == "heading":
+            missing = [b.text.rstrip(":") for b in labels if b.text.rstrip(":").lower() not in block.text.lower()]
+            text = f"{block.text} ({', '.join(missing)})" if missing else block.text
+            block = Block("heading", text, block.level, excluded=block.excluded)
+        else:
+            out.extend(labels)
+        labels = []
+        out.append(block)
+    return out + labels
+
+
 def iter_blocks(text: str, drops: list[Dropped] | None = None) -> Iterator[Block]:
     """Parse a Markdown body (without front matter) into blocks in reading order."""
-    yield from _BlockParser(_prepare(text, drops), drops).parse()
+    yield from _labelled_headings(_BlockParser(_prepare(text, drops), drops).parse())
 
 
 class _Outline:

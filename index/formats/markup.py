@@ -87,37 +87,204 @@ _BLOCK_TAG = re.compile(
     r"|figure|figcaption|dl|dt|dd|hr|aside|nav|header|footer|pre|form|fieldset|center)\b[^>]*>",
     re.IGNORECASE,
 )
-# A JSX tab (Docusaurus <TabItem value="x" label="Gemeente">): its label titles the content,
-# as a mkdocs content tab's title does.
-_TAB_LABEL = re.compile(r"<TabItem\b[^<>]*?\blabel=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
+# A JSX component's caption (Docusaurus <TabItem label="Gemeente">, NL Design System
+# <Guideline title="Gebruik ...">, Starlight <Aside title="Let op">): text the reader sees above
+# the component's content, as a mkdocs content tab's or admonition's title is. A component that
+# links elsewhere (a card with href=) is navigation: its caption names another page.
+_COMPONENT = re.compile(r"<[A-Z][\w.]*\b[^<>]*>")
+_CAPTION_ATTR = re.compile(r"""\b(?:title|label|summary|heading|caption)=(?:"([^"]*)"|'([^']*)')""")
+_LINK_ATTR = re.compile(r"\b(?:href|to|link)=")
+# Design-system "do / don't" blocks (<Guideline appearance="dont" title="Gebruik een link als knop">):
+# the verdict is only in an attribute, and without it a "don't" reads as advice.
+_VERDICT_ATTR = re.compile(r"""\b(?:appearance|variant|type|kind|status)=["']([\w' -]+)["']""", re.IGNORECASE)
+_VERDICTS = {"do": "Wel doen", "correct": "Wel doen", "good": "Wel doen", "dont": "Niet doen", "don't": "Niet doen",
+             "do-not": "Niet doen", "donot": "Niet doen", "incorrect": "Niet doen", "bad": "Niet doen",
+             "wrong": "Niet doen", "doen": "Wel doen", "wel": "Wel doen", "niet": "Niet doen",
+             "niet-doen": "Niet doen", "niet doen": "Niet doen"}
+
+
+def _captioned(component: re.Match[str]) -> str:
+    """The component's tag, preceded by its caption as a paragraph of its own (if it has one)."""
+    tag = component.group(0)
+    caption = _CAPTION_ATTR.search(tag)
+    if not caption or _LINK_ATTR.search(tag):
+        return tag
+    text = caption.group(1) or caption.group(2) or ""
+    verdict = _VERDICT_ATTR.search(tag)
+    label = _VERDICTS.get(verdict.group(1).strip().lower()) if verdict else None
+    return f"\n\n{label + ': ' + text if label else text}\n\n{tag}"
+
+
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
-_ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")
-# MDX live examples wrap their markup in a render function: "{() => ( <> ... </> )}".
-_JSX_RENDER = re.compile(r"\{\s*\(\s*\)\s*=>\s*\(\s*(?:<>)?|(?:</>)?\s*\)\s*\}(?=\s*(?:<|$))|</?>", re.MULTILINE)
+_ANY_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")  # <Tabs.Tab>: JSX
+# MDX live examples wrap markup in a JSX expression: "{() => (", "<>", ..., "</>", ")}".
+_JSX_FRAGMENT = re.compile(r"</>\s*\)\s*\}|</?>")  # "</> )}" closes a one-line live example
+_JSX_ARROW = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*\(?")
+# MDX expressions in text: {" "} is a space, {frontMatter.version} a value we do not have.
+_JSX_SPACE = re.compile(r"""\{\s*(?:"\s*"|'\s*')\s*\}""")
+_MDX_VALUE = re.compile(r"\{\s*(?:frontMatter|props|metadata|meta|site|siteConfig)\.[\w.]+\s*\}")
+_JSX_CLOSE_LINE = re.compile(r"^[ \t]*\)?[ \t]*\}[ \t]*$", re.MULTILINE)
+
+# --- example markup: headings that are not the page's ------------------------------------
+
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][\w.:-]*)((?:\s[^<>]*)?)>")
+_VOID_ELEMENTS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+})
+# Elements whose content shows markup or a rendered example rather than the page's own structure.
+_EXAMPLE_ELEMENTS = frozenset({"pre", "code", "xmp", "textarea", "samp", "template", "kbd"})
+_EXAMPLE_CLASS = re.compile(r"""\bclass(?:Name)?=["'][^"']*\b(?:example|voorbeeld|demo|preview)""", re.IGNORECASE)
+_PRE_ELEMENT = re.compile(r"<(pre|xmp)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
+_CLASS_WORD = re.compile(r"""\bclass=["']\s*([\w+-]+)""", re.IGNORECASE)
+# <dt>Term</dt><dd>Definitie</dd>: "Term: Definitie", as a Markdown definition list reads.
+_TERM = re.compile(r"<dt\b[^>]*>(.*?)</dt\s*>\s*(?:<dd\b[^>]*>)?", re.DOTALL | re.IGNORECASE)
+_CODE_ELEMENT = re.compile(r"<code\b[^>]*>([^<`]*)</code\s*>", re.IGNORECASE)
+_PRE_MASK = re.compile("\x02(\\d+)\x02")
+
+
+# Docusaurus' <Heading as="h2">Tekst</Heading> (the OpenAPI docs plugin writes as={"h2"} and
+# children={"Tekst"}): an HTML heading in JSX form.
+_JSX_HEADING = re.compile(r"<Heading\b(?P<attrs>[^<>]*?)(?:/>|>(?P<inner>.*?)</Heading\s*>)", re.DOTALL)
+_HEADING_LEVEL = re.compile(r"""\bas=\{?\s*["']h([1-6])["']""")
+_CHILDREN = re.compile(r"""\bchildren=\{?\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _jsx_headings(text: str) -> str:
+    """``<Heading as="h2">`` as ``<h2>``, so the heading rules (and the example rule) apply."""
+    def html(match: re.Match[str]) -> str:
+        level = _HEADING_LEVEL.search(match.group("attrs"))
+        if not level:
+            return match.group(0)
+        children = _CHILDREN.search(match.group("attrs"))
+        words = (children.group(1) or children.group(2)) if children else (match.group("inner") or "")
+        return f"<h{level.group(1)}>{words}</h{level.group(1)}>"
+
+    return _JSX_HEADING.sub(html, text)
+
+
+def _shows_example(name: str, attrs: str) -> bool:
+    """A JSX component (``<Canvas>``, ``<Example>``), a code element or an element of class
+    "example": what it holds is a demonstration, not the page's own outline."""
+    return name[:1].isupper() or name.lower() in _EXAMPLE_ELEMENTS or bool(_EXAMPLE_CLASS.search(attrs))
+
+
+def _page_headings(text: str) -> str:
+    """HTML headings as ATX headings, except inside an example, where they are a line of text.
+
+    Design-system and HTML guidance pages show markup (``<Canvas>`` with an ``<h1>`` in it, a
+    ``<div class="example">``): taken as headings, those would replace the page's title and
+    put every later section under the example's heading.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # open elements: (lower-case name, shows an example)
+    position = 0
+    while (tag := _TAG_TOKEN.search(text, position)) is not None:
+        closing, name, attrs = tag.group(1), tag.group(2), tag.group(3)
+        heading = None if closing else _HEADING_ELEMENT.match(text, tag.start())
+        if heading:
+            words = " ".join(_ANY_TAG.sub("", heading.group(2)).split())
+            in_example = any(example for _, example in stack)
+            out.append(text[position:tag.start()])
+            out.append(f"\n\n{words}\n\n" if in_example else f"\n\n{'#' * int(heading.group(1))} {words}\n\n")
+            position = heading.end()
+            continue
+        out.append(text[position:tag.end()])
+        position = tag.end()
+        if closing:
+            _close_element(stack, name.lower())
+        elif not attrs.rstrip().endswith("/") and name.lower() not in _VOID_ELEMENTS:
+            stack.append((name.lower(), _shows_example(name, attrs)))
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _close_element(stack: list[tuple[str, bool]], name: str) -> None:
+    """Pop up to and including the innermost open ``name`` (a stray closing tag changes nothing)."""
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth][0] == name:
+            del stack[depth:]
+            return
+
+
+def _mask_preformatted(text: str, blocks: list[str]) -> str:
+    """Replace ``<pre>``/``<xmp>`` elements by placeholders for code fences of what they show.
+
+    A reader sees their text with the tags rendered away and entities decoded ("&lt;h4&gt;"
+    shows as "<h4>"); the fence keeps it as code, so no later rule reads its markup as
+    headings or list items. A class such as ``mermaid`` becomes the fence's language.
+    """
+    def fence(m: re.Match[str]) -> str:
+        language = _CLASS_WORD.search(m.group(2))
+        shown = html.unescape(_ANY_TAG.sub("", m.group(3))).strip("\n")
+        blocks.append(f"\n\n```{language.group(1) if language else ''}\n{shown}\n```\n\n")
+        return f"\x02{len(blocks) - 1}\x02"
+
+    return _PRE_ELEMENT.sub(fence, text)
+
+
+_TABLE_ELEMENT = re.compile(r"<table\b[^>]*>(.*?)</table\s*>", re.DOTALL | re.IGNORECASE)
+_ROW_ELEMENT = re.compile(r"<tr\b[^>]*>(.*?)(?:</tr\s*>|(?=<tr\b)|\Z)", re.DOTALL | re.IGNORECASE)
+_CELL_ELEMENT = re.compile(r"<(t[hd])\b([^>]*)>(.*?)(?:</t[hd]\s*>|(?=<t[hd]\b)|\Z)", re.DOTALL | re.IGNORECASE)
+_CAPTION_ELEMENT = re.compile(r"<caption\b[^>]*>(.*?)</caption\s*>", re.DOTALL | re.IGNORECASE)
+_SPANNING = re.compile(r"\b(?:col|row)span\s*=", re.IGNORECASE)
+
+
+def _cell_text(html_cell: str) -> str:
+    """A cell's text on one line, with pipes escaped so that it stays one cell."""
+    text = _LINE_BREAK.sub(" ", html_cell)
+    text = _ANY_TAG.sub("", _CODE_ELEMENT.sub(lambda m: f"`{m.group(1)}`", text))  # code holds no tags
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _pipe_table(match: re.Match[str]) -> str:
+    """A simple HTML table (header row of ``<th>`` cells, no spanning cells, no nesting) as a
+    Markdown pipe table, so each row is read with its column names as a Markdown table's is.
+    Any other table is left to the generic tag rules (its rows become lines of text)."""
+    inner = match.group(1)
+    rows = [_CELL_ELEMENT.findall(row) for row in _ROW_ELEMENT.findall(inner)]
+    rows = [row for row in rows if row]
+    simple = "<table" not in inner.lower() and not _SPANNING.search(inner)
+    if not rows or not simple or any(kind.lower() != "th" for kind, _, _ in rows[0]):
+        return match.group(0)
+    lines = ["| " + " | ".join(_cell_text(cell) for _, _, cell in row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(rows[0]))
+    caption = _CAPTION_ELEMENT.search(inner)
+    title = _cell_text(caption.group(1)).replace("\\|", "|") + "\n\n" if caption else ""
+    return "\n\n" + title + "\n".join(lines) + "\n\n"
+
+
+def _drop_jsx_expressions(text: str) -> str:
+    """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``) and
+    MDX expressions in text (``{" "}``, ``{frontMatter.version}``)."""
+    text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", text))
+    text = _MDX_VALUE.sub("", _JSX_SPACE.sub(" ", text))
+    return _JSX_CLOSE_LINE.sub("", text)
 
 
 def html_blocks_to_markdown(text: str) -> str:
     """Turn embedded HTML into the Markdown the block parser understands.
 
-    Headings become ATX headings (so they join the heading path), list items become
-    ``- `` items, table rows separate lines with ``|`` between cells, other block
+    Headings become ATX headings (so they join the heading path) unless they sit in an
+    example (:func:`_page_headings`), preformatted elements become code fences, list items
+    become ``- `` items, table rows separate lines with ``|`` between cells, other block
     elements become line breaks; remaining tags are removed and their text kept.
     """
-    text = _JSX_RENDER.sub("", _DROPPED_ELEMENTS.sub("", text))
+    preformatted: list[str] = []
+    text = _mask_preformatted(_DROPPED_ELEMENTS.sub("", text), preformatted)
+    text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = _TAB_LABEL.sub(lambda m: "\n\n" + (m.group(1) or m.group(2) or "") + "\n\n", text)
-    text = _HEADING_ELEMENT.sub(
-        lambda m: "\n\n" + "#" * int(m.group(1)) + " " + " ".join(_ANY_TAG.sub("", m.group(2)).split()) + "\n\n",
-        text,
-    )
+    text = _COMPONENT.sub(_captioned, text)
+    text = _page_headings(_jsx_headings(text))
+    text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
     text = _LIST_ITEM_START.sub("\n- ", text)
     text = _CELL_END.sub(" | ", text)
     text = _ROW_END.sub("\n\n", text)
     text = _LINE_BREAK.sub("\n", text)
     text = _BLOCK_TAG.sub("\n", text)
-    return _ANY_TAG.sub("", text)
+    text = _ANY_TAG.sub("", text)
+    return _PRE_MASK.sub(lambda m: preformatted[int(m.group(1))], text)
 
 
 # --- inline Markdown (one logical line at a time) -------------------------------------
@@ -147,6 +314,30 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escape
     (re.compile(r"\\(?=\s|$)"), ""),  # hard line break "regel\" (CommonMark), joined into the paragraph
 )
+_ROLE = re.compile(r"\{(?P<name>[\w:.-]+)\}(?P<ticks>`+)(?P<content>.+?)(?P=ticks)")
+_EXPLICIT_TARGET = re.compile(r"^(?P<text>.*?)\s*<[^<>]+>$")
+_NUMBER_PLACEHOLDER = re.compile(r"\s*\{(?:number|name)\}")
+# Roles whose content is a label or path: without an explicit title they render as the target's
+# title or number, which the page does not hold, so they leave nothing.
+_REFERENCE_ROLES = frozenset({"ref", "numref", "eq", "doc", "download", "any", "cite", "cite:p", "cite:t", "footcite"})
+
+
+def myst_roles(text: str) -> str:
+    """A MyST/Sphinx role as the text it shows: ``{ref}`de stappen <stappen>``` -> "de stappen",
+    ``{numref}`Figuur {number} <fig:kaart>``` -> "Figuur", ``{term}`DigiD``` -> "DigiD";
+    a reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
+    def shown(match: re.Match[str]) -> str:
+        content = match.group("content").strip()
+        explicit = _EXPLICIT_TARGET.match(content)
+        if explicit and explicit.group("text"):
+            return _NUMBER_PLACEHOLDER.sub("", explicit.group("text"))
+        if match.group("name").lower() in _REFERENCE_ROLES:
+            return ""
+        return content.lstrip("~!")
+
+    return _ROLE.sub(shown, text)
+
+
 _SPACES = re.compile(r"\s+")
 MIN_DESCRIPTION_WORDS = 8  # alt text this long describes a chart or diagram; shorter is a label or file name
 
@@ -195,6 +386,6 @@ def _strip_prose(text: str) -> str:
 def strip_inline(text: str) -> str:
     """Remove inline Markdown and HTML from one logical line and normalise characters
     (code spans keep their text, without backticks)."""
-    text = outside_code_spans(text, _strip_prose, keep_ticks=False)
+    text = outside_code_spans(myst_roles(text), _strip_prose, keep_ticks=False)
     text = normalize_characters(text)  # digital text: no OCR repairs (index.clean.looks_like_ocr)
     return _SPACES.sub(" ", text).strip()

@@ -74,8 +74,8 @@ class SectionBuilder:
         names its columns ("- Wat: Directe opgave; Aantal: 417"), so a row read alone
         (a quoted answer, a retrieved passage) still says what its numbers mean.
         """
-        text = text.strip()
-        if not text:
+        text = text.rstrip() if kind == "item" else text.strip()  # a sub-item keeps its indentation
+        if not text.strip():
             return
         if kind == "row":
             if self._header is None:
