@@ -10,22 +10,30 @@ definition stays as a list item "AVG: Algemene verordening gegevensbescherming".
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from .containers import Fence, open_fence
 
 _ABBREVIATION = re.compile(r"^ {0,3}\*\[(?P<abbr>[^\]]+)\]:\s*(?P<expansion>.*?)\s*$")
 
 
-def _definitions(lines: list[str]) -> dict[int, tuple[str, str]]:
-    """Line index -> (abbreviation, expansion) for every definition outside code fences."""
-    found: dict[int, tuple[str, str]] = {}
+def _prose_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(index, line) of every line outside code fences (the fence markers included)."""
     fence: Fence | None = None
     for n, line in enumerate(lines):
         if fence is not None:
             fence = None if fence.closes(line) else fence
             continue
         fence = open_fence(line)
-        match = None if fence else _ABBREVIATION.match(line)
+        if fence is None:
+            yield n, line
+
+
+def _definitions(lines: list[str]) -> dict[int, tuple[str, str]]:
+    """Line index -> (abbreviation, expansion) for every definition outside code fences."""
+    found: dict[int, tuple[str, str]] = {}
+    for n, line in _prose_lines(lines):
+        match = _ABBREVIATION.match(line)
         if match and match.group("expansion"):
             found[n] = (match.group("abbr").strip(), match.group("expansion"))
     return found
@@ -34,13 +42,8 @@ def _definitions(lines: list[str]) -> dict[int, tuple[str, str]]:
 def _first_use(lines: list[str], abbr: str, skip: set[int]) -> tuple[int, re.Match[str]] | None:
     """The first whole-word use of ``abbr`` in body text (not a heading, code or definition)."""
     word = re.compile(rf"(?<![\w`]){re.escape(abbr)}(?![\w`])")
-    fence: Fence | None = None
-    for n, line in enumerate(lines):
-        if fence is not None:
-            fence = None if fence.closes(line) else fence
-            continue
-        fence = open_fence(line)
-        if fence or n in skip or line.lstrip().startswith("#"):
+    for n, line in _prose_lines(lines):
+        if n in skip or line.lstrip().startswith("#"):
             continue
         match = word.search(line)
         if match:
