@@ -31,6 +31,10 @@ from bot.teams.conversations import conversation_key, split_thread
 log = logging.getLogger(__name__)
 
 MESSAGES_PATH = "/api/messages"
+# One call to the Bot Connector (post, update, roster) may take this long. The SDK's HTTP client
+# waits up to five minutes; a handler or outbox round stuck that long holds up every message
+# after it, while a call that times out is simply tried again (outbox) or skipped (roster).
+CONNECTOR_TIMEOUT = 30.0  # seconds
 _AUTH_ERROR = {"error": "Invalid token or authentication failed."}
 
 
@@ -111,6 +115,7 @@ class Sender:
     adapter: CloudAdapter
     claims: ClaimsIdentity
     pace: Pacer | None = None  # per conversation (a channel's threads share their channel's)
+    timeout: float = CONNECTOR_TIMEOUT  # seconds one connector call may take
 
     async def _wait_turn(self, conversation_id: str) -> None:
         """Take a slot in the conversation's pace (a database call: in a thread) and wait for it."""
@@ -142,7 +147,8 @@ class Sender:
         await self._wait_turn(conversation_id)
         activity = self._continuation(service_url=reference["serviceUrl"], conversation_id=conversation_id,
                                       bot_id=reference.get("botId") or "", tenant_id=reference.get("tenantId"))
-        await self.adapter.continue_conversation_with_claims(self.claims, activity, callback)
+        await asyncio.wait_for(self.adapter.continue_conversation_with_claims(self.claims, activity, callback),
+                               self.timeout)
         if "error" in result:
             raise result["error"]
         return result.get("value")

@@ -9,6 +9,8 @@ Strict where Loket's behaviour depends on it:
   ``rosters`` (by id or Entra object id), 404 when not there; a channel thread is ``<channel>;messageid=<root>`` with a
   root that exists;
 * ``fail_next(n, status=429, retry_after=…)`` makes the next n posts (and updates) fail;
+* ``stall_next(n, seconds)`` makes the next n calls of any kind answer only after ``seconds``
+  (a connector that hangs: Loket must not wait for it longer than its own timeout);
 * an activity can be updated (PUT) or deleted (DELETE) only when the bot sent it, into that
   conversation (a channel thread's message also through its channel), and not after it was
   deleted: anything else is 404, as the connector answers for an unknown activity id.
@@ -90,6 +92,7 @@ class FakeConnector:
     limits: tuple[tuple[float, int], ...] = TEAMS_LIMITS
     _calls: dict[str, deque] = field(default_factory=dict)  # base conversation -> times of accepted calls
     _fail: list[tuple[int, str | None]] = field(default_factory=list)
+    _stall: list[float] = field(default_factory=list)
     posted: dict[str, str] = field(default_factory=dict)  # activity id -> base conversation, of what the bot sent
     deleted: set[str] = field(default_factory=set)
     _ids: Any = field(default_factory=lambda: itertools.count(1_700_000_000_001))
@@ -120,6 +123,10 @@ class FakeConnector:
     def fail_next(self, n: int = 1, *, status: int = 429, retry_after: str | None = "1") -> None:
         with self._lock:
             self._fail += [(status, retry_after)] * n
+
+    def stall_next(self, n: int = 1, *, seconds: float = 5.0) -> None:
+        with self._lock:
+            self._stall += [seconds] * n
 
     def throttled(self, conversation_id: str) -> float | None:
         """Seconds to wait when a call into ``conversation_id`` now would exceed Teams' limits
@@ -201,6 +208,9 @@ def _handler(fake: FakeConnector):
 
         def _route(self) -> str | None:
             """The API path under the serviceUrl's prefix, after auth; None when answered."""
+            with fake._lock:
+                stall = fake._stall.pop(0) if fake._stall and self.path.startswith(PREFIX) else 0.0
+            time.sleep(stall)
             if self.path == "/keys" and self.command == "GET":
                 self._reply(200, fake.jwks)
                 return None

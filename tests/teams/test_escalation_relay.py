@@ -81,3 +81,21 @@ def test_throttled_relay_is_retried_after_retry_after(teams):
 
     assert len(eventually(delivered, timeout=30, interval=0.5)) == 1
     assert teams.connector._fail == []  # the 429 was really served
+
+
+def test_a_hanging_roster_call_does_not_hold_up_the_reply(teams):
+    """The connector answers a roster read only after 5 s; Loket gives up after its own
+    timeout, keeps the roster it read before and relays the core member's reply anyway."""
+    import time
+
+    thread, _ = escalate(teams)
+    core_reply(teams, thread, "Ottawa, zie de atlas.")  # the roster is read here
+    eventually(lambda: relays(teams))
+    rt = teams.loket.runtime
+    rt.sender.timeout = 0.5
+    rt.core_team.clock = lambda: time.monotonic() + 3600  # the roster is due to be read again
+    teams.connector.stall_next(1, seconds=5.0)
+    started = time.monotonic()
+    core_reply(teams, thread, "Aanvulling: ook de hoofdstad sinds 1857.")
+    assert time.monotonic() - started < 4.0
+    eventually(lambda: any("sinds 1857" in t for s in relays(teams) for t in s.texts))
