@@ -154,9 +154,15 @@ class TeamsRuntime:
         return task
 
     async def idle(self) -> None:
-        """Wait for the answering tasks in flight (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait for the answering tasks in flight (tests, shutdown), also those they spawn.
+
+        Only unfinished tasks are awaited: a finished task stays in ``_tasks`` until its
+        done-callback runs on a later turn of the loop, and on Python 3.12 ``gather`` of
+        finished tasks completes without giving the loop that turn, so waiting on it again
+        and again spun forever and blocked the loop (seen as rare 120 s hangs in CI).
+        """
+        while pending := [t for t in self._tasks if not t.done()]:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     # -- processing (after the 2xx) ---------------------------------------------------------
     async def process(self, key: str, activity: dict[str, Any], *, work: Work | None = None) -> None:

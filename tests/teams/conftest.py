@@ -95,7 +95,11 @@ class Loket:
         return self.app[RUNTIME_KEY]
 
     def call(self, coro, timeout: float = 120.0) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            raise AssertionError(f"Loket did not finish in {timeout} s; where it waits:\n{_where_it_waits(self.loop)}") from None
 
     def idle(self) -> None:
         self.call(self.runtime.idle())
@@ -103,6 +107,36 @@ class Loket:
     def stop(self) -> None:
         self.call(self.runner.cleanup())
         self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def _where_it_waits(loop: asyncio.AbstractEventLoop) -> str:
+    """Every thread's stack and every pending task's coroutine stack: a hang in a test says
+    where it hangs instead of only that it timed out."""
+    import sys
+    import traceback
+
+    parts = []
+    for ident, frame in sys._current_frames().items():
+        name = next((t.name for t in threading.enumerate() if t.ident == ident), str(ident))
+        parts.append(f"--- thread {name}\n" + "".join(traceback.format_stack(frame)[-8:]))
+    try:
+        tasks = asyncio.run_coroutine_threadsafe(_pending(), loop).result(5)
+    except TimeoutError:
+        tasks = ["(the event loop itself is blocked)"]
+    return "\n".join(parts + tasks)
+
+
+async def _pending() -> list[str]:
+    import io
+
+    out = []
+    for task in asyncio.all_tasks():
+        if task is asyncio.current_task():
+            continue
+        buf = io.StringIO()
+        task.print_stack(limit=8, file=buf)
+        out.append(f"--- task {task.get_name()}\n{buf.getvalue()}")
+    return out
 
 
 def start_loket(app: web.Application) -> Loket:
