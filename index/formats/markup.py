@@ -97,10 +97,15 @@ _LINK_ATTR = re.compile(r"\b(?:href|to|link)=")
 # Design-system "do / don't" blocks (<Guideline appearance="dont" title="Gebruik een link als knop">):
 # the verdict is only in an attribute, and without it a "don't" reads as advice.
 _VERDICT_ATTR = re.compile(r"""\b(?:appearance|variant|type|kind|status)=["']([\w' -]+)["']""", re.IGNORECASE)
-_VERDICTS = {"do": "Wel doen", "correct": "Wel doen", "good": "Wel doen", "dont": "Niet doen", "don't": "Niet doen",
-             "do-not": "Niet doen", "donot": "Niet doen", "incorrect": "Niet doen", "bad": "Niet doen",
-             "wrong": "Niet doen", "doen": "Wel doen", "wel": "Wel doen", "niet": "Niet doen",
-             "niet-doen": "Niet doen", "niet doen": "Niet doen"}
+_DO = frozenset({"do", "doen", "wel", "weldoen", "correct", "good"})
+_DONT = frozenset({"dont", "donot", "niet", "nietdoen", "incorrect", "bad", "wrong"})
+
+
+def _verdict(tag: str) -> str | None:
+    """"Wel doen" or "Niet doen" for a do/don't block ("dont", "don't", "do-not" alike), else None."""
+    found = _VERDICT_ATTR.search(tag)
+    value = re.sub(r"[\s'-]", "", found.group(1).lower()) if found else ""
+    return "Wel doen" if value in _DO else "Niet doen" if value in _DONT else None
 
 
 def _captioned(component: re.Match[str]) -> str:
@@ -110,8 +115,7 @@ def _captioned(component: re.Match[str]) -> str:
     if not caption or _LINK_ATTR.search(tag):
         return tag
     text = caption.group(1) or caption.group(2) or ""
-    verdict = _VERDICT_ATTR.search(tag)
-    label = _VERDICTS.get(verdict.group(1).strip().lower()) if verdict else None
+    label = _verdict(tag)
     return f"\n\n{label + ': ' + text if label else text}\n\n{tag}"
 
 
