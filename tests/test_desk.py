@@ -44,6 +44,15 @@ def test_greetings_thanks_and_empty_input_get_a_friendly_reply_without_search(de
         assert answer.answered and answer.kind == kind and answer.sources == [] and answer.answer
 
 
+def test_a_message_without_a_word_asks_for_a_question_instead_of_escalating(desk):
+    for text in ("q", "x!", "12", "q?"):
+        answer = desk.ask(text)
+        assert answer.answered and answer.kind == KIND_EMPTY and answer.sources == [], text
+        assert "hele zin" in answer.answer
+    assert desk.ask("?").kind == KIND_SMALLTALK  # a lone question mark asks for help
+    assert desk.ask("AVG?").kind not in (KIND_EMPTY, KIND_SMALLTALK)  # a short word is still a question
+
+
 def test_greeting_with_a_real_question_is_answered(desk):
     answer = desk.ask("Hallo, wat is het e-mailadres van het ondersteuningsarrangement?")
     assert answer.kind == "answer" and "@minjenv.nl" in answer.answer

@@ -28,7 +28,7 @@ def knowledge_desk(tmp_path_factory, embedder):
 
 
 def _examples() -> list[str]:
-    texts = (smalltalk.HELP_REPLY, smalltalk.EMPTY_REPLY, MAIL_HINT)
+    texts = (smalltalk.HELP_REPLY, smalltalk.EMPTY_REPLY, smalltalk.UNCLEAR_REPLY, MAIL_HINT)
     return sorted({q for text in texts for q in EXAMPLE.findall(text)})
 
 

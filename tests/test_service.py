@@ -76,6 +76,12 @@ def test_an_answered_question_is_stored_and_not_escalated(service, store):
     assert service.pending_escalation_posts() == []
 
 
+def test_a_message_without_a_word_is_not_sent_to_the_core_team(service):
+    outcome = service.handle_question(dm("100.2"), "q")
+    assert outcome.escalation is None and "hele zin" in outcome.answer.answer
+    assert service.pending_escalation_posts() == []
+
+
 def test_an_unanswered_question_opens_an_unposted_escalation_until_it_is_posted(service):
     outcome = service.handle_question(dm("100.1"), UNANSWERABLE)
     esc = outcome.escalation

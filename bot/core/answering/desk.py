@@ -27,7 +27,7 @@ from .answer import (
 from .decision import DEFAULT_TARGET_PRECISION, DecisionModel, load_for
 from .extract import DEFAULT_MAX_CHARS, Quote, best_quote, compose, worth_adding
 from .qtype import expected_type, satisfies
-from .smalltalk import EMPTY_REPLY, smalltalk_reply
+from .smalltalk import EMPTY_REPLY, UNCLEAR_REPLY, smalltalk_reply
 from .synonyms import Synonyms
 from .validity import answer_current_first
 
@@ -215,7 +215,7 @@ class Desk:
         question = (question or "").strip()[:MAX_QUESTION_CHARS]
         reply = smalltalk_reply(question)
         if reply is not None:
-            kind = KIND_EMPTY if reply == EMPTY_REPLY else KIND_SMALLTALK
+            kind = KIND_EMPTY if reply in (EMPTY_REPLY, UNCLEAR_REPLY) else KIND_SMALLTALK
             return Answer(question, True, reply, 1.0, [], kind)
         for respond in self._responders:
             found = respond(question)

@@ -26,6 +26,11 @@ HELP_REPLY = (
     "Weet ik het niet zeker, dan gaat je vraag naar het kernteam en krijg je hier hun antwoord."
 )
 EMPTY_REPLY = "Ik heb geen vraag gezien. Typ je vraag, bijvoorbeeld: 'Wat is de taak van het kernteam?'"
+UNCLEAR_REPLY = (
+    "Dat begrijp ik niet goed. Stel je vraag in een hele zin, bijvoorbeeld: "
+    "'Wat is de taak van het kernteam?'. Typ 'help' voor uitleg."
+)
+_LETTERS = re.compile(r"[^\W\d_]{2,}")  # a word of at least two letters: "q", "?", "12" or "x!" have none
 
 
 def normalise(text: str) -> str:
@@ -37,11 +42,17 @@ def smalltalk_reply(text: str) -> str | None:
     """A reply when ``text`` is only a greeting, thanks or help request; else None.
 
     A greeting followed by a real question ("Hoi, wat is een GVL?") is not smalltalk: the
-    question deserves an answer.
+    question deserves an answer. A message without a single word ("q", "?", "12") is no
+    question either: asking the person to write one helps them, escalating it to the core
+    team helps nobody.
     """
     norm = normalise(text)
     if not norm:
         return EMPTY_REPLY
+    if norm.strip("? ") == "":
+        return HELP_REPLY
+    if not _LETTERS.search(norm):
+        return UNCLEAR_REPLY
     words = norm.replace("?", " ").split()
     if len(words) > 4:
         return None
