@@ -1,7 +1,7 @@
 """Which answer type a question asks for (no model needed)."""
 from __future__ import annotations
 
-from bot.core.answering.qtype import DATE, EMAIL, MONEY, NUMBER, PERCENT, PHONE, WEB, expected_type, satisfies
+from bot.core.answering.qtype import DATE, EMAIL, MONEY, NUMBER, PERCENT, PHONE, WEB, WHEN, expected_type, satisfies
 
 
 def test_durations_percentages_and_limits_ask_for_numbers_or_dates():
@@ -61,3 +61,24 @@ def test_numbers_the_question_names_do_not_answer_it():
     # a digit inside a word is a name, not a number the question gives: "h1", "nis2"
     assert satisfies(NUMBER, "Een pagina heeft 1 kop van niveau h1.", question="hoeveel h1 koppen mag een pagina hebben")
     assert satisfies(DATE, "De NIS2 geldt vanaf 2025.", question="wanneer gaat nis2 in?")
+
+
+def test_article_section_and_version_numbers_are_no_quantity():
+    question = "Hoeveel punten moet je halen voor het hoogste niveau?"
+    assert not satisfies(NUMBER, "Artikel 4 van de verordening vraagt om voldoende kennis.", question=question)
+    assert not satisfies(NUMBER, "Zie BIO 9.4.2.1 en hoofdstuk 3.2 voor de eisen.", question=question)
+    assert not satisfies(DATE, "Dat staat in art. 36 en in bijlage 2.")
+    assert satisfies(NUMBER, "Wie 40 punten haalt, zit op het hoogste niveau.", question=question)
+    for text in ("Er komen 1.100 plekken bij.", "Het gaat om 12.345.678 euro.", "De knop is 1.5 cm breed."):
+        assert satisfies(NUMBER, text), text  # Dutch thousands and plain decimals stay numbers
+
+
+def test_wanneer_with_a_modal_asks_for_the_case_or_the_moment():
+    assert expected_type("Wanneer mag je onderscheid maken op geslacht?") == WHEN
+    assert expected_type("Mag dat? Zo ja, wanneer?") == WHEN
+    assert expected_type("Wanneer komt de nieuwe versie uit?") == DATE
+    assert expected_type("Sinds wanneer geldt die plicht?") == DATE
+    assert satisfies(WHEN, "Dat mag alleen als de wet er een uitzondering voor maakt.")
+    assert satisfies(WHEN, "Dat mag vanaf 1 januari.")
+    assert not satisfies(WHEN, "Onderscheid maken is een gevoelig onderwerp.")
+    assert not satisfies(DATE, "De nieuwe versie is uitgebreider dan de vorige.")

@@ -11,6 +11,7 @@ import re
 from index.text import fold
 
 NUMBER, DATE, FREQUENCY, MONEY, PERCENT = "number", "date", "frequency", "money", "percent"
+WHEN = "when"  # "wanneer mag/moet je ...?": the case in which, or a moment
 PHONE, EMAIL, WEB = "phone", "email", "web"
 
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -23,6 +24,9 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (PERCENT, re.compile(r"\bwelke? percentage\b|\bhoe ?veel procent\b")),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhoe dikwijls\b|\bhoe regelmatig\b")),
     # "hoe lang": a duration (weeks, months, a number of years), checked like a date
+    # "wanneer" with a modal or a choice asks as often for the case as for the moment
+    (WHEN, re.compile(r"(?<!tot )(?<!vanaf )(?<!sinds )(?<!per )\bwanneer (mag|mogen|moet|moeten|kan|kun|kunnen|kies|kiest|gebruik|gebruikt|geldt|gelden|heb|hebben"
+                      r"|spreek|spreekt)\b|\bzo ja,? wanneer\b")),
     (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b"
                       r"|\bhoe lang\b")),
     # a minimum or maximum of something is a number as well
@@ -36,6 +40,9 @@ _DATE_WORDS = re.compile(
     r"maanden|jaren|dagen|werkdagen|uren|minuten)\b"
 )
 _FREQUENCY_WORDS = re.compile(r"(jaarlijks|maandelijks|wekelijks|dagelijks|\bkeer\b|\belke?\b|\bper\b|\bieder(e)?\b|\baltijd\b|\bregelmatig)")
+# "Wanneer mag je onderscheid maken?" asks for the case as often as for the moment.
+_CONDITION_WORDS = re.compile(r"\b(als|indien|wanneer|tenzij|zodra|mits|voordat|nadat|zolang|uitzondering\w*|voorwaarde\w*|"
+                              r"situaties?|gevallen|geval)\b")
 _MONEY_WORDS = re.compile(r"(\bbedrag|\bkosten\b|\bkost\b|\bbudget|\bsubsidie|\bvergoeding|\bfinanciering)")
 _CURRENCY = re.compile(r"€|\beuro\b|\bgratis\b|\bkosteloos\b|\bkost(en)? niets\b|\bgeen kosten\b")
 _PERCENT = re.compile(r"%|\bprocent\b|\bpercent\b")
@@ -47,6 +54,15 @@ _NUMBER_PART = (r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaal
                 r"honderd|duizend|miljoen|miljard)")
 _NUMBER_WORD = re.compile(rf"{_NUMBER_PART}(?:en{_NUMBER_PART}|{_NUMBER_PART})*(?:en|den|tallen)?")
 _WORD = re.compile(r"[a-z]+")
+# A number that names a place in a text or a version is no quantity: "artikel 4", "fase 0",
+# "BIO 9.4.2.1", "WCAG 2.1", "bijlage III". A dotted number is a section or version number
+# of three groups or more ("9.4.2.1", "2.0.1") unless every group after the first has three
+# digits (Dutch thousands: "12.345.678"); "1.5" and "1.100" stay numbers.
+_REFERENCE_WORDS = (r"artikel|art|artt|lid|leden|fase|hoofdstuk|hfst|paragraaf|par|bijlage|annex|sectie|stap|versie|"
+                    r"niveau|onderdeel|overweging|bio|iso|iec|nen|wcag|module|pagina|blz|nr|"
+                    r"principe|maatregel|vereiste|criterium|succescriterium")
+_REFERENCE = re.compile(rf"\b(?:{_REFERENCE_WORDS})\.? ?\d+(?:[.,:-]\d+)*[a-z]?\b")
+_SECTION_NUMBER = re.compile(r"(?<![\w.,])(?!\d+(?:\.\d{3})+(?![\w.]))\d+\.\d+\.\d+(?:\.\d+)*(?![\w])")
 _PHONE = re.compile(r"\+?\d[\d\s()-]{7,}\d")  # at least nine digits and separators: "070 123 45 67", "+31 6 ..."
 _WEB = re.compile(r"https?://|\bwww\.|\b[a-z0-9-]+\.(nl|com|org|eu|net|gov|io|int)\b")
 
@@ -69,7 +85,7 @@ def satisfies(kind: str | None, text: str, *, question: str = "") -> bool:
     """
     if kind is None:
         return True
-    t = _without_given_numbers(fold(text), fold(question))
+    t = _without_references(_without_given_numbers(fold(text), fold(question)))
     has_digit = any(c.isdigit() for c in t)
     has_number = has_digit or any(_is_number_word(w) for w in _WORD.findall(t))
     if kind == PHONE:
@@ -86,6 +102,8 @@ def satisfies(kind: str | None, text: str, *, question: str = "") -> bool:
         return has_number
     if kind == DATE:
         return has_digit or bool(_DATE_WORDS.search(t))
+    if kind == WHEN:
+        return has_digit or bool(_DATE_WORDS.search(t)) or bool(_CONDITION_WORDS.search(t))
     return has_digit or bool(_FREQUENCY_WORDS.search(t))
 
 
@@ -95,6 +113,11 @@ def _without_given_numbers(text: str, question: str) -> str:
     if not given:
         return text
     return _DIGITS.sub(lambda m: " " if m.group() in given else m.group(), text)
+
+
+def _without_references(text: str) -> str:
+    """``text`` with article, section and version numbers blanked out (see :data:`_REFERENCE`)."""
+    return _SECTION_NUMBER.sub(" ", _REFERENCE.sub(" ", text))
 
 
 def _is_number_word(word: str) -> bool:
