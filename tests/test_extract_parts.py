@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from bot.core.answering.extract import (RUNNER_UP_GAP, _expansion, _list_run, _split_items, _whole_passage, asks_for_name,
-                               close_runner_up)
+from bot.core.answering.extract import (RUNNER_UP_GAP, _expansion, _list_run, _split_items, _typed_sentence, _whole_passage,
+                               asks_for_name, close_runner_up)
+from bot.core.answering.qtype import DATE, NUMBER, satisfies
 
 
 def test_inline_list_items_become_items():
@@ -66,3 +67,18 @@ def test_the_whole_passage_is_quoted_when_no_sentence_holds_the_question():
     assert not _whole_passage(covering, best_sentence=0.55, length=800, max_chars=1200)  # one sentence holds it
     assert not _whole_passage(covering, best_sentence=0.2, length=1500, max_chars=1200)  # too long to quote whole
     assert not _whole_passage(SimpleNamespace(coverage=0.1), best_sentence=0.0, length=800, max_chars=1200)
+
+
+def test_a_date_question_brings_the_dated_sentence_and_the_one_it_leans_on():
+    sents = ["De NIS2-richtlijn volgt de eerdere richtlijn op.", "Ze geldt voor meer sectoren.",
+             "Op dit moment is NIS2 nog niet van kracht.", "De verwachting is dat dit in het derde kwartaal van 2025 gebeurt."]
+    question = "Wanneer gaat NIS2 in?"
+    assert not satisfies(DATE, sents[0], question=question)  # "NIS2" is a name, not a number
+    scores = [0.6, 0.0, 0.6, 0.0]
+    assert _typed_sentence(sents, [0, 1], scores, DATE, question) == [2, 3]
+    assert _typed_sentence(sents, [3], scores, DATE, question) == []  # the quote already has a date
+
+
+def test_a_number_far_from_the_question_does_not_join_the_quote():
+    sents = ["Een knop moet goed te raken zijn.", "Zorg voor voldoende contrast.", "Het lettertype is minimaal 16 pixels."]
+    assert _typed_sentence(sents, [0, 1], [0.8, 0.0, 0.1], NUMBER, "Hoe groot moet een knop minimaal zijn?") == []

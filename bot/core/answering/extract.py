@@ -192,8 +192,32 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
         second = order[1] if order[1] not in picked else (order[2] if len(order) > 2 else None)
         if second is not None and scores[second] > 0 and scores[second] >= 0.5 * scores[best]:
             picked += _expansion(sents, second, index, hit)
+    if kind is not None:
+        picked += _typed_sentence(sents, picked, scores, kind, query.text)
     text = _render(sents, picked, index, hit, max_chars)
     return Quote(_with_heading(index, query, hit, text, max_chars), hit, min(scores[best], 1.0))
+
+
+# A sentence of the asked type joins the quote when it (or the sentence before it) covers at
+# least this share of what the best sentence covers. Fit parts of six sets: one more DON
+# answer holds its fact (a date two sentences after the best one), no other answer changed.
+TYPED_SHARE = 0.5
+
+
+def _typed_sentence(sents: list[str], picked: list[int], scores: list[float], kind: str, question: str) -> list[int]:
+    """When no picked sentence holds the kind of answer asked for (a date, a number), the
+    sentence that does and that is on the question, itself or with the sentence before it
+    ("Op dit moment is NIS2 nog niet van kracht. De verwachting is ... 2025."), both kept."""
+    if any(satisfies(kind, sents[i], question=question) for i in picked):
+        return []
+    best = max(scores[i] for i in picked)
+    typed = [i for i in range(len(sents)) if i not in picked and satisfies(kind, sents[i], question=question)]
+    context = {i: max(scores[i], scores[i - 1] if i > 0 else 0.0) for i in typed}
+    found = [i for i in typed if context[i] > 0 and context[i] >= TYPED_SHARE * best]
+    if not found:
+        return []
+    i = max(found, key=lambda k: (context[k], -k))
+    return [i - 1, i] if i > 0 and scores[i - 1] > scores[i] else [i]
 
 
 def asks_for_name(question: str) -> bool:
