@@ -94,6 +94,7 @@ class Query(NamedTuple):
     terms: list[Term]
     tokens: list[str]
     corrections: tuple[Correction, ...] = ()  # mistyped words read as corpus words (index.spelling)
+    situation: frozenset[str] = frozenset()  # stems named only in the sentences before the question sentence
 
 
 class Candidates(NamedTuple):
@@ -115,6 +116,17 @@ class Candidates(NamedTuple):
         """Score before re-ranking: cosine z-score plus weighted shares and the page's own evidence."""
         return (self.dense_z + w.coverage * self.coverage + w.bm25 * self.bm25_norm + w.page * self.page_coverage
                 + w.page_dense * self.page_dense + w.heading * self.heading)
+
+
+def situation_stems(question: str) -> frozenset[str]:
+    """Stems named only in the sentences before the question sentence: "We zitten in de PRT
+    Gelderland. Leveren jullie ook cijfers?" sketches who asks (Gelderland), then asks."""
+    parts = sentences(question)
+    asked = next((i for i, p in enumerate(parts) if p.rstrip().endswith("?")), len(parts) - 1)
+    if asked == 0:
+        return frozenset()
+    before = {t.stem for t in query_terms(" ".join(parts[:asked]))}
+    return frozenset(before - {t.stem for t in query_terms(" ".join(parts[asked:]))})
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -189,7 +201,7 @@ class SearchIndex:
         fixed, corrections = spelled or self.spell(question)
         if vector is None:
             vector = self.embedder.embed_queries([fixed])[0]
-        return Query(question, vector, query_terms(fixed), analyze(fixed), tuple(corrections))
+        return Query(question, vector, query_terms(fixed), analyze(fixed), tuple(corrections), situation_stems(fixed))
 
     def correct(self, question: str) -> str:
         """The question with words mistyped by a keystroke or two replaced by the corpus's

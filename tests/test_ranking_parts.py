@@ -138,3 +138,13 @@ def test_page_labelled_questions_are_judged_by_the_page(tmp_path):
     s = rows.summary()
     assert s["precision_answered"] == 0.5 and s["detail"]["precision_answered"]["n"] == 2
     assert s["escalated_unanswerable"] == 0.0 and s["detail"]["answered_correct"]["ci95"] is not None
+
+
+def test_words_of_the_situation_before_the_question_sentence_are_told_apart():
+    from index.search import situation_stems
+    from index.text import stem
+
+    found = situation_stems("We zitten in de PRT Gelderland en missen cijfers. Leveren jullie ook cijfers aan?")
+    assert stem("gelderland") in found and stem("cijfers") not in found  # asked again in the question sentence
+    assert situation_stems("Hoeveel plekken moet Gelderland realiseren?") == frozenset()
+    assert situation_stems("Wat is een GVL? En wie beheert die?") == frozenset()  # no situation: two questions

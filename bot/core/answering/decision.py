@@ -38,7 +38,8 @@ FEATURES: tuple[str, ...] = (
     "page_coverage",  # ... on its whole page
     "sentence",  # ... in the quote
     "bm25_agree",  # 1 / (1 + BM25 rank of the best passage): do both searches agree?
-    "unknown_salient",  # names/numbers of the question the corpus never mentions (capped at 2)
+    "unknown_salient",  # names/numbers of the question sentence the corpus never mentions (capped at 2);
+    # words only in a situation sketched before it ("We zitten in de PRT Gelderland.") do not count
     "unknown_name",  # 1 when one of them is a name (not an abbreviation or number): "Limburg", "Outlook"
     "unknown_share",  # share of the question's words the corpus never mentions
     "type_miss",  # the question asks for a number/date/amount and the quote holds none

@@ -61,7 +61,7 @@ def evidence(index: SearchIndex, query: Query, hits: Sequence[Hit], quote: Quote
     top = hits[0]
     other = next((h for h in hits[1:] if h.chunk.doc_path != top.chunk.doc_path), None)
     margin = min(top.score - other.score, MAX_PAGE_MARGIN) if other is not None else MAX_PAGE_MARGIN
-    unknown = index.unknown_terms(query)
+    unknown = [t for t in index.unknown_terms(query) if t.stem not in query.situation]
     kind = expected_type(query.text)
     return {
         "dense": top.dense,
