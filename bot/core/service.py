@@ -209,8 +209,12 @@ class LoketService:
         return answer, False
 
     def escalate(self, question_id: int, *, by_user: str) -> EscalationView:
-        """The "Stel aan kernteam" button: open (or return the existing) escalation."""
-        with self.store.tx() as tx:
+        """The "Stel aan kernteam" button: open (or return the existing) escalation.
+
+        Clicks of the same button (twice, or at two replicas) queue for the write lock
+        behind the first one's commit, so they wait as long as a patient transaction may:
+        each gets the one escalation, not "database is locked"."""
+        with self.store.tx(patient=True) as tx:
             question = tx.question(question_id)
             root = tx.question(question.followup_of_id) if question.followup_of_id else None
             return self._open_escalation(tx, question, by_user=by_user, context=root.text if root else None)
