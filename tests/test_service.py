@@ -224,6 +224,44 @@ def test_escalate_clicks_wait_for_a_writer_slower_than_the_ack_budget(service, s
     assert results == held * 3
 
 
+def test_button_actions_wait_for_a_writer_slower_than_the_ack_budget(service, store):
+    """👍, "Oppakken" and "Sluiten" are clicks too: behind a writer that holds the lock (on
+    PostgreSQL: the rows) past the 2-s ack budget they answer late, never with a database error."""
+    first, second = escalate_one(service), escalate_one(service, ts="100.2")
+    holding = threading.Event()
+
+    def slow_writer() -> None:
+        with store.tx() as tx:
+            tx.escalation(first.number, for_update=True)
+            tx.escalation(second.number, for_update=True)
+            tx.session.get(Question, first.question_id, with_for_update=True)
+            holding.set()
+            time.sleep(SQLITE_BUSY_TIMEOUT_MS / 1000 + 1.5)
+
+    results: dict[str, object] = {}
+
+    def run(name: str, action) -> None:
+        try:
+            results[name] = action()
+        except Exception as e:  # noqa: BLE001 - the assertion below shows it
+            results[name] = e
+
+    actions = {
+        "feedback": lambda: service.feedback(first.question_id, user_id="UASK", helpful=True),
+        "claim": lambda: service.claim(first.number, user_id="UCORE1").status,
+        "close": lambda: service.close(second.number, user_id="UCORE2").status,
+    }
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    assert holding.wait(10)
+    threads = [threading.Thread(target=run, args=item) for item in actions.items()]
+    for t in threads:
+        t.start()
+    for t in [writer, *threads]:
+        t.join(30)
+    assert results == {"feedback": None, "claim": CLAIMED, "close": CLOSED}
+
+
 def test_escalate_unknown_question(service):
     with pytest.raises(KeyError):
         service.escalate(12345, by_user="UASK")
