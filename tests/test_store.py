@@ -11,7 +11,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.db import alembic_config, current_revision, downgrade, make_engine, migrate
+from bot.store.db import (
+    SQLITE_BUSY_TIMEOUT_MS, SQLITE_PATIENT_BUSY_TIMEOUT_MS, alembic_config, current_revision, downgrade, make_engine,
+    migrate,
+)
 from bot.store.models import Base, Escalation, OutboxPost, ProcessedEvent, Question
 from bot.store.repo import Store
 from conftest_db import db_url, store  # noqa: F401  (fixtures)
@@ -96,6 +99,32 @@ def test_sqlite_reads_do_not_wait_for_a_writer(tmp_path):
     finally:
         release.set()
         thread.join(10)
+        store.close()
+
+
+def test_sqlite_busy_timeout_is_set_per_transaction(tmp_path):
+    """A patient transaction's longer wait must not stay on the pooled connection: the next
+    ordinary transaction (an acknowledgement) on that connection waits 2 s again."""
+    store = Store.open(f"sqlite:///{tmp_path / 'loket.db'}")
+    store.engine.dispose()  # one connection from here on, reused by every transaction below
+
+    def busy_timeout(tx) -> tuple[int, int]:
+        conn = tx.session.connection()
+        return id(conn.connection.dbapi_connection), conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+
+    try:
+        with store.tx(patient=True) as tx:
+            first, patient = busy_timeout(tx)
+        with store.tx() as tx:
+            again, ordinary = busy_timeout(tx)
+        with store.tx(patient=True) as tx:
+            assert busy_timeout(tx) == (first, SQLITE_PATIENT_BUSY_TIMEOUT_MS)
+        with store.read() as tx:
+            assert busy_timeout(tx) == (first, SQLITE_BUSY_TIMEOUT_MS)
+        assert again == first
+        assert (patient, ordinary) == (SQLITE_PATIENT_BUSY_TIMEOUT_MS, SQLITE_BUSY_TIMEOUT_MS)
+        assert SQLITE_PATIENT_BUSY_TIMEOUT_MS > SQLITE_BUSY_TIMEOUT_MS
+    finally:
         store.close()
 
 

@@ -209,8 +209,12 @@ class LoketService:
         return answer, False
 
     def escalate(self, question_id: int, *, by_user: str) -> EscalationView:
-        """The "Stel aan kernteam" button: open (or return the existing) escalation."""
-        with self.store.tx() as tx:
+        """The "Stel aan kernteam" button: open (or return the existing) escalation.
+
+        Clicks of the same button (twice, or at two replicas) queue for the write lock
+        behind the first one's commit, so they wait as long as a patient transaction may:
+        each gets the one escalation, not "database is locked"."""
+        with self.store.tx(patient=True) as tx:
             question = tx.question(question_id)
             root = tx.question(question.followup_of_id) if question.followup_of_id else None
             return self._open_escalation(tx, question, by_user=by_user, context=root.text if root else None)
@@ -239,7 +243,7 @@ class LoketService:
 
     def feedback(self, question_id: int, *, user_id: str, helpful: bool) -> None:
         """Record 👍/👎 on Loket's answer (the last click counts). KeyError if unknown."""
-        with self.store.tx() as tx:
+        with self.store.tx(patient=True) as tx:  # a button: waits out other writers (see escalate)
             question = tx.question(question_id)
             question.helpful, question.feedback_by, question.feedback_at = helpful, user_id, self._now()
         log.info("question %s: feedback helpful=%s", question_id, helpful)
@@ -389,7 +393,7 @@ class LoketService:
         has it; InvalidTransition if it is answered or closed.
         """
         self._require_core(user_id, "oppakken", audit_action="escalation.claim", number=number)
-        with self._refusals_audited(user_id, "escalation.claim", number), self.store.tx() as tx:
+        with self._refusals_audited(user_id, "escalation.claim", number), self.store.tx(patient=True) as tx:
             row = tx.escalation(number, for_update=True)
             if row.status == CLAIMED and row.claimed_by == user_id:
                 return self._view(tx, row)
@@ -436,12 +440,12 @@ class LoketService:
 
     def close(self, number: int, *, user_id: str) -> EscalationView:
         """Close the escalation (a core member or the asker). Idempotent."""
-        with self.store.tx() as tx:
+        with self.store.tx(patient=True) as tx:  # a button: waits out other writers (see escalate)
             row = tx.escalation(number, for_update=True)
             asker = user_id == row.asker_user_id
         if not asker:
             self._require_core(user_id, "sluiten", audit_action="escalation.close", number=number)
-        with self.store.tx() as tx:
+        with self.store.tx(patient=True) as tx:
             row = tx.escalation(number, for_update=True)
             if row.status == CLOSED:
                 return self._view(tx, row)

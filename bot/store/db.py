@@ -12,6 +12,16 @@ every new connection:
 * a busy timeout of 2 s: a writer waits for another writer at most that long, which fits
   Slack's 3-second acknowledgement (an ack that cannot store its request fails with a
   500, and Slack delivers the event again);
+* a longer one, 10 s, for *patient* transactions (``Store.tx(patient=True)``): work after
+  the acknowledgement that users repeat or replicas share, such as a button clicked twice,
+  which must get the same result and not a database error. A writer keeps the write lock
+  through its commit's fsync (``synchronous=FULL``), and on a loaded disk that alone can
+  take more than 2 s (docs/reliability.md measured up to 1.25 s for one inbox insert on a
+  loaded machine, and one refusal after the 2-s wait); a click then answers late
+  instead of failing. 10 s: five times the ack budget, still a reply within seconds, and
+  an error after that says the disk is in real trouble. The busy timeout is set per
+  transaction (a PRAGMA only when it changes), so a pooled connection never carries a
+  patient timeout into an acknowledgement;
 * ``synchronous=FULL``: a committed transaction is on disk before the commit returns, so
   a question acknowledged to Slack survives a power loss or a crash of the machine
   (``NORMAL`` in WAL mode may lose the last commits). Its cost is measured by
@@ -35,7 +45,10 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 2_000
 SQLITE_SYNCHRONOUS = "FULL"
+SQLITE_PATIENT_BUSY_TIMEOUT_MS = 10_000  # Store.tx(patient=True): work after the ack (module docstring)
 READ_ONLY = "loket_read_only"  # execution option: a read-only transaction (deferred BEGIN on SQLite)
+BUSY_TIMEOUT_MS = "loket_busy_timeout_ms"  # execution option: this transaction's wait for the write lock (SQLite)
+_CURRENT_BUSY_TIMEOUT = "loket_current_busy_timeout_ms"  # in the pool entry's info: the timeout the connection has
 
 
 def make_engine(url: str, *, echo: bool = False, sqlite_synchronous: str = SQLITE_SYNCHRONOUS) -> Engine:
@@ -60,19 +73,30 @@ def _configure_sqlite(engine: Engine, *, synchronous: str) -> None:
         raise ValueError(f"unsupported synchronous mode {synchronous!r}")
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+    def _on_connect(dbapi_connection, record) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (SAVEPOINT works too)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        record.info[_CURRENT_BUSY_TIMEOUT] = SQLITE_BUSY_TIMEOUT_MS
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        _set_busy_timeout(connection, int(options.get(BUSY_TIMEOUT_MS) or SQLITE_BUSY_TIMEOUT_MS))
+        connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY, False) else "BEGIN IMMEDIATE")
+
+
+def _set_busy_timeout(connection, milliseconds: int) -> None:
+    """Give the connection this transaction's busy timeout; a PRAGMA only when it changes
+    (the pool entry remembers the current one), so most transactions pay nothing."""
+    info = connection.connection.info
+    if info.get(_CURRENT_BUSY_TIMEOUT) != milliseconds:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={milliseconds}")
+        info[_CURRENT_BUSY_TIMEOUT] = milliseconds
 
 
 def alembic_config(engine: Engine) -> Config:

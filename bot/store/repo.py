@@ -16,7 +16,7 @@ from sqlalchemy import Engine, and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bot.store.db import READ_ONLY, make_engine, migrate
+from bot.store.db import BUSY_TIMEOUT_MS, READ_ONLY, SQLITE_PATIENT_BUSY_TIMEOUT_MS, make_engine, migrate
 from bot.store.dbclock import db_after, db_now
 from bot.store.models import Escalation, OutboxPost, ProcessedEvent, Question, ReplyMessage, VerifiedAnswer
 
@@ -34,6 +34,8 @@ class Store:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        self._patient_sessions = sessionmaker(
+            engine.execution_options(**{BUSY_TIMEOUT_MS: SQLITE_PATIENT_BUSY_TIMEOUT_MS}), expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> "Store":
@@ -48,13 +50,17 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def tx(self) -> Iterator["Tx"]:
+    def tx(self, *, patient: bool = False) -> Iterator["Tx"]:
         """A transaction: commits when the block ends, rolls back on an exception.
 
         On SQLite it takes the write lock at once (``BEGIN IMMEDIATE``): use it for
-        anything that may write, :meth:`read` for look-ups.
+        anything that may write, :meth:`read` for look-ups. It waits for another writer
+        at most 2 s (the acknowledgement's budget), ``patient=True`` up to 10 s: for work
+        after the acknowledgement that users repeat or replicas share (a button clicked
+        twice), which should get its answer late rather than "database is locked".
+        See ``bot.store.db``.
         """
-        with self._sessions.begin() as session:
+        with (self._patient_sessions if patient else self._sessions).begin() as session:
             yield Tx(session)
 
     @contextmanager
