@@ -90,6 +90,39 @@ def test_unknown_command_is_refused(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["vliegen"])
     assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "onbekende keuze 'vliegen'" in err and "'ask'" in err and "loket --help" in err
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["ask", "--josn", "Wat is een GVL?"], "onbekende optie of argument: --josn"),
+    (["eval"], "dit ontbreekt nog: BESTAND"),
+    (["privacy", "forget"], "dit ontbreekt nog: GEBRUIKER"),
+    (["calibrate", "vragen.jsonl", "--l2", "veel"], "ongeldige waarde 'veel'"),
+    (["eval", "vragen.jsonl", "--split", "half"], "onbekende keuze 'half'"),
+])
+def test_usage_errors_are_dutch_and_point_to_help(argv, says, capsys):
+    import argparse
+    import gettext
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert says in err and "gebruik: loket" in err and "--help" in err
+    assert "error" not in err and "usage" not in err and "required" not in err
+    assert argparse._ is gettext.gettext  # other argparse users in the process keep their texts
+
+
+@pytest.mark.parametrize("argv", [[], ["index"], ["index", "build"], ["ask"], ["privacy"], ["privacy", "forget"],
+                                  ["chat"], ["eval"], ["calibrate"], ["serve"], ["audit"]])
+def test_help_is_dutch(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gebruik: loket") and "deze uitleg tonen" in out
+    assert "usage" not in out and "show this help" not in out and "positional arguments" not in out
 
 
 def test_serve_without_tokens_explains_what_to_set(monkeypatch, capsys):

@@ -93,6 +93,40 @@ def test_build_without_source_updates_the_active_index(env, corpora, capsys) -> 
     assert info(capsys)["sources"] == [str(fiets.resolve())]
 
 
+@pytest.mark.parametrize("content", [
+    {},  # an empty folder
+    {"notities.json": "{}", "foto.png": "\x89PNG"},  # only unsupported files
+    {"leeg.md": "", "kop.md": "---\ntitle: Alleen front matter\n---\n"},  # supported, but without text
+    {"programma.md": "\x7fELF\x02\x01\x01" + "\x00" * 200},  # binary content behind a .md name
+])
+def test_sources_without_text_are_refused_and_the_active_index_keeps_answering(env, corpora, tmp_path, capsys,
+                                                                                content) -> None:
+    fiets, _ = corpora
+    assert main(["index", "build", "--source", str(fiets)]) == 0
+    wrong = tmp_path / "verkeerde-map"
+    wrong.mkdir()
+    for name, text in content.items():
+        (wrong / name).write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    before = sorted(p.name for p in env.iterdir())
+    assert main(["index", "build", "--source", str(wrong)]) == 1
+    err = capsys.readouterr().err
+    assert "geen tekst gevonden" in err and "verkeerde-map" in err and "blijft ongewijzigd" in err
+    assert sorted(p.name for p in env.iterdir()) == before  # no index written for the refused sources
+    assert info(capsys)["sources"] == [str(fiets.resolve())]
+    answer, _ = ask(capsys)
+    assert answer["answered"] and "500 euro" in answer["answer"]
+
+
+def test_an_emptied_source_folder_does_not_empty_its_index(env, corpora, capsys) -> None:
+    fiets, _ = corpora
+    assert main(["index", "build", "--source", str(fiets)]) == 0
+    (fiets / "regeling.md").unlink()  # an unmounted share, a checkout gone wrong
+    assert main(["index", "build"]) == 1
+    assert "geen tekst gevonden" in capsys.readouterr().err
+    assert info(capsys)["documents"] == 1
+
+
 def test_stale_and_mismatched_indexes_get_clear_messages(env, corpora, capsys) -> None:
     fiets, boot = corpora
     assert main(["index", "build", "--source", str(fiets)]) == 0

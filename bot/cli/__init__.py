@@ -9,6 +9,8 @@ from typing import Sequence
 
 from bot import logsafe
 
+from .parser import LoketParser
+
 # Modules that add subcommands; each has register(subparsers) -> None.
 COMMAND_MODULES = ("bot.cli.index_cmd", "bot.cli.ask_cmd", "bot.cli.chat_cmd", "bot.cli.eval_cmd", "bot.cli.serve_cmd",
                    "bot.cli.audit_cmd", "bot.cli.privacy_cmd")
@@ -19,7 +21,7 @@ COMMAND_MODULES += ("bot.cli.teams_cmd",)  # the Teams app package
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = LoketParser(
         prog="loket",
         description="Loket: kennis- en informatieloket van het ondersteuningsarrangement.",
     )

@@ -11,10 +11,10 @@ from .render import render_answer
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ask", help="een vraag stellen (of een bestand met een vraag per regel)")
-    p.add_argument("question", nargs="*", help="de vraag")
+    p.add_argument("question", nargs="*", metavar="VRAAG", help="de vraag, bijvoorbeeld: loket ask \"Wat is een GVL?\"")
     p.add_argument("--file", metavar="BESTAND", help="een vraag per regel; '-' leest van standaardinvoer")
     p.add_argument("--json", action="store_true", help="een JSON-object per vraag")
-    p.add_argument("--source", action="append", metavar="PAD", help="andere bron dan knowledge/")
+    p.add_argument("--source", action="append", metavar="PAD", help="antwoorden uit deze bron (herhaalbaar; standaard de actieve index)")
     p.set_defaults(func=cmd_ask)
 
 

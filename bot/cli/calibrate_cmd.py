@@ -17,7 +17,7 @@ MIN_QUESTIONS = 20
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("calibrate", help="de beslissing antwoorden/doorzetten afstemmen op eigen gelabelde vragen")
-    p.add_argument("file", help="JSONL: {id, question, expect: [feiten] | null, doc: pad (optioneel)}")
+    p.add_argument("file", metavar="BESTAND", help="JSONL: {id, question, expect: [feiten] | null, doc: pad (optioneel)}")
     p.add_argument("--source", action="append", metavar="PAD", help="bron(nen) waarop de vragen betrekking hebben")
     p.add_argument("--out", type=Path, metavar="BESTAND", help="model hierheen schrijven (standaard: de datamap)")
     p.add_argument("--target-precision", type=float, metavar="P",

@@ -23,7 +23,7 @@ STOP_WORDS = {"stop", "exit", "quit", "doei", ":q"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("chat", help="chatten met Loket in de terminal (bouwt de index als die er nog niet is)")
-    p.add_argument("--source", action="append", metavar="PAD", help="andere bron dan knowledge/")
+    p.add_argument("--source", action="append", metavar="PAD", help="antwoorden uit deze bron (herhaalbaar; standaard de actieve index)")
     p.set_defaults(func=cmd_chat)
 
 

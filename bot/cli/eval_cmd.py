@@ -9,8 +9,8 @@ from .common import CliError, fail, open_desk, settings_for
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="kwaliteit meten op een JSONL-bestand met vragen")
-    p.add_argument("file", help="JSONL: {id, question, expect: [feiten] | null, doc: pad (optioneel)}")
-    p.add_argument("--source", action="append", metavar="PAD", help="bron om tegen te meten (standaard knowledge/)")
+    p.add_argument("file", metavar="BESTAND", help="JSONL: {id, question, expect: [feiten] | null, doc: pad (optioneel)}")
+    p.add_argument("--source", action="append", metavar="PAD", help="bron om tegen te meten (herhaalbaar; standaard de actieve index)")
     p.add_argument("--split", choices=("all", "fit", "frozen"), default="all",
                    help="deel van de vaste splitsing: fit (om op af te stemmen), frozen (alleen rapporteren) of all")
     p.add_argument("--target-precision", type=float, metavar="P",

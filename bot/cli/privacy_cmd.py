@@ -18,6 +18,7 @@ from .common import fail
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")  # Slack user ids: U… (or W… on Enterprise Grid)
 TEAMS_USER_ID = re.compile(r"^29:[A-Za-z0-9_\-]{8,200}$")  # Teams (Bot Framework) user ids: 29:…
+USER_HELP = "gebruikers-id: het Slack-id (bv. U012AB3CD) of het Teams-id (29:…)"
 NOT_A_USER = "'{}' is geen gebruikers-id: gebruik het Slack-id (zoals U012AB3CD) of het Teams-id (29:…)"
 
 FORGET_LABELS = {
@@ -46,12 +47,12 @@ FORGET_LABELS = {
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("privacy", help="AVG: gegevens van een persoon wissen of exporteren, bewaartermijn toepassen")
     actions = p.add_subparsers(dest="privacy_command", metavar="ACTIE")
-    fg = actions.add_parser("forget", help="wis alle vragen en persoonsgegevens van een Slack-gebruiker")
-    fg.add_argument("user_id", help="Slack-gebruikers-id, bv. U012AB3CD")
+    fg = actions.add_parser("forget", help="wis alle vragen en persoonsgegevens van een gebruiker (Slack of Teams)")
+    fg.add_argument("user_id", metavar="GEBRUIKER", help=USER_HELP)
     fg.add_argument("--json", action="store_true", help="het verslag als JSON")
     fg.set_defaults(func=cmd_forget)
-    ex = actions.add_parser("export", help="alle gegevens van een Slack-gebruiker als JSON")
-    ex.add_argument("user_id", help="Slack-gebruikers-id, bv. U012AB3CD")
+    ex = actions.add_parser("export", help="alle gegevens van een gebruiker (Slack of Teams) als JSON")
+    ex.add_argument("user_id", metavar="GEBRUIKER", help=USER_HELP)
     ex.set_defaults(func=cmd_export)
     rt = actions.add_parser("retention", help="pas de bewaartermijn nu toe (LOKET_RETENTION_DAYS)")
     rt.set_defaults(func=cmd_retention)
