@@ -65,6 +65,30 @@ def test_ask_with_missing_file_says_so(cli_env, tmp_path, capsys):
     assert "kan" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("content, says", [
+    (b"\x7fELF\x02\x01\x01\x00\xd0\xff" * 50, "geen tekst in UTF-8"),
+    (b"Wat is een GVL?\x00\x00\x00\n", "geen tekstbestand"),
+    (b"", "bevat geen vragen"),
+    (b"\n   \n\n", "bevat geen vragen"),
+])
+def test_ask_file_that_holds_no_questions_is_refused_in_dutch(cli_env, tmp_path, capsys, content, says):
+    questions = tmp_path / "vragen.txt"
+    questions.write_bytes(content)
+    assert main(["ask", "--file", str(questions)]) == 1
+    err = capsys.readouterr().err
+    assert says in err and "een vraag per regel" in err and "Traceback" not in err
+
+
+def test_ask_file_errors_name_the_problem_in_dutch(cli_env, tmp_path, capsys):
+    assert main(["ask", "--file", str(tmp_path)]) == 1
+    assert "is een map" in capsys.readouterr().err
+    assert main(["ask", "--file", str(tmp_path / "nope.txt")]) == 1
+    assert "bestaat niet" in capsys.readouterr().err
+    (tmp_path / "q.txt").write_text("Wat is een GVL?\n", encoding="utf-8")
+    assert main(["ask", "--file", str(tmp_path / "q.txt"), "Wat", "is", "een", "PRT?"]) == 1
+    assert "niet allebei" in capsys.readouterr().err
+
+
 def test_missing_source_folder_is_a_clear_error(cli_env, tmp_path, capsys):
     assert main(["index", "build", "--source", str(tmp_path / "bestaat-niet")]) == 1
     assert "bestaat-niet" in capsys.readouterr().err
@@ -84,6 +108,46 @@ def test_eval_rejects_a_broken_file(cli_env, tmp_path, capsys):
     bad.write_text('{"question": "ok", "expect": null}\nnot json\n', encoding="utf-8")
     assert main(["eval", str(bad)]) == 1
     assert "bad.jsonl:2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lines, says", [
+    (['{"id": "a", "question": "Wat is een GVL?"', ], "bad.jsonl:1: geen geldige JSON"),
+    (['[1, 2]'], "bad.jsonl:1: geen JSON-object"),
+    (['{"id": "a", "vraag": "Wat is een GVL?", "expect": null}'], "bad.jsonl:1: het veld 'question' ontbreekt"),
+    (['{"id": "a", "question": "   ", "expect": null}'], "het veld 'question' ontbreekt of is leeg"),
+    (['{"id": "a", "question": "Wat?", "expect": null}', '{"id": "b", "question": "Wat is een GVL?", "expect": 5}'],
+     "bad.jsonl:2: 'expect' moet een lijst met feiten zijn"),
+    (['{"id": "a", "question": "Wat is een GVL?", "expect": [""]}'], "'expect' moet een lijst met feiten zijn"),
+    ([], "bevat geen vragen"),
+])
+def test_eval_explains_what_is_wrong_with_a_file_and_its_shape(cli_env, tmp_path, capsys, lines, says):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    assert main(["eval", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert says in err and '"question": "Wat is ...?"' in err and "Traceback" not in err
+
+
+def test_eval_of_a_missing_or_binary_file_is_a_dutch_error(cli_env, tmp_path, capsys):
+    assert main(["eval", str(tmp_path / "nope.jsonl")]) == 1
+    assert "nope.jsonl: bestaat niet" in capsys.readouterr().err
+    (tmp_path / "bin.jsonl").write_bytes(b"\xff\xfe\x00\xd0" * 100)
+    assert main(["eval", str(tmp_path / "bin.jsonl")]) == 1
+    assert "geen tekstbestand in UTF-8" in capsys.readouterr().err
+
+
+def test_eval_warns_about_unknown_fields_and_pages_not_in_the_index(cli_env, tmp_path, capsys):
+    items = tmp_path / "q.jsonl"
+    items.write_text("\n".join(json.dumps(d) for d in [
+        {"id": "a", "question": "Wat is een GVL?", "expected": ["vreemdelingenlocatie"]},  # typo: not a label
+        {"id": "b", "question": "Wat is een GVL?", "doc": "hoofdstuk-9/bestaat-niet.md"},
+        {"id": "c", "question": "Wat is een GVL?", "expect": ["vreemdelingenlocatie"]},
+    ]) + "\n", encoding="utf-8")
+    assert main(["eval", str(items), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "onbekende velden genegeerd: 'expected' (regel 1)" in captured.err
+    assert "1 vraag/vragen noemen een pagina die niet in de index staat: b (hoofdstuk-9/bestaat-niet.md)" in captured.err
+    assert json.loads(captured.out)["summary"]["questions"] == 3
 
 
 def test_unknown_command_is_refused(capsys):

@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from .common import CliError, fail, open_desk, settings_for
+from .common import CliError, fail, open_desk, os_problem, settings_for
 from .render import render_answer
 
 
@@ -18,15 +18,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_ask)
 
 
+FILE_SHAPE = "een tekstbestand (UTF-8) met een vraag per regel"
+
+
+def _read_file(name: str) -> str:
+    """The text of ``--file`` (``-``: standard input); a binary or unreadable file is a CliError."""
+    try:
+        if name == "-":
+            return sys.stdin.read()
+        with open(name, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise CliError(f"kan {name} niet openen: {os_problem(exc)}") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{name} is geen tekst in UTF-8 - geef {FILE_SHAPE}") from exc
+
+
 def _questions(args: argparse.Namespace) -> list[str]:
-    if args.file:
-        try:
-            fh = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
-        except OSError as exc:
-            raise CliError(f"kan {args.file} niet openen: {exc.strerror}") from exc
-        with fh:
-            return [line.strip() for line in fh if line.strip()]
     text = " ".join(args.question).strip()
+    if args.file:
+        if text:
+            raise CliError("geef een vraag óf --file, niet allebei")
+        content = _read_file(args.file)
+        if "\x00" in content:
+            raise CliError(f"{args.file} is geen tekstbestand - geef {FILE_SHAPE}")
+        questions = [line.strip() for line in content.splitlines() if line.strip()]
+        if not questions:
+            raise CliError(f"{args.file} bevat geen vragen - geef {FILE_SHAPE}")
+        return questions
     if not text:
         raise CliError("geef een vraag, bijvoorbeeld: loket ask \"Wat is een GVL?\"")
     return [text]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import CliError, fail, open_desk, settings_for
+from .common import CliError, fail, open_desk, read_labelled, settings_for, warn_missing_pages
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,15 +41,18 @@ def print_summary(label: str, s: dict) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.core.answering.evaluation import evaluate, read_items, select
+    from bot.core.answering.evaluation import evaluate, select
 
     try:
-        items = select(read_items(args.file), args.split)
+        items = select(read_labelled(args.file), args.split)
+        if not items:
+            raise CliError(f"{args.file} heeft geen vragen in het deel '{args.split}'; kies --split all")
         desk = open_desk(settings_for(args.source), progress=True)
         if args.target_precision is not None:
             desk.set_target_precision(args.target_precision)
-    except (OSError, ValueError, CliError) as exc:
+    except (ValueError, CliError) as exc:
         return fail(str(exc))
+    warn_missing_pages(desk, items)
     desk.ask("opwarmen")  # first call pays one-off costs; keep them out of the latency figures
     modes = ("hybrid", "bm25", "dense") if args.compare else ("hybrid",)
     report = {}
