@@ -55,6 +55,14 @@ def test_ask_plain_text_shows_the_source(cli_env, capsys):
     assert "flexibilisering.asielketen@minjenv.nl" in out and "Bron" in out
 
 
+def test_ask_says_it_passes_nothing_on_when_it_cannot_answer(cli_env, capsys):
+    assert main(["ask", "Wat", "is", "de", "hoofdstad", "van", "Canada?"]) == 0
+    out = capsys.readouterr().out
+    assert "bewaart en verstuurt niets" in out and "loket chat" in out
+    assert main(["ask", "Wat is een GVL?"]) == 0
+    assert "bewaart en verstuurt niets" not in capsys.readouterr().out
+
+
 def test_ask_without_question_explains_usage(cli_env, capsys):
     assert main(["ask"]) == 1
     assert "geef een vraag" in capsys.readouterr().err

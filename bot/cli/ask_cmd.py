@@ -62,5 +62,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
-            print(render_answer(answer) + ("\n" if len(questions) > 1 else ""), flush=True)
+            print(render_answer(answer) + _not_forwarded(answer) + ("\n" if len(questions) > 1 else ""), flush=True)
     return 0
+
+
+NOT_FORWARDED = ("(Let op: 'loket ask' bewaart en verstuurt niets. Stel de vraag in Slack, Teams of 'loket chat' "
+                 "om hem bij het kernteam te krijgen.)")
+
+
+def _not_forwarded(answer) -> str:
+    """The desk's text for an unanswered question promises to pass it on; ``ask`` stores
+    nothing, so say so and where to ask instead."""
+    return "" if answer.answered or answer.kind in ("smalltalk", "empty") else "\n" + NOT_FORWARDED

@@ -90,6 +90,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     except (ModelLoadError, LoadError, CliError) as exc:
         return fail(str(exc))
+    except KeyboardInterrupt:
+        print("\nGestopt: er is niets gewijzigd, de index die al in gebruik was blijft antwoorden. "
+              "Start 'loket index build' opnieuw om bij te werken.", file=sys.stderr)
+        return 130
     write_active(settings.data_dir, target, settings.sources)
     print(f"Actieve index: {target} (bronnen: {sources_label(settings.sources)})", file=sys.stderr)
     if args.json:
