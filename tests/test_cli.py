@@ -219,3 +219,35 @@ def test_chat_answers_and_stores_escalations(cli_env, desk):
     assert "opgeslagen voor het kernteam als #" in text
     assert "Tot ziens" in text
     assert len(service.pending_escalation_posts()) == 1  # kept for the core team
+
+
+def test_privacy_forget_of_a_terminal_user_leaves_no_text_in_the_database_files(cli_env, monkeypatch, capsys, caplog):
+    """'loket chat' stores questions as terminal:<login>; 'loket privacy forget' takes that id and
+    afterwards no byte of the questions is left in the SQLite files, also while another
+    connection (a running Loket) holds the database open. No log line carries the text."""
+    import getpass
+    import logging
+    import sqlite3
+
+    caplog.set_level(logging.DEBUG)
+    marker = "zuurkoolplan-7731"
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"Wat is een GVL volgens {marker}?\nWie betaalt het {marker}?\nstop\n"))
+    assert main(["chat"]) == 0
+    assert "opgeslagen voor het kernteam" in capsys.readouterr().out
+    database = cli_env / "loket.db"
+    other = sqlite3.connect(database)
+    try:
+        assert other.execute("select count(*) from questions where text like ?", (f"%{marker}%",)).fetchone()[0] == 2
+        user = f"terminal:{getpass.getuser()}"
+        assert main(["privacy", "forget", user]) == 0
+        out = capsys.readouterr().out
+        assert "vragen gepseudonimiseerd: 2" in out and "escalaties (als vrager) gepseudonimiseerd: " in out
+        files = sorted(cli_env.glob("loket.db*"))
+        assert files and not any(marker.encode() in f.read_bytes() for f in files)
+        assert other.execute("select count(*) from questions where user_id = ?", (user,)).fetchone()[0] == 0
+    finally:
+        other.close()
+    assert marker not in caplog.text and marker not in capsys.readouterr().err
+
+    assert main(["privacy", "forget", "U0NIEMAND1"]) == 0
+    assert "niets opgeslagen" in capsys.readouterr().out
