@@ -251,3 +251,15 @@ def test_privacy_forget_of_a_terminal_user_leaves_no_text_in_the_database_files(
 
     assert main(["privacy", "forget", "U0NIEMAND1"]) == 0
     assert "niets opgeslagen" in capsys.readouterr().out
+
+
+def test_a_data_dir_that_is_a_file_is_a_dutch_error_before_any_work(tmp_path, monkeypatch, capsys):
+    not_a_dir = tmp_path / "data"
+    not_a_dir.write_text("", encoding="utf-8")
+    monkeypatch.setenv("LOKET_DATA_DIR", str(not_a_dir))
+    monkeypatch.delenv("LOKET_DATABASE_URL", raising=False)
+    for argv in (["index", "build"], ["ask", "Wat is een GVL?"], ["privacy", "forget", "U0ABCDEF1"]):
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert str(not_a_dir) in err and ("geen map" in err or "bestaat al als bestand" in err), err
+        assert "Traceback" not in err and "Embedden" not in err

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from bot import logsafe
 
+from .common import CliError, fail, os_problem
 from .parser import LoketParser
 
 # Modules that add subcommands; each has register(subparsers) -> None.
@@ -49,6 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nGestopt.", file=sys.stderr)
         return 130
+    except CliError as exc:
+        return fail(str(exc))
+    except OSError as exc:  # a data dir that is a file, a full disk, no rights: say so, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"Fout: {where}{os_problem(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,8 @@ class CliError(Exception):
 def settings_for(sources: Sequence[str] | None = None) -> Settings:
     """Settings from the environment, with ``--source`` overriding LOKET_SOURCES and the active index."""
     settings = Settings.from_env()
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():  # found before minutes of embedding
+        raise CliError(f"{settings.data_dir}: LOKET_DATA_DIR is een bestand, geen map - kies een map")
     if sources:
         settings = settings.with_sources(tuple(sources))
     return settings
@@ -112,7 +114,10 @@ OS_REASONS = {
     errno.EACCES: "geen leesrechten - controleer de rechten van het bestand",
     errno.EPERM: "geen toestemming - controleer de rechten van het bestand",
     errno.EISDIR: "is een map - geef een bestand",
-    errno.ENOTDIR: "een deel van het pad is geen map - controleer het pad",
+    errno.ENOTDIR: "een deel van het pad is geen map - controleer het pad (en LOKET_DATA_DIR)",
+    errno.EEXIST: "bestaat al als bestand waar een map nodig is - controleer het pad (en LOKET_DATA_DIR)",
+    errno.ENOSPC: "de schijf is vol - maak ruimte vrij en probeer het opnieuw",
+    errno.EROFS: "het bestandssysteem is alleen-lezen - kies een schrijfbare map (LOKET_DATA_DIR)",
 }
 
 
