@@ -118,12 +118,14 @@ OS_REASONS = {
     errno.EEXIST: "bestaat al als bestand waar een map nodig is - controleer het pad (en LOKET_DATA_DIR)",
     errno.ENOSPC: "de schijf is vol - maak ruimte vrij en probeer het opnieuw",
     errno.EROFS: "het bestandssysteem is alleen-lezen - kies een schrijfbare map (LOKET_DATA_DIR)",
+    errno.EPIPE: "de uitvoer werd afgesloten voordat alles geschreven was",
 }
 
 
 def os_problem(exc: OSError) -> str:
-    """A Dutch reason with what to do for a failed open or read."""
-    return OS_REASONS.get(exc.errno, f"kan niet worden gelezen ({exc.strerror or type(exc).__name__})")
+    """A Dutch reason with what to do for a failed open, read or write."""
+    return OS_REASONS.get(exc.errno, f"bestandsfout ({exc.strerror or type(exc).__name__}) - "
+                                     f"controleer het pad en de rechten")
 
 
 def read_labelled(path: str) -> list:
