@@ -22,6 +22,7 @@ from .boilerplate import DEFAULT_REPEAT_MIN_DOCS, drop_repeated, repeat_threshol
 from .chunking import chunk_document, embedding_text
 from .documents import DROP_SKIPPED_PATH, Chunk, Document
 from .embeddings import Embedder
+from .loaders import LoadError
 from .persist import IndexMissingError, ModelMismatchError, StoredIndex, load_index, save_index
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,20 @@ class BuildReport(NamedTuple):
     @property
     def changed_anything(self) -> bool:
         return bool(self.added or self.changed or self.removed)
+
+
+class NoTextError(LoadError):
+    """Sources without a single passage to index; nothing was written."""
+
+    def __init__(self, sources: Sequence[Path | str], *, skipped: int = 0) -> None:
+        from .loaders import SUPPORTED_SUFFIXES
+
+        label = ", ".join(str(s) for s in sources) or "(geen bronnen)"
+        unreadable = f"; {skipped} bestand(en) overgeslagen, zie hierboven" if skipped else ""
+        super().__init__(label, (
+            f"geen tekst gevonden om te indexeren{unreadable} - kies een map met documenten "
+            f"({', '.join(sorted(SUPPORTED_SUFFIXES))}); de bestaande index blijft ongewijzigd"
+        ))
 
 
 def embed_key(model_id: str, text: str) -> str:
@@ -108,12 +123,14 @@ def build_from_documents(
     documents: Sequence[Document], index_dir: Path, embedder: Embedder,
     *, rebuild: bool = False, progress: bool = True, errors: Sequence[str] = (), batch_size: int = 16,
     sources: Sequence[str] = (), repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS, skipped: Sequence[str] = (),
-    source_digests: dict[str, str] | None = None,
+    source_digests: dict[str, str] | None = None, require_text: bool = False,
 ) -> BuildReport:
     """Chunk, embed (incrementally) and save ``documents`` as the index in ``index_dir``.
 
     Paragraphs found in ``repeat_min_docs`` or more documents (on a small site: half of
     them, at least three) are kept in the first only (:mod:`index.boilerplate`). ``sources`` (absolute paths) are recorded in the index.
+    With ``require_text`` a corpus without a single passage raises :class:`NoTextError`
+    and leaves the index in ``index_dir`` as it was.
     """
     started = time.perf_counter()
     documents = drop_repeated(documents, min_docs=repeat_threshold(len(documents), cap=repeat_min_docs))
@@ -128,6 +145,8 @@ def build_from_documents(
         if doc_chunks:
             files[doc.path] = doc_fingerprint(doc_chunks)
             chunks.extend(doc_chunks)
+    if require_text and not chunks:
+        raise NoTextError(sources, skipped=len(errors))
     texts = [embedding_text(c) for c in chunks]
     keys = [embed_key(embedder.model_id, t) for t in texts]
     embedded = embed_missing(texts, keys, cache, embedder, batch_size=batch_size, progress=progress)
@@ -154,12 +173,14 @@ def build_from_documents(
 def build_index(
     sources: Sequence[Path | str], index_dir: Path, embedder: Embedder,
     *, rebuild: bool = False, progress: bool = True, on_error: Callable[[Exception], None] | None = None,
-    repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS,
+    repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS, require_text: bool = False,
 ) -> BuildReport:
     """Load every document under ``sources`` and build the index; bad files are reported and skipped.
 
     A source folder that does not exist raises ``LoadError`` before anything is written:
-    a typo in a path must not replace a good index with an empty one.
+    a typo in a path must not replace a good index with an empty one. For the same reason
+    ``require_text`` refuses (:class:`NoTextError`) sources that yield no text at all (an
+    empty folder, one of only unsupported or unreadable files).
     """
     from .loaders import find_source_files, load_all, skipped_source_paths
 
@@ -177,5 +198,5 @@ def build_index(
     return build_from_documents(
         documents, index_dir, embedder, rebuild=rebuild, progress=progress, errors=errors,
         sources=absolute_sources(sources), repeat_min_docs=repeat_min_docs, skipped=skipped_source_paths(sources),
-        source_digests=digests,
+        source_digests=digests, require_text=require_text,
     )

@@ -55,6 +55,14 @@ def test_ask_plain_text_shows_the_source(cli_env, capsys):
     assert "flexibilisering.asielketen@minjenv.nl" in out and "Bron" in out
 
 
+def test_ask_says_it_passes_nothing_on_when_it_cannot_answer(cli_env, capsys):
+    assert main(["ask", "Wat", "is", "de", "hoofdstad", "van", "Canada?"]) == 0
+    out = capsys.readouterr().out
+    assert "bewaart en verstuurt niets" in out and "loket chat" in out
+    assert main(["ask", "Wat is een GVL?"]) == 0
+    assert "bewaart en verstuurt niets" not in capsys.readouterr().out
+
+
 def test_ask_without_question_explains_usage(cli_env, capsys):
     assert main(["ask"]) == 1
     assert "geef een vraag" in capsys.readouterr().err
@@ -63,6 +71,30 @@ def test_ask_without_question_explains_usage(cli_env, capsys):
 def test_ask_with_missing_file_says_so(cli_env, tmp_path, capsys):
     assert main(["ask", "--file", str(tmp_path / "nope.txt")]) == 1
     assert "kan" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"\x7fELF\x02\x01\x01\x00\xd0\xff" * 50, "geen tekst in UTF-8"),
+    (b"Wat is een GVL?\x00\x00\x00\n", "geen tekstbestand"),
+    (b"", "bevat geen vragen"),
+    (b"\n   \n\n", "bevat geen vragen"),
+])
+def test_ask_file_that_holds_no_questions_is_refused_in_dutch(cli_env, tmp_path, capsys, content, says):
+    questions = tmp_path / "vragen.txt"
+    questions.write_bytes(content)
+    assert main(["ask", "--file", str(questions)]) == 1
+    err = capsys.readouterr().err
+    assert says in err and "een vraag per regel" in err and "Traceback" not in err
+
+
+def test_ask_file_errors_name_the_problem_in_dutch(cli_env, tmp_path, capsys):
+    assert main(["ask", "--file", str(tmp_path)]) == 1
+    assert "is een map" in capsys.readouterr().err
+    assert main(["ask", "--file", str(tmp_path / "nope.txt")]) == 1
+    assert "bestaat niet" in capsys.readouterr().err
+    (tmp_path / "q.txt").write_text("Wat is een GVL?\n", encoding="utf-8")
+    assert main(["ask", "--file", str(tmp_path / "q.txt"), "Wat", "is", "een", "PRT?"]) == 1
+    assert "niet allebei" in capsys.readouterr().err
 
 
 def test_missing_source_folder_is_a_clear_error(cli_env, tmp_path, capsys):
@@ -86,10 +118,83 @@ def test_eval_rejects_a_broken_file(cli_env, tmp_path, capsys):
     assert "bad.jsonl:2" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("lines, says", [
+    (['{"id": "a", "question": "Wat is een GVL?"', ], "bad.jsonl:1: geen geldige JSON"),
+    (['[1, 2]'], "bad.jsonl:1: geen JSON-object"),
+    (['{"id": "a", "vraag": "Wat is een GVL?", "expect": null}'], "bad.jsonl:1: het veld 'question' ontbreekt"),
+    (['{"id": "a", "question": "   ", "expect": null}'], "het veld 'question' ontbreekt of is leeg"),
+    (['{"id": "a", "question": "Wat?", "expect": null}', '{"id": "b", "question": "Wat is een GVL?", "expect": 5}'],
+     "bad.jsonl:2: 'expect' moet een lijst met feiten zijn"),
+    (['{"id": "a", "question": "Wat is een GVL?", "expect": [""]}'], "'expect' moet een lijst met feiten zijn"),
+    ([], "bevat geen vragen"),
+])
+def test_eval_explains_what_is_wrong_with_a_file_and_its_shape(cli_env, tmp_path, capsys, lines, says):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    assert main(["eval", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert says in err and '"question": "Wat is ...?"' in err and "Traceback" not in err
+
+
+def test_eval_of_a_missing_or_binary_file_is_a_dutch_error(cli_env, tmp_path, capsys):
+    assert main(["eval", str(tmp_path / "nope.jsonl")]) == 1
+    assert "nope.jsonl: bestaat niet" in capsys.readouterr().err
+    (tmp_path / "bin.jsonl").write_bytes(b"\xff\xfe\x00\xd0" * 100)
+    assert main(["eval", str(tmp_path / "bin.jsonl")]) == 1
+    assert "geen tekstbestand in UTF-8" in capsys.readouterr().err
+
+
+def test_eval_warns_about_unknown_fields_and_pages_not_in_the_index(cli_env, tmp_path, capsys):
+    items = tmp_path / "q.jsonl"
+    items.write_text("\n".join(json.dumps(d) for d in [
+        {"id": "a", "question": "Wat is een GVL?", "expected": ["vreemdelingenlocatie"]},  # typo: not a label
+        {"id": "b", "question": "Wat is een GVL?", "doc": "hoofdstuk-9/bestaat-niet.md"},
+        {"id": "c", "question": "Wat is een GVL?", "expect": ["vreemdelingenlocatie"]},
+    ]) + "\n", encoding="utf-8")
+    assert main(["eval", str(items), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "onbekende velden genegeerd: 'expected' (regel 1)" in captured.err
+    assert "1 vraag/vragen noemen een pagina die niet in de index staat: b (hoofdstuk-9/bestaat-niet.md)" in captured.err
+    assert json.loads(captured.out)["summary"]["questions"] == 3
+
+
 def test_unknown_command_is_refused(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["vliegen"])
     assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "onbekende keuze 'vliegen'" in err and "'ask'" in err and "loket --help" in err
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["ask", "--josn", "Wat is een GVL?"], "onbekende optie of argument: --josn"),
+    (["eval"], "dit ontbreekt nog: BESTAND"),
+    (["privacy", "forget"], "dit ontbreekt nog: GEBRUIKER"),
+    (["calibrate", "vragen.jsonl", "--l2", "veel"], "ongeldige waarde 'veel'"),
+    (["eval", "vragen.jsonl", "--split", "half"], "onbekende keuze 'half'"),
+])
+def test_usage_errors_are_dutch_and_point_to_help(argv, says, capsys):
+    import argparse
+    import gettext
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert says in err and "gebruik: loket" in err and "--help" in err
+    assert "error" not in err and "usage" not in err and "required" not in err
+    assert argparse._ is gettext.gettext  # other argparse users in the process keep their texts
+
+
+@pytest.mark.parametrize("argv", [[], ["index"], ["index", "build"], ["ask"], ["privacy"], ["privacy", "forget"],
+                                  ["chat"], ["eval"], ["calibrate"], ["serve"], ["audit"]])
+def test_help_is_dutch(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([*argv, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gebruik: loket") and "deze uitleg tonen" in out
+    assert "usage" not in out and "show this help" not in out and "positional arguments" not in out
 
 
 def test_serve_without_tokens_explains_what_to_set(monkeypatch, capsys):
@@ -114,3 +219,47 @@ def test_chat_answers_and_stores_escalations(cli_env, desk):
     assert "opgeslagen voor het kernteam als #" in text
     assert "Tot ziens" in text
     assert len(service.pending_escalation_posts()) == 1  # kept for the core team
+
+
+def test_privacy_forget_of_a_terminal_user_leaves_no_text_in_the_database_files(cli_env, monkeypatch, capsys, caplog):
+    """'loket chat' stores questions as terminal:<login>; 'loket privacy forget' takes that id and
+    afterwards no byte of the questions is left in the SQLite files, also while another
+    connection (a running Loket) holds the database open. No log line carries the text."""
+    import getpass
+    import logging
+    import sqlite3
+
+    caplog.set_level(logging.DEBUG)
+    marker = "zuurkoolplan-7731"
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"Wat is een GVL volgens {marker}?\nWie betaalt het {marker}?\nstop\n"))
+    assert main(["chat"]) == 0
+    assert "opgeslagen voor het kernteam" in capsys.readouterr().out
+    database = cli_env / "loket.db"
+    other = sqlite3.connect(database)
+    try:
+        assert other.execute("select count(*) from questions where text like ?", (f"%{marker}%",)).fetchone()[0] == 2
+        user = f"terminal:{getpass.getuser()}"
+        assert main(["privacy", "forget", user]) == 0
+        out = capsys.readouterr().out
+        assert "vragen gepseudonimiseerd: 2" in out and "escalaties (als vrager) gepseudonimiseerd: " in out
+        files = sorted(cli_env.glob("loket.db*"))
+        assert files and not any(marker.encode() in f.read_bytes() for f in files)
+        assert other.execute("select count(*) from questions where user_id = ?", (user,)).fetchone()[0] == 0
+    finally:
+        other.close()
+    assert marker not in caplog.text and marker not in capsys.readouterr().err
+
+    assert main(["privacy", "forget", "U0NIEMAND1"]) == 0
+    assert "niets opgeslagen" in capsys.readouterr().out
+
+
+def test_a_data_dir_that_is_a_file_is_a_dutch_error_before_any_work(tmp_path, monkeypatch, capsys):
+    not_a_dir = tmp_path / "data"
+    not_a_dir.write_text("", encoding="utf-8")
+    monkeypatch.setenv("LOKET_DATA_DIR", str(not_a_dir))
+    monkeypatch.delenv("LOKET_DATABASE_URL", raising=False)
+    for argv in (["index", "build"], ["ask", "Wat is een GVL?"], ["privacy", "forget", "U0ABCDEF1"]):
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert str(not_a_dir) in err and ("geen map" in err or "bestaat al als bestand" in err), err
+        assert "Traceback" not in err and "Embedden" not in err

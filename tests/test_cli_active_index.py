@@ -93,6 +93,70 @@ def test_build_without_source_updates_the_active_index(env, corpora, capsys) -> 
     assert info(capsys)["sources"] == [str(fiets.resolve())]
 
 
+@pytest.mark.parametrize("content", [
+    {},  # an empty folder
+    {"notities.json": "{}", "foto.png": "\x89PNG"},  # only unsupported files
+    {"leeg.md": "", "kop.md": "---\ntitle: Alleen front matter\n---\n"},  # supported, but without text
+    {"programma.md": "\x7fELF\x02\x01\x01" + "\x00" * 200},  # binary content behind a .md name
+])
+def test_sources_without_text_are_refused_and_the_active_index_keeps_answering(env, corpora, tmp_path, capsys,
+                                                                                content) -> None:
+    fiets, _ = corpora
+    assert main(["index", "build", "--source", str(fiets)]) == 0
+    wrong = tmp_path / "verkeerde-map"
+    wrong.mkdir()
+    for name, text in content.items():
+        (wrong / name).write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    before = sorted(p.name for p in env.iterdir())
+    assert main(["index", "build", "--source", str(wrong)]) == 1
+    err = capsys.readouterr().err
+    assert "geen tekst gevonden" in err and "verkeerde-map" in err and "blijft ongewijzigd" in err
+    assert sorted(p.name for p in env.iterdir()) == before  # no index written for the refused sources
+    assert info(capsys)["sources"] == [str(fiets.resolve())]
+    answer, _ = ask(capsys)
+    assert answer["answered"] and "500 euro" in answer["answer"]
+
+
+def test_an_emptied_source_folder_does_not_empty_its_index(env, corpora, capsys) -> None:
+    fiets, _ = corpora
+    assert main(["index", "build", "--source", str(fiets)]) == 0
+    (fiets / "regeling.md").unlink()  # an unmounted share, a checkout gone wrong
+    assert main(["index", "build"]) == 1
+    assert "geen tekst gevonden" in capsys.readouterr().err
+    assert info(capsys)["documents"] == 1
+
+
+def test_a_build_interrupted_while_embedding_leaves_the_active_index_answering(env, corpora, tmp_path,
+                                                                               capsys) -> None:
+    """Ctrl-C (SIGINT) in a real ``loket index build`` process, once embedding has started."""
+    import signal
+
+    fiets, _ = corpora
+    assert main(["index", "build", "--source", str(fiets)]) == 0
+    capsys.readouterr()
+    big = tmp_path / "groot"
+    big.mkdir()
+    for n in range(400):
+        (big / f"pagina-{n}.md").write_text(f"# Pagina {n}\n\nTekst over onderwerp {n} en de regels daarvoor.\n",
+                                            encoding="utf-8")
+    run_env = os.environ | {"PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"]
+    build = subprocess.Popen(command + ["index", "build", "--source", str(big)], env=run_env,
+                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    seen = b""
+    while b"Embedden" not in seen and build.poll() is None:
+        seen += build.stderr.read1(4096)
+    build.send_signal(signal.SIGINT)
+    _, rest = build.communicate(timeout=120)
+    err = (seen + rest).decode("utf-8", "replace")
+    assert build.returncode == 130, err[-2000:]
+    assert "Gestopt: er is niets gewijzigd" in err and "Traceback" not in err
+    assert info(capsys)["sources"] == [str(fiets.resolve())]
+    answer, _ = ask(capsys)
+    assert answer["answered"] and "500 euro" in answer["answer"]
+
+
 def test_stale_and_mismatched_indexes_get_clear_messages(env, corpora, capsys) -> None:
     fiets, boot = corpora
     assert main(["index", "build", "--source", str(fiets)]) == 0

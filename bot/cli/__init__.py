@@ -9,6 +9,9 @@ from typing import Sequence
 
 from bot import logsafe
 
+from .common import CliError, fail, os_problem
+from .parser import LoketParser
+
 # Modules that add subcommands; each has register(subparsers) -> None.
 COMMAND_MODULES = ("bot.cli.index_cmd", "bot.cli.ask_cmd", "bot.cli.chat_cmd", "bot.cli.eval_cmd", "bot.cli.serve_cmd",
                    "bot.cli.audit_cmd", "bot.cli.privacy_cmd")
@@ -19,7 +22,7 @@ COMMAND_MODULES += ("bot.cli.teams_cmd",)  # the Teams app package
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = LoketParser(
         prog="loket",
         description="Loket: kennis- en informatieloket van het ondersteuningsarrangement.",
     )
@@ -47,6 +50,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nGestopt.", file=sys.stderr)
         return 130
+    except CliError as exc:
+        return fail(str(exc))
+    except OSError as exc:  # a data dir that is a file, a full disk, no rights: say so, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"Fout: {where}{os_problem(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,7 +23,7 @@ STOP_WORDS = {"stop", "exit", "quit", "doei", ":q"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("chat", help="chatten met Loket in de terminal (bouwt de index als die er nog niet is)")
-    p.add_argument("--source", action="append", metavar="PAD", help="andere bron dan knowledge/")
+    p.add_argument("--source", action="append", metavar="PAD", help="antwoorden uit deze bron (herhaalbaar; standaard de actieve index)")
     p.set_defaults(func=cmd_chat)
 
 
@@ -41,10 +41,12 @@ def _open_service(settings, desk):
     return service
 
 
-def chat_loop(service, *, user_id: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    """Read questions until EOF or a stop word; answer each through the core service."""
+def chat_loop(service, *, user_id: str, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Read questions until EOF or a stop word; answer each through the core service
+    (default: the standard streams of the moment of the call)."""
     from bot.core.views import VIA_CLI, Asker
 
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     interactive = stdin.isatty()
     print(WELCOME, file=stdout)
     while True:

@@ -1,6 +1,7 @@
 """What several subcommands share: settings, the index in use, the desk on it, clear errors."""
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -15,6 +16,8 @@ class CliError(Exception):
 def settings_for(sources: Sequence[str] | None = None) -> Settings:
     """Settings from the environment, with ``--source`` overriding LOKET_SOURCES and the active index."""
     settings = Settings.from_env()
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():  # found before minutes of embedding
+        raise CliError(f"{settings.data_dir}: LOKET_DATA_DIR is een bestand, geen map - kies een map")
     if sources:
         settings = settings.with_sources(tuple(sources))
     return settings
@@ -103,6 +106,57 @@ def open_desk(settings: Settings, *, progress: bool = True):
         return Desk.open(settings, index_dir=settings.index_dir, progress=progress)
     except (ModelLoadError, ModelMismatchError, LoadError) as exc:
         raise CliError(str(exc)) from exc
+
+
+# Why a file could not be opened, in Dutch: the OS's own text is in the system's language.
+OS_REASONS = {
+    errno.ENOENT: "bestaat niet - controleer het pad",
+    errno.EACCES: "geen leesrechten - controleer de rechten van het bestand",
+    errno.EPERM: "geen toestemming - controleer de rechten van het bestand",
+    errno.EISDIR: "is een map - geef een bestand",
+    errno.ENOTDIR: "een deel van het pad is geen map - controleer het pad (en LOKET_DATA_DIR)",
+    errno.EEXIST: "bestaat al als bestand waar een map nodig is - controleer het pad (en LOKET_DATA_DIR)",
+    errno.ENOSPC: "de schijf is vol - maak ruimte vrij en probeer het opnieuw",
+    errno.EROFS: "het bestandssysteem is alleen-lezen - kies een schrijfbare map (LOKET_DATA_DIR)",
+    errno.EPIPE: "de uitvoer werd afgesloten voordat alles geschreven was",
+}
+
+
+def os_problem(exc: OSError) -> str:
+    """A Dutch reason with what to do for a failed open, read or write."""
+    return OS_REASONS.get(exc.errno, f"bestandsfout ({exc.strerror or type(exc).__name__}) - "
+                                     f"controleer het pad en de rechten")
+
+
+def read_labelled(path: str) -> list:
+    """The labelled questions of an eval/calibrate file; unknown fields are noted on stderr.
+
+    A missing, unreadable, broken or empty file is a :class:`CliError` that says what the
+    file should look like.
+    """
+    from bot.core.answering.evaluation import LINE_SHAPE, read_items
+
+    try:
+        items = read_items(Path(path), on_warning=lambda message: print(f"Let op: {message}", file=sys.stderr))
+    except OSError as exc:
+        raise CliError(f"{path}: {os_problem(exc)}") from exc
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    if not items:
+        raise CliError(f"{path} bevat geen vragen - verwacht {LINE_SHAPE}")
+    return items
+
+
+def warn_missing_pages(desk, items, *, out=None) -> None:
+    """Name the questions whose ``doc`` page is not in the index: they cannot be answered well."""
+    from bot.core.answering.evaluation import missing_pages
+
+    missing = missing_pages(items, sorted({chunk.doc_path for chunk in desk.index.chunks}))
+    if missing:
+        shown = ", ".join(f"{i.id} ({', '.join(i.docs)})" for i in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        print(f"Let op: {len(missing)} vraag/vragen noemen een pagina die niet in de index staat: {shown}. "
+              f"Die tellen altijd als fout; controleer het pad (relatief aan de bronmap) of kies de bron met --source.",
+              file=out or sys.stderr)
 
 
 def fail(message: str) -> int:

@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import CliError, fail, open_desk, settings_for
+from .common import CliError, fail, open_desk, read_labelled, settings_for, warn_missing_pages
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="kwaliteit meten op een JSONL-bestand met vragen")
-    p.add_argument("file", help="JSONL: {id, question, expect: [feiten] | null, doc: pad (optioneel)}")
-    p.add_argument("--source", action="append", metavar="PAD", help="bron om tegen te meten (standaard knowledge/)")
+    p.add_argument("file", metavar="BESTAND", help="JSONL: {id, question, expect: [feiten] | null, doc: pad (optioneel)}")
+    p.add_argument("--source", action="append", metavar="PAD", help="bron om tegen te meten (herhaalbaar; standaard de actieve index)")
     p.add_argument("--split", choices=("all", "fit", "frozen"), default="all",
                    help="deel van de vaste splitsing: fit (om op af te stemmen), frozen (alleen rapporteren) of all")
     p.add_argument("--target-precision", type=float, metavar="P",
@@ -41,15 +41,18 @@ def print_summary(label: str, s: dict) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.core.answering.evaluation import evaluate, read_items, select
+    from bot.core.answering.evaluation import evaluate, select
 
     try:
-        items = select(read_items(args.file), args.split)
+        items = select(read_labelled(args.file), args.split)
+        if not items:
+            raise CliError(f"{args.file} heeft geen vragen in het deel '{args.split}'; kies --split all")
         desk = open_desk(settings_for(args.source), progress=True)
         if args.target_precision is not None:
             desk.set_target_precision(args.target_precision)
-    except (OSError, ValueError, CliError) as exc:
+    except (ValueError, CliError) as exc:
         return fail(str(exc))
+    warn_missing_pages(desk, items)
     desk.ask("opwarmen")  # first call pays one-off costs; keep them out of the latency figures
     modes = ("hybrid", "bm25", "dense") if args.compare else ("hybrid",)
     report = {}

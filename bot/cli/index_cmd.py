@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="nieuwe, gewijzigde en verwijderde documenten melden in LOKET_UPDATES_CHANNEL (Slack)")
     b.set_defaults(func=cmd_build)
     i = isub.add_parser("info", help="wat er in de index staat (standaard de actieve)")
-    i.add_argument("--source", action="append", metavar="PAD")
+    i.add_argument("--source", action="append", metavar="PAD", help="de index van deze bron tonen (herhaalbaar)")
     i.set_defaults(func=cmd_info)
     p.set_defaults(func=lambda args: p.print_help() or 2)
 
@@ -85,11 +85,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         embedder = load_embedder(settings.embedding_model)
         print(f"Index bouwen uit {sources_label(settings.sources)} → {target}", file=sys.stderr)
         report = build_index(
-            settings.sources, target, embedder, rebuild=args.rebuild, progress=True,
+            settings.sources, target, embedder, rebuild=args.rebuild, progress=True, require_text=True,
             on_error=lambda exc: print(f"Overgeslagen: {exc}", file=sys.stderr),
         )
     except (ModelLoadError, LoadError, CliError) as exc:
         return fail(str(exc))
+    except KeyboardInterrupt:
+        print("\nGestopt: er is niets gewijzigd, de index die al in gebruik was blijft antwoorden. "
+              "Start 'loket index build' opnieuw om bij te werken.", file=sys.stderr)
+        return 130
     write_active(settings.data_dir, target, settings.sources)
     print(f"Actieve index: {target} (bronnen: {sources_label(settings.sources)})", file=sys.stderr)
     if args.json:

@@ -15,7 +15,7 @@ from .common import fail, settings_for
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("deskundige", help="deskundigen zoeken voor een onderwerp, of de deskundigengids controleren")
-    p.add_argument("topic", nargs="*", help="het onderwerp, bijvoorbeeld: flexwonen")
+    p.add_argument("topic", nargs="*", metavar="ONDERWERP", help="het onderwerp, bijvoorbeeld: flexwonen")
     p.add_argument("--check", action="store_true", help="de deskundigengids controleren (fouten per bestand en regel)")
     p.add_argument("--json", action="store_true", help="resultaat als JSON")
     p.set_defaults(func=cmd_experts)

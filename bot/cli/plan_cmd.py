@@ -26,11 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.set_defaults(func=cmd_list)
 
     show = cmds.add_parser("show", help="een provincie met de geschiedenis van haar plan")
-    show.add_argument("province")
+    show.add_argument("province", metavar="PROVINCIE")
     show.set_defaults(func=cmd_show)
 
     st = cmds.add_parser("set", help="status, mijlpaal of notitie van een plan wijzigen")
-    st.add_argument("province")
+    st.add_argument("province", metavar="PROVINCIE")
     st.add_argument("--state", help="niet gestart, in voorbereiding, concept, ingediend, vastgesteld")
     st.add_argument("--milestone", help="de volgende mijlpaal ('' wist)")
     st.add_argument("--milestone-date", help="datum van de mijlpaal, JJJJ-MM-DD ('' wist)")

@@ -16,7 +16,7 @@ from .common import CliError, fail, settings_for
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("summary", help="het weekoverzicht (standaard: vorige week)")
     p.add_argument("--week", help="ISO-week, bijvoorbeeld 2026-W48 (standaard: vorige week)")
-    p.add_argument("--format", choices=("md", "json", "html"), default="md")
+    p.add_argument("--format", choices=("md", "json", "html"), default="md", help="uitvoerformaat (standaard md)")
     p.add_argument("--output", "-o", metavar="BESTAND", help="bestand (standaard: standaarduitvoer)")
     p.add_argument("--chart", metavar="BESTAND.png", help="schrijf ook de grafiek (PNG)")
     p.set_defaults(func=cmd_summary)

@@ -80,6 +80,7 @@ def _configure_sqlite(engine: Engine, *, synchronous: str) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         record.info[_CURRENT_BUSY_TIMEOUT] = SQLITE_BUSY_TIMEOUT_MS
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased text (AVG) is overwritten in the file, not left in free space
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.close()
 

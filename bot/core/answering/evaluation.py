@@ -108,30 +108,82 @@ class EvalResult:
         }
 
 
+FIELDS = ("id", "question", "expect", "doc", "expect_pages")
+LINE_SHAPE = ('een JSON-object per regel, zoals {"id": "v1", "question": "Wat is ...?", '
+              '"expect": ["feit"] of null, "doc": "pagina.md"}')
+
+
+def _strings(value: Any, field_name: str) -> list[str]:
+    """A string or a list of non-empty strings (facts, pages); anything else is a labelling error."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise ValueError(f"'{field_name}' moet tekst of een lijst met teksten zijn")
+    return values
+
+
 def _docs(d: dict[str, Any]) -> tuple[str, ...]:
-    pages = d.get("expect_pages") or []
+    pages = _strings(d.get("expect_pages") or [], "expect_pages")
     if d.get("doc"):
-        pages = [d["doc"], *pages]
-    if isinstance(pages, str):
-        pages = [pages]
-    return tuple(str(p) for p in pages)
+        pages = [*_strings(d["doc"], "doc"), *pages]
+    return tuple(pages)
 
 
-def read_items(path: Path) -> list[EvalItem]:
-    """Read an eval file; a broken line is reported with its number."""
-    items = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+def _item(line: str, n: int) -> EvalItem:
+    """One line as an item; ValueError says what is wrong with it (in Dutch)."""
+    try:
+        d = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"geen geldige JSON (bij teken {exc.pos + 1})") from None
+    if not isinstance(d, dict):
+        raise ValueError("geen JSON-object")
+    question = d.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise ValueError("het veld 'question' ontbreekt of is leeg")
+    expect = d.get("expect")
+    if expect is not None:
+        try:
+            expect = _strings(expect, "expect")
+        except ValueError:
+            raise ValueError("'expect' moet een lijst met feiten zijn, of null voor een vraag die de bronnen "
+                             "niet beantwoorden") from None
+    return EvalItem(str(d.get("id", n)), question, expect or None, _docs(d))
+
+
+def read_items(path: Path, *, on_warning: Callable[[str], None] | None = None) -> list[EvalItem]:
+    """Read an eval file; a broken line is reported with its number and the expected shape.
+
+    Fields Loket does not know (a typo such as ``expected`` would silently turn a question
+    into an unanswerable one) and repeated ids are passed to ``on_warning``.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: geen tekstbestand in UTF-8 - verwacht {LINE_SHAPE}") from None
+    items, unknown, seen = [], {}, set()
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            d = json.loads(line)
-            expect = d.get("expect")
-            if isinstance(expect, str):
-                expect = [expect]
-            items.append(EvalItem(str(d.get("id", n)), str(d["question"]), expect or None, _docs(d)))
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"{path}:{n}: geen geldige evaluatieregel ({type(exc).__name__})") from exc
+            item = _item(line, n)
+        except ValueError as exc:
+            raise ValueError(f"{path}:{n}: {exc} - verwacht {LINE_SHAPE}") from None
+        for key in json.loads(line):
+            if key not in FIELDS:
+                unknown.setdefault(key, n)
+        if item.id in seen and on_warning is not None:
+            on_warning(f"{path}:{n}: id '{item.id}' komt vaker voor; geef elke vraag een eigen id")
+        seen.add(item.id)
+        items.append(item)
+    if unknown and on_warning is not None:
+        where = ", ".join(f"'{key}' (regel {n})" for key, n in unknown.items())
+        on_warning(f"{path}: onbekende velden genegeerd: {where}; Loket leest alleen {', '.join(FIELDS)}")
     return items
+
+
+def missing_pages(items: Sequence[EvalItem], indexed_paths: Sequence[str]) -> list[EvalItem]:
+    """Items whose ``doc`` pages are none of them in the index: they can never count as
+    answered well, which usually means a wrong path or another corpus."""
+    return [i for i in items if i.docs and not any(on_page(p, i.docs) for p in indexed_paths)]
 
 
 def contains_fact(text: str, facts: Sequence[str]) -> bool:
