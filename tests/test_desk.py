@@ -162,3 +162,11 @@ def test_an_answer_found_with_context_must_speak_to_the_follow_up_itself(desk):
     assert desk.speaks_to("Voor wie is het bedoeld?", about_goal)  # elliptic: the context fills it in
     assert not desk.speaks_to("Hoe vraag ik een nieuwe laptop aan bij de servicedesk?", found)  # its own subject is missing
     assert desk.speaks_to("En wat is het doel van het ondersteuningsarrangement?", about_goal)
+
+
+def test_a_mention_of_a_colleague_is_no_part_of_the_question(desk):
+    plain = desk.ask("Wat is het e-mailadres van het ondersteuningsarrangement?")
+    for handle in ("@U0123ABC", "@jan.devries", "@Jan_de_Vries"):
+        mentioned = desk.ask(f"{handle} Wat is het e-mailadres van het ondersteuningsarrangement?")
+        assert mentioned.answered == plain.answered and mentioned.answer == plain.answer, handle
+    assert desk.ask("@U0123ABC").kind == KIND_EMPTY  # only a mention: no question at all

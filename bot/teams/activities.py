@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.answering.mentions import as_handle
+
 PERSONAL = "personal"
 CHANNEL = "channel"
 GROUP_CHAT = "groupChat"
@@ -61,12 +63,18 @@ def clean_text(activity: dict[str, Any]) -> str:
 
     Teams sends ``<at>Loket</at> vraag`` (and, in channels, a ``text/html`` attachment
     with the same message: that is the message itself, not a file, and is ignored here).
+    Another person's mention becomes one ``@Jan_de_Vries`` token (see
+    :mod:`bot.core.answering.mentions`).
     """
     text = str(activity.get("text") or "")
     bot_id = (activity.get("recipient") or {}).get("id")
     for m in _mentions(activity):
-        if (m.get("mentioned") or {}).get("id") == bot_id and m.get("text"):
+        if not m.get("text"):
+            continue
+        if (m.get("mentioned") or {}).get("id") == bot_id:
             text = text.replace(str(m["text"]), " ")
+        else:  # another person: one @handle token, which the core reads as no part of the question
+            text = text.replace(str(m["text"]), f" {as_handle(html.unescape(_TAG.sub(' ', str(m['text']))))} ")
     text = html.unescape(_TAG.sub(" ", text))
     return " ".join(text.split())
 

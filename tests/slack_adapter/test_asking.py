@@ -28,6 +28,15 @@ def test_mention_is_answered_in_its_thread_with_sources_and_buttons(loket: Harne
     assert not loket.fake.calls_to("chat.postMessage", channel=CORE)
 
 
+def test_a_question_that_also_mentions_a_colleague_is_answered(loket: Harness) -> None:
+    ts = loket.mention(f"<@{OTHER_ASKER}> wat doet het kernteam?")  # the handle read as a name escalated it
+    update = loket.answer_in(CHANNEL, ts)
+    assert update.action_ids() == [action_ids.HELPFUL, action_ids.ESCALATE, action_ids.SUPPORT_REQUEST]
+    assert "kernteam" in update.all_text().lower()
+    loket.fake.settle()
+    assert not loket.fake.calls_to("chat.postMessage", channel=CORE)
+
+
 def test_smalltalk_gets_a_friendly_reply_without_buttons(loket: Harness) -> None:
     ts = loket.mention("Hoi!")
     update = loket.answer_in(CHANNEL, ts)

@@ -31,7 +31,10 @@ def test_mention_is_recognised_by_the_recipient_id_only():
     assert not mentions_recipient(activity)
     activity["entities"].append({"type": "mention", "text": "<at>Loket</at>", "mentioned": {"id": "28:bot"}})
     assert mentions_recipient(activity)
-    assert clean_text(activity) == "Piet hoi"
+    assert clean_text(activity) == "@Piet hoi"  # another person's mention: one @handle the desk leaves out
+    activity["text"] = "<at>Loket</at> <at>Jan de Vries</at> hoi"
+    activity["entities"][0]["text"] = "<at>Jan de Vries</at>"
+    assert clean_text(activity) == "@Jan_de_Vries hoi"
 
 
 def test_html_copy_and_cards_are_not_files():

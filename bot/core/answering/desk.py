@@ -27,6 +27,7 @@ from .answer import (
 from .decision import DEFAULT_TARGET_PRECISION, DecisionModel, load_for
 from .extract import DEFAULT_MAX_CHARS, Quote, best_quote, compose, worth_adding
 from .qtype import expected_type, satisfies
+from .mentions import without_mentions
 from .smalltalk import EMPTY_REPLY, UNCLEAR_REPLY, smalltalk_reply
 from .synonyms import Synonyms
 from .validity import answer_current_first
@@ -212,7 +213,7 @@ class Desk:
 
     def ask(self, question: str) -> Answer:
         """Answer ``question`` from the knowledge base, or return ``answered=False``."""
-        question = (question or "").strip()[:MAX_QUESTION_CHARS]
+        question = without_mentions((question or "").strip()[:MAX_QUESTION_CHARS])
         reply = smalltalk_reply(question)
         if reply is not None:
             kind = KIND_EMPTY if reply in (EMPTY_REPLY, UNCLEAR_REPLY) else KIND_SMALLTALK
