@@ -27,6 +27,7 @@ from .formats.markup import remove_template_code, strip_inline
 from .formats.pdf import parse_pdf
 from .formats.plaintext import parse_plain
 from .formats.word import parse_docx
+from .os_errors import os_problem
 
 logger = logging.getLogger(__name__)
 
@@ -372,8 +373,7 @@ def load_document(path: Path, *, root: Path | None = None) -> Document | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise LoadError(display, f"kan niet worden gelezen ({reason}) - controleer of het bestand bestaat en leesbaar is") from None
+        raise LoadError(display, f"kan niet worden gelezen: {os_problem(exc)}") from None
     if not data.strip():
         raise LoadError(display, EMPTY)
     try:

@@ -626,3 +626,13 @@ def test_parsers_never_crash_and_always_return_clean_sections(text: str) -> None
         for s in sections:
             assert s.text == s.text.strip() and s.text
             assert all(part == " ".join(part.split()) and part for part in s.heading_path)
+
+
+def test_an_unreadable_file_is_explained_in_dutch(tmp_path):
+    from index.loaders import LoadError, load_document
+
+    link = tmp_path / "weg.md"
+    link.symlink_to(tmp_path / "bestaat-niet.md")  # a dangling link: the OS says "No such file or directory"
+    with pytest.raises(LoadError) as err:
+        load_document(link, root=tmp_path)
+    assert "bestaat niet - controleer het pad" in str(err.value) and "No such file" not in str(err.value)

@@ -74,7 +74,8 @@ def render_outcome(outcome) -> str:
     if outcome.escalation is not None:
         return (
             "Dit kan ik niet met zekerheid beantwoorden uit de kennisbank. Je vraag is opgeslagen voor het "
-            f"kernteam als #{outcome.escalation.number}; zij nemen contact met je op. {MAIL_HINT}"
+            f"kernteam als #{outcome.escalation.number}. Hun antwoord komt niet in deze terminal: wil je het "
+            f"terugkrijgen, stel je vraag dan in Slack of Teams. {MAIL_HINT}"
         )
     return render_answer(outcome.answer)
 

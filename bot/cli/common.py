@@ -1,12 +1,12 @@
 """What several subcommands share: settings, the index in use, the desk on it, clear errors."""
 from __future__ import annotations
 
-import errno
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from bot.settings import Settings
+from index.os_errors import os_problem  # noqa: F401  (the commands import it from here)
 
 
 class CliError(Exception):
@@ -106,26 +106,6 @@ def open_desk(settings: Settings, *, progress: bool = True):
         return Desk.open(settings, index_dir=settings.index_dir, progress=progress)
     except (ModelLoadError, ModelMismatchError, LoadError) as exc:
         raise CliError(str(exc)) from exc
-
-
-# Why a file could not be opened, in Dutch: the OS's own text is in the system's language.
-OS_REASONS = {
-    errno.ENOENT: "bestaat niet - controleer het pad",
-    errno.EACCES: "geen leesrechten - controleer de rechten van het bestand",
-    errno.EPERM: "geen toestemming - controleer de rechten van het bestand",
-    errno.EISDIR: "is een map - geef een bestand",
-    errno.ENOTDIR: "een deel van het pad is geen map - controleer het pad (en LOKET_DATA_DIR)",
-    errno.EEXIST: "bestaat al als bestand waar een map nodig is - controleer het pad (en LOKET_DATA_DIR)",
-    errno.ENOSPC: "de schijf is vol - maak ruimte vrij en probeer het opnieuw",
-    errno.EROFS: "het bestandssysteem is alleen-lezen - kies een schrijfbare map (LOKET_DATA_DIR)",
-    errno.EPIPE: "de uitvoer werd afgesloten voordat alles geschreven was",
-}
-
-
-def os_problem(exc: OSError) -> str:
-    """A Dutch reason with what to do for a failed open, read or write."""
-    return OS_REASONS.get(exc.errno, f"bestandsfout ({exc.strerror or type(exc).__name__}) - "
-                                     f"controleer het pad en de rechten")
 
 
 def read_labelled(path: str) -> list:
