@@ -82,3 +82,11 @@ def test_wanneer_with_a_modal_asks_for_the_case_or_the_moment():
     assert satisfies(WHEN, "Dat mag vanaf 1 januari.")
     assert not satisfies(WHEN, "Onderscheid maken is een gevoelig onderwerp.")
     assert not satisfies(DATE, "De nieuwe versie is uitgebreider dan de vorige.")
+
+
+def test_a_number_with_a_unit_is_a_number_and_a_conjunction_wanneer_asks_for_no_date():
+    assert satisfies(NUMBER, "Gebruik minimaal 16px voor lopende tekst.")
+    assert satisfies(NUMBER, "Wacht 100ms tussen twee verzoeken.")
+    assert not satisfies(NUMBER, "De NIS2-richtlijn en de kop h1.")  # digits inside a name
+    assert expected_type("Welke norm beschrijft wanneer een algoritme bias bevat?") is None
+    assert expected_type("Wanneer gaat de richtlijn in?") == DATE

@@ -47,6 +47,7 @@ _MONEY_WORDS = re.compile(r"(\bbedrag|\bkosten\b|\bkost\b|\bbudget|\bsubsidie|\b
 _CURRENCY = re.compile(r"€|\beuro\b|\bgratis\b|\bkosteloos\b|\bkost(en)? niets\b|\bgeen kosten\b")
 _PERCENT = re.compile(r"%|\bprocent\b|\bpercent\b")
 _DIGITS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")  # a number standing alone, not "h1" or "nis2"
+_NUMERAL = re.compile(r"(?<![^\W\d_])\d")  # a number, perhaps with a unit ("16px", "100ms"), not inside a name
 # Dutch writes numbers as one word built from these parts: "tweehonderd", "vijfentwintig",
 # "tienduizenden", "honderdduizenden", "miljoenen", "tientallen".
 _NUMBER_PART = (r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|"
@@ -67,11 +68,19 @@ _PHONE = re.compile(r"\+?\d[\d\s()-]{7,}\d")  # at least nine digits and separat
 _WEB = re.compile(r"https?://|\bwww\.|\b[a-z0-9-]+\.(nl|com|org|eu|net|gov|io|int)\b")
 
 
+# A question word before "wanneer" in the same sentence makes it a conjunction: "welke norm
+# beschrijft wanneer een algoritme bias bevat?" asks for a norm, not a moment.
+_ASKED_BEFORE_WANNEER = re.compile(r"\b(wat|welke?|wie|hoe|waar|waarom|waarvoor|waarmee|hoeveel)\b[^.?!]*\bwanneer\b")
+
+
 def expected_type(question: str) -> str | None:
     """The answer type a question asks for, or None when it does not say."""
     q = fold(question)
     for kind, pattern in _TYPES:
-        if pattern.search(q):
+        match = pattern.search(q)
+        if match and kind in (DATE, WHEN) and "wanneer" in match.group(0) and _ASKED_BEFORE_WANNEER.search(q):
+            continue
+        if match:
             return kind
     return None
 
@@ -86,7 +95,7 @@ def satisfies(kind: str | None, text: str, *, question: str = "") -> bool:
     if kind is None:
         return True
     t = _without_references(_without_given_numbers(fold(text), fold(question)))
-    has_digit = _DIGITS.search(t) is not None  # a number standing alone: "nis2", "h1", "e5" are names
+    has_digit = _NUMERAL.search(t) is not None  # "16px" and "3e" are numbers; "nis2", "h1", "e5" are names
     has_number = has_digit or any(_is_number_word(w) for w in _WORD.findall(t))
     if kind == PHONE:
         return _PHONE.search(t) is not None
