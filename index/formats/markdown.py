@@ -36,6 +36,7 @@ from .containers import (
 )
 from .directives import drop_directives
 from .footnotes import inline_footnotes
+from .indented import CODE_INDENT, fence_indented_code
 from .myst import unwrap_directives
 from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
@@ -208,7 +209,7 @@ class _BlockParser:
         return i + 1
 
     def _heading(self, line: str) -> bool:
-        atx = _ATX.match(line)
+        atx = _ATX.match(line) if self.indent < self._code_indent() else None
         if atx:
             self._close()
             self.list_indents = []
@@ -220,6 +221,11 @@ class _BlockParser:
             self._emit_heading(text, 1 if line.startswith("=") else 2)
             return True
         return False
+
+    def _code_indent(self) -> int:
+        """The indentation at which a line is code, not a heading: four spaces past the open
+        list's content (at least two past its marker), or four at the page's margin."""
+        return self.list_indents[-1] + 2 + CODE_INDENT if self.list_indents else CODE_INDENT
 
     def _emit_heading(self, raw: str, level: int) -> None:
         text, attrs = split_attr_list(raw)
@@ -324,7 +330,7 @@ def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)
-    lines = expand_abbreviations(inline_footnotes(unwrap_containers(lines, drops)))
+    lines = expand_abbreviations(inline_footnotes(fence_indented_code(unwrap_containers(lines, drops))))
     return outside_fences(lines, lambda chunk: outside_code_spans(
         chunk, lambda text: html_blocks_to_markdown(remove_template_code(text))))
 
