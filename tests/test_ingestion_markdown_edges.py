@@ -6,8 +6,12 @@ reader would get: what the page shows stays readable, markup never opens a secti
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import docx
+
 from index.documents import Document
-from index.loaders import load_text
+from index.loaders import load_document, load_text
 
 
 def body(document: Document) -> str:
@@ -54,3 +58,40 @@ def test_headings_inside_pre_and_code_elements_do_not_open_sections() -> None:
     )
     assert paths(doc) == [("Pagina",), ("Pagina", "Echte kop")]
     assert "# hekje in pre" in doc.sections[0].text and "Binnen code" in doc.sections[0].text
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def test_an_escaped_pipe_or_a_pipe_in_code_stays_inside_its_cell() -> None:
+    doc = load_text(
+        "# Zoeken\n\n| Teken | Betekenis |\n|---|---|\n| `kat|hond` | een van beide |\n"
+        "| kat \\| hond | ook een van beide |\n| `a \\| b` | in code, ontsnapt |\n| ``c|d`` | dubbele backticks |\n",
+        path="a.md",
+    )
+    assert body(doc).split("\n") == [
+        "- Teken: kat|hond; Betekenis: een van beide",
+        "- Teken: kat|hond; Betekenis: ook een van beide",
+        "- Teken: a|b; Betekenis: in code, ontsnapt",
+        "- Teken: c|d; Betekenis: dubbele backticks",
+    ]
+
+
+def test_a_table_right_under_another_table_has_its_own_header() -> None:
+    doc = load_text("# Twee\n\n| Dag | Open |\n|---|---|\n| ma | 9 uur |\n\n| Loket | Plaats |\n|---|---|\n"
+                    "| noord | Zwolle |\n", path="a.md")
+    assert body(doc) == "- Dag: ma; Open: 9 uur\n\n- Loket: noord; Plaats: Zwolle"
+
+
+def test_a_word_table_right_under_another_table_has_its_own_header(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Tijden", style="Heading 1")
+    for rows in ([("Dag", "Open"), ("ma", "9 uur")], [("Loket", "Plaats"), ("noord", "Zwolle")]):
+        table = document.add_table(rows=2, cols=2)
+        for row, cells in zip(table.rows, rows):
+            for cell, value in zip(row.cells, cells):
+                cell.text = value
+    document.save(tmp_path / "tijden.docx")
+    doc = load_document(tmp_path / "tijden.docx", root=tmp_path)
+    assert doc is not None
+    assert "- Dag: ma; Open: 9 uur" in body(doc) and "- Loket: noord; Plaats: Zwolle" in body(doc)

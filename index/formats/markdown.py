@@ -42,7 +42,7 @@ from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
     strip_inline,
 )
-from .sections import SectionBuilder
+from .sections import HEADER_ROW, SectionBuilder
 from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
@@ -74,7 +74,8 @@ _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _THEMATIC_BREAK = re.compile(r"^([-*_])(?:\s*\1){2,}\s*$")
 _LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_CELL_TOKEN = re.compile(r"(`+).+?(?<!`)\1(?!`)|\\.|\|")  # a code span, an escaped character or a cell boundary
+_INNER_PIPE = re.compile(r"\s*\|\s*")
 _BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
 _DEFINITION = re.compile(r"^:\s+(\S.*)$")  # definition list (kramdown, Pandoc, mkdocs def_list): ":   tekst"
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
@@ -95,7 +96,7 @@ _MKDOCS_CONFIG = re.compile(
 class Block:
     """One parsed unit: a heading (with level) or body text of some kind."""
 
-    kind: str  # heading | para | item | row | code
+    kind: str  # heading | para | item | header (a table's first row) | row | code
     text: str
     level: int = 0
     excluded: bool = False  # heading marked { data-search-exclude }: its section is left out
@@ -108,8 +109,23 @@ def _is_table_start(lines: list[str], i: int) -> bool:
         and "-" in lines[i + 1]
 
 
+def _split_cells(line: str) -> list[str]:
+    """The cells of a pipe-table row: a pipe escaped (``\\|``) or inside a code span
+    (```a|b```, as Python-Markdown reads it) is part of its cell's text."""
+    cells: list[str] = []
+    start = 0
+    for token in _CELL_TOKEN.finditer(line):
+        if token.group(0) == "|":
+            cells.append(line[start:token.start()])
+            start = token.end()
+    cells.append(line[start:])
+    return [cell.replace("\\|", "|") for cell in cells]
+
+
 def _table_row(line: str) -> str:
-    cells = [strip_inline(cell) for cell in _CELL_SPLIT.split(line.strip())]
+    """A row's cells joined by " | "; a pipe within a cell loses its spaces, so that it
+    is not taken for a cell boundary later ("a | b" in a cell reads "a|b")."""
+    cells = [_INNER_PIPE.sub("|", strip_inline(cell)) for cell in _split_cells(line.strip())]
     if cells and not cells[0]:
         cells = cells[1:]
     if cells and not cells[-1]:
@@ -178,7 +194,7 @@ class _BlockParser:
         self._close()
 
     def _emit(self, kind: str, text: str, level: int = 0) -> None:
-        cleaned = strip_inline(text) if kind not in {"row", "code"} else text
+        cleaned = strip_inline(text) if kind not in {"row", HEADER_ROW, "code"} else text
         if cleaned:
             self.blocks.append(Block(kind, cleaned, level))
 
@@ -286,7 +302,7 @@ class _BlockParser:
         self.list_indents = []
         row = _table_row(self.lines[i])
         if row:
-            self.blocks.append(Block("row", row))
+            self.blocks.append(Block(HEADER_ROW, row))
         i += 2  # header row and separator
         while i < len(self.lines) and "|" in self.lines[i] and self.lines[i].strip():
             row = _table_row(self.lines[i])
