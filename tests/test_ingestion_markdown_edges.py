@@ -95,3 +95,28 @@ def test_a_word_table_right_under_another_table_has_its_own_header(tmp_path: Pat
     doc = load_document(tmp_path / "tijden.docx", root=tmp_path)
     assert doc is not None
     assert "- Dag: ma; Open: 9 uur" in body(doc) and "- Loket: noord; Plaats: Zwolle" in body(doc)
+
+
+# --- images ------------------------------------------------------------------------------------
+
+
+def test_an_html_image_keeps_an_alt_text_that_describes_it_and_drops_a_label() -> None:
+    doc = load_text(
+        '# Cijfers\n\n<img src="grafiek.png" alt="Staafdiagram van het aantal aanvragen per kwartaal, hoogste in het '
+        'derde kwartaal">\n\n<p><img alt=\'icoon\' src="i.svg"/> Bel ons gerust.</p>\n',
+        path="a.md",
+    )
+    assert body(doc) == ("Staafdiagram van het aantal aanvragen per kwartaal, hoogste in het derde kwartaal.\n\n"
+                         "Bel ons gerust.")
+
+
+def test_an_image_inside_a_sentence_gets_no_full_stop_of_its_own() -> None:
+    doc = load_text(
+        "# Route\n\nVolg ![de blauwe pijlen op de vloer van de hal naar de balie](pijl.png) tot aan het loket.\n\n"
+        "![Plattegrond van de begane grond met de ingang, de wachtruimte en drie balies](kaart.png) Kom op tijd.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Volg de blauwe pijlen op de vloer van de hal naar de balie tot aan het loket.\n\n"
+        "Plattegrond van de begane grond met de ingang, de wachtruimte en drie balies. Kom op tijd."
+    )

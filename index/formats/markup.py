@@ -272,14 +272,15 @@ def html_blocks_to_markdown(text: str) -> str:
     Headings become ATX headings (so they join the heading path) unless they sit in an
     example (:func:`_page_headings`), preformatted elements become code fences, list items
     become ``- `` items, table rows separate lines with ``|`` between cells, other block
-    elements become line breaks; remaining tags are removed and their text kept.
+    elements become line breaks, images their alt text if it describes them; remaining
+    tags are removed and their text kept.
     """
     preformatted: list[str] = []
     text = _mask_preformatted(_DROPPED_ELEMENTS.sub("", text), preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = _COMPONENT.sub(_captioned, text)
+    text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, text))
     text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
     text = _LIST_ITEM_START.sub("\n- ", text)
@@ -297,7 +298,7 @@ _BRACKETED = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
 _PARENS = r"\((?:[^()]|\([^()]*\))*\)"
 _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
-    (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"), lambda m: _described(m.group(1))),  # image
+    (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"), lambda m: _described(m.group(1), _continues(m))),  # image
     (re.compile(r"\[\s*\](?:" + _PARENS + r")?"), ""),  # left by a removed image: [![alt](img)](img "title")
     (re.compile(_BRACKETED + _PARENS), r"\1"),  # [text](url)
     (re.compile(_BRACKETED + r"\[[^\]]*\]"), r"\1"),  # [text][ref]
@@ -346,15 +347,32 @@ _SPACES = re.compile(r"\s+")
 MIN_DESCRIPTION_WORDS = 8  # alt text this long describes a chart or diagram; shorter is a label or file name
 
 
-def _described(alt: str) -> str:
+def _described(alt: str, in_sentence: bool = False) -> str:
     """What an image leaves in the text: its alt text when that describes it (accessible
     sites spell out a chart's figures there: "cirkeldiagram ...: niet melden 34%, ..."),
-    nothing for a label ("logo", "schema") or a file name."""
+    nothing for a label ("logo", "schema") or a file name. The description is a sentence
+    of its own unless the text goes on after it (``in_sentence``)."""
     words = alt.split()
     if len(words) < MIN_DESCRIPTION_WORDS:
         return ""
     text = " ".join(words)
-    return text if text.endswith((".", "!", "?")) else text + "."
+    return text if in_sentence or text.endswith((".", "!", "?")) else text + "."
+
+
+def _continues(image: re.Match[str]) -> bool:
+    """Whether the sentence goes on after the image: lower-case words or punctuation follow."""
+    rest = image.string[image.end():].lstrip()
+    return bool(rest) and (rest[0].islower() or rest[0] in ",.;:!?)")
+
+
+_IMG_ELEMENT = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+_ALT_ATTR = re.compile(r"""\balt=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _img_described(image: re.Match[str]) -> str:
+    """An ``<img>`` as a Markdown image is read: by an alt text that describes it, else nothing."""
+    alt = _ALT_ATTR.search(image.group(0))
+    return _described(html.unescape(alt.group(1) or alt.group(2) or ""), _continues(image)) if alt else ""
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
