@@ -120,3 +120,27 @@ def test_an_image_inside_a_sentence_gets_no_full_stop_of_its_own() -> None:
         "Volg de blauwe pijlen op de vloer van de hal naar de balie tot aan het loket.\n\n"
         "Plattegrond van de begane grond met de ingang, de wachtruimte en drie balies. Kom op tijd."
     )
+
+
+# --- front matter summaries ----------------------------------------------------------------------
+
+
+def summary(front_matter: str) -> str | None:
+    doc = load_text(f"---\ntitle: Aansluiten\n{front_matter}\n---\n\nDe tekst van de pagina.\n", path="a.md")
+    return next((s.text for s in doc.sections if s.kind == "summary"), None)
+
+
+def test_summary_text_under_other_keys_and_groups_is_the_pages_summary() -> None:
+    assert summary("intro: Hoe een gemeente aansluit.") == "Hoe een gemeente aansluit."
+    assert summary("omschrijving: Wat aansluiten **kost**.") == "Wat aansluiten kost."
+    assert summary("teaser: Alles over de aansluiting.") == "Alles over de aansluiting."
+    assert summary("seo:\n  description: Aansluiten in drie stappen.") == "Aansluiten in drie stappen."
+    assert summary("params:\n  summary: Voor wie aansluiten verplicht is.") == "Voor wie aansluiten verplicht is."
+    assert summary("subtitle: Van aanvraag tot eerste bericht") == "Van aanvraag tot eerste bericht"
+    assert summary("description: Eerst dit.\nseo:\n  description: Niet dit.") == "Eerst dit."
+
+
+def test_labels_paths_and_ids_are_no_summary() -> None:
+    assert summary("subtitle: Handleiding") is None  # a label
+    assert summary("teaser: /assets/kaart.jpg") is None  # an image of the theme
+    assert summary("id: aansluiten-stappen\nlayout: page\ntags: [aansluiten, kosten]") is None
