@@ -144,3 +144,32 @@ def test_labels_paths_and_ids_are_no_summary() -> None:
     assert summary("subtitle: Handleiding") is None  # a label
     assert summary("teaser: /assets/kaart.jpg") is None  # an image of the theme
     assert summary("id: aansluiten-stappen\nlayout: page\ntags: [aansluiten, kosten]") is None
+
+
+# --- formulas ----------------------------------------------------------------------------------
+
+
+def test_inline_formulas_read_as_text_and_money_stays_money() -> None:
+    doc = load_text(
+        "# Rekenen\n\nDe oppervlakte is $A = \\pi r^2$ bij straal $r$. Tel \\( x_1 + x_2 \\) op.\n\n"
+        "Een pakket kost $5 en een groot pakket $10. Zie \\(bijlage\\). In code blijft `$x^2$` staan.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "De oppervlakte is A = π r² bij straal r. Tel x₁ + x₂ op.\n\n"
+        "Een pakket kost $5 en een groot pakket $10. Zie (bijlage). In code blijft $x^2$ staan."
+    )
+
+
+def test_a_display_formula_is_one_readable_paragraph_and_sentences_around_it_stay_whole() -> None:
+    doc = load_text(
+        "# Gemiddelde\n\nHet gemiddelde is:\n\n$$\n\\bar{x} = \\frac{1}{n} \\sum_{i=1}^{n} x_i\n$$\n\n"
+        "Daarna de spreiding.\n\n\\begin{equation}\ns = \\sqrt{\\frac{\\sum (x_i - \\bar{x})^2}{n - 1}} \\label{eq:s}\n"
+        "\\end{equation}\n\n```math\n- a + b\n```\n\nKlaar.\n",
+        path="a.md",
+    )
+    assert doc.sections[0].text.split("\n\n") == [
+        "Het gemiddelde is:", "x̄ = 1/n Σᵢ₌₁ⁿ xᵢ", "Daarna de spreiding.", "s = √((Σ (xᵢ - x̄)²)/(n - 1))", "- a + b",
+        "Klaar.",
+    ]
+    assert paths(doc) == [("Gemiddelde",)]

@@ -36,6 +36,7 @@ from .containers import (
 )
 from .directives import drop_directives
 from .footnotes import inline_footnotes
+from .formulas import display_formulas
 from .indented import CODE_INDENT, fence_indented_code
 from .myst import unwrap_directives
 from .markup import (
@@ -343,6 +344,7 @@ def _drop_conflict_markers(lines: list[str]) -> list[str]:
 def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
     lines = unwrap_directives(_drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n")), drops)
+    lines = display_formulas(lines)
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)

@@ -13,6 +13,8 @@ from typing import Callable
 
 from index.clean import normalize_characters
 
+from .latex import inline_formulas
+
 # --- attribute lists (mkdocs attr_list, Docusaurus heading ids) -------------------------
 
 _ATTR_TOKEN = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
@@ -399,7 +401,7 @@ def outside_code_spans(text: str, transform: Callable[[str], str], *, keep_ticks
 
 
 def _strip_prose(text: str) -> str:
-    text = _ANY_TAG.sub("", text)
+    text = _ANY_TAG.sub("", inline_formulas(text))
     for pattern, replacement in _INLINE_RULES:
         text = pattern.sub(replacement, text)
     return html.unescape(text)
