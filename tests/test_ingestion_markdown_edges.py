@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 
 from index.documents import Document
+from index.chunking import chunk_document
 from index.loaders import load_document, load_text
 
 
@@ -173,3 +174,17 @@ def test_a_display_formula_is_one_readable_paragraph_and_sentences_around_it_sta
         "Klaar.",
     ]
     assert paths(doc) == [("Gemiddelde",)]
+
+
+# --- lists in quotes ---------------------------------------------------------------------------
+
+
+def test_a_quoted_list_keeps_its_sub_items_under_their_parent_in_the_passage() -> None:
+    doc = load_text(
+        "# Citaat\n\n> Stappen:\n>\n> 1. aanvragen\n>    - met DigiD\n> 2. betalen\n>\n>    Dat kan per maand.\n>\n"
+        ">    - per kwartaal kan ook\n",
+        path="a.md",
+    )
+    [passage] = [c.text for c in chunk_document(doc)]
+    assert passage == ("Stappen:\n\n1. aanvragen\n  - met DigiD\n2. betalen\n\nDat kan per maand.\n\n"
+                       "  - per kwartaal kan ook")
