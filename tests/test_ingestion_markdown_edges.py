@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 
-from index.documents import Document
+from index.documents import DROP_INCLUDE, Document
 from index.chunking import chunk_document
 from index.loaders import load_document, load_text
 
@@ -188,3 +188,13 @@ def test_a_quoted_list_keeps_its_sub_items_under_their_parent_in_the_passage() -
     [passage] = [c.text for c in chunk_document(doc)]
     assert passage == ("Stappen:\n\n1. aanvragen\n  - met DigiD\n2. betalen\n\nDat kan per maand.\n\n"
                        "  - per kwartaal kan ook")
+
+
+# --- generator directives ----------------------------------------------------------------------
+
+
+def test_a_docsify_include_leaves_no_link_text_and_is_reported() -> None:
+    doc = load_text("# Hulp\n\nVoor.\n\n[inhoud](_media/contact.md ':include')\n\n[script](a.js \":include :type=code\")\n\n"
+                    "Lees [de uitleg](uitleg.md) eerst.\n", path="a.md")
+    assert body(doc) == "Voor.\n\nLees de uitleg eerst."
+    assert [(d.rule, d.text) for d in doc.dropped] == [(DROP_INCLUDE, "_media/contact.md"), (DROP_INCLUDE, "a.js")]
