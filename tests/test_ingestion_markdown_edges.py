@@ -198,3 +198,14 @@ def test_a_docsify_include_leaves_no_link_text_and_is_reported() -> None:
                     "Lees [de uitleg](uitleg.md) eerst.\n", path="a.md")
     assert body(doc) == "Voor.\n\nLees de uitleg eerst."
     assert [(d.rule, d.text) for d in doc.dropped] == [(DROP_INCLUDE, "_media/contact.md"), (DROP_INCLUDE, "a.js")]
+
+
+def test_a_comment_around_a_code_fence_hides_all_of_it() -> None:
+    doc = load_text(
+        "# Pagina\n\nVoor.\n\n<!--\nOude uitleg.\n\n```bash\necho oud\n```\n\n## Oude kop\n-->\n\n"
+        "Gebruik `<!--` om te beginnen.\n\nTekst <!-- een\nopmerking --> loopt door.\n\n<!-- toc -->\n- [Voor](#voor)\n"
+        "<!-- tocstop -->\n",
+        path="a.md",
+    )
+    assert paths(doc) == [("Pagina",)]
+    assert body(doc) == "Voor.\n\nGebruik <!-- om te beginnen.\n\nTekst loopt door."

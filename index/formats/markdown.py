@@ -31,8 +31,8 @@ from index.documents import (
 
 from .abbr import expand_abbreviations
 from .containers import (
-    BODY_INDENT, Fence, drop_mdx_statements, open_fence, outside_fences, record_drop, unwrap_colon_containers,
-    unwrap_containers,
+    BODY_INDENT, Fence, drop_comment_blocks, drop_mdx_statements, open_fence, outside_fences, record_drop,
+    unwrap_colon_containers, unwrap_containers,
 )
 from .directives import drop_directives
 from .footnotes import inline_footnotes
@@ -343,7 +343,8 @@ def _drop_conflict_markers(lines: list[str]) -> list[str]:
 
 def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
-    lines = unwrap_directives(_drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n")), drops)
+    lines = drop_comment_blocks(_drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n")))
+    lines = unwrap_directives(lines, drops)
     lines = display_formulas(lines)
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
