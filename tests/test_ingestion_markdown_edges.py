@@ -209,3 +209,27 @@ def test_a_comment_around_a_code_fence_hides_all_of_it() -> None:
     )
     assert paths(doc) == [("Pagina",)]
     assert body(doc) == "Voor.\n\nGebruik <!-- om te beginnen.\n\nTekst loopt door."
+
+
+def test_an_abbreviation_element_is_read_with_its_full_words() -> None:
+    doc = load_text('# Registers\n\nDe <abbr title="Basisregistratie Personen">BRP</abbr> en de <abbr>KvK</abbr>.\n',
+                    path="a.md")
+    assert body(doc) == "De BRP (Basisregistratie Personen) en de KvK."
+
+
+def test_an_html_page_keeps_described_images_abbreviations_and_the_header_of_each_table(tmp_path: Path) -> None:
+    page = tmp_path / "tarieven.html"
+    page.write_text(
+        '<html><body><h1>Tarieven</h1><p>De <abbr title="Basisregistratie Personen">BRP</abbr> kost niets.</p>'
+        '<img alt="logo"><p><img src="t.png" alt="Lijngrafiek van het tarief per jaar, van vier euro in 2020 naar zes '
+        'euro nu"></p><table><tr><th>Jaar</th><th>Tarief</th></tr><tr><td>2020</td><td>4</td></tr></table>'
+        "<table><tr><th>Dienst</th><th>Duur</th></tr><tr><td>inschrijven</td><td>1 dag</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    doc = load_document(page, root=tmp_path)
+    assert doc is not None
+    assert body(doc) == (
+        "De BRP (Basisregistratie Personen) kost niets.\n\n"
+        "Lijngrafiek van het tarief per jaar, van vier euro in 2020 naar zes euro nu.\n\n"
+        "- Jaar: 2020; Tarief: 4\n\n- Dienst: inschrijven; Duur: 1 dag"
+    )

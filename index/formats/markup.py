@@ -274,15 +274,15 @@ def html_blocks_to_markdown(text: str) -> str:
     Headings become ATX headings (so they join the heading path) unless they sit in an
     example (:func:`_page_headings`), preformatted elements become code fences, list items
     become ``- `` items, table rows separate lines with ``|`` between cells, other block
-    elements become line breaks, images their alt text if it describes them; remaining
-    tags are removed and their text kept.
+    elements become line breaks, images their alt text if it describes them, abbreviations
+    are followed by their full words; remaining tags are removed and their text kept.
     """
     preformatted: list[str] = []
     text = _mask_preformatted(_DROPPED_ELEMENTS.sub("", text), preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, text))
+    text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
     text = _LIST_ITEM_START.sub("\n- ", text)
@@ -300,7 +300,8 @@ _BRACKETED = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
 _PARENS = r"\((?:[^()]|\([^()]*\))*\)"
 _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
-    (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"), lambda m: _described(m.group(1), _continues(m))),  # image
+    (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"),
+     lambda m: image_description(m.group(1), _continues(m))),  # image
     (re.compile(r"\[\s*\](?:" + _PARENS + r")?"), ""),  # left by a removed image: [![alt](img)](img "title")
     (re.compile(_BRACKETED + _PARENS), r"\1"),  # [text](url)
     (re.compile(_BRACKETED + r"\[[^\]]*\]"), r"\1"),  # [text][ref]
@@ -349,7 +350,7 @@ _SPACES = re.compile(r"\s+")
 MIN_DESCRIPTION_WORDS = 8  # alt text this long describes a chart or diagram; shorter is a label or file name
 
 
-def _described(alt: str, in_sentence: bool = False) -> str:
+def image_description(alt: str, in_sentence: bool = False) -> str:
     """What an image leaves in the text: its alt text when that describes it (accessible
     sites spell out a chart's figures there: "cirkeldiagram ...: niet melden 34%, ..."),
     nothing for a label ("logo", "schema") or a file name. The description is a sentence
@@ -367,6 +368,16 @@ def _continues(image: re.Match[str]) -> bool:
     return bool(rest) and (rest[0].islower() or rest[0] in ",.;:!?)")
 
 
+_ABBR_ELEMENT = re.compile(r"""<abbr\b[^<>]*?\btitle=(?:"([^"]*)"|'([^']*)')[^<>]*>(.*?)</abbr\s*>""", re.IGNORECASE)
+
+
+def _expanded(abbr: re.Match[str]) -> str:
+    """``<abbr title="Basisregistratie Personen">BRP</abbr>`` as "BRP (Basisregistratie Personen)",
+    as a Markdown abbreviation is read: the full words are searchable and quotable."""
+    title, shown = " ".join((abbr.group(1) or abbr.group(2) or "").split()), abbr.group(3)
+    return f"{shown} ({title})" if title and title.lower() not in shown.lower() else shown
+
+
 _IMG_ELEMENT = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 _ALT_ATTR = re.compile(r"""\balt=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
@@ -374,7 +385,7 @@ _ALT_ATTR = re.compile(r"""\balt=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 def _img_described(image: re.Match[str]) -> str:
     """An ``<img>`` as a Markdown image is read: by an alt text that describes it, else nothing."""
     alt = _ALT_ATTR.search(image.group(0))
-    return _described(html.unescape(alt.group(1) or alt.group(2) or ""), _continues(image)) if alt else ""
+    return image_description(html.unescape(alt.group(1) or alt.group(2) or ""), _continues(image)) if alt else ""
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
