@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 
-from index.documents import DROP_INCLUDE, Document
+from index.documents import DROP_BUTTON, DROP_INCLUDE, Document
 from index.chunking import chunk_document
 from index.loaders import load_document, load_text
 
@@ -233,3 +233,20 @@ def test_an_html_page_keeps_described_images_abbreviations_and_the_header_of_eac
         "Lijngrafiek van het tarief per jaar, van vier euro in 2020 naar zes euro nu.\n\n"
         "- Jaar: 2020; Tarief: 4\n\n- Dienst: inschrijven; Duur: 1 dag"
     )
+
+
+def test_a_link_styled_as_a_bootstrap_button_is_dropped_like_a_material_button() -> None:
+    doc = load_text("# Start\n\nVraag het aan.\n\n[Aanvragen](https://example.org/aanvraag){: .btn .btn-primary }\n",
+                    path="a.md")
+    assert body(doc) == "Vraag het aan."
+    assert [d.rule for d in doc.dropped] == [DROP_BUTTON]
+
+
+def test_a_docusaurus_code_block_component_is_code_not_headings() -> None:
+    doc = load_text(
+        '# Installeren\n\n<CodeBlock language="bash">\n  # pakketten\n  npm install\n</CodeBlock>\n\n'
+        '<CodeBlock language="js">{`const a = 1;\n# geen kop`}</CodeBlock>\n\nKlaar.\n',
+        path="a.mdx",
+    )
+    assert paths(doc) == [("Installeren",)]
+    assert body(doc) == "# pakketten\nnpm install\nconst a = 1;\n# geen kop\n\nKlaar."

@@ -47,7 +47,8 @@ from .sections import HEADER_ROW, SectionBuilder
 from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
-_BUTTON_CLASS = re.compile(r"\.[\w-]*button\b")  # mkdocs Material: [Text](url){ .md-button }
+# mkdocs Material [Text](url){ .md-button }, Bootstrap-style themes (just-the-docs) {: .btn .btn-primary }
+_BUTTON_CLASS = re.compile(r"\.(?:[\w-]*button|btn)\b")
 # Headings of reference lists: a list of only links under one of these is dropped.
 REFERENCE_HEADINGS = frozenset({
     "bron", "bronnen", "links", "externe links", "zie ook", "meer informatie", "lees meer", "referenties",

@@ -141,8 +141,10 @@ _VOID_ELEMENTS = frozenset({
 # Elements whose content shows markup or a rendered example rather than the page's own structure.
 _EXAMPLE_ELEMENTS = frozenset({"pre", "code", "xmp", "textarea", "samp", "template", "kbd"})
 _EXAMPLE_CLASS = re.compile(r"""\bclass(?:Name)?=["'][^"']*\b(?:example|voorbeeld|demo|preview)""", re.IGNORECASE)
-_PRE_ELEMENT = re.compile(r"<(pre|xmp)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
-_CLASS_WORD = re.compile(r"""\bclass=["']\s*([\w+-]+)""", re.IGNORECASE)
+# <pre>, <xmp> and Docusaurus' <CodeBlock language="bash">: code, whatever Markdown it seems to hold.
+_PRE_ELEMENT = re.compile(r"<(pre|xmp|CodeBlock)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
+_CLASS_WORD = re.compile(r"""\b(?:class|language)=["']\s*(?:language-)?([\w+-]+)""", re.IGNORECASE)
+_TEMPLATE_LITERAL = re.compile(r"\A\s*\{\s*`(.*)`\s*\}\s*\Z", re.DOTALL)  # <CodeBlock>{`npm install`}</CodeBlock>
 # <dt>Term</dt><dd>Definitie</dd>: "Term: Definitie", as a Markdown definition list reads.
 _TERM = re.compile(r"<dt\b[^>]*>(.*?)</dt\s*>\s*(?:<dd\b[^>]*>)?", re.DOTALL | re.IGNORECASE)
 _CODE_ELEMENT = re.compile(r"<code\b[^>]*>([^<`]*)</code\s*>", re.IGNORECASE)
@@ -222,7 +224,8 @@ def _mask_preformatted(text: str, blocks: list[str]) -> str:
     """
     def fence(m: re.Match[str]) -> str:
         language = _CLASS_WORD.search(m.group(2))
-        shown = html.unescape(_ANY_TAG.sub("", m.group(3))).strip("\n")
+        literal = _TEMPLATE_LITERAL.match(m.group(3))
+        shown = literal.group(1).strip("\n") if literal else html.unescape(_ANY_TAG.sub("", m.group(3))).strip("\n")
         blocks.append(f"\n\n```{language.group(1) if language else ''}\n{shown}\n```\n\n")
         return f"\x02{len(blocks) - 1}\x02"
 
