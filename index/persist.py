@@ -44,7 +44,8 @@ INGEST_VERSION = 12  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # front matter keys; <img> alt text like a Markdown image's; pipes inside table cells; a table right under
 # another has its own header; a passage's leading sub-item keeps its indentation; Docsify includes go;
 # multi-line HTML comments go whole (with fences in them); <abbr title> read with its full words; HTML pages too;
-# Docusaurus <CodeBlock> is code; Bootstrap-style .btn links are buttons
+# Docusaurus <CodeBlock> is code; Bootstrap-style .btn links are buttons; MyST list-tables as tables, table
+# titles kept, % comments and +++ breaks go
 
 
 class IndexMissingError(FileNotFoundError):

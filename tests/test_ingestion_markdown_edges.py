@@ -250,3 +250,17 @@ def test_a_docusaurus_code_block_component_is_code_not_headings() -> None:
     )
     assert paths(doc) == [("Installeren",)]
     assert body(doc) == "# pakketten\nnpm install\nconst a = 1;\n# geen kop\n\nKlaar."
+
+
+def test_a_myst_list_table_reads_as_a_table_and_comments_and_block_breaks_go() -> None:
+    doc = load_text(
+        "(termijnen)=\n# Bewaren\n\n% nog aanvullen\n```{list-table} Termijnen\n:header-rows: 1\n\n* - Gegeven\n  - Termijn\n"
+        "* - Naam\n  - zeven jaar, of langer\n    als de wet dat eist\n```\n\n+++\n\n$$\nt = 7\n$$ (eq-termijn)\n",
+        path="a.md",
+    )
+    assert body(doc) == ("Termijnen\n\n- Gegeven: Naam; Termijn: zeven jaar, of langer als de wet dat eist\n\nt = 7")
+
+
+def test_a_line_starting_with_a_percent_sign_stays_on_a_page_that_is_not_myst() -> None:
+    doc = load_text("# Cijfers\n\nDat geldt voor 45\n% van de gemeenten.\n", path="a.md")
+    assert body(doc) == "Dat geldt voor 45 % van de gemeenten."

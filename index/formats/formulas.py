@@ -15,7 +15,7 @@ from .latex import readable
 _ENVIRONMENTS = r"equation|align|alignat|gather|multline|eqnarray|math|displaymath|flalign|split"
 _BEGIN = re.compile(rf"^\s*\\begin\{{({_ENVIRONMENTS})\*?\}}")
 _OPENERS = (  # (opening line, closing at the end of a line, the closing marker)
-    (re.compile(r"^\s*\$\$"), re.compile(r"\$\$\s*$"), "$$"),
+    (re.compile(r"^\s*\$\$"), re.compile(r"\$\$\s*(?:\([\w:.-]+\))?\s*$"), "$$"),  # MyST: "$$ (label)"
     (re.compile(r"^\s*\\\[(?=\s*$|.*(?:\\[A-Za-z]|[\^_=]))"), re.compile(r"\\\]\s*$"), "\\]"),
 )
 
@@ -44,7 +44,7 @@ def _display_end(lines: list[str], start: int) -> int | None:
 
 def _formula_source(lines: list[str]) -> str:
     src = " ".join(line.strip() for line in lines)
-    src = re.sub(r"^\$\$|\$\$$", "", src.strip()).strip()
+    src = re.sub(r"^\$\$|\$\$\s*(?:\([\w:.-]+\))?$", "", src.strip()).strip()
     return re.sub(r"^\\\[|\\\]$", "", src).strip()
 
 

@@ -38,7 +38,7 @@ from .directives import drop_directives
 from .footnotes import inline_footnotes
 from .formulas import display_formulas
 from .indented import CODE_INDENT, fence_indented_code
-from .myst import unwrap_directives
+from .myst import drop_comments, unwrap_directives
 from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
     strip_inline,
@@ -344,7 +344,7 @@ def _drop_conflict_markers(lines: list[str]) -> list[str]:
 
 def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
-    lines = drop_comment_blocks(_drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n")))
+    lines = drop_comments(drop_comment_blocks(_drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n"))))
     lines = unwrap_directives(lines, drops)
     lines = display_formulas(lines)
     lines = template_tags(drop_directives(lines, drops), drops)
