@@ -264,3 +264,16 @@ def test_a_myst_list_table_reads_as_a_table_and_comments_and_block_breaks_go() -
 def test_a_line_starting_with_a_percent_sign_stays_on_a_page_that_is_not_myst() -> None:
     doc = load_text("# Cijfers\n\nDat geldt voor 45\n% van de gemeenten.\n", path="a.md")
     assert body(doc) == "Dat geldt voor 45 % van de gemeenten."
+
+
+def test_keys_sub_and_superscripts_and_critic_markup_read_as_shown() -> None:
+    doc = load_text(
+        "# Tekens\n\nDruk op ++ctrl+alt+del++. Water is H~2~O, de vloer 12 m^2^, de wachttijd ~5 minuten.\n\n"
+        "De termijn is {--vier--}{++zes++} weken, {~~per brief~>per e-mail~~} en {==snel==}{>>nakijken<<}.\n\n"
+        "Voor C++ en a++ geldt niets.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Druk op Ctrl+Alt+Del. Water is H₂O, de vloer 12 m², de wachttijd ~5 minuten.\n\n"
+        "De termijn is zes weken, per e-mail en snel.\n\nVoor C++ en a++ geldt niets."
+    )

@@ -301,7 +301,21 @@ def html_blocks_to_markdown(text: str) -> str:
 
 _BRACKETED = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
 _PARENS = r"\((?:[^()]|\([^()]*\))*\)"
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈₉₊₋")
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+
+
+def _keys(match: re.Match[str]) -> str:
+    """pymdownx.keys ``++ctrl+alt+del++`` as the keys a reader sees: "Ctrl+Alt+Del"."""
+    return "+".join(key[:1].upper() + key[1:] for key in match.group(1).split("+"))
+
+
 _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    # CriticMarkup (mkdocs pymdownx.critic): the text as accepted, without comments
+    (re.compile(r"\{~~(?:.*?)~>(.*?)~~\}"), r"\1"),  # substitution {~~oud~>nieuw~~}
+    (re.compile(r"\{(\+\+|==)(.*?)(?:\+\+|==)\}"), r"\2"),  # addition {++x++}, highlight {==x==}
+    (re.compile(r"\{--.*?--\}|\{>>.*?<<\}"), ""),  # deletion, comment
+    (re.compile(r"\+\+([\w-]+(?:\+[\w-]+)*)\+\+"), _keys),  # keys ++ctrl+c++
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
     (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"),
      lambda m: image_description(m.group(1), _continues(m))),  # image
@@ -322,6 +336,8 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),  # emphasis _x_
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), ""),  # struck out: withdrawn text, not the current rule
     (re.compile(r"(==|\^\^)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # mark, insert
+    (re.compile(r"(?<![~\\])~([^~\s]+)~(?!~)"), lambda m: m.group(1).translate(_SUBSCRIPT_DIGITS)),  # H~2~O
+    (re.compile(r"(?<![\^\\])\^([^\^\s]+)\^(?!\^)"), lambda m: m.group(1).translate(_SUPERSCRIPT_DIGITS)),  # m^2^
     (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escape
     (re.compile(r"\\(?=\s|$)"), ""),  # hard line break "regel\" (CommonMark), joined into the paragraph
 )
