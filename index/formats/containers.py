@@ -219,6 +219,8 @@ _CODE_SPAN = re.compile(r"(`+).+?\1")
 
 def _comment_opening(line: str) -> int | None:
     """Where an HTML comment opens on ``line`` without closing on it (a ``<!--`` in a code span opens none)."""
+    if "<!--" not in line:
+        return None
     masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
     start = masked.rfind("<!--")
     if start < 0 or "-->" in masked[start + 4:]:
@@ -234,6 +236,8 @@ def drop_comment_blocks(lines: list[str]) -> list[str]:
     one line are left for :func:`~index.formats.markup.remove_template_code`, and for the
     rules that read markers such as ``<!-- toc -->``.
     """
+    if not any("<!--" in line and "-->" not in line[line.rfind("<!--"):] for line in lines):
+        return lines  # no comment left open at the end of a line
     out: list[str] = []
     fence: Fence | None = None
     in_comment = False

@@ -20,9 +20,14 @@ _OPENERS = (  # (opening line, closing at the end of a line, the closing marker)
 )
 
 
+_ANY_FORMULA = re.compile(r"^[ \t]*(?:\$\$|\\\[|\\begin\{|(?:`{3,}|~{3,})[ \t]*math\b)", re.MULTILINE)
+
+
 def _display_end(lines: list[str], start: int) -> int | None:
     """The index of the line that closes a display formula opened on ``lines[start]``, if any."""
     line = lines[start]
+    if not line.lstrip().startswith(("$$", "\\[", "\\begin")):
+        return None
     begin = _BEGIN.match(line)
     if begin:
         end = re.compile(rf"\\end\{{{begin.group(1)}\*?\}}")
@@ -51,6 +56,9 @@ def _formula_source(lines: list[str]) -> str:
 def display_formulas(lines: list[str]) -> list[str]:
     """Display formulas outside code fences as one readable line between blank lines;
     a ``math`` fence (GitLab, GitHub, MyST's math directive) too."""
+    text = "\n".join(lines)
+    if not any(sign in text for sign in ("$$", "\\[", "\\begin{", "math")) or not _ANY_FORMULA.search(text):
+        return lines
     out: list[str] = []
     fence: Fence | None = None
     i = 0

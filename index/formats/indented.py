@@ -29,6 +29,16 @@ _COMMENT_OPEN = re.compile(r"<!--(?!.*?-->)")
 _CODE_SPAN = re.compile(r"(`+).+?\1")  # "`<div>`" names an element, it opens none
 
 
+# An indented line right after a blank line or a heading: without one, a page holds no indented code.
+_AFTER_BLANK = re.compile(r"\n[ \t]*\n {4,}\S")
+_AFTER_HEADING = re.compile(r"\n {0,3}#{1,6}(?:[ \t][^\n]*)?\n {4,}\S")
+
+
+def _may_hold_code(text: str) -> bool:
+    """A cheap test on the page's text (with a newline in front) before the line-by-line pass."""
+    return text.startswith("\n    ") or bool(_AFTER_BLANK.search(text) or _AFTER_HEADING.search(text))
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -50,14 +60,15 @@ class _Scanner:
         if self.in_comment:
             self.in_comment, self.may_start = "-->" not in line, False
             return
-        self.in_comment = bool(_COMMENT_OPEN.search(line))
+        self.in_comment = "<!--" in line and bool(_COMMENT_OPEN.search(line))
         if _CONTINUED.match(line):
             self.continued = True
         elif after_blank and _indent(line) < CODE_INDENT:
             self.continued = False  # text at the margin after a blank line ends the list
-        markup = _CODE_SPAN.sub("", line)
-        self.html_depth += len(_HTML_OPEN.findall(markup)) - len(_HTML_CLOSE.findall(markup))
-        self.html_depth = max(self.html_depth, 0)
+        if "<" in line:
+            markup = _CODE_SPAN.sub("", line) if "`" in line else line
+            self.html_depth += len(_HTML_OPEN.findall(markup)) - len(_HTML_CLOSE.findall(markup))
+            self.html_depth = max(self.html_depth, 0)
         self.may_start = bool(_ATX.match(line))
 
 
@@ -70,6 +81,8 @@ def _fenced(block: list[str]) -> list[str]:
 
 def fence_indented_code(lines: list[str]) -> list[str]:
     """Wrap each indented code block at the page's margin in a code fence."""
+    if not _may_hold_code("\n" + "\n".join(lines)):
+        return lines
     out: list[str] = []
     scanner = _Scanner()
     fence: Fence | None = None

@@ -305,16 +305,25 @@ _SUBSCRIPT_DIGITS = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈�
 _SUPERSCRIPT_DIGITS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 
 
+_CRITIC = re.compile(r"\{(\+\+|--|~~|==|>>)(.*?)(?:\+\+|--|~~|==|<<)\}")
+
+
+def _accepted(match: re.Match[str]) -> str:
+    """CriticMarkup (mkdocs pymdownx.critic) as the text reads once the changes are accepted:
+    additions and highlights stay, deletions and comments go, a substitution gives its new text."""
+    kind, text = match.group(1), match.group(2)
+    if kind == "~~":
+        return text.partition("~>")[2]
+    return text if kind in {"++", "=="} else ""
+
+
 def _keys(match: re.Match[str]) -> str:
     """pymdownx.keys ``++ctrl+alt+del++`` as the keys a reader sees: "Ctrl+Alt+Del"."""
     return "+".join(key[:1].upper() + key[1:] for key in match.group(1).split("+"))
 
 
 _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    # CriticMarkup (mkdocs pymdownx.critic): the text as accepted, without comments
-    (re.compile(r"\{~~(?:.*?)~>(.*?)~~\}"), r"\1"),  # substitution {~~oud~>nieuw~~}
-    (re.compile(r"\{(\+\+|==)(.*?)(?:\+\+|==)\}"), r"\2"),  # addition {++x++}, highlight {==x==}
-    (re.compile(r"\{--.*?--\}|\{>>.*?<<\}"), ""),  # deletion, comment
+    (_CRITIC, _accepted),  # CriticMarkup {++x++}, {--x--}, {~~a~>b~~}, {==x==}, {>>opmerking<<}
     (re.compile(r"\+\+([\w-]+(?:\+[\w-]+)*)\+\+"), _keys),  # keys ++ctrl+c++
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
     (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"),
@@ -336,8 +345,8 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),  # emphasis _x_
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), ""),  # struck out: withdrawn text, not the current rule
     (re.compile(r"(==|\^\^)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # mark, insert
-    (re.compile(r"(?<![~\\])~([^~\s]+)~(?!~)"), lambda m: m.group(1).translate(_SUBSCRIPT_DIGITS)),  # H~2~O
-    (re.compile(r"(?<![\^\\])\^([^\^\s]+)\^(?!\^)"), lambda m: m.group(1).translate(_SUPERSCRIPT_DIGITS)),  # m^2^
+    (re.compile(r"~(?<!\\~)(?<!~~)([^~\s]+)~(?!~)"), lambda m: m.group(1).translate(_SUBSCRIPT_DIGITS)),  # H~2~O
+    (re.compile(r"\^(?<!\\\^)(?<!\^\^)([^\^\s]+)\^(?!\^)"), lambda m: m.group(1).translate(_SUPERSCRIPT_DIGITS)),  # m^2^
     (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escape
     (re.compile(r"\\(?=\s|$)"), ""),  # hard line break "regel\" (CommonMark), joined into the paragraph
 )
@@ -431,7 +440,9 @@ def outside_code_spans(text: str, transform: Callable[[str], str], *, keep_ticks
 
 
 def _strip_prose(text: str) -> str:
-    text = _ANY_TAG.sub("", inline_formulas(text))
+    if "$" in text or "\\(" in text:
+        text = inline_formulas(text)
+    text = _ANY_TAG.sub("", text)
     for pattern, replacement in _INLINE_RULES:
         text = pattern.sub(replacement, text)
     return html.unescape(text)

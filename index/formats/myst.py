@@ -123,13 +123,21 @@ def _unwrapped(name: str, argument: str, body: list[str], indent: str, fence: st
 
 _COMMENT = re.compile(r"^\s*%")  # "% een opmerking": a MyST comment line
 _BLOCK_BREAK = re.compile(r"^\+\+\+(?:\s*\{.*\})?\s*$")  # "+++": a Jupyter Book block break
-_ROLE_OR_DIRECTIVE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\s*\{[\w:.-]+\}|\{[\w:.-]+\}`")
+_ROLE_SYNTAX = re.compile(r"\{[\w:.-]+\}`")
+_DIRECTIVE_SYNTAX = re.compile(r"(?:```|~~~|:::)[ \t]*\{[\w:.-]+\}")
+_TARGET_LINE = re.compile(r"^[ \t]*\([^()\s]+\)=[ \t]*$", re.MULTILINE)
+
+
+def _is_myst(text: str) -> bool:
+    """Whether a page uses MyST: a role, a directive or a target (cheap tests first)."""
+    return bool(("}`" in text and _ROLE_SYNTAX.search(text)) or ("{" in text and _DIRECTIVE_SYNTAX.search(text))
+                or (")=" in text and _TARGET_LINE.search(text)))
 
 
 def drop_comments(lines: list[str]) -> list[str]:
     """MyST comment lines (``% ...``) and block breaks (``+++``) of a page that is MyST (it uses
     a directive, a role or a target); elsewhere a line may start with "%" ("% van de ...")."""
-    if not any(_ROLE_OR_DIRECTIVE.search(line) or _TARGET.match(line) for line in lines):
+    if not _is_myst("\n".join(lines)):
         return lines
     out: list[str] = []
     fence: str | None = None
