@@ -45,7 +45,8 @@ INGEST_VERSION = 12  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # another has its own header; a passage's leading sub-item keeps its indentation; Docsify includes go;
 # multi-line HTML comments go whole (with fences in them); <abbr title> read with its full words; HTML pages too;
 # Docusaurus <CodeBlock> is code; Bootstrap-style .btn links are buttons; MyST list-tables as tables, table
-# titles kept, % comments and +++ breaks go; pymdownx keys (++ctrl+c++), H~2~O, m^2^ and CriticMarkup as shown
+# titles kept, % comments and +++ breaks go; pymdownx keys (++ctrl+c++), H~2~O, m^2^ and CriticMarkup as shown;
+# <code>/<samp>/<textarea> spanning lines are code
 
 
 class IndexMissingError(FileNotFoundError):

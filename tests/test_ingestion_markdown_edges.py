@@ -277,3 +277,13 @@ def test_keys_sub_and_superscripts_and_critic_markup_read_as_shown() -> None:
         "Druk op Ctrl+Alt+Del. Water is H₂O, de vloer 12 m², de wachttijd ~5 minuten.\n\n"
         "De termijn is zes weken, per e-mail en snel.\n\nVoor C++ en a++ geldt niets."
     )
+
+
+def test_code_and_textarea_elements_that_span_lines_are_code_and_inline_code_stays_in_its_sentence() -> None:
+    doc = load_text(
+        "# Pagina\n\nGebruik <code>git pull</code> eerst.\n\n<code>\n# geen kop\ngit push\n</code>\n\n"
+        "<textarea>\n## ook geen kop\n</textarea>\n\n## Echte kop\n\nSlot.\n",
+        path="a.md",
+    )
+    assert paths(doc) == [("Pagina",), ("Pagina", "Echte kop")]
+    assert doc.sections[0].text == "Gebruik git pull eerst.\n\n# geen kop\ngit push\n## ook geen kop"

@@ -141,8 +141,10 @@ _VOID_ELEMENTS = frozenset({
 # Elements whose content shows markup or a rendered example rather than the page's own structure.
 _EXAMPLE_ELEMENTS = frozenset({"pre", "code", "xmp", "textarea", "samp", "template", "kbd"})
 _EXAMPLE_CLASS = re.compile(r"""\bclass(?:Name)?=["'][^"']*\b(?:example|voorbeeld|demo|preview)""", re.IGNORECASE)
-# <pre>, <xmp> and Docusaurus' <CodeBlock language="bash">: code, whatever Markdown it seems to hold.
-_PRE_ELEMENT = re.compile(r"<(pre|xmp|CodeBlock)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
+# <pre>, <xmp> and Docusaurus' <CodeBlock language="bash">: code, whatever Markdown it seems to hold;
+# so are <code>, <samp> and <textarea> when they span lines (on one line they are words of a sentence).
+_PRE_ELEMENT = re.compile(r"<(pre|xmp|CodeBlock|code|samp|textarea)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
+_INLINE_UNLESS_MULTILINE = frozenset({"code", "samp", "textarea"})
 _CLASS_WORD = re.compile(r"""\b(?:class|language)=["']\s*(?:language-)?([\w+-]+)""", re.IGNORECASE)
 _TEMPLATE_LITERAL = re.compile(r"\A\s*\{\s*`(.*)`\s*\}\s*\Z", re.DOTALL)  # <CodeBlock>{`npm install`}</CodeBlock>
 # <dt>Term</dt><dd>Definitie</dd>: "Term: Definitie", as a Markdown definition list reads.
@@ -216,13 +218,16 @@ def _close_element(stack: list[tuple[str, bool]], name: str) -> None:
 
 
 def _mask_preformatted(text: str, blocks: list[str]) -> str:
-    """Replace ``<pre>``/``<xmp>`` elements by placeholders for code fences of what they show.
+    """Replace ``<pre>``/``<xmp>`` elements (and code that spans lines) by placeholders for code
+    fences of what they show.
 
     A reader sees their text with the tags rendered away and entities decoded ("&lt;h4&gt;"
     shows as "<h4>"); the fence keeps it as code, so no later rule reads its markup as
     headings or list items. A class such as ``mermaid`` becomes the fence's language.
     """
     def fence(m: re.Match[str]) -> str:
+        if m.group(1).lower() in _INLINE_UNLESS_MULTILINE and "\n" not in m.group(3):
+            return m.group(0)
         language = _CLASS_WORD.search(m.group(2))
         literal = _TEMPLATE_LITERAL.match(m.group(3))
         shown = literal.group(1).strip("\n") if literal else html.unescape(_ANY_TAG.sub("", m.group(3))).strip("\n")
