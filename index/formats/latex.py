@@ -83,56 +83,49 @@ def readable(src: str) -> str:
     at = 0
     while at < len(src):
         char = src[at]
-        if char in "^_":
+        command = _COMMAND.match(src, at) if char == "\\" else None
+        if command is not None:
+            text, at = _command(command, src)
+            out.append(text)
+        elif char in "^_":
             argument, at = _group(src, at + 1)
             out.append(_script(readable(argument), char))
-            continue
-        if char in "{}":
-            at += 1
-            continue
-        if char == "&":
-            at += 1
-            continue
-        if char == "~":
-            out.append(" ")
-            at += 1
-            continue
-        command = _COMMAND.match(src, at) if char == "\\" else None
-        if command is None:
-            out.append(char)
-            at += 1
-            continue
-        name, at = command.group(1), command.end()
-        if name is None:  # \\ (a new line), \, \; (spacing), \{ \% (a character)
-            symbol = command.group(2)
-            out.append("; " if symbol == "\\" else " " if symbol in ",;:! " else symbol)
-        elif name in _FRACTIONS:
-            numerator, at = _group(src, at)
-            denominator, at = _group(src, at)
-            out.append(f"{_operand(readable(numerator))}/{_operand(readable(denominator))}")
-        elif name == "sqrt":
-            if src[at:at + 1] == "[":
-                at = src.find("]", at) + 1 or len(src)
-            argument, at = _group(src, at)
-            out.append(f"√{_operand(readable(argument))}")
-        elif name in _SYMBOLS:
-            out.append(f" {_SYMBOLS[name]}" if name in _LARGE_OPERATORS else _SYMBOLS[name])
-        elif name in _SPACING:
-            out.append(" ")
-        elif name in _SIZING or name in {"begin", "end"}:
-            if name in {"label", "tag", "begin", "end"}:
-                _, at = _group(src, at)
-        elif name in _ACCENTS:
-            argument, at = _group(src, at)
-            words = readable(argument)
-            out.append(words + _ACCENTS[name] if len(words) == 1 else words)
-        elif src[at:at + 1] == "{":  # \text{...}, \mathrm{...}, \mathbb{R}: the argument as written
-            argument, at = _group(src, at)
-            words = readable(argument)
-            out.append(f" {words} " if name.startswith("text") or name in {"mbox", "operatorname"} else words)
         else:
-            out.append(name)  # \log, \sin, \max, an unknown command: its name
+            out.append(" " if char == "~" else "" if char in "{}&" else char)  # ~: a space; & aligns
+            at += 1
     return _SPACE_BEFORE_SEMICOLON.sub(";", " ".join("".join(out).split())).strip(" ;")
+
+
+def _command(command: re.Match[str], src: str) -> tuple[str, int]:
+    """What the command ``command`` (with its arguments in ``src``) shows, and the index after it."""
+    name, at = command.group(1), command.end()
+    if name is None:  # \\ (a new line), \, \; (spacing), \{ \% (a character)
+        symbol = command.group(2)
+        return ("; " if symbol == "\\" else " " if symbol in ",;:! " else symbol), at
+    if name in _FRACTIONS:
+        numerator, at = _group(src, at)
+        denominator, at = _group(src, at)
+        return f"{_operand(readable(numerator))}/{_operand(readable(denominator))}", at
+    if name == "sqrt":
+        if src[at:at + 1] == "[":
+            at = src.find("]", at) + 1 or len(src)
+        argument, at = _group(src, at)
+        return f"√{_operand(readable(argument))}", at
+    if name in _SYMBOLS:
+        return (f" {_SYMBOLS[name]}" if name in _LARGE_OPERATORS else _SYMBOLS[name]), at
+    if name in _SPACING:
+        return " ", at
+    if name in _SIZING or name in {"begin", "end"}:
+        return "", (_group(src, at)[1] if name in {"label", "tag", "begin", "end"} else at)
+    if name in _ACCENTS:
+        argument, at = _group(src, at)
+        words = readable(argument)
+        return (words + _ACCENTS[name] if len(words) == 1 else words), at
+    if src[at:at + 1] == "{":  # \text{...}, \mathrm{...}, \mathbb{R}: the argument as written
+        argument, at = _group(src, at)
+        words = readable(argument)
+        return (f" {words} " if name.startswith("text") or name in {"mbox", "operatorname"} else words), at
+    return name, at  # \log, \sin, \max, an unknown command: its name
 
 
 # --- inline formulas ----------------------------------------------------------------------------
