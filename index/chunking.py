@@ -59,7 +59,7 @@ def split_section_text(text: str, *, max_words: int = DEFAULT_MAX_WORDS, min_wor
     of ending this one, so it stays with the list it introduces.
     """
     paragraphs: list[str] = []
-    for para in (p.strip() for p in text.split("\n\n")):
+    for para in (p.strip("\n").rstrip() for p in text.split("\n\n")):  # a sub-item keeps its indentation
         if not para:
             continue
         paragraphs.extend(_split_long_paragraph(para, max_words) if _words(para) > max_words else [para])

@@ -33,8 +33,18 @@ logger = logging.getLogger(__name__)
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx"})  # .mdx: Docusaurus pages
 # Front matter fields that hold the page's summary (mkdocs/Docusaurus description, the
-# Algoritmekader's toelichting): indexed as a passage of its own.
-SUMMARY_FIELDS = ("description", "summary", "samenvatting", "toelichting", "excerpt", "abstract", "lead")
+# Algoritmekader's toelichting, a Jekyll excerpt, a theme's intro or teaser): indexed as a
+# passage of its own. The first that holds text wins.
+SUMMARY_FIELDS = (
+    "description", "summary", "samenvatting", "toelichting", "omschrijving", "beschrijving", "excerpt", "abstract",
+    "lead", "lede", "intro", "introductie", "inleiding", "teaser",
+)
+# A subtitle says what the page is about when it is a phrase, not a label ("Versie 2", "Handleiding").
+SUBTITLE_FIELDS = ("subtitle", "ondertitel", "subheading", "tagline")
+MIN_SUBTITLE_WORDS = 4
+MIN_SUMMARY_WORDS = 2  # one word is a path or a name ("teaser: /img/kaart.jpg"), not a summary
+# Groups under which themes keep the page's description: seo: {description: ...}, Hugo [params].
+SUMMARY_GROUPS = ("seo", "meta", "metadata", "params", "opengraph", "og")
 SUPPORTED_SUFFIXES: frozenset[str] = MARKDOWN_SUFFIXES | {".txt", ".pdf", ".docx", ".html", ".htm"}
 
 EMPTY = "leeg bestand - voeg tekst toe of verwijder het"
@@ -276,12 +286,27 @@ def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None
     return Document(path=path, title=title, sections=with_summary(sections, meta, title), meta=meta, dropped=dropped)
 
 
-def front_matter_summary(meta: dict[str, Any]) -> str | None:
-    """The page summary from front matter (first of :data:`SUMMARY_FIELDS` that is text)."""
+def _summary_field(meta: dict[str, Any]) -> str | None:
+    """The first of :data:`SUMMARY_FIELDS` in ``meta`` that holds text, else a subtitle that is a phrase."""
     for key in SUMMARY_FIELDS:
         value = meta.get(key)
-        if isinstance(value, str) and value.strip():
-            return strip_inline(value)
+        if isinstance(value, str) and len(value.split()) >= MIN_SUMMARY_WORDS:
+            return value
+    for key in SUBTITLE_FIELDS:
+        value = meta.get(key)
+        if isinstance(value, str) and len(value.split()) >= MIN_SUBTITLE_WORDS:
+            return value
+    return None
+
+
+def front_matter_summary(meta: dict[str, Any]) -> str | None:
+    """The page summary from front matter: a summary field at the top, else one in a group
+    such as ``seo:`` or Hugo's ``[params]`` (:data:`SUMMARY_GROUPS`)."""
+    groups = [meta] + [meta[g] for g in SUMMARY_GROUPS if isinstance(meta.get(g), dict)]
+    for group in groups:
+        value = _summary_field(group)
+        if value is not None:
+            return strip_inline(value) or None
     return None
 
 

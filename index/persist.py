@@ -24,7 +24,7 @@ FORMAT_VERSION = 1
 # Bump it when a change to those rules changes the chunks of unchanged files: an index built
 # by older rules still loads, but ``loket`` says it should be rebuilt (only changed
 # passages are embedded again, so that is cheap). 0 = not recorded (before this existed).
-INGEST_VERSION = 11  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
+INGEST_VERSION = 12  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
 # 6: ReSpec term shorthands ({{Term}}, [=term=]) kept as their term; 7: code spans keep the tags and
 # template code they show, struck-out text goes, empty table cells keep their column, split reference definitions
 # 8: a linked image whose alt text is dropped leaves no link target
@@ -40,6 +40,13 @@ INGEST_VERSION = 11  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # JSX tags with dotted names (<Tabs.Tab>) and MDX expressions ({" "}, {frontMatter.x}) go
 # a long list or table cut into passages keeps one item (row) per line instead of running them together
 # Docusaurus <Heading as="h2"> is a heading; a MyST glossary keeps its terms; a do/don't caption keeps its verdict
+# 12: indented code blocks are code (no headings from them); LaTeX formulas readable; summaries from more
+# front matter keys; <img> alt text like a Markdown image's; pipes inside table cells; a table right under
+# another has its own header; a passage's leading sub-item keeps its indentation; Docsify includes go;
+# multi-line HTML comments go whole (with fences in them); <abbr title> read with its full words; HTML pages too;
+# Docusaurus <CodeBlock> is code; Bootstrap-style .btn links are buttons; MyST list-tables as tables, table
+# titles kept, % comments and +++ breaks go; pymdownx keys (++ctrl+c++), H~2~O, m^2^ and CriticMarkup as shown;
+# <code>/<samp>/<textarea> spanning lines are code
 
 
 class IndexMissingError(FileNotFoundError):

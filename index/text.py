@@ -194,13 +194,35 @@ def _is_letter(char: str) -> bool:
     return char.isalnum() and not char.isdecimal()
 
 
+# Abbreviations that a number or a name follows, never the end of a sentence: "art. 5",
+# "nr. 12", "o.a. De Belastingdienst", "ca. 300".
+_NO_SENTENCE_END = frozenset({
+    "art", "artt", "nr", "nrs", "no", "blz", "pag", "par", "hfdst", "hst", "bijl", "fig", "tab", "vgl", "zgn",
+    "o.a", "m.b.t", "i.v.m", "t.a.v", "d.w.z", "bijv", "bv", "m.u.v", "t.b.v", "i.p.v", "o.b.v", "a.d.h.v", "i.c.m",
+    "mr", "dr", "ir", "ing", "drs", "prof", "mevr", "dhr", "stb", "stcrt", "kamerstukken", "jo", "ca", "resp",
+    "e.g", "i.e", "vs", "incl", "excl",
+})
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ])")
+
+
+def _ends_in_abbreviation(part: str) -> bool:
+    last = part.rsplit(None, 1)[-1].lstrip("(\"'“")
+    return last.endswith(".") and last[:-1].lower() in _NO_SENTENCE_END
+
+
 def sentences(text: str) -> list[str]:
-    """Split text into sentences; list items and lines count as their own sentence."""
+    """Split text into sentences; list items and lines count as their own sentence.
+    A full stop of an abbreviation that a number or name follows ("art. 5") ends none."""
     out: list[str] = []
     for line in text.split("\n"):
         line = line.strip()
         if not line:
             continue
-        parts = re.split(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜ])", line)
+        parts: list[str] = []
+        for part in _SENTENCE_BREAK.split(line):
+            if parts and _ends_in_abbreviation(parts[-1]):
+                parts[-1] += " " + part
+            else:
+                parts.append(part)
         out.extend(p.strip() for p in parts if p.strip())
     return out

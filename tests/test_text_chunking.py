@@ -60,6 +60,13 @@ def test_sentences_split_on_punctuation_and_list_items():
     assert sents == ["Eerste zin.", "Tweede zin, o.a. met afkorting.", "- punt een", "- punt twee"]
 
 
+def test_an_abbreviation_before_a_number_or_name_ends_no_sentence():
+    sents = sentences("Zie art. 5 lid 2 van de wet. Dat staat in nr. 12, o.a. De Raad vond dat. Het kost ca. 300 euro. "
+                      "Stukken, brieven enz. Daarna volgt de rest.")
+    assert sents == ["Zie art. 5 lid 2 van de wet.", "Dat staat in nr. 12, o.a. De Raad vond dat.", "Het kost ca. 300 euro.",
+                     "Stukken, brieven enz.", "Daarna volgt de rest."]
+
+
 def _para(n: int, word: str = "woord") -> str:
     return " ".join([word] * (n - 1)) + " einde."
 

@@ -214,6 +214,53 @@ def drop_mdx_statements(lines: list[str], drops: list[Dropped] | None = None) ->
     return out
 
 
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+
+
+def _comment_opening(line: str) -> int | None:
+    """Where an HTML comment opens on ``line`` without closing on it (a ``<!--`` in a code span opens none)."""
+    if "<!--" not in line:
+        return None
+    masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+    start = masked.rfind("<!--")
+    if start < 0 or "-->" in masked[start + 4:]:
+        return None
+    return start
+
+
+def drop_comment_blocks(lines: list[str]) -> list[str]:
+    """Remove HTML comments that span lines, with everything in them (code fences, headings).
+
+    A comment that hides a code fence would otherwise be cut in two by the fence, and the
+    rules that run between fences would keep its code and its closing ``-->``. Comments on
+    one line are left for :func:`~index.formats.markup.remove_template_code`, and for the
+    rules that read markers such as ``<!-- toc -->``.
+    """
+    if not any("<!--" in line and "-->" not in line[line.rfind("<!--"):] for line in lines):
+        return lines  # no comment left open at the end of a line
+    out: list[str] = []
+    fence: Fence | None = None
+    in_comment = False
+    for line in lines:
+        if in_comment:
+            if "-->" in line:
+                in_comment = False
+                out.append(line[line.index("-->") + 3:])
+            continue
+        if fence is not None:
+            fence = None if fence.closes(line) else fence
+            out.append(line)
+            continue
+        fence = open_fence(line)
+        start = None if fence else _comment_opening(line)
+        if start is None:
+            out.append(line)
+            continue
+        in_comment = True
+        out.extend([line[:start]] if line[:start].strip() else ["", ""])  # in a sentence, or a block of its own
+    return out
+
+
 def outside_fences(lines: list[str], rewrite: Callable[[str], str]) -> list[str]:
     """Apply ``rewrite`` to the text between code fences, leaving fenced code untouched."""
     out: list[str] = []

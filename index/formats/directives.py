@@ -11,7 +11,8 @@
   a title stays as a line of its own, the quoted content stays;
 - includes of other files: mkdocs snippets ``--8<-- "file.md"`` (or a block of file names
   between two ``--8<--`` lines), VitePress ``<<< @/file``,
-  VuePress ``@[code](file)``: what they pull in is not in this page.
+  VuePress ``@[code](file)``, Docsify ``[titel](file.md ':include')``: what they pull in is
+  not in this page.
 
 What is dropped and a reader would have seen is recorded (tables of contents, includes).
 """
@@ -34,7 +35,10 @@ _ALERT = re.compile(r"^(?P<quote>\s*(?:>\s?)+)\[!(?P<kind>[A-Za-z]+)\][+-]?[ \t]
 # Docsify callouts: "?> tip" and "!> important" at the start of a paragraph; the marker goes.
 _DOCSIFY_CALLOUT = re.compile(r"^\s{0,3}[?!]>\s+(\S.*)$")
 _SNIPPET_BLOCK = re.compile(r"^\s*--8<--\s*$")
-_INCLUDE = re.compile(r"^\s*(?:;?--8<--\s*(?P<snippet>.*)|<<<\s*(?P<vite>@?\S+).*|@\[code[^\]]*\]\((?P<vue>[^)]*)\))\s*$")
+_INCLUDE = re.compile(
+    r"^\s*(?:;?--8<--\s*(?P<snippet>.*)|<<<\s*(?P<vite>@?\S+).*|@\[code[^\]]*\]\((?P<vue>[^)]*)\)"
+    r"|\[[^\]]*\]\((?P<docsify>\S+)\s+[\"']:include\b[^\"']*[\"']\))\s*$"
+)
 
 
 class _Directives:
@@ -73,7 +77,7 @@ class _Directives:
         elif _KRAMDOWN_COMMENT_OPEN.match(line):
             self.in_comment = not _KRAMDOWN_COMMENT_CLOSE.search(line)
         elif include := _INCLUDE.match(line):
-            target = next(g for g in (include.group("snippet"), include.group("vite"), include.group("vue")) if g is not None)
+            target = next(g for g in include.group("snippet", "vite", "vue", "docsify") if g is not None)
             record_drop(self.drops, DROP_INCLUDE, target.strip() or line.strip())
             self.out.append("")
         elif _KRAMDOWN_EXTENSION.match(line) or _ATTRIBUTE_DEFINITION.match(line):

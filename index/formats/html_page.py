@@ -1,4 +1,5 @@
-"""HTML to sections with selectolax: headings h1..h6, paragraphs, list items, table rows.
+"""HTML to sections with selectolax: headings h1..h6, paragraphs, list items, table rows,
+images by an alt text that describes them.
 
 Page chrome (navigation, site header and footer, asides, scripts, forms) is dropped:
 it repeats on every page of a site and would drown the content in retrieval. A header
@@ -11,7 +12,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from index.clean import collapse_spaces, normalize_characters
 from index.documents import Section
 
-from .sections import SectionBuilder
+from .markup import image_description
+from .sections import HEADER_ROW, SectionBuilder
 
 _SKIPPED = frozenset({
     "script", "style", "nav", "aside", "noscript", "template", "svg", "form", "button", "iframe",
@@ -39,6 +41,7 @@ class _Walker:
         self.buffer: list[str] = []
         self.prefix = ""
         self.first_h1: str | None = None
+        self.new_table = False  # the next row is the first of a table: its header
 
     def flush(self) -> None:
         text = _clean("".join(self.buffer))
@@ -63,7 +66,13 @@ class _Walker:
                 self._pre(child)
             elif tag == "br":
                 self.buffer.append(" ")
+            elif tag == "img":
+                self.buffer.append(f" {image_description(child.attributes.get('alt') or '')} ")
+            elif tag == "abbr" and (child.attributes.get("title") or "").strip():
+                self.visit(child, in_content=in_content)
+                self.buffer.append(f" ({child.attributes['title'].strip()})")
             elif tag in _BLOCKS:
+                self.new_table = self.new_table or tag == "table"
                 self.flush()
                 self.visit(child, in_content=in_content or tag in _CONTENT)
                 self.flush()
@@ -88,7 +97,8 @@ class _Walker:
         self.flush()
         cells = [_clean(cell.text(separator=" ")) for cell in node.iter() if cell.tag in {"td", "th"}]
         if any(cells):
-            self.builder.block(" | ".join(cells), kind="row")
+            self.builder.block(" | ".join(cells), kind=HEADER_ROW if self.new_table else "row")
+            self.new_table = False
 
     def _pre(self, node: LexborNode) -> None:
         self.flush()

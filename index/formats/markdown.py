@@ -31,21 +31,24 @@ from index.documents import (
 
 from .abbr import expand_abbreviations
 from .containers import (
-    BODY_INDENT, Fence, drop_mdx_statements, open_fence, outside_fences, record_drop, unwrap_colon_containers,
-    unwrap_containers,
+    BODY_INDENT, Fence, drop_comment_blocks, drop_mdx_statements, open_fence, outside_fences, record_drop,
+    unwrap_colon_containers, unwrap_containers,
 )
 from .directives import drop_directives
 from .footnotes import inline_footnotes
-from .myst import unwrap_directives
+from .formulas import display_formulas
+from .indented import CODE_INDENT, fence_indented_code
+from .myst import drop_comments, unwrap_directives
 from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
     strip_inline,
 )
-from .sections import SectionBuilder
+from .sections import HEADER_ROW, SectionBuilder
 from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
-_BUTTON_CLASS = re.compile(r"\.[\w-]*button\b")  # mkdocs Material: [Text](url){ .md-button }
+# mkdocs Material [Text](url){ .md-button }, Bootstrap-style themes (just-the-docs) {: .btn .btn-primary }
+_BUTTON_CLASS = re.compile(r"\.(?:[\w-]*button|btn)\b")
 # Headings of reference lists: a list of only links under one of these is dropped.
 REFERENCE_HEADINGS = frozenset({
     "bron", "bronnen", "links", "externe links", "zie ook", "meer informatie", "lees meer", "referenties",
@@ -73,7 +76,8 @@ _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _THEMATIC_BREAK = re.compile(r"^([-*_])(?:\s*\1){2,}\s*$")
 _LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_CELL_TOKEN = re.compile(r"(`+).+?(?<!`)\1(?!`)|\\.|\|")  # a code span, an escaped character or a cell boundary
+_INNER_PIPE = re.compile(r"\s*\|\s*")
 _BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
 _DEFINITION = re.compile(r"^:\s+(\S.*)$")  # definition list (kramdown, Pandoc, mkdocs def_list): ":   tekst"
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
@@ -94,7 +98,7 @@ _MKDOCS_CONFIG = re.compile(
 class Block:
     """One parsed unit: a heading (with level) or body text of some kind."""
 
-    kind: str  # heading | para | item | row | code
+    kind: str  # heading | para | item | header (a table's first row) | row | code
     text: str
     level: int = 0
     excluded: bool = False  # heading marked { data-search-exclude }: its section is left out
@@ -107,8 +111,23 @@ def _is_table_start(lines: list[str], i: int) -> bool:
         and "-" in lines[i + 1]
 
 
+def _split_cells(line: str) -> list[str]:
+    """The cells of a pipe-table row: a pipe escaped (``\\|``) or inside a code span
+    (```a|b```, as Python-Markdown reads it) is part of its cell's text."""
+    cells: list[str] = []
+    start = 0
+    for token in _CELL_TOKEN.finditer(line):
+        if token.group(0) == "|":
+            cells.append(line[start:token.start()])
+            start = token.end()
+    cells.append(line[start:])
+    return [cell.replace("\\|", "|") for cell in cells]
+
+
 def _table_row(line: str) -> str:
-    cells = [strip_inline(cell) for cell in _CELL_SPLIT.split(line.strip())]
+    """A row's cells joined by " | "; a pipe within a cell loses its spaces, so that it
+    is not taken for a cell boundary later ("a | b" in a cell reads "a|b")."""
+    cells = [_INNER_PIPE.sub("|", strip_inline(cell)) for cell in _split_cells(line.strip())]
     if cells and not cells[0]:
         cells = cells[1:]
     if cells and not cells[-1]:
@@ -177,7 +196,7 @@ class _BlockParser:
         self._close()
 
     def _emit(self, kind: str, text: str, level: int = 0) -> None:
-        cleaned = strip_inline(text) if kind not in {"row", "code"} else text
+        cleaned = strip_inline(text) if kind not in {"row", HEADER_ROW, "code"} else text
         if cleaned:
             self.blocks.append(Block(kind, cleaned, level))
 
@@ -208,7 +227,7 @@ class _BlockParser:
         return i + 1
 
     def _heading(self, line: str) -> bool:
-        atx = _ATX.match(line)
+        atx = _ATX.match(line) if self.indent < self._code_indent() else None
         if atx:
             self._close()
             self.list_indents = []
@@ -220,6 +239,11 @@ class _BlockParser:
             self._emit_heading(text, 1 if line.startswith("=") else 2)
             return True
         return False
+
+    def _code_indent(self) -> int:
+        """The indentation at which a line is code, not a heading: four spaces past the open
+        list's content (at least two past its marker), or four at the page's margin."""
+        return self.list_indents[-1] + 2 + CODE_INDENT if self.list_indents else CODE_INDENT
 
     def _emit_heading(self, raw: str, level: int) -> None:
         text, attrs = split_attr_list(raw)
@@ -280,7 +304,7 @@ class _BlockParser:
         self.list_indents = []
         row = _table_row(self.lines[i])
         if row:
-            self.blocks.append(Block("row", row))
+            self.blocks.append(Block(HEADER_ROW, row))
         i += 2  # header row and separator
         while i < len(self.lines) and "|" in self.lines[i] and self.lines[i].strip():
             row = _table_row(self.lines[i])
@@ -320,11 +344,13 @@ def _drop_conflict_markers(lines: list[str]) -> list[str]:
 
 def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     """Unwrap containers, then remove template code and turn embedded HTML into Markdown."""
-    lines = unwrap_directives(_drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n")), drops)
+    lines = drop_comments(drop_comment_blocks(_drop_conflict_markers(text.expandtabs(BODY_INDENT).split("\n"))))
+    lines = unwrap_directives(lines, drops)
+    lines = display_formulas(lines)
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
     lines = unwrap_colon_containers(lines, drops)
-    lines = expand_abbreviations(inline_footnotes(unwrap_containers(lines, drops)))
+    lines = expand_abbreviations(inline_footnotes(fence_indented_code(unwrap_containers(lines, drops))))
     return outside_fences(lines, lambda chunk: outside_code_spans(
         chunk, lambda text: html_blocks_to_markdown(remove_template_code(text))))
 

@@ -13,6 +13,8 @@ from typing import Callable
 
 from index.clean import normalize_characters
 
+from .latex import inline_formulas
+
 # --- attribute lists (mkdocs attr_list, Docusaurus heading ids) -------------------------
 
 _ATTR_TOKEN = r"""(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s{}"']+))"""
@@ -139,8 +141,12 @@ _VOID_ELEMENTS = frozenset({
 # Elements whose content shows markup or a rendered example rather than the page's own structure.
 _EXAMPLE_ELEMENTS = frozenset({"pre", "code", "xmp", "textarea", "samp", "template", "kbd"})
 _EXAMPLE_CLASS = re.compile(r"""\bclass(?:Name)?=["'][^"']*\b(?:example|voorbeeld|demo|preview)""", re.IGNORECASE)
-_PRE_ELEMENT = re.compile(r"<(pre|xmp)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
-_CLASS_WORD = re.compile(r"""\bclass=["']\s*([\w+-]+)""", re.IGNORECASE)
+# <pre>, <xmp> and Docusaurus' <CodeBlock language="bash">: code, whatever Markdown it seems to hold;
+# so are <code>, <samp> and <textarea> when they span lines (on one line they are words of a sentence).
+_PRE_ELEMENT = re.compile(r"<(pre|xmp|CodeBlock|code|samp|textarea)\b([^>]*)>(.*?)</\1\s*>", re.DOTALL | re.IGNORECASE)
+_INLINE_UNLESS_MULTILINE = frozenset({"code", "samp", "textarea"})
+_CLASS_WORD = re.compile(r"""\b(?:class|language)=["']\s*(?:language-)?([\w+-]+)""", re.IGNORECASE)
+_TEMPLATE_LITERAL = re.compile(r"\A\s*\{\s*`(.*)`\s*\}\s*\Z", re.DOTALL)  # <CodeBlock>{`npm install`}</CodeBlock>
 # <dt>Term</dt><dd>Definitie</dd>: "Term: Definitie", as a Markdown definition list reads.
 _TERM = re.compile(r"<dt\b[^>]*>(.*?)</dt\s*>\s*(?:<dd\b[^>]*>)?", re.DOTALL | re.IGNORECASE)
 _CODE_ELEMENT = re.compile(r"<code\b[^>]*>([^<`]*)</code\s*>", re.IGNORECASE)
@@ -212,15 +218,19 @@ def _close_element(stack: list[tuple[str, bool]], name: str) -> None:
 
 
 def _mask_preformatted(text: str, blocks: list[str]) -> str:
-    """Replace ``<pre>``/``<xmp>`` elements by placeholders for code fences of what they show.
+    """Replace ``<pre>``/``<xmp>`` elements (and code that spans lines) by placeholders for code
+    fences of what they show.
 
     A reader sees their text with the tags rendered away and entities decoded ("&lt;h4&gt;"
     shows as "<h4>"); the fence keeps it as code, so no later rule reads its markup as
     headings or list items. A class such as ``mermaid`` becomes the fence's language.
     """
     def fence(m: re.Match[str]) -> str:
+        if m.group(1).lower() in _INLINE_UNLESS_MULTILINE and "\n" not in m.group(3):
+            return m.group(0)
         language = _CLASS_WORD.search(m.group(2))
-        shown = html.unescape(_ANY_TAG.sub("", m.group(3))).strip("\n")
+        literal = _TEMPLATE_LITERAL.match(m.group(3))
+        shown = literal.group(1).strip("\n") if literal else html.unescape(_ANY_TAG.sub("", m.group(3))).strip("\n")
         blocks.append(f"\n\n```{language.group(1) if language else ''}\n{shown}\n```\n\n")
         return f"\x02{len(blocks) - 1}\x02"
 
@@ -272,14 +282,15 @@ def html_blocks_to_markdown(text: str) -> str:
     Headings become ATX headings (so they join the heading path) unless they sit in an
     example (:func:`_page_headings`), preformatted elements become code fences, list items
     become ``- `` items, table rows separate lines with ``|`` between cells, other block
-    elements become line breaks; remaining tags are removed and their text kept.
+    elements become line breaks, images their alt text if it describes them, abbreviations
+    are followed by their full words; remaining tags are removed and their text kept.
     """
     preformatted: list[str] = []
     text = _mask_preformatted(_DROPPED_ELEMENTS.sub("", text), preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = _COMPONENT.sub(_captioned, text)
+    text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
     text = _LIST_ITEM_START.sub("\n- ", text)
@@ -295,9 +306,33 @@ def html_blocks_to_markdown(text: str) -> str:
 
 _BRACKETED = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
 _PARENS = r"\((?:[^()]|\([^()]*\))*\)"
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈₉₊₋")
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+
+
+_CRITIC = re.compile(r"\{(\+\+|--|~~|==|>>)(.*?)(?:\+\+|--|~~|==|<<)\}")
+
+
+def _accepted(match: re.Match[str]) -> str:
+    """CriticMarkup (mkdocs pymdownx.critic) as the text reads once the changes are accepted:
+    additions and highlights stay, deletions and comments go, a substitution gives its new text."""
+    kind, text = match.group(1), match.group(2)
+    if kind == "~~":
+        return text.partition("~>")[2]
+    return text if kind in {"++", "=="} else ""
+
+
+def _keys(match: re.Match[str]) -> str:
+    """pymdownx.keys ``++ctrl+alt+del++`` as the keys a reader sees: "Ctrl+Alt+Del"."""
+    return "+".join(key[:1].upper() + key[1:] for key in match.group(1).split("+"))
+
+
 _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_CRITIC, _accepted),  # CriticMarkup {++x++}, {--x--}, {~~a~>b~~}, {==x==}, {>>opmerking<<}
+    (re.compile(r"\+\+([\w-]+(?:\+[\w-]+)*)\+\+"), _keys),  # keys ++ctrl+c++
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
-    (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"), lambda m: _described(m.group(1))),  # image
+    (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"),
+     lambda m: image_description(m.group(1), _continues(m))),  # image
     (re.compile(r"\[\s*\](?:" + _PARENS + r")?"), ""),  # left by a removed image: [![alt](img)](img "title")
     (re.compile(_BRACKETED + _PARENS), r"\1"),  # [text](url)
     (re.compile(_BRACKETED + r"\[[^\]]*\]"), r"\1"),  # [text][ref]
@@ -315,6 +350,8 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),  # emphasis _x_
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), ""),  # struck out: withdrawn text, not the current rule
     (re.compile(r"(==|\^\^)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # mark, insert
+    (re.compile(r"~(?<!\\~)(?<!~~)([^~\s]+)~(?!~)"), lambda m: m.group(1).translate(_SUBSCRIPT_DIGITS)),  # H~2~O
+    (re.compile(r"\^(?<!\\\^)(?<!\^\^)([^\^\s]+)\^(?!\^)"), lambda m: m.group(1).translate(_SUPERSCRIPT_DIGITS)),  # m^2^
     (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escape
     (re.compile(r"\\(?=\s|$)"), ""),  # hard line break "regel\" (CommonMark), joined into the paragraph
 )
@@ -346,15 +383,42 @@ _SPACES = re.compile(r"\s+")
 MIN_DESCRIPTION_WORDS = 8  # alt text this long describes a chart or diagram; shorter is a label or file name
 
 
-def _described(alt: str) -> str:
+def image_description(alt: str, in_sentence: bool = False) -> str:
     """What an image leaves in the text: its alt text when that describes it (accessible
     sites spell out a chart's figures there: "cirkeldiagram ...: niet melden 34%, ..."),
-    nothing for a label ("logo", "schema") or a file name."""
+    nothing for a label ("logo", "schema") or a file name. The description is a sentence
+    of its own unless the text goes on after it (``in_sentence``)."""
     words = alt.split()
     if len(words) < MIN_DESCRIPTION_WORDS:
         return ""
     text = " ".join(words)
-    return text if text.endswith((".", "!", "?")) else text + "."
+    return text if in_sentence or text.endswith((".", "!", "?")) else text + "."
+
+
+def _continues(image: re.Match[str]) -> bool:
+    """Whether the sentence goes on after the image: lower-case words or punctuation follow."""
+    rest = image.string[image.end():].lstrip()
+    return bool(rest) and (rest[0].islower() or rest[0] in ",.;:!?)")
+
+
+_ABBR_ELEMENT = re.compile(r"""<abbr\b[^<>]*?\btitle=(?:"([^"]*)"|'([^']*)')[^<>]*>(.*?)</abbr\s*>""", re.IGNORECASE)
+
+
+def _expanded(abbr: re.Match[str]) -> str:
+    """``<abbr title="Basisregistratie Personen">BRP</abbr>`` as "BRP (Basisregistratie Personen)",
+    as a Markdown abbreviation is read: the full words are searchable and quotable."""
+    title, shown = " ".join((abbr.group(1) or abbr.group(2) or "").split()), abbr.group(3)
+    return f"{shown} ({title})" if title and title.lower() not in shown.lower() else shown
+
+
+_IMG_ELEMENT = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+_ALT_ATTR = re.compile(r"""\balt=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _img_described(image: re.Match[str]) -> str:
+    """An ``<img>`` as a Markdown image is read: by an alt text that describes it, else nothing."""
+    alt = _ALT_ATTR.search(image.group(0))
+    return image_description(html.unescape(alt.group(1) or alt.group(2) or ""), _continues(image)) if alt else ""
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -381,6 +445,8 @@ def outside_code_spans(text: str, transform: Callable[[str], str], *, keep_ticks
 
 
 def _strip_prose(text: str) -> str:
+    if "$" in text or "\\(" in text:
+        text = inline_formulas(text)
     text = _ANY_TAG.sub("", text)
     for pattern, replacement in _INLINE_RULES:
         text = pattern.sub(replacement, text)

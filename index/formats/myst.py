@@ -13,7 +13,8 @@ its title. So:
 - any other directive (``code-block``, ``math``, ``mermaid``) stays a fence, named after
   its language or the directive, so the fence rules apply (diagrams dropped, code kept).
 
-Target labels (``(label)=`` above a heading) are dropped. Roles (``{ref}`de tekst <label>```)
+Target labels (``(label)=`` above a heading), comment lines (``% ...``) and block breaks
+(``+++``) are dropped; a ``list-table`` becomes a pipe table. Roles (``{ref}`de tekst <label>```)
 are inline syntax: :func:`index.formats.markup.myst_roles`.
 """
 from __future__ import annotations
@@ -68,17 +69,48 @@ def _glossary(body: list[str]) -> list[str]:
     return [part for entry in entries for part in (entry, "")]
 
 
+_HEADER_ROWS = re.compile(r"^\s*:header-rows:\s*(\d+)")
+_ROW_START = re.compile(r"^[*-]\s+-\s+(.*)$")  # "* - cel": the first cell of a row
+_CELL_START = re.compile(r"^\s+-\s+(.*)$")  # "  - cel": the next cell
+
+
+def _list_table(argument: str, lines: list[str]) -> list[str]:
+    """A ``list-table`` as its title and a pipe table (the header row, if it has one, first),
+    so each row is read with its column names as a Markdown table's is."""
+    header = next((int(m.group(1)) for line in lines if (m := _HEADER_ROWS.match(line))), 0)
+    rows: list[list[str]] = []
+    for line in _body(lines):
+        if (start := _ROW_START.match(line)) is not None:
+            rows.append([start.group(1).strip()])
+        elif (cell := _CELL_START.match(line)) is not None and rows:
+            rows[-1].append(cell.group(1).strip())
+        elif line.strip() and rows and rows[-1]:
+            rows[-1][-1] += " " + line.strip()  # a cell's text continued on the next line
+    title = [argument, ""] if argument else []
+    if not rows:
+        return title
+    cells = [[cell.replace("|", "\\|") for cell in row] for row in rows]
+    if not header:
+        return title + [f"- {'; '.join(row)}" for row in cells] + [""]
+    table = ["| " + " | ".join(row) + " |" for row in cells]
+    return title + table[:1] + ["|" + "---|" * len(cells[0])] + table[1:] + [""]
+
+
 def _unwrapped(name: str, argument: str, body: list[str], indent: str, fence: str,
                drops: list[Dropped] | None) -> list[str]:
     """What one directive becomes (see the module docstring)."""
     kind = name.lower()
+    if kind == "list-table":
+        return _list_table(argument, body)
+    body = _body(body)
     if kind in ADMONITIONS:
         title = [indent + argument, ""] if argument else []
         return title + unwrap_directives(body, drops) + [""]
     if kind == "glossary":
         return _glossary(body) + [""]
-    if kind in CAPTIONED:
-        return unwrap_directives(body, drops) + [""]
+    if kind in CAPTIONED:  # a table's argument is its title, a figure's its file
+        title = [indent + argument, ""] if argument and kind != "figure" else []
+        return title + unwrap_directives(body, drops) + [""]
     if kind in TABLES_OF_CONTENTS:
         record_drop(drops, DROP_TOC, " ".join(line.strip() for line in body) or name)
         return [""]
@@ -87,6 +119,37 @@ def _unwrapped(name: str, argument: str, body: list[str], indent: str, fence: st
         return [""]
     language = argument.split()[0] if kind in CODE and argument else kind
     return [f"{indent}{fence}{language}"] + body + [f"{indent}{fence}"]
+
+
+_COMMENT = re.compile(r"^\s*%")  # "% een opmerking": a MyST comment line
+_BLOCK_BREAK = re.compile(r"^\+\+\+(?:\s*\{.*\})?\s*$")  # "+++": a Jupyter Book block break
+_ROLE_SYNTAX = re.compile(r"\{[\w:.-]+\}`")
+_DIRECTIVE_SYNTAX = re.compile(r"(?:```|~~~|:::)[ \t]*\{[\w:.-]+\}")
+_TARGET_LINE = re.compile(r"^[ \t]*\([^()\s]+\)=[ \t]*$", re.MULTILINE)
+
+
+def _is_myst(text: str) -> bool:
+    """Whether a page uses MyST: a role, a directive or a target (cheap tests first)."""
+    return bool(("}`" in text and _ROLE_SYNTAX.search(text)) or ("{" in text and _DIRECTIVE_SYNTAX.search(text))
+                or (")=" in text and _TARGET_LINE.search(text)))
+
+
+def drop_comments(lines: list[str]) -> list[str]:
+    """MyST comment lines (``% ...``) and block breaks (``+++``) of a page that is MyST (it uses
+    a directive, a role or a target); elsewhere a line may start with "%" ("% van de ...")."""
+    if not _is_myst("\n".join(lines)):
+        return lines
+    out: list[str] = []
+    fence: str | None = None
+    for line in lines:
+        if fence is not None:
+            fence = None if _closes(line, fence) else fence
+        elif (opened := re.match(r"^\s*(`{3,}|~{3,})", line)) is not None:
+            fence = opened.group(1)
+        elif _COMMENT.match(line) or _BLOCK_BREAK.match(line):
+            continue
+        out.append(line)
+    return out
 
 
 def unwrap_directives(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
@@ -115,6 +178,6 @@ def unwrap_directives(lines: list[str], drops: list[Dropped] | None = None) -> l
             body.append(lines[i])
             i += 1
         i += 1  # the closing fence
-        out.extend(_unwrapped(directive.group("name"), directive.group("argument"), _body(body),
+        out.extend(_unwrapped(directive.group("name"), directive.group("argument"), body,
                               directive.group("indent"), fence, drops))
     return out

@@ -11,6 +11,7 @@ import re
 from index.documents import SECTION_BODY, Section
 
 TITLE_LEVEL = 1
+HEADER_ROW = "header"  # block kind: the header row of a table, which starts a new table
 
 
 _CELL_SEPARATOR = re.compile(r"(?:^|\s)\|(?:\s|$)")
@@ -70,12 +71,19 @@ class SectionBuilder:
     def block(self, text: str, *, kind: str = "para") -> None:
         """Add body text; ``kind`` "item", "row" or "code" groups consecutive blocks.
 
+        A "header" row starts a new table (a table right under another one has a header
+        of its own); without one, the first "row" of a table is taken for its header.
+
         The first row of a table is its header; each later row becomes a list item that
         names its columns ("- Wat: Directe opgave; Aantal: 417"), so a row read alone
         (a quoted answer, a retrieved passage) still says what its numbers mean.
         """
         text = text.rstrip() if kind == "item" else text.strip()  # a sub-item keeps its indentation
         if not text.strip():
+            return
+        if kind == HEADER_ROW:
+            self._close_table()
+            self._header, self._last_kind = _cells(text), None  # a table of its own: not run into the one before
             return
         if kind == "row":
             if self._header is None:

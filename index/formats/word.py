@@ -19,7 +19,7 @@ from index.clean import clean_text, collapse_spaces, normalize_characters
 from index.documents import Section
 
 from . import FormatError
-from .sections import SectionBuilder
+from .sections import HEADER_ROW, SectionBuilder
 
 CORRUPT = "beschadigd Word-bestand (geen geldig .docx) - sla het opnieuw op als .docx of verwijder het"
 
@@ -87,8 +87,8 @@ def parse_docx(data: bytes, *, title: str) -> tuple[str | None, list[Section]]:
     found: str | None = None
     for block in _blocks(document):
         if isinstance(block, Table):
-            for row in _table_rows(block):
-                builder.block(row, kind="row")
+            for n, row in enumerate(_table_rows(block)):
+                builder.block(row, kind="row" if n else HEADER_ROW)
             continue
         text = _line(block.text)
         if not text:
