@@ -90,3 +90,5 @@ def test_a_number_with_a_unit_is_a_number_and_a_conjunction_wanneer_asks_for_no_
     assert not satisfies(NUMBER, "De NIS2-richtlijn en de kop h1.")  # digits inside a name
     assert expected_type("Welke norm beschrijft wanneer een algoritme bias bevat?") is None
     assert expected_type("Wanneer gaat de richtlijn in?") == DATE
+    assert expected_type("In welk artikel staat de plicht en sinds wanneer geldt die?") == DATE
+    assert expected_type("Wat moet ik doen, en wanneer?") == DATE

@@ -70,7 +70,10 @@ _WEB = re.compile(r"https?://|\bwww\.|\b[a-z0-9-]+\.(nl|com|org|eu|net|gov|io|in
 
 # A question word before "wanneer" in the same sentence makes it a conjunction: "welke norm
 # beschrijft wanneer een algoritme bias bevat?" asks for a norm, not a moment.
-_ASKED_BEFORE_WANNEER = re.compile(r"\b(wat|welke?|wie|hoe|waar|waarom|waarvoor|waarmee|hoeveel)\b[^.?!]*\bwanneer\b")
+# "..., en wanneer?" and "sinds wanneer" still ask for a moment.
+_ASKED_BEFORE_WANNEER = re.compile(r"\b(wat|welke?|wie|hoe|waar|waarom|waarvoor|waarmee|hoeveel)\b[^.?!]*"
+                                   r"(?<!\ben )(?<!\bof )(?<!\btot )(?<!\bvanaf )(?<!\bsinds )(?<!\bper )(?<!,)(?<!, )"
+                                   r"\bwanneer\b")
 
 
 def expected_type(question: str) -> str | None:
