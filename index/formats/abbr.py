@@ -12,20 +12,16 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .containers import Fence, open_fence
+from .containers import CodeFences
 
 _ABBREVIATION = re.compile(r"^ {0,3}\*\[(?P<abbr>[^\]]+)\]:\s*(?P<expansion>.*?)\s*$")
 
 
 def _prose_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
     """(index, line) of every line outside code fences (the fence markers included)."""
-    fence: Fence | None = None
+    fences = CodeFences()
     for n, line in enumerate(lines):
-        if fence is not None:
-            fence = None if fence.closes(line) else fence
-            continue
-        fence = open_fence(line)
-        if fence is None:
+        if not fences.inside(line) and fences.enter(line) is None:
             yield n, line
 
 

@@ -70,6 +70,31 @@ def open_fence(line: str) -> Fence | None:
     return Fence(match.group(2), match.group(3)) if match else None
 
 
+class CodeFences:
+    """Which lines of a page are fenced code, fed one line at a time in page order.
+
+    Every rule that rewrites text leaves code alone; this is the one place that follows
+    the fences for them: ``if fences.inside(line)`` skips a line within an open fence
+    (its closing line included), ``fences.enter(line)`` opens one on its opening line.
+    """
+
+    def __init__(self) -> None:
+        self.open: Fence | None = None
+
+    def inside(self, line: str) -> bool:
+        """Whether ``line`` is within the open fence (closing it on its closing line)."""
+        if self.open is None:
+            return False
+        if self.open.closes(line):
+            self.open = None
+        return True
+
+    def enter(self, line: str) -> Fence | None:
+        """The fence ``line`` opens (and is now inside), or None."""
+        self.open = open_fence(line)
+        return self.open
+
+
 def _blank(lines: list[str]) -> bool:
     """True when ``lines`` hold nothing a reader sees (whitespace, comments, macros)."""
     return not remove_template_code("\n".join(lines)).strip()

@@ -22,7 +22,7 @@ import re
 
 from index.documents import DROP_INCLUDE, DROP_TOC, Dropped
 
-from .containers import Fence, open_fence, record_drop
+from .containers import CodeFences, record_drop
 
 _TOC_MARKER = re.compile(r"^\s*(?:\[\[_?toc_?\]\]|\[toc\]|\$\{toc\}|\{\{\s*toc\s*\}\})\s*$", re.IGNORECASE)
 _TOC_START = re.compile(r"^\s*<!--\s*(?:toc|start doctoc\b.*|table of contents)\s*-->\s*$", re.IGNORECASE)
@@ -107,14 +107,9 @@ class _Directives:
 def drop_directives(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
     """Remove generator directives from ``lines`` (code fences untouched)."""
     directives = _Directives(drops)
-    fence: Fence | None = None
+    fences = CodeFences()
     for line in lines:
-        if fence is not None:
-            fence = None if fence.closes(line) else fence
-            directives.out.append(line)
-            continue
-        fence = open_fence(line)
-        if fence is not None:
+        if fences.inside(line) or fences.enter(line) is not None:
             directives.out.append(line)
         else:
             directives.line(line)

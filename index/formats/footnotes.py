@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .containers import Fence, open_fence
+from .containers import CodeFences
 
 _DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 _TRAILING_LINK = re.compile(r"\s*\[([^\[\]]*)\]\([^()]*\)\s*[.;]?\s*$")
@@ -57,16 +57,14 @@ def _definitions(lines: list[str]) -> tuple[dict[str, str], dict[str, tuple[int,
     """Footnote texts by label and the line span of each definition (outside code fences)."""
     texts: dict[str, str] = {}
     spans: dict[str, tuple[int, int]] = {}
-    fence: Fence | None = None
+    fences = CodeFences()
     i = 0
     while i < len(lines):
         line = lines[i]
-        if fence is not None:
-            fence = None if fence.closes(line) else fence
+        if fences.inside(line):
             i += 1
             continue
-        fence = open_fence(line)
-        match = None if fence else _DEFINITION.match(line)
+        match = None if fences.enter(line) else _DEFINITION.match(line)
         if match:
             end = _definition_end(lines, i)
             texts.setdefault(match.group(1), _shown_text([match.group(2)] + lines[i + 1:end]))
@@ -130,13 +128,11 @@ def inline_footnotes(lines: list[str]) -> list[str]:
     inliner = _Inliner(referenced)
     dropped = {n for label in referenced for n in range(*spans[label])}
     out: list[str] = []
-    fence: Fence | None = None
+    fences = CodeFences()
     for n, line in enumerate(lines):
         if n in dropped:
             continue
-        if fence is not None:
-            fence = None if fence.closes(line) else fence
-        elif (fence := open_fence(line)) is None:
+        if not fences.inside(line) and fences.enter(line) is None:
             if not line.strip() or line.lstrip().startswith("#"):
                 inliner.flush(out)
             line = _MARKERS.sub(inliner.markers, line)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .containers import Fence, open_fence
+from .containers import CodeFences
 from .latex import readable
 
 _ENVIRONMENTS = r"equation|align|alignat|gather|multline|eqnarray|math|displaymath|flalign|split"
@@ -60,21 +60,20 @@ def display_formulas(lines: list[str]) -> list[str]:
     if not any(sign in text for sign in ("$$", "\\[", "\\begin{", "math")) or not _ANY_FORMULA.search(text):
         return lines
     out: list[str] = []
-    fence: Fence | None = None
+    fences = CodeFences()
     i = 0
     while i < len(lines):
         line = lines[i]
-        if fence is not None:
-            fence = None if fence.closes(line) else fence
+        if fences.inside(line):
             out.append(line)
             i += 1
             continue
-        fence = open_fence(line)
+        fence = fences.enter(line)
         end = None if fence else _display_end(lines, i)
         if fence is not None and fence.language.lower() == "math":
             end = next((j for j in range(i + 1, len(lines)) if fence.closes(lines[j])), None)
             if end is not None:
-                fence = None
+                fences.open = None
                 out.extend(_paragraph(line, readable(" ".join(lines[i + 1:end]))))
                 i = end + 1
                 continue

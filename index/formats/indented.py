@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .containers import Fence, open_fence
+from .containers import CodeFences
 
 CODE_INDENT = 4
 # A list item, footnote or definition: lines indented under it continue it.
@@ -85,13 +85,12 @@ def fence_indented_code(lines: list[str]) -> list[str]:
         return lines
     out: list[str] = []
     scanner = _Scanner()
-    fence: Fence | None = None
+    fences = CodeFences()
     after_blank = True
     i = 0
     while i < len(lines):
         line = lines[i]
-        if fence is not None:
-            fence = None if fence.closes(line) else fence
+        if fences.inside(line):
             out.append(line)
             i += 1
             continue
@@ -109,8 +108,7 @@ def fence_indented_code(lines: list[str]) -> list[str]:
             out.extend(_fenced(lines[i:end]))
             i, after_blank, scanner.may_start = end, False, False
             continue
-        fence = open_fence(line)
-        if fence is None:
+        if fences.enter(line) is None:
             scanner.see(line, after_blank=after_blank)
         out.append(line)
         after_blank = False
