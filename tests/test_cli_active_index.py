@@ -141,7 +141,10 @@ def test_a_build_interrupted_while_embedding_leaves_the_active_index_answering(e
         (big / f"pagina-{n}.md").write_text(f"# Pagina {n}\n\nTekst over onderwerp {n} en de regels daarvoor.\n",
                                             encoding="utf-8")
     run_env = os.environ | {"PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"]
+    # A job started in the background inherits SIGINT as ignored (POSIX), and Python then sets
+    # up no KeyboardInterrupt: restore the handler a terminal user's Ctrl-C finds.
+    command = [sys.executable, "-c", "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+               "from bot.cli import main; sys.exit(main(sys.argv[1:]))"]
     build = subprocess.Popen(command + ["index", "build", "--source", str(big)], env=run_env,
                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
     seen = b""
