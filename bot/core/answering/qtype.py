@@ -23,10 +23,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"|\bwelk budget\b|\bwelke vergoeding\b|\bhoe ?hoog is (de|het) (bedrag|budget|vergoeding|subsidie)\b")),
     (PERCENT, re.compile(r"\bwelke? percentage\b|\bhoe ?veel procent\b")),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhoe dikwijls\b|\bhoe regelmatig\b")),
-    # "hoe lang": a duration (weeks, months, a number of years), checked like a date
     # "wanneer" with a modal or a choice asks as often for the case as for the moment
-    (WHEN, re.compile(r"(?<!tot )(?<!vanaf )(?<!sinds )(?<!per )\bwanneer (mag|mogen|moet|moeten|kan|kun|kunnen|kies|kiest|gebruik|gebruikt|geldt|gelden|heb|hebben"
-                      r"|spreek|spreekt)\b|\bzo ja,? wanneer\b")),
+    (WHEN, re.compile(r"(?<!tot )(?<!vanaf )(?<!sinds )(?<!per )\bwanneer (mag|mogen|moet|moeten|kan|kun|kunnen"
+                      r"|kies|kiest|gebruik|gebruikt|geldt|gelden|heb|hebben|spreek|spreekt)\b|\bzo ja,? wanneer\b")),
+    # "hoe lang": a duration (weeks, months, a number of years), checked like a date
     (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b"
                       r"|\bhoe lang\b")),
     # a minimum or maximum of something is a number as well
