@@ -75,10 +75,12 @@ def test_a_date_question_brings_the_dated_sentence_and_the_one_it_leans_on():
     question = "Wanneer gaat NIS2 in?"
     assert not satisfies(DATE, sents[0], question=question)  # "NIS2" is a name, not a number
     scores = [0.6, 0.0, 0.6, 0.0]
-    assert _typed_sentence(sents, [0, 1], scores, DATE, question) == [2, 3]
-    assert _typed_sentence(sents, [3], scores, DATE, question) == []  # the quote already has a date
+    typed = [satisfies(DATE, s, question=question) for s in sents]
+    assert _typed_sentence(typed, [0, 1], scores) == [2, 3]
+    assert _typed_sentence(typed, [3], scores) == []  # the quote already has a date
 
 
 def test_a_number_far_from_the_question_does_not_join_the_quote():
     sents = ["Een knop moet goed te raken zijn.", "Zorg voor voldoende contrast.", "Het lettertype is minimaal 16 pixels."]
-    assert _typed_sentence(sents, [0, 1], [0.8, 0.0, 0.1], NUMBER, "Hoe groot moet een knop minimaal zijn?") == []
+    typed = [satisfies(NUMBER, s, question="Hoe groot moet een knop minimaal zijn?") for s in sents]
+    assert _typed_sentence(typed, [0, 1], [0.8, 0.0, 0.1]) == []

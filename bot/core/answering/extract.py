@@ -177,8 +177,9 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
         return Quote("", hit, 0.0)
     scores = sentence_scores(index, query, sents)
     kind = expected_type(query.text)
-    if kind is not None:
-        scores = [sc + (0.15 if satisfies(kind, s, question=query.text) else 0.0) for sc, s in zip(scores, sents)]
+    typed = [satisfies(kind, s, question=query.text) for s in sents] if kind is not None else None
+    if typed is not None:  # a sentence that holds the asked type (a date, a number) is likelier the answer
+        scores = [sc + (0.15 if t else 0.0) for sc, t in zip(scores, typed)]
     order = sorted(range(len(sents)), key=lambda i: (-scores[i], i))
     best = order[0]
     if _whole_passage(hit, scores[best], len(hit.chunk.text), max_chars):
@@ -192,8 +193,8 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
         second = order[1] if order[1] not in picked else (order[2] if len(order) > 2 else None)
         if second is not None and scores[second] > 0 and scores[second] >= 0.5 * scores[best]:
             picked += _expansion(sents, second, index, hit)
-    if kind is not None:
-        picked += _typed_sentence(sents, picked, scores, kind, query.text)
+    if typed is not None:
+        picked += _typed_sentence(typed, picked, scores)
     text = _render(sents, picked, index, hit, max_chars)
     return Quote(_with_heading(index, query, hit, text, max_chars), hit, min(scores[best], 1.0))
 
@@ -204,16 +205,16 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
 TYPED_SHARE = 0.5
 
 
-def _typed_sentence(sents: list[str], picked: list[int], scores: list[float], kind: str, question: str) -> list[int]:
-    """When no picked sentence holds the kind of answer asked for (a date, a number), the
-    sentence that does and that is on the question, itself or with the sentence before it
-    ("Op dit moment is NIS2 nog niet van kracht. De verwachting is ... 2025."), both kept."""
-    if any(satisfies(kind, sents[i], question=question) for i in picked):
+def _typed_sentence(typed: list[bool], picked: list[int], scores: list[float]) -> list[int]:
+    """When no picked sentence holds the kind of answer asked for (``typed``: which sentences
+    do), the one that does and that is on the question, itself or with the sentence before
+    it ("Op dit moment is NIS2 nog niet van kracht. De verwachting is ... 2025."), both kept."""
+    if any(typed[i] for i in picked):
         return []
     best = max(scores[i] for i in picked)
-    typed = [i for i in range(len(sents)) if i not in picked and satisfies(kind, sents[i], question=question)]
-    context = {i: max(scores[i], scores[i - 1] if i > 0 else 0.0) for i in typed}
-    found = [i for i in typed if context[i] > 0 and context[i] >= TYPED_SHARE * best]
+    candidates = [i for i, t in enumerate(typed) if t and i not in picked]
+    context = {i: max(scores[i], scores[i - 1] if i > 0 else 0.0) for i in candidates}
+    found = [i for i in candidates if context[i] > 0 and context[i] >= TYPED_SHARE * best]
     if not found:
         return []
     i = max(found, key=lambda k: (context[k], -k))
