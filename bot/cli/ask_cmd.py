@@ -5,6 +5,8 @@ import argparse
 import json
 import sys
 
+from bot.core.answering.answer import KIND_EMPTY, KIND_SMALLTALK, Answer
+
 from .common import CliError, fail, open_desk, os_problem, settings_for
 from .render import render_answer
 
@@ -70,7 +72,7 @@ NOT_FORWARDED = ("(Let op: 'loket ask' bewaart en verstuurt niets. Stel de vraag
                  "om hem bij het kernteam te krijgen.)")
 
 
-def _not_forwarded(answer) -> str:
+def _not_forwarded(answer: Answer) -> str:
     """The desk's text for an unanswered question promises to pass it on; ``ask`` stores
     nothing, so say so and where to ask instead."""
-    return "" if answer.answered or answer.kind in ("smalltalk", "empty") else "\n" + NOT_FORWARDED
+    return "" if answer.answered or answer.kind in (KIND_SMALLTALK, KIND_EMPTY) else "\n" + NOT_FORWARDED

@@ -128,14 +128,19 @@ def _docs(d: dict[str, Any]) -> tuple[str, ...]:
     return tuple(pages)
 
 
-def _item(line: str, n: int) -> EvalItem:
-    """One line as an item; ValueError says what is wrong with it (in Dutch)."""
+def _parsed(line: str) -> dict[str, Any]:
+    """One line as a JSON object; ValueError says what is wrong with it (in Dutch)."""
     try:
         d = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"geen geldige JSON (bij teken {exc.pos + 1})") from None
     if not isinstance(d, dict):
         raise ValueError("geen JSON-object")
+    return d
+
+
+def _item(d: dict[str, Any], n: int) -> EvalItem:
+    """One parsed line as an item; ValueError says what is wrong with it (in Dutch)."""
     question = d.get("question")
     if not isinstance(question, str) or not question.strip():
         raise ValueError("het veld 'question' ontbreekt of is leeg")
@@ -164,10 +169,11 @@ def read_items(path: Path, *, on_warning: Callable[[str], None] | None = None) -
         if not line.strip():
             continue
         try:
-            item = _item(line, n)
+            d = _parsed(line)
+            item = _item(d, n)
         except ValueError as exc:
             raise ValueError(f"{path}:{n}: {exc} - verwacht {LINE_SHAPE}") from None
-        for key in json.loads(line):
+        for key in d:
             if key not in FIELDS:
                 unknown.setdefault(key, n)
         if item.id in seen and on_warning is not None:
