@@ -1,4 +1,5 @@
-"""Build small real documents (PDF, DOCX) for loader tests, without fixture files.
+"""Build small real documents (PDF, DOCX) for loader tests, without fixture files, and
+read loaded documents back the way the ingestion tests assert on them.
 
 The PDF is written by hand so that the test controls exactly which text lines are on
 which page (running header, headings, page number) and needs no PDF-writing library.
@@ -8,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+
+from index.documents import Document
 
 PAGE_HEIGHT = 842
 LEFT_MARGIN = 72
@@ -89,3 +92,18 @@ def make_docx(path: Path) -> Path:
     document.add_paragraph("De bezetting wordt elk kwartaal herzien.")
     document.save(str(path))
     return path
+
+
+def body(document: Document) -> str:
+    """The text of all sections, as a reader gets it."""
+    return "\n\n".join(s.text for s in document.sections)
+
+
+def paths(document: Document) -> list[tuple[str, ...]]:
+    """The heading path of each section: the page's outline."""
+    return [s.heading_path for s in document.sections]
+
+
+def rules(document: Document) -> list[str]:
+    """Which ingestion rules left something out of the document."""
+    return [d.rule for d in document.dropped]

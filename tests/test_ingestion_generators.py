@@ -19,6 +19,7 @@ from index.documents import (
     Section,
 )
 from index.loaders import find_source_files, load_all, load_document, load_text, skipped_source_paths
+from tests.doc_factories import body, rules
 
 SITES = Path(__file__).parent / "data" / "sites"
 
@@ -29,12 +30,6 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def body(document: Document) -> str:
-    return "\n\n".join(s.text for s in document.sections)
-
-
-def rules(document: Document) -> list[str]:
-    return [d.rule for d in document.dropped]
 
 
 # --- front matter ----------------------------------------------------------------------------

@@ -13,14 +13,9 @@ import docx
 from index.documents import DROP_BUTTON, DROP_INCLUDE, Document
 from index.chunking import chunk_document
 from index.loaders import load_document, load_text
+from tests.doc_factories import body, paths
 
 
-def body(document: Document) -> str:
-    return "\n\n".join(s.text for s in document.sections)
-
-
-def paths(document: Document) -> list[tuple[str, ...]]:
-    return [s.heading_path for s in document.sections]
 
 
 # --- code is shown, it does not structure the page ---------------------------------------------

@@ -19,6 +19,7 @@ from index.documents import (
 )
 from index.lexical import chunk_text
 from index.loaders import load_document, load_text
+from tests.doc_factories import rules
 
 
 def write(path: Path, text: str) -> Path:
@@ -30,9 +31,6 @@ def write(path: Path, text: str) -> Path:
 def texts(document: Document) -> str:
     return "\n".join(" › ".join(s.heading_path) + "\n" + s.text for s in document.sections)
 
-
-def rules(document: Document) -> list[str]:
-    return [d.rule for d in document.dropped]
 
 
 # --- mkdocs ------------------------------------------------------------------------------
