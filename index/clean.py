@@ -321,8 +321,8 @@ def clean_text(text: str, *, ocr: bool | None = None) -> str:
     lines can expose a pattern for an earlier rule (a bullet marker that was alone on its
     line now starts an item), and cleaning clean text must not change it.
     """
-    if ocr is None:
-        ocr = looks_like_ocr(text)
+    if ocr is None:  # also on the text as cleaning leaves it: an expanded ligature or joined line can form an OCR trace
+        ocr = looks_like_ocr(text) or looks_like_ocr(_clean_once(text, False))
     for _ in range(MAX_PASSES):
         cleaned = _clean_once(text, ocr)
         if cleaned == text:

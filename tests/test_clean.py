@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from index.clean import (
@@ -205,6 +205,7 @@ _DOCUMENT_LIKE = st.lists(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(), _DOCUMENT_LIKE))
+@example("CodrdinAé\ufb00")  # found by CI: the ligature, expanded, completed an OCR trace only on the second clean
 def test_clean_text_never_crashes_and_is_idempotent(text: str) -> None:
     once = clean_text(text)
     assert isinstance(once, str)
