@@ -32,6 +32,22 @@ def _line_sentences(paragraph: str) -> list[tuple[str, str]]:
     return units
 
 
+def _cut_run_ons(units: list[tuple[str, str]], max_words: int) -> list[tuple[str, str]]:
+    """A "sentence" longer than ``max_words`` (text without full stops or capitals: OCR,
+    transcripts, a pasted export) is cut into nearly equal runs of words. Left whole it
+    became one passage of thousands of words: seconds to embed each, and poor evidence."""
+    out: list[tuple[str, str]] = []
+    for sentence, joint in units:
+        words = sentence.split(" ")
+        if _words(sentence) <= max_words:
+            out.append((sentence, joint))
+            continue
+        parts = -(-_words(sentence) // max_words)
+        size = -(-len(words) // parts)
+        out.extend((" ".join(words[i:i + size]), joint if i == 0 else " ") for i in range(0, len(words), size))
+    return out
+
+
 def _split_long_paragraph(paragraph: str, max_words: int) -> list[str]:
     """Cut a paragraph that alone exceeds ``max_words`` at sentence boundaries.
 
@@ -40,7 +56,7 @@ def _split_long_paragraph(paragraph: str, max_words: int) -> list[str]:
     """
     pieces: list[str] = []
     current = ""
-    for sentence, joint in _line_sentences(paragraph):
+    for sentence, joint in _cut_run_ons(_line_sentences(paragraph), max_words):
         if current and _words(current + " " + sentence) > max_words:
             pieces.append(current)
             current = ""

@@ -51,8 +51,16 @@ EMPTY = "leeg bestand - voeg tekst toe of verwijder het"
 NO_TEXT = "bevat geen tekst - voeg tekst toe of verwijder het"
 BINARY = "geen tekstbestand (binaire inhoud) - controleer of de bestandsextensie klopt, of verwijder het"
 UNDECODABLE = "onbekende tekencodering - sla het bestand op als UTF-8"
+MAX_FILE_BYTES = 100 * 1024 * 1024  # larger files are skipped: read whole into memory, hours to embed
 MAX_CONTROL_RATIO = 0.05  # more control characters than this: not a text file
 SNIFF_BYTES = 8192
+
+
+def too_large(size: int, limit: int) -> str:
+    """Why a file is skipped for its size, and what to do."""
+    mb = 1024 * 1024
+    return (f"te groot ({size / mb:.0f} MB; de grens is {limit / mb:.0f} MB) - "
+            "splits het in kleinere bestanden, bijvoorbeeld per hoofdstuk")
 
 
 class LoadError(Exception):
@@ -385,17 +393,21 @@ def _display_path(path: Path, root: Path | None) -> str:
         return path.as_posix()
 
 
-def load_document(path: Path, *, root: Path | None = None) -> Document | None:
+def load_document(path: Path, *, root: Path | None = None, max_bytes: int = MAX_FILE_BYTES) -> Document | None:
     """Load one file; ``None`` when its front matter says ``index: false``.
 
     ``Document.path`` is the path relative to ``root`` (POSIX style) when given, else the
-    path as passed. Empty, binary, undecodable and corrupt files raise :class:`LoadError`.
+    path as passed. Empty, binary, undecodable, corrupt and too large (over ``max_bytes``)
+    files raise :class:`LoadError`.
     """
     path = Path(path)
     display = _display_path(path, Path(root) if root is not None else None)
     if not _supported(path):
         raise LoadError(display, _unsupported(path).reason)
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(display, too_large(size, max_bytes))
         data = path.read_bytes()
     except OSError as exc:
         raise LoadError(display, f"kan niet worden gelezen: {os_problem(exc)}") from None

@@ -263,6 +263,14 @@ def test_load_text_from_memory() -> None:
     assert document.meta == {"verified_on": "2020-07-01"}
 
 
+def test_a_file_over_the_size_limit_is_skipped_with_what_to_do(tmp_path: Path) -> None:
+    page = tmp_path / "export.md"
+    page.write_text("# Export\n\n" + "Een regel tekst over opvang.\n" * 4000, encoding="utf-8")
+    with pytest.raises(LoadError, match=r"export\.md: te groot \(0 MB; de grens is 0 MB\) - splits het"):
+        load_document(page, root=tmp_path, max_bytes=50_000)
+    assert load_document(page, root=tmp_path).title == "Export"  # under the default limit
+
+
 def test_load_text_reads_front_matter_and_rejects_empty_text() -> None:
     document = load_text("---\ntheme: contact\n---\nTekst.", path="announcement/1")
     assert document.meta == {"theme": "contact"} and document.title == "1"

@@ -86,6 +86,15 @@ def test_long_paragraph_is_cut_at_sentence_boundaries():
     assert all(p.startswith("Zin nummer") and p.endswith(".") for p in passages)
 
 
+def test_a_run_on_without_full_stops_is_cut_into_passages_of_at_most_the_limit():
+    # OCR text or a transcript: one "sentence" of 1,000 words, no capital after any full stop.
+    words = [f"woord{i % 97}" for i in range(1000)]
+    passages = split_section_text(" ".join(words) + ".", max_words=180)
+    assert len(passages) == 6
+    assert all(len(p.split()) <= 180 for p in passages)
+    assert " ".join(passages).split() == words[:-1] + [words[-1] + "."]  # nothing lost, order kept
+
+
 def test_tiny_tail_merges_into_previous_passage():
     text = _para(100) + "\n\n" + _para(10, "staart")
     passages = split_section_text(text, max_words=100, min_words=40)
