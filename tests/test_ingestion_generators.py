@@ -119,6 +119,17 @@ def test_liquid_tags_go_and_control_flow_content_stays() -> None:
     assert rules(doc) == [DROP_INCLUDE] and doc.dropped[0].text == "voorwaarden.md"
 
 
+def test_what_a_liquid_raw_block_encloses_is_shown_as_written() -> None:
+    doc = load_text(
+        "# T\n\nDe sleutel {% raw %}{{ token }}{% endraw %} vraag je aan. Versie {{ site.versie }}.\n\n"
+        "{%- raw -%}\nGebruik {{ naam }} en {% if %} letterlijk.\n{%- endraw -%}\n\n"
+        "{% raw %}\n```\nAuthorization: Bearer {{ token }}\n```\n{% endraw %}\n",
+        path="a.md",
+    )
+    assert body(doc) == ("De sleutel {{ token }} vraag je aan. Versie .\n\nGebruik {{ naam }} en {% if %} letterlijk."
+                         "\n\nAuthorization: Bearer {{ token }}")
+
+
 def test_kramdown_toc_ial_and_extensions() -> None:
     doc = load_text(
         "# Koppelen\n{: .no_toc }\n\n## Inhoud\n{: .no_toc .text-delta }\n\n1. TOC\n{:toc}\n\n"

@@ -8,6 +8,7 @@ template code.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from typing import Callable
 
@@ -45,6 +46,7 @@ def is_attr_list(line: str) -> bool:
 # --- template code and comments (run on raw text, may span lines) ---------------------
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
@@ -68,9 +70,12 @@ def remove_template_code(text: str) -> str:
 
     Macros render to content we cannot reproduce; leaving them in would put template
     code into answers. ReSpec's term shorthands are not macros: they become their term
-    (:func:`respec_shorthands`).
+    (:func:`respec_shorthands`). What Jekyll's ``{% raw %} ... {% endraw %}`` encloses is
+    literal text the page shows (``Bearer {{ token }}``): only the two tags go.
     """
-    return _TEMPLATE.sub("", respec_shorthands(_COMMENT.sub("", text)))
+    parts = _RAW.split(text)  # odd parts: the content of a Liquid {% raw %} block, shown as written
+    return "".join(part if odd else _TEMPLATE.sub("", respec_shorthands(_COMMENT.sub("", part)))
+                   for odd, part in zip(itertools.cycle((False, True)), parts))
 
 
 # --- block-level HTML embedded in Markdown --------------------------------------------
