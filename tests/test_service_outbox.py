@@ -159,3 +159,43 @@ def test_concurrent_drainers_never_get_the_same_post(store):
         t.join()
     ids = [i for batch in got for i in batch]
     assert len(ids) == len(set(ids)) == 40
+
+
+def test_settling_a_send_waits_out_another_writer_longer_than_an_ack_may(tmp_path):
+    """After a post went out (or a request was handled) the write that settles it must not
+    give up after the 2-s acknowledgement wait: lost, the post is sent again after its lease.
+    Another writer here holds SQLite's write lock for 2.5 s (a slow fsync on a loaded disk)."""
+    from bot.core.delivery.jobs import claim_run, finish_run
+    from bot.store.inbox import Inbox
+    from bot.store.repo import Store
+    from sqlalchemy import text
+
+    store = Store.open(f"sqlite:///{tmp_path / 'loket.db'}")
+    outbox, inbox = Outbox(store, Clock()), Inbox(store)
+    _enqueue(outbox, "a")
+    post = outbox.due()
+    inbox.receive("Ev1", kind="message", payload={"x": 1}, now=T0)
+    token = inbox.begin("Ev1", now=T0)
+    assert claim_run(store, "weekly", now=T0, every=timedelta(days=7))
+    holding, done = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store.tx() as tx:  # BEGIN IMMEDIATE: the write lock, for longer than an ack waits
+            tx.session.execute(text("SELECT 1"))  # the session begins (takes the lock) on first use
+            holding.set()
+            done.wait(2.5)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    holding.wait(5)
+    try:
+        assert outbox.mark_sent(post.id, token=post.token, ts="1.0") is True
+        assert inbox.finish("Ev1", token, now=T0) is True
+        finish_run(store, "weekly", now=T0, result={"ok": True})
+    finally:
+        done.set()
+        thread.join(10)
+    assert inbox.status("Ev1") == "done"
+    with store.read() as tx:
+        assert tx.outbox_post(post.id).status == "sent"
+    store.close()

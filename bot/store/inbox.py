@@ -124,7 +124,7 @@ class Inbox:
 
     def finish(self, key: str, token: str, *, now: datetime, status: str = DONE) -> bool:
         """Settle a row (done or failed) and erase its payload; False if the lease was lost."""
-        with self.store.tx() as tx:
+        with self.store.tx(patient=True) as tx:  # settles done work: a lost write redoes it
             result = tx.session.execute(
                 update(ProcessedEvent).where(self._held(key, token))
                 .values(status=status, payload=None, lease_until=None, lease_token=None, finished_at=now)
@@ -133,7 +133,7 @@ class Inbox:
 
     def release(self, key: str, token: str, *, delay: timedelta = timedelta(0)) -> bool:
         """Give an unfinished row back, to be taken up again after ``delay``; False if lost."""
-        with self.store.tx() as tx:
+        with self.store.tx(patient=True) as tx:  # settles done work: a lost write redoes it
             result = tx.session.execute(
                 update(ProcessedEvent).where(self._held(key, token))
                 .values(lease_until=db_after(delay.total_seconds()), lease_token=None))

@@ -45,7 +45,7 @@ def claim_run(store: Store, name: str, *, now: datetime, every: timedelta) -> bo
 
 
 def finish_run(store: Store, name: str, *, now: datetime, result: dict[str, Any]) -> None:
-    with store.tx() as tx:
+    with store.tx(patient=True) as tx:  # a lost write would run the job again
         row = tx.session.get(JobRun, name)
         if row is not None:
             row.last_finished_at, row.result = now, result

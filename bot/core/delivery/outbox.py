@@ -107,7 +107,7 @@ class Outbox:
 
     def mark_sent(self, post_id: int, *, token: str, ts: str | None) -> bool:
         """The post went out; ``ts`` is the platform's message id. False if the lease was lost."""
-        with self.store.tx() as tx:
+        with self.store.tx(patient=True) as tx:  # settles a send: a lost write would send it twice
             row = tx.leased_post(post_id, token)
             if row is None:
                 log.warning("outbox post %s: lease taken over before it was marked sent", post_id)
@@ -118,7 +118,7 @@ class Outbox:
 
     def release(self, post_id: int, *, token: str) -> bool:
         """Hand a leased post back unsent (it was not tried): due again now, attempt not counted."""
-        with self.store.tx() as tx:
+        with self.store.tx(patient=True) as tx:  # settles a send: a lost write would send it twice
             row = tx.leased_post(post_id, token)
             if row is None:
                 return False
@@ -132,7 +132,7 @@ class Outbox:
 
         Returns :data:`RETRY`, :data:`GAVE_UP` (the caller reports it) or :data:`LOST`.
         """
-        with self.store.tx() as tx:
+        with self.store.tx(patient=True) as tx:  # settles a send: a lost write would send it twice
             row = tx.leased_post(post_id, token)
             if row is None:
                 return LOST
