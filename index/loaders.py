@@ -122,22 +122,47 @@ _TRANSLATION = re.compile(r"^(?P<base>.+)\.(?P<lang>[a-z]{2})(?:[-_][A-Za-z]{2})
 
 
 def _translation(name: str, names: set[str]) -> bool:
-    """``index.en.md`` when ``index.md`` is in the same folder: the same page in another
-    language, which would only compete with the page itself (and answer in that language)."""
+    """``index.en.md`` when ``index.md`` or ``index.nl.md`` is in the same folder: the same
+    page in another language, which would only compete with the page itself (and answer in
+    that language)."""
     path = Path(name)
     match = _TRANSLATION.match(path.stem)
     if not match or match.group("lang") == KEEP_LANGUAGE:
         return False
-    return f"{match.group('base')}{path.suffix}" in names
+    base = match.group("base")
+    return f"{base}{path.suffix}" in names or f"{base}.{KEEP_LANGUAGE}{path.suffix}" in names
+
+
+# Hugo and others keep each language in a folder of its own: content/nl/..., content/en/...
+# Language codes only (not any two letters: "ai", "ui" and "js" are folders of topics).
+LANGUAGE_CODES = frozenset({
+    "en", "de", "fr", "fy", "es", "it", "pt", "pl", "tr", "ar", "uk", "ru", "zh", "ja", "ko", "da", "sv", "no",
+    "nb", "fi", "cs", "ro", "hu", "el", "bg", "hr", "sk", "sl", "lt", "lv", "et", "so", "ti", "fa",
+})
+_LANGUAGE_FOLDER = re.compile(r"^(?P<lang>[a-z]{2})(?:[-_][a-z]{2})?$")
+
+
+def _language(folder: str) -> str | None:
+    match = _LANGUAGE_FOLDER.match(folder.lower())
+    return match.group("lang") if match and match.group("lang") in LANGUAGE_CODES | {KEEP_LANGUAGE} else None
+
+
+def _other_language_folders(dirnames: list[str]) -> set[str]:
+    """Folders named after another language ("en", "de", "en-GB") beside a folder "nl"."""
+    languages = {d: _language(d) for d in dirnames}
+    if KEEP_LANGUAGE not in languages.values():
+        return set()
+    return {d for d, lang in languages.items() if lang is not None and lang != KEEP_LANGUAGE}
 
 
 def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
     """Supported files under ``folder``; generator folders, repository files, translations beside
-    their page and generated HTML beside Markdown sources are left out (and listed in ``skipped``
+    their page (or in a language folder beside ``nl/``) and generated HTML beside Markdown sources are left out (and listed in ``skipped``
     when given), hidden entries silently."""
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        kept = sorted(d for d in dirnames if not _skipped_folder(d))
+        others = _other_language_folders(dirnames)
+        kept = sorted(d for d in dirnames if not _skipped_folder(d) and d not in others)
         if skipped is not None:
             skipped.extend(Path(dirpath) / d for d in sorted(dirnames) if not _hidden(d) and d not in kept)
         dirnames[:] = kept
@@ -261,6 +286,9 @@ def readable_stem(path: str) -> str:
     """
     file = Path(path)
     stem = file.stem
+    language = _TRANSLATION.match(stem)
+    if language and language.group("lang") == KEEP_LANGUAGE:  # intro.nl.md: the page "intro"
+        stem = language.group("base")
     if stem.lower() in FOLDER_PAGE_STEMS and file.parent.name:
         stem = file.parent.name
     words = " ".join(re.sub(r"[-_.]+", " ", stem).split())

@@ -278,6 +278,24 @@ def test_a_translation_beside_its_page_is_skipped_but_a_dutch_one_is_not(tmp_pat
     assert sorted(skipped_source_paths([tmp_path])) == ["docs/i18n", "docs/index.en.md", "docs/over.de.md"]
 
 
+def test_a_translation_beside_the_dutch_page_and_other_language_folders_are_skipped(tmp_path: Path) -> None:
+    # mkdocs-static-i18n without a default file (intro.nl.md + intro.en.md), and Hugo's folder per language.
+    for name in ("intro.nl.md", "intro.en.md", "over/legitimaat.nl.md", "over/legitimaat.en-GB.md",
+                 "content/nl/aanvragen.md", "content/en/aanvragen.md", "content/de/antrag.md",
+                 "onderwerpen/ai/regels.md", "onderwerpen/en/x.md"):
+        write(tmp_path / "docs" / name, "# Tekst\n\nTekst.\n")
+    found = [f.relative_to(tmp_path / "docs").as_posix() for f, _ in find_source_files([tmp_path / "docs"])]
+    assert found == ["content/nl/aanvragen.md", "intro.nl.md", "onderwerpen/ai/regels.md", "onderwerpen/en/x.md",
+                     "over/legitimaat.nl.md"]  # "ai" is a topic, and "en" without a folder "nl" the only copy
+    assert sorted(skipped_source_paths([tmp_path / "docs"])) == [
+        "content/de", "content/en", "intro.en.md", "over/legitimaat.en-GB.md"]
+
+
+def test_a_dutch_language_suffix_is_no_part_of_the_title_from_the_file_name(tmp_path: Path) -> None:
+    write(tmp_path / "docs" / "open-innovatie.nl.md", "Tekst over innovatie.\n")
+    assert load_document(tmp_path / "docs" / "open-innovatie.nl.md", root=tmp_path).title == "Open innovatie"
+
+
 # --- boilerplate on a small site ----------------------------------------------------------------------
 
 
