@@ -221,6 +221,22 @@ def test_chat_answers_and_stores_escalations(cli_env, desk):
     assert len(service.pending_escalation_posts()) == 1  # kept for the core team
 
 
+def test_chat_reads_a_follow_up_with_the_question_before_it_and_explains_slash_commands(cli_env, desk):
+    from bot.cli.chat_cmd import SLASH_REPLY
+    from bot.core.service import LoketService
+    from bot.settings import Settings
+    from bot.store.repo import Store
+
+    service = LoketService(desk=desk, store=Store.open(Settings.from_env().db_url), is_core=lambda user: False)
+    out = io.StringIO()
+    chat_loop(service, user_id="terminal:test", stdout=out, stdin=io.StringIO(
+        "/onbekend\n/loket Wat doet het kernteam?\nen wie zit erin?\nstop\n"))
+    text = out.getvalue()
+    assert SLASH_REPLY in text and "opgeslagen voor het kernteam" not in text
+    cited = [line for line in text.splitlines() if line.startswith("Bron:")]
+    assert len(cited) == 2 and cited[0] == cited[1]  # "erin": the core team just asked about, not what matches "zit"
+
+
 def test_privacy_forget_of_a_terminal_user_leaves_no_text_in_the_database_files(cli_env, monkeypatch, capsys, caplog):
     """'loket chat' stores questions as terminal:<login>; 'loket privacy forget' takes that id and
     afterwards no byte of the questions is left in the SQLite files, also while another

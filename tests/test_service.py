@@ -151,6 +151,23 @@ def test_an_elliptic_follow_up_is_answered_with_the_earlier_question_as_context(
         assert tx.question(outcome.question_id).followup_of_id == first.question_id
 
 
+def test_a_follow_up_that_points_back_is_answered_about_the_earlier_question(service, desk):
+    root, pointer = "Wat doet het kernteam?", "en wie zit erin?"
+    alone = desk.ask(pointer)
+    first = service.handle_question(dm("100.1"), root)
+    assert first.answer.answered and alone.answered  # alone, "zit" matched a passage about something else
+    assert alone.sources[0].section != first.answer.sources[0].section
+    outcome = service.handle_question(dm("100.2", thread="100.1"), pointer)
+    assert outcome.answer.answered and outcome.context == root and outcome.escalation is None
+    assert outcome.answer.sources[0].section == first.answer.sources[0].section
+
+
+def test_a_follow_up_that_points_back_to_what_its_context_does_not_answer_is_escalated_with_it(service):
+    service.handle_question(dm("100.1"), "Wat is een ROL?")
+    outcome = service.handle_question(dm("100.2", thread="100.1"), "en hoe groot is die?")
+    assert not outcome.answer.answered and outcome.escalation.context == "Wat is een ROL?"
+
+
 def test_an_unanswerable_follow_up_is_escalated_with_its_context(service):
     service.handle_question(dm("100.1"), ANSWERABLE)
     outcome = service.handle_question(dm("100.2", thread="100.1"), UNANSWERABLE)

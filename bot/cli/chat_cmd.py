@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from typing import TextIO
 
 from .common import CliError, fail, open_desk, settings_for
@@ -44,10 +45,9 @@ def _open_service(settings, desk):
 def chat_loop(service, *, user_id: str, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Read questions until EOF or a stop word; answer each through the core service
     (default: the standard streams of the moment of the call)."""
-    from bot.core.views import VIA_CLI, Asker
-
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
     interactive = stdin.isatty()
+    root: str | None = None  # the answered question a follow-up leans on, as a thread's first message
     print(WELCOME, file=stdout)
     while True:
         if interactive:
@@ -60,10 +60,44 @@ def chat_loop(service, *, user_id: str, stdin: TextIO | None = None, stdout: Tex
             break
         if not text:
             continue
-        outcome = service.handle_question(Asker(user_id=user_id, channel_id="terminal", via=VIA_CLI), text)
+        text = _without_slash_command(text)
+        if not text:
+            print(SLASH_REPLY, file=stdout, flush=True)
+            continue
+        asker, ts = _asker(user_id, text, root)
+        outcome = service.handle_question(asker, text)
         print(render_outcome(outcome), file=stdout, flush=True)
+        if asker.thread_ts is None:  # a new question starts a conversation if it was answered
+            root = ts if outcome.answer is not None and outcome.answer.answered else None
     print("Tot ziens!", file=stdout)
     return 0
+
+
+SLASH_REPLY = (
+    "Opdrachten met een '/' werken in Slack (/loket) en Teams, niet in deze terminal. Stel hier je vraag "
+    "in gewone taal, bijvoorbeeld 'Wat is een GVL?'. Typ 'help' voor uitleg of 'stop' om te stoppen."
+)
+
+
+def _without_slash_command(text: str) -> str:
+    """A Slack habit typed in the terminal: "/loket wat is een GVL?" is the question after
+    "/loket"; any other "/opdracht" is none ("" then, and the caller explains)."""
+    if not text.startswith("/"):
+        return text
+    command, _, rest = text.partition(" ")
+    return rest.strip() if command.lower() == "/loket" else ""
+
+
+def _asker(user_id: str, text: str, root: str | None):
+    """Who asks, and in which conversation: a follow-up that points back to the answered
+    question before it ("en wie zit erin?") continues that conversation, as a reply in a
+    Slack thread does; anything else starts a new one. Returns the asker and the message id."""
+    from bot.core.answering.followups import leans_on_earlier
+    from bot.core.views import VIA_CLI, Asker
+
+    ts = f"{time.time():.6f}"
+    thread = root if root is not None and leans_on_earlier(text) else None
+    return Asker(user_id=user_id, channel_id="terminal", thread_ts=thread, message_ts=ts, via=VIA_CLI), ts
 
 
 MAIL_HINT = "Je kunt ook mailen naar het ondersteuningsarrangement (zie 'Wat is het e-mailadres van het ondersteuningsarrangement?')."

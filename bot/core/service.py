@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.privacy import audit
 from bot.core.answering.answer import Answer, VerifiedItem
+from bot.core.answering.followups import leans_on_earlier, points_back, restate
 from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, KIND_QUESTION, OPEN, InvalidTransition, check_transition
 from bot.core.delivery.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP, Outbox
 from bot.core.views import (
@@ -60,6 +61,8 @@ class DeskLike(Protocol):
     """What the service needs from ``bot.core.answering.desk.Desk``."""
 
     def ask(self, question: str) -> Answer: ...
+    def speaks_to(self, followup: str, answer: Answer, *, leaning: bool = False) -> bool: ...
+    def decline(self, answer: Answer) -> Answer: ...
     def add_verified_answer(self, item: VerifiedItem) -> None: ...
     def set_verified_answers(self, items: Sequence[VerifiedItem]) -> None: ...
 
@@ -199,13 +202,22 @@ class LoketService:
 
     def _ask(self, text: str, context: str | None) -> tuple[Answer, bool]:
         """Ask the desk; a follow-up without an answer of its own is asked with its context
-        (and answered so only when the answer speaks to the follow-up's own words)."""
+        (and answered so only when the answer speaks to the follow-up's own words). One that
+        points back ("en wie zit erin?", :func:`leans_on_earlier`) is asked with its context
+        first: on its own it would be answered from whatever passage matches "zit"."""
+        leaning = context is not None and leans_on_earlier(text)
+        if leaning:
+            found = self.desk.ask(restate(context, text))
+            if found.answered and self.desk.speaks_to(text, found, leaning=True):
+                return found, True
+            if points_back(text):  # alone it has no subject: not answered (escalated with its context)
+                return replace(self.desk.decline(found), question=text), False
         answer = self.desk.ask(text)
-        if answer.answered or not context:
+        if answer.answered or not context or leaning:
             return answer, False
-        with_context = self.desk.ask(f"{context} {text}")
-        if with_context.answered and self.desk.speaks_to(text, with_context):
-            return with_context, True
+        found = self.desk.ask(f"{context} {text}")
+        if found.answered and self.desk.speaks_to(text, found):
+            return found, True
         return answer, False
 
     def escalate(self, question_id: int, *, by_user: str) -> EscalationView:

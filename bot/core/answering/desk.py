@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
@@ -25,6 +25,7 @@ from .answer import (
     KIND_ANSWER, KIND_EMPTY, KIND_NONE, KIND_SMALLTALK, KIND_VERIFIED, Answer, Passage, Source, VerifiedItem,
 )
 from .decision import DEFAULT_TARGET_PRECISION, DecisionModel, load_for
+from .followups import own_words
 from .extract import DEFAULT_MAX_CHARS, Quote, best_quote, compose, worth_adding
 from .qtype import expected_type, satisfies
 from .mentions import without_mentions
@@ -279,17 +280,26 @@ class Desk:
         sources = list(dict.fromkeys(_source(q.hit) for q in chosen))
         return Answer(query.text, True, text, conf, sources, KIND_ANSWER, passages)
 
-    def speaks_to(self, followup: str, answer: Answer, *, min_share: float = FOLLOWUP_MIN_SHARE) -> bool:
+    def decline(self, answer: Answer) -> Answer:
+        """``answer`` as not answered (its passages kept for the core team): found, but for
+        another question than the one asked."""
+        return replace(answer, answered=False, answer=NOT_ANSWERED_TEXT, sources=[], kind=KIND_NONE, read_as=())
+
+    def speaks_to(self, followup: str, answer: Answer, *, min_share: float = FOLLOWUP_MIN_SHARE,
+                  leaning: bool = False) -> bool:
         """Whether an answer found with a thread's earlier question as context still answers
         the follow-up itself.
 
         The context resolves what a follow-up leaves out ("Voor wie is het bedoeld?"); a
         follow-up with words of its own ("en hoe vraag ik een laptop aan?") is only answered
         when the answer mentions most of them (IDF-weighted), or it would be answered with
-        the earlier question's passage. Terms only: no embedding.
+        the earlier question's passage. Terms only: no embedding. ``leaning``: the follow-up
+        points back ("en wie zit erin?"), so its pointers and very common verbs are not
+        asked of the answer (:func:`bot.core.answering.followups.own_words`).
         """
         followup = self.index.correct(followup)
-        terms = self.synonyms.expand(followup, query_terms(followup))
+        terms = query_terms(followup)
+        terms = self.synonyms.expand(followup, own_words(terms) if leaning else terms)
         if not terms:
             return True
         query = Query(followup, np.zeros(0, dtype=np.float32), terms, [])
