@@ -282,3 +282,26 @@ def test_code_and_textarea_elements_that_span_lines_are_code_and_inline_code_sta
     )
     assert paths(doc) == [("Pagina",), ("Pagina", "Echte kop")]
     assert doc.sections[0].text == "Gebruik git pull eerst.\n\n# geen kop\ngit push\n## ook geen kop"
+
+
+# --- headings inside an HTML box ---------------------------------------------------------------
+
+
+BOXED_PAGE = (
+    "# Verhuizen\n\n## Per fase\n\n### 1. Voorbereiden\n\nZoek een nieuwe woning.\n\n"
+    '<div class="kader">\n    <h3>Direct regelen</h3>\n\n'
+    '    <div class="kaart">\n        <h4>Adreswijziging</h4>\n        <p>Geef je nieuwe adres door.</p>\n'
+    "    </div>\n</div>\n\n"
+    "Wat je na deze fase hebt: een huurcontract.\n\n### 2. Verhuisdag\n\nHuur een bus.\n"
+)
+
+
+def test_a_heading_inside_an_html_box_ends_with_the_box() -> None:
+    """A heading in a box (a <div> of cards) names the box; the text under the box belongs
+    to the heading above it again, as a reader sees the box end."""
+    doc = load_text(BOXED_PAGE, path="a.md")
+    by_path = {s.heading_path: s.text for s in doc.sections}
+    assert by_path[("Verhuizen", "Per fase", "Direct regelen", "Adreswijziging")] == "Geef je nieuwe adres door."
+    after_box = [s for s in doc.sections if "huurcontract" in s.text]
+    assert [s.heading_path for s in after_box] == [("Verhuizen", "Per fase", "1. Voorbereiden")]
+    assert paths(doc)[-1] == ("Verhuizen", "Per fase", "2. Verhuisdag")

@@ -15,6 +15,7 @@ from typing import Callable
 from index.clean import normalize_characters
 
 from .latex import inline_formulas
+from .scopes import HeadingScopes
 
 # --- attribute lists (mkdocs attr_list, Docusaurus heading ids) -------------------------
 
@@ -189,37 +190,34 @@ def _page_headings(text: str) -> str:
 
     Design-system and HTML guidance pages show markup (``<Canvas>`` with an ``<h1>`` in it, a
     ``<div class="example">``): taken as headings, those would replace the page's title and
-    put every later section under the example's heading.
+    put every later section under the example's heading. A heading inside a box (a ``<div>``
+    of cards) heads only the box: after it the headings in force before it are written again
+    (:mod:`.scopes`).
     """
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # open elements: (lower-case name, shows an example)
+    scopes = HeadingScopes()  # open elements; a heading inside a box ends with the box
     position = 0
     while (tag := _TAG_TOKEN.search(text, position)) is not None:
         closing, name, attrs = tag.group(1), tag.group(2), tag.group(3)
         heading = None if closing else _HEADING_ELEMENT.match(text, tag.start())
+        scopes.text(text[position:tag.start()])
+        out.append(text[position:tag.start()])
         if heading:
             words = " ".join(_ANY_TAG.sub("", heading.group(2)).split())
-            in_example = any(example for _, example in stack)
-            out.append(text[position:tag.start()])
-            out.append(f"\n\n{words}\n\n" if in_example else f"\n\n{'#' * int(heading.group(1))} {words}\n\n")
+            line = f"{'#' * int(heading.group(1))} {words}"
+            if not scopes.in_example():
+                scopes.heading(int(heading.group(1)), line)
+            out.append(f"\n\n{words}\n\n" if scopes.in_example() else f"\n\n{line}\n\n")
             position = heading.end()
             continue
-        out.append(text[position:tag.end()])
+        out.append(tag.group(0))
         position = tag.end()
         if closing:
-            _close_element(stack, name.lower())
+            out.append(scopes.closed(name.lower()))
         elif not attrs.rstrip().endswith("/") and name.lower() not in _VOID_ELEMENTS:
-            stack.append((name.lower(), _shows_example(name, attrs)))
+            scopes.opened(name.lower(), example=_shows_example(name, attrs))
     out.append(text[position:])
     return "".join(out)
-
-
-def _close_element(stack: list[tuple[str, bool]], name: str) -> None:
-    """Pop up to and including the innermost open ``name`` (a stray closing tag changes nothing)."""
-    for depth in range(len(stack) - 1, -1, -1):
-        if stack[depth][0] == name:
-            del stack[depth:]
-            return
 
 
 def _mask_preformatted(text: str, blocks: list[str]) -> str:
