@@ -49,7 +49,8 @@ INGEST_VERSION = 14  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # <code>/<samp>/<textarea> spanning lines are code
 # 13: what a Liquid {% raw %} block encloses is kept as written; a run-on sentence longer than a passage is cut
 # 14: a heading inside an HTML box (a <div> of cards) heads only the box, the text after it is back under
-#     the headings before it
+#     the headings before it; the number of a numbered item is no sentence of its own (a long list is never cut
+#     between "7." and its text)
 
 
 class IndexMissingError(FileNotFoundError):
