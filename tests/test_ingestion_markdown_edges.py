@@ -237,6 +237,18 @@ def test_a_link_styled_as_a_bootstrap_button_is_dropped_like_a_material_button()
     assert [d.rule for d in doc.dropped] == [DROP_BUTTON]
 
 
+def test_an_html_link_styled_as_a_button_and_a_form_control_leave_no_text() -> None:
+    doc = load_text(
+        '# Start\n\nVraag het aan bij de balie.\n\n<div class="kaart">\n    <p>Een formulier voor de aanvraag.</p>\n'
+        '    <a href="https://example.org/aanvraag" class="actie-button" target="_blank">Openen</a>\n</div>\n\n'
+        '<select id="soort">\n    <option value="">Alle soorten</option>\n    <option value="a">Vergunning</option>\n'
+        '</select>\n\nLees ook <a class="md-button" href="/uitleg/">de uitleg</a> over de kosten.\n',
+        path="a.md",
+    )
+    assert body(doc) == "Vraag het aan bij de balie.\n\nEen formulier voor de aanvraag.\n\nLees ook de uitleg over de kosten."
+    assert [(d.rule, d.text) for d in doc.dropped] == [(DROP_BUTTON, "Openen")]
+
+
 def test_a_docusaurus_code_block_component_is_code_not_headings() -> None:
     doc = load_text(
         '# Installeren\n\n<CodeBlock language="bash">\n  # pakketten\n  npm install\n</CodeBlock>\n\n'

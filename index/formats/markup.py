@@ -84,6 +84,16 @@ def remove_template_code(text: str) -> str:
 _DROPPED_ELEMENTS = re.compile(
     r"<(script|style|button|svg|noscript|template|iframe)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
 )
+# Form controls (the options of a filter, a search form) are no text to read, as on an HTML page
+# (html_page._SKIPPED); lower case only, as <Select> or <Form> is a JSX component of the page.
+_FORM_ELEMENTS = re.compile(r"<(select|form)\b[^>]*>.*?</\1\s*>", re.DOTALL)
+# <a class="md-button">, <a class="action-button">, <a class="btn btn-primary">: a link styled as a
+# button, which becomes the Markdown button it renders like ([Tekst](url){ .button }), so the
+# block parser drops it (and reports it) where it stands alone, and keeps its words in a sentence.
+_BUTTON_LINK = re.compile(
+    r"""<a\b(?=[^<>]*\bclass=["'][^"']*(?:button|\bbtn\b))([^<>]*)>(.*?)</a\s*>""", re.DOTALL | re.IGNORECASE
+)
+_HREF = re.compile(r"""\bhref=["']([^"'\s()]*)["']""", re.IGNORECASE)
 _HEADING_ELEMENT = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _LIST_ITEM_START = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
 _CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
@@ -271,6 +281,13 @@ def _pipe_table(match: re.Match[str]) -> str:
     return "\n\n" + title + "\n".join(lines) + "\n\n"
 
 
+def _button_link(match: re.Match[str]) -> str:
+    """An HTML link styled as a button as the Markdown button it renders like."""
+    words = " ".join(_ANY_TAG.sub("", match.group(2)).split())
+    href = _HREF.search(match.group(1))
+    return f"[{words}]({href.group(1) if href and href.group(1) else '#'}){{ .button }}" if words else ""
+
+
 def _drop_jsx_expressions(text: str) -> str:
     """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``) and
     MDX expressions in text (``{" "}``, ``{frontMatter.version}``)."""
@@ -289,10 +306,10 @@ def html_blocks_to_markdown(text: str) -> str:
     are followed by their full words; remaining tags are removed and their text kept.
     """
     preformatted: list[str] = []
-    text = _mask_preformatted(_DROPPED_ELEMENTS.sub("", text), preformatted)
+    text = _mask_preformatted(_FORM_ELEMENTS.sub("", _DROPPED_ELEMENTS.sub("", text)), preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
-    text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", _BUTTON_LINK.sub(_button_link, text))
     text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
