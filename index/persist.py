@@ -52,6 +52,7 @@ INGEST_VERSION = 14  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 #     the headings before it; the number of a numbered item is no sentence of its own (a long list is never cut
 #     between "7." and its text)
 #     an HTML link styled as a button (class *button*/btn) is a button; <select> and <form> leave no text;
+#     an admonition right under a line of text does not join that paragraph;
 
 
 class IndexMissingError(FileNotFoundError):
