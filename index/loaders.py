@@ -331,6 +331,8 @@ def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None
     dropped = _front_matter_problem(front.problem)
     first_h1, sections = parse_markdown(body, title=front_title or fallback, drops=dropped)
     title = front_title or first_h1 or fallback
+    if title != fallback and not front_title:
+        sections = _rerooted(sections, fallback, title)  # a note above the H1 belongs to the page it names
     return Document(path=path, title=title, sections=with_summary(sections, meta, title), meta=meta, dropped=dropped)
 
 
@@ -493,12 +495,14 @@ def load_text(text: str, *, path: str, title: str | None = None, meta: dict | No
 
 def _retitle(document: Document, title: str) -> Document:
     """Use ``title`` as the document title and as the root of paths that started with the old one."""
-    old = document.title
-    sections = [
-        Section((title,) + s.heading_path[1:], s.text, s.page, s.kind) if s.heading_path[:1] == (old,) else s
-        for s in document.sections
-    ]
+    sections = _rerooted(document.sections, document.title, title)
     return Document(path=document.path, title=title, sections=sections, meta=document.meta, dropped=document.dropped)
+
+
+def _rerooted(sections: list[Section], old: str, new: str) -> list[Section]:
+    """The sections with ``new`` as the root of the heading paths that started with ``old``."""
+    return [Section((new,) + s.heading_path[1:], s.text, s.page, s.kind) if s.heading_path[:1] == (old,) else s
+            for s in sections]
 
 
 def _warn(error: LoadError) -> None:

@@ -261,6 +261,17 @@ def test_index_false_opts_out(tmp_path: Path) -> None:
     assert errors == []
 
 
+def test_text_above_the_pages_heading_is_filed_under_the_pages_title() -> None:
+    """A note above the H1 ("> Dit is een concept") belongs to the page the H1 names, not to its file name."""
+    doc = load_text("> Deze tekst is nog een concept.\n\n# Leges voor paspoorten\n\nEen paspoort kost geld.\n",
+                    path="docs/kosten/pp.nl.md")
+    assert doc.title == "Leges voor paspoorten"
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Leges voor paspoorten",), "Deze tekst is nog een concept."),
+        (("Leges voor paspoorten",), "Een paspoort kost geld."),
+    ]
+
+
 def test_load_text_from_memory() -> None:
     document = load_text(
         "# Geverifieerd antwoord\n\nHet kernteam is bereikbaar via **e-mail**.",
