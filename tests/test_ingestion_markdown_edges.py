@@ -317,3 +317,19 @@ def test_a_heading_inside_an_html_box_ends_with_the_box() -> None:
     after_box = [s for s in doc.sections if "huurcontract" in s.text]
     assert [s.heading_path for s in after_box] == [("Verhuizen", "Per fase", "1. Voorbereiden")]
     assert paths(doc)[-1] == ("Verhuizen", "Per fase", "2. Verhuisdag")
+
+
+def test_card_titles_in_a_markdown_grid_end_with_the_grid_and_a_boxed_page_title_stays() -> None:
+    doc = load_text(
+        '<div align="center">\n  <h1>Subsidiewijzer</h1>\n</div>\n\n## Regelingen\n\n'
+        '<div class="grid cards" markdown>\n\n-   ### Energie\n\n    Subsidie voor isolatie.\n\n'
+        "-   ### Wonen <b>## geen kop</b>\n\n    Subsidie voor een aanpassing.\n\n</div>\n\n"
+        "Alle regelingen sluiten op 1 juli.\n",
+        path="index.md",
+    )
+    assert doc.title == "Subsidiewijzer"
+    assert [(s.heading_path[1:], s.text) for s in doc.sections] == [
+        (("Regelingen", "Energie"), "Subsidie voor isolatie."),
+        (("Regelingen", "Wonen ## geen kop"), "Subsidie voor een aanpassing."),
+        (("Regelingen",), "Alle regelingen sluiten op 1 juli."),
+    ]

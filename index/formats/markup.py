@@ -210,7 +210,7 @@ def _page_headings(text: str) -> str:
     while (tag := _TAG_TOKEN.search(text, position)) is not None:
         closing, name, attrs = tag.group(1), tag.group(2), tag.group(3)
         heading = None if closing else _HEADING_ELEMENT.match(text, tag.start())
-        scopes.text(text[position:tag.start()])
+        scopes.text(text, position, tag.start())
         out.append(text[position:tag.start()])
         if heading:
             words = " ".join(_ANY_TAG.sub("", heading.group(2)).split())

@@ -41,9 +41,10 @@ class HeadingScopes:
     outline: list[tuple[int, str]] = field(default_factory=list)  # (level, Markdown heading line)
     open: list[_Element] = field(default_factory=list)
 
-    def text(self, segment: str) -> None:
-        """Note the Markdown headings in text between tags."""
-        for match in _ATX_LINE.finditer(segment):
+    def text(self, text: str, start: int, end: int) -> None:
+        """Note the Markdown headings in ``text[start:end]`` (text between tags); a line that
+        starts before ``start`` (after a tag on the same line) is no heading."""
+        for match in _ATX_LINE.finditer(text, start, end):
             line = match.group(0).strip()
             self.heading(len(match.group(1)), line[line.index("#"):])
 
