@@ -53,7 +53,8 @@ INGEST_VERSION = 14  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 #     between "7." and its text)
 #     an HTML link styled as a button (class *button*/btn) is a button; <select> and <form> leave no text;
 #     an admonition right under a line of text does not join that paragraph;
-#     text above a page's only H1 is filed under that H1 (the page's title), not under the file name
+#     text above a page's only H1 is filed under that H1 (the page's title), not under the file name;
+#     an availability badge ("Beschikbaar", "In ontwikkeling") above a heading labels it like a status
 
 
 class IndexMissingError(FileNotFoundError):

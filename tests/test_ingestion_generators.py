@@ -601,6 +601,19 @@ def test_a_version_label_above_a_heading_labels_that_heading() -> None:
     assert titled.title == "Handleiding" and body(titled) == "Versie 2.0\n\nTekst."
 
 
+def test_an_availability_badge_above_a_card_title_labels_that_title() -> None:
+    doc = load_text(
+        '# Hulpmiddelen\n\n<div class="kaart">\n  <span class="badge">Beschikbaar</span>\n  <h3>Rekenhulp</h3>\n'
+        '  <p>Bereken de kosten van een aanvraag.</p>\n</div>\n<div class="kaart">\n'
+        '  <span class="badge">In ontwikkeling</span>\n  <h3>Planner</h3>\n  <p>Plan de stappen.</p>\n</div>\n',
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Rekenhulp (Beschikbaar)", "Bereken de kosten van een aanvraag."),
+        ("Planner (In ontwikkeling)", "Plan de stappen."),
+    ]
+
+
 def test_an_html_table_with_a_header_row_reads_like_a_markdown_table() -> None:
     doc = load_text(
         "# Kleuren\n\n<table class=\"legenda\">\n  <caption>Legenda</caption>\n  <thead>\n    <tr><th><strong>Kleur</strong></th><th>Betekenis</th></tr>\n"
