@@ -50,7 +50,7 @@ INGEST_VERSION = 14  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # 13: what a Liquid {% raw %} block encloses is kept as written; a run-on sentence longer than a passage is cut
 # 14: a heading inside an HTML box (a <div> of cards) heads only the box, the text after it is back under
 #     the headings before it; the number of a numbered item is no sentence of its own (a long list is never cut
-#     between "7." and its text)
+#     between "7." and its text);
 #     an HTML link styled as a button (class *button*/btn) is a button; <select> and <form> leave no text;
 #     an admonition right under a line of text does not join that paragraph;
 #     text above a page's only H1 is filed under that H1 (the page's title), not under the file name;
