@@ -1,7 +1,7 @@
 """Headings inside an HTML box (a ``<div>`` of cards, an ``<aside>``, a ``<section>``) name
 what is in the box, not what follows it.
 
-Documentation sites put boxes between the sections of a page: a "direct aan de slag" panel
+Documentation sites put boxes between the sections of a page: a "zo begin je" panel
 with a heading and a few cards, each card with its own ``<h4>``. Read as a stream of
 headings, the last card's heading would head everything after the box (the phase's
 outcomes, the steps of a guideline) until the next real heading, and the heading the
