@@ -333,3 +333,17 @@ def test_card_titles_in_a_markdown_grid_end_with_the_grid_and_a_boxed_page_title
         (("Regelingen", "Wonen ## geen kop"), "Subsidie voor een aanpassing."),
         (("Regelingen",), "Alle regelingen sluiten op 1 juli."),
     ]
+
+
+def test_after_a_box_a_skipped_heading_level_is_restored_with_its_parent() -> None:
+    doc = load_text(
+        "# Paspoort\n\n## Aanvragen\n\n#### Bij de balie\n\nNeem een pasfoto mee.\n\n"
+        '<aside class="tip">\n  <h3>Let op</h3>\n  <p>Maak eerst een afspraak.</p>\n</aside>\n\n'
+        "Betaal met je pinpas.\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[1:], s.text) for s in doc.sections] == [
+        (("Aanvragen", "Bij de balie"), "Neem een pasfoto mee."),
+        (("Aanvragen", "Let op"), "Maak eerst een afspraak."),
+        (("Aanvragen", "Bij de balie"), "Betaal met je pinpas."),
+    ]

@@ -74,10 +74,14 @@ class HeadingScopes:
         return ""  # a stray closing tag changes nothing
 
     def _restore(self, box: _Element) -> str:
-        if box.saved is None or box.top == _NO_HEADING or box.top == 1:
+        """The saved headings from the one that takes the place of the box's highest heading:
+        the first at that level or deeper, or (when that one is deeper still) its parent."""
+        if box.saved is None or box.top in (1, _NO_HEADING):
             return ""
-        lost = [(level, line) for level, line in box.saved if level >= box.top] or box.saved[-1:]
-        if not lost or lost[0][0] == 1:
+        start = next((n for n, (level, _) in enumerate(box.saved) if level >= box.top), len(box.saved))
+        if start == len(box.saved) or box.saved[start][0] > box.top:
+            start -= 1
+        if start < 0 or box.saved[start][0] == 1:
             return ""
         self.outline = list(box.saved)
-        return "".join(f"\n\n{line}\n\n" for _, line in lost)
+        return "".join(f"\n\n{line}\n\n" for _, line in box.saved[start:])
