@@ -112,8 +112,11 @@ def _unsupported(path: Path) -> LoadError:
 
 
 def _repository_file(name: str) -> bool:
-    """LICENSE.md, CHANGELOG.md, CONTRIBUTING.md ...: about the repository, not the subject."""
-    return Path(name).stem.lower() in REPOSITORY_FILES
+    """LICENSE.md, CHANGELOG.md, CONTRIBUTING.md ...: about the repository, not the subject
+    (also in another language: CONTRIBUTING.en.md)."""
+    stem = Path(name).stem
+    language = _TRANSLATION.match(stem)
+    return (language.group("base") if language else stem).lower() in REPOSITORY_FILES
 
 
 # A translation beside its page (mkdocs-static-i18n, Hugo): "index.en.md" next to "index.md".
@@ -131,6 +134,14 @@ def _translation(name: str, names: set[str]) -> bool:
         return False
     base = match.group("base")
     return f"{base}{path.suffix}" in names or f"{base}.{KEEP_LANGUAGE}{path.suffix}" in names
+
+
+def _default_beside_dutch(name: str, names: set[str]) -> bool:
+    """``regels.md`` when ``regels.nl.md`` is in the same folder: the Dutch site is built from the
+    ``.nl`` file; the one without a language is the default language's (English, or an older Dutch
+    copy), which would only compete with it."""
+    path = Path(name)
+    return not _TRANSLATION.match(path.stem) and f"{path.stem}.{KEEP_LANGUAGE}{path.suffix}" in names
 
 
 # Hugo and others keep each language in a folder of its own: content/nl/..., content/en/...
@@ -157,7 +168,8 @@ def _other_language_folders(dirnames: list[str]) -> set[str]:
 
 def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
     """Supported files under ``folder``; generator folders, repository files, translations beside
-    their page (or in a language folder beside ``nl/``) and generated HTML beside Markdown sources are left out (and listed in ``skipped``
+    their page (or in a language folder beside ``nl/``), a default-language file beside its ``.nl``
+    page and generated HTML beside Markdown sources are left out (and listed in ``skipped``
     when given), hidden entries silently."""
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
@@ -170,7 +182,7 @@ def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
         for name in filenames:
             if _hidden(name) or not _supported(Path(name)):
                 continue
-            if _repository_file(name) or _translation(name, names):
+            if _repository_file(name) or _translation(name, names) or _default_beside_dutch(name, names):
                 if skipped is not None:
                     skipped.append(Path(dirpath) / name)
                 continue
@@ -319,6 +331,8 @@ def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None
     dropped = _front_matter_problem(front.problem)
     first_h1, sections = parse_markdown(body, title=front_title or fallback, drops=dropped)
     title = front_title or first_h1 or fallback
+    if title != fallback and not front_title:
+        sections = _rerooted(sections, fallback, title)  # a note above the H1 belongs to the page it names
     return Document(path=path, title=title, sections=with_summary(sections, meta, title), meta=meta, dropped=dropped)
 
 
@@ -481,12 +495,14 @@ def load_text(text: str, *, path: str, title: str | None = None, meta: dict | No
 
 def _retitle(document: Document, title: str) -> Document:
     """Use ``title`` as the document title and as the root of paths that started with the old one."""
-    old = document.title
-    sections = [
-        Section((title,) + s.heading_path[1:], s.text, s.page, s.kind) if s.heading_path[:1] == (old,) else s
-        for s in document.sections
-    ]
+    sections = _rerooted(document.sections, document.title, title)
     return Document(path=document.path, title=title, sections=sections, meta=document.meta, dropped=document.dropped)
+
+
+def _rerooted(sections: list[Section], old: str, new: str) -> list[Section]:
+    """The sections with ``new`` as the root of the heading paths that started with ``old``."""
+    return [Section((new,) + s.heading_path[1:], s.text, s.page, s.kind) if s.heading_path[:1] == (old,) else s
+            for s in sections]
 
 
 def _warn(error: LoadError) -> None:

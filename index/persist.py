@@ -24,7 +24,7 @@ FORMAT_VERSION = 1
 # Bump it when a change to those rules changes the chunks of unchanged files: an index built
 # by older rules still loads, but ``loket`` says it should be rebuilt (only changed
 # passages are embedded again, so that is cheap). 0 = not recorded (before this existed).
-INGEST_VERSION = 13  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
+INGEST_VERSION = 14  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
 # 6: ReSpec term shorthands ({{Term}}, [=term=]) kept as their term; 7: code spans keep the tags and
 # template code they show, struck-out text goes, empty table cells keep their column, split reference definitions
 # 8: a linked image whose alt text is dropped leaves no link target
@@ -48,6 +48,13 @@ INGEST_VERSION = 13  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # titles kept, % comments and +++ breaks go; pymdownx keys (++ctrl+c++), H~2~O, m^2^ and CriticMarkup as shown;
 # <code>/<samp>/<textarea> spanning lines are code
 # 13: what a Liquid {% raw %} block encloses is kept as written; a run-on sentence longer than a passage is cut
+# 14: a heading inside an HTML box (a <div> of cards) heads only the box, the text after it is back under
+#     the headings before it; the number of a numbered item is no sentence of its own (a long list is never cut
+#     between "7." and its text);
+#     an HTML link styled as a button (class *button*/btn) is a button; <select> and <form> leave no text;
+#     an admonition right under a line of text does not join that paragraph;
+#     text above a page's only H1 is filed under that H1 (the page's title), not under the file name;
+#     an availability badge ("Beschikbaar", "In ontwikkeling") above a heading labels it like a status
 
 
 class IndexMissingError(FileNotFoundError):

@@ -210,9 +210,14 @@ def _ends_in_abbreviation(part: str) -> bool:
     return last.endswith(".") and last[:-1].lower() in _NO_SENTENCE_END
 
 
+# What numbers a list item ("12.", "3)", "b.", "iv.", "- 2."): it opens the item's first sentence.
+_ITEM_NUMBER = re.compile(r"(?:[-*+•]\s+)?\(?(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.)]")
+
+
 def sentences(text: str) -> list[str]:
     """Split text into sentences; list items and lines count as their own sentence.
-    A full stop of an abbreviation that a number or name follows ("art. 5") ends none."""
+    A full stop of an abbreviation that a number or name follows ("art. 5") ends none, nor
+    does the full stop of the number that starts a numbered item ("14. Als ...")."""
     out: list[str] = []
     for line in text.split("\n"):
         line = line.strip()
@@ -220,7 +225,7 @@ def sentences(text: str) -> list[str]:
             continue
         parts: list[str] = []
         for part in _SENTENCE_BREAK.split(line):
-            if parts and _ends_in_abbreviation(parts[-1]):
+            if parts and (_ends_in_abbreviation(parts[-1]) or (len(parts) == 1 and _ITEM_NUMBER.fullmatch(parts[0]))):
                 parts[-1] += " " + part
             else:
                 parts.append(part)

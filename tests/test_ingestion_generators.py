@@ -270,12 +270,24 @@ def test_generated_html_beside_markdown_sources_is_skipped_but_a_built_site_alon
 
 def test_a_translation_beside_its_page_is_skipped_but_a_dutch_one_is_not(tmp_path: Path) -> None:
     for name in ("index.md", "index.en.md", "over.md", "over.de.md", "engels.en.md", "start.md", "start.nl.md",
-                 "i18n/en/pagina.md"):
+                 "i18n/en/pagina.md", "CONTRIBUTING.en.md"):
         write(tmp_path / "docs" / name, "Tekst.\n")
     assert [f.relative_to(tmp_path / "docs").as_posix() for f, _ in find_source_files([tmp_path / "docs"])] == [
-        "engels.en.md", "index.md", "over.md", "start.md", "start.nl.md",
+        "engels.en.md", "index.md", "over.md", "start.nl.md",
     ]  # a page only in English has nothing beside it to be a copy of
-    assert sorted(skipped_source_paths([tmp_path])) == ["docs/i18n", "docs/index.en.md", "docs/over.de.md"]
+    assert sorted(skipped_source_paths([tmp_path])) == [
+        "docs/CONTRIBUTING.en.md", "docs/i18n", "docs/index.en.md", "docs/over.de.md", "docs/start.md"]
+
+
+def test_the_default_language_copy_beside_the_dutch_page_is_skipped(tmp_path: Path) -> None:
+    """mkdocs-static-i18n (and Hugo) build ``regels.nl.md`` for the Dutch site; ``regels.md`` beside it is
+    the default-language file: an older Dutch copy or the English one, which would only compete with it."""
+    write(tmp_path / "docs" / "methoden" / "regels.md", "# Regels\n\nDe oude tekst over het opstellen van regels.\n")
+    write(tmp_path / "docs" / "methoden" / "regels.nl.md", "# Regels\n\nDe tekst over het opstellen van regels.\n")
+    write(tmp_path / "docs" / "methoden" / "alleen.md", "# Alleen\n\nEen pagina zonder vertaling.\n")
+    found = [f.relative_to(tmp_path / "docs").as_posix() for f, _ in find_source_files([tmp_path / "docs"])]
+    assert found == ["methoden/alleen.md", "methoden/regels.nl.md"]
+    assert skipped_source_paths([tmp_path / "docs"]) == ["methoden/regels.md"]
 
 
 def test_a_translation_beside_the_dutch_page_and_other_language_folders_are_skipped(tmp_path: Path) -> None:
@@ -587,6 +599,19 @@ def test_a_version_label_above_a_heading_labels_that_heading() -> None:
     ]
     titled = load_text("Versie 2.0\n\n# Handleiding\n\nTekst.\n", path="b.md")
     assert titled.title == "Handleiding" and body(titled) == "Versie 2.0\n\nTekst."
+
+
+def test_an_availability_badge_above_a_card_title_labels_that_title() -> None:
+    doc = load_text(
+        '# Hulpmiddelen\n\n<div class="kaart">\n  <span class="badge">Beschikbaar</span>\n  <h3>Rekenhulp</h3>\n'
+        '  <p>Bereken de kosten van een aanvraag.</p>\n</div>\n<div class="kaart">\n'
+        '  <span class="badge">In ontwikkeling</span>\n  <h3>Planner</h3>\n  <p>Plan de stappen.</p>\n</div>\n',
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Rekenhulp (Beschikbaar)", "Bereken de kosten van een aanvraag."),
+        ("Planner (In ontwikkeling)", "Plan de stappen."),
+    ]
 
 
 def test_an_html_table_with_a_header_row_reads_like_a_markdown_table() -> None:

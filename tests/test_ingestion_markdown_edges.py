@@ -237,6 +237,18 @@ def test_a_link_styled_as_a_bootstrap_button_is_dropped_like_a_material_button()
     assert [d.rule for d in doc.dropped] == [DROP_BUTTON]
 
 
+def test_an_html_link_styled_as_a_button_and_a_form_control_leave_no_text() -> None:
+    doc = load_text(
+        '# Start\n\nVraag het aan bij de balie.\n\n<div class="kaart">\n    <p>Een formulier voor de aanvraag.</p>\n'
+        '    <a href="https://example.org/aanvraag" class="actie-button" target="_blank">Openen</a>\n</div>\n\n'
+        '<select id="soort">\n    <option value="">Alle soorten</option>\n    <option value="a">Vergunning</option>\n'
+        '</select>\n\nLees ook <a class="md-button" href="/uitleg/">de uitleg</a> over de kosten.\n',
+        path="a.md",
+    )
+    assert body(doc) == "Vraag het aan bij de balie.\n\nEen formulier voor de aanvraag.\n\nLees ook de uitleg over de kosten."
+    assert [(d.rule, d.text) for d in doc.dropped] == [(DROP_BUTTON, "Openen")]
+
+
 def test_a_docusaurus_code_block_component_is_code_not_headings() -> None:
     doc = load_text(
         '# Installeren\n\n<CodeBlock language="bash">\n  # pakketten\n  npm install\n</CodeBlock>\n\n'
@@ -282,3 +294,56 @@ def test_code_and_textarea_elements_that_span_lines_are_code_and_inline_code_sta
     )
     assert paths(doc) == [("Pagina",), ("Pagina", "Echte kop")]
     assert doc.sections[0].text == "Gebruik git pull eerst.\n\n# geen kop\ngit push\n## ook geen kop"
+
+
+# --- headings inside an HTML box ---------------------------------------------------------------
+
+
+BOXED_PAGE = (
+    "# Verhuizen\n\n## Per fase\n\n### 1. Voorbereiden\n\nZoek een nieuwe woning.\n\n"
+    '<div class="kader">\n    <h3>Direct regelen</h3>\n\n'
+    '    <div class="kaart">\n        <h4>Adreswijziging</h4>\n        <p>Geef je nieuwe adres door.</p>\n'
+    "    </div>\n</div>\n\n"
+    "Wat je na deze fase hebt: een huurcontract.\n\n### 2. Verhuisdag\n\nHuur een bus.\n"
+)
+
+
+def test_a_heading_inside_an_html_box_ends_with_the_box() -> None:
+    """A heading in a box (a <div> of cards) names the box; the text under the box belongs
+    to the heading above it again, as a reader sees the box end."""
+    doc = load_text(BOXED_PAGE, path="a.md")
+    by_path = {s.heading_path: s.text for s in doc.sections}
+    assert by_path[("Verhuizen", "Per fase", "Direct regelen", "Adreswijziging")] == "Geef je nieuwe adres door."
+    after_box = [s for s in doc.sections if "huurcontract" in s.text]
+    assert [s.heading_path for s in after_box] == [("Verhuizen", "Per fase", "1. Voorbereiden")]
+    assert paths(doc)[-1] == ("Verhuizen", "Per fase", "2. Verhuisdag")
+
+
+def test_card_titles_in_a_markdown_grid_end_with_the_grid_and_a_boxed_page_title_stays() -> None:
+    doc = load_text(
+        '<div align="center">\n  <h1>Subsidiewijzer</h1>\n</div>\n\n## Regelingen\n\n'
+        '<div class="grid cards" markdown>\n\n-   ### Energie\n\n    Subsidie voor isolatie.\n\n'
+        "-   ### Wonen <b>## geen kop</b>\n\n    Subsidie voor een aanpassing.\n\n</div>\n\n"
+        "Alle regelingen sluiten op 1 juli.\n",
+        path="index.md",
+    )
+    assert doc.title == "Subsidiewijzer"
+    assert [(s.heading_path[1:], s.text) for s in doc.sections] == [
+        (("Regelingen", "Energie"), "Subsidie voor isolatie."),
+        (("Regelingen", "Wonen ## geen kop"), "Subsidie voor een aanpassing."),
+        (("Regelingen",), "Alle regelingen sluiten op 1 juli."),
+    ]
+
+
+def test_after_a_box_a_skipped_heading_level_is_restored_with_its_parent() -> None:
+    doc = load_text(
+        "# Paspoort\n\n## Aanvragen\n\n#### Bij de balie\n\nNeem een pasfoto mee.\n\n"
+        '<aside class="tip">\n  <h3>Let op</h3>\n  <p>Maak eerst een afspraak.</p>\n</aside>\n\n'
+        "Betaal met je pinpas.\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[1:], s.text) for s in doc.sections] == [
+        (("Aanvragen", "Bij de balie"), "Neem een pasfoto mee."),
+        (("Aanvragen", "Let op"), "Maak eerst een afspraak."),
+        (("Aanvragen", "Bij de balie"), "Betaal met je pinpas."),
+    ]

@@ -197,6 +197,18 @@ def test_markdown_admonitions_and_tabs_are_unwrapped(mkdocs_doc: Document) -> No
     )
 
 
+def test_an_admonition_right_under_a_line_of_text_is_no_part_of_that_paragraph() -> None:
+    """Python-Markdown ends a paragraph where ``???``/``!!!`` starts, even without a blank line."""
+    doc = load_text(
+        '# Werkwijze\n\nOnline aanvragen\n??? tip "Handige tips"\n    - Houd je DigiD bij de hand.\n\n'
+        "Aan de balie\n!!! note\n    Maak eerst een afspraak.\n",
+        path="a.md",
+    )
+    assert doc.sections[0].text == (
+        "Online aanvragen\n\nHandige tips\n\n- Houd je DigiD bij de hand.\n\nAan de balie\n\nMaak eerst een afspraak."
+    )
+
+
 def test_markdown_tables_lists_and_code(mkdocs_doc: Document) -> None:
     assert section(mkdocs_doc, "Cijfers").text == (
         "- Wat: Directe opgave; Aantal: 417\n- Wat: ROL; Aantal: 2.450\n\n1. Stap een met vervolg\n2. Stap twee\n\nopgave = 417"
@@ -247,6 +259,17 @@ def test_index_false_opts_out(tmp_path: Path) -> None:
     errors: list[LoadError] = []
     assert [d.path for d in load_all([tmp_path], on_error=errors.append)] == ["wel.md"]
     assert errors == []
+
+
+def test_text_above_the_pages_heading_is_filed_under_the_pages_title() -> None:
+    """A note above the H1 ("> Dit is een concept") belongs to the page the H1 names, not to its file name."""
+    doc = load_text("> Deze tekst is nog een concept.\n\n# Leges voor paspoorten\n\nEen paspoort kost geld.\n",
+                    path="docs/kosten/pp.nl.md")
+    assert doc.title == "Leges voor paspoorten"
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Leges voor paspoorten",), "Deze tekst is nog een concept."),
+        (("Leges voor paspoorten",), "Een paspoort kost geld."),
+    ]
 
 
 def test_load_text_from_memory() -> None:

@@ -67,6 +67,19 @@ def test_an_abbreviation_before_a_number_or_name_ends_no_sentence():
                      "Stukken, brieven enz.", "Daarna volgt de rest."]
 
 
+def test_the_number_of_a_numbered_item_is_no_sentence_of_its_own():
+    sents = sentences("12. De aanvrager tekent het formulier. Daarna volgt de rest.\n3) Bewaar een kopie.\nIn 2. Fase kan het.")
+    assert sents == ["12. De aanvrager tekent het formulier.", "Daarna volgt de rest.", "3) Bewaar een kopie.",
+                     "In 2.", "Fase kan het."]
+
+
+def test_a_long_numbered_list_is_cut_between_items_never_after_an_items_number():
+    items = [f"{i}. Iedere deelnemer houdt zich aan afspraak nummer {i} van de groep" for i in range(1, 25)]
+    passages = split_section_text("\n".join(items), max_words=55)
+    assert len(passages) > 1
+    assert "\n".join(passages).split("\n") == items  # each number stays with its item's words
+
+
 def _para(n: int, word: str = "woord") -> str:
     return " ".join([word] * (n - 1)) + " einde."
 

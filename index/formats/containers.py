@@ -141,6 +141,8 @@ def unwrap_containers(lines: list[str], drops: list[Dropped] | None = None) -> l
         if _blank(body):
             record_drop(drops, DROP_EMPTY_CONTAINER, title or line.strip())
             continue
+        if out and out[-1].strip():
+            out.append("")  # right under a line of text the container still starts a block of its own
         if title:
             out.extend([" " * at + title, ""])
         out.extend(unwrap_containers(body, drops))

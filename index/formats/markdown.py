@@ -356,8 +356,12 @@ def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
 
 
 # A line that only labels what follows: a version ("v1.2", "Versie 2", "Release 3.1 (beta)") or a
-# status ("Beta", "Nieuw", "Experimenteel"), as sites put above a heading or render from a badge.
-_STATUS = r"(?:beta|alpha|nieuw|new|experimenteel|experimental|concept|draft|deprecated|verouderd|vervallen|preview)"
+# status ("Beta", "Nieuw", "Experimenteel", "Beschikbaar", "In ontwikkeling"), as sites put above a
+# heading or render from a badge (a card's availability badge above its title).
+_STATUS = (
+    r"(?:beta|alpha|nieuw|new|experimenteel|experimental|concept|draft|deprecated|verouderd|vervallen|preview"
+    r"|beschikbaar|available|(?:in\s+)?ontwikkeling|in\s+development|gepland|planned)"
+)
 _VERSION = r"(?:(?:versie|version|release|v)\s?\.?\s?\d+(?:\.\d+)*(?:[-.]?[a-z]+\d*)?)"
 _LABEL_LINE = re.compile(
     rf"(?:{_VERSION}|{_STATUS})(?:\s*[-–·|,/]?\s*(?:\(\s*)?(?:{_VERSION}|{_STATUS})\)?)*\s*:?", re.IGNORECASE

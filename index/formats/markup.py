@@ -15,6 +15,7 @@ from typing import Callable
 from index.clean import normalize_characters
 
 from .latex import inline_formulas
+from .scopes import HeadingScopes
 
 # --- attribute lists (mkdocs attr_list, Docusaurus heading ids) -------------------------
 
@@ -83,6 +84,16 @@ def remove_template_code(text: str) -> str:
 _DROPPED_ELEMENTS = re.compile(
     r"<(script|style|button|svg|noscript|template|iframe)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
 )
+# Form controls (the options of a filter, a search form) are no text to read, as on an HTML page
+# (html_page._SKIPPED); lower case only, as <Select> or <Form> is a JSX component of the page.
+_FORM_ELEMENTS = re.compile(r"<(select|form)\b[^>]*>.*?</\1\s*>", re.DOTALL)
+# <a class="md-button">, <a class="action-button">, <a class="btn btn-primary">: a link styled as a
+# button, which becomes the Markdown button it renders like ([Tekst](url){ .button }), so the
+# block parser drops it (and reports it) where it stands alone, and keeps its words in a sentence.
+_BUTTON_LINK = re.compile(
+    r"""<a\b(?=[^<>]*\bclass=["'][^"']*(?:button|\bbtn\b))([^<>]*)>(.*?)</a\s*>""", re.DOTALL | re.IGNORECASE
+)
+_HREF = re.compile(r"""\bhref=["']([^"'\s()]*)["']""", re.IGNORECASE)
 _HEADING_ELEMENT = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _LIST_ITEM_START = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
 _CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
@@ -189,37 +200,34 @@ def _page_headings(text: str) -> str:
 
     Design-system and HTML guidance pages show markup (``<Canvas>`` with an ``<h1>`` in it, a
     ``<div class="example">``): taken as headings, those would replace the page's title and
-    put every later section under the example's heading.
+    put every later section under the example's heading. A heading inside a box (a ``<div>``
+    of cards) heads only the box: after it the headings in force before it are written again
+    (:mod:`.scopes`).
     """
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # open elements: (lower-case name, shows an example)
+    scopes = HeadingScopes()  # open elements; a heading inside a box ends with the box
     position = 0
     while (tag := _TAG_TOKEN.search(text, position)) is not None:
         closing, name, attrs = tag.group(1), tag.group(2), tag.group(3)
         heading = None if closing else _HEADING_ELEMENT.match(text, tag.start())
+        scopes.text(text, position, tag.start())
+        out.append(text[position:tag.start()])
         if heading:
             words = " ".join(_ANY_TAG.sub("", heading.group(2)).split())
-            in_example = any(example for _, example in stack)
-            out.append(text[position:tag.start()])
-            out.append(f"\n\n{words}\n\n" if in_example else f"\n\n{'#' * int(heading.group(1))} {words}\n\n")
+            line = f"{'#' * int(heading.group(1))} {words}"
+            if not scopes.in_example():
+                scopes.heading(int(heading.group(1)), line)
+            out.append(f"\n\n{words}\n\n" if scopes.in_example() else f"\n\n{line}\n\n")
             position = heading.end()
             continue
-        out.append(text[position:tag.end()])
+        out.append(tag.group(0))
         position = tag.end()
         if closing:
-            _close_element(stack, name.lower())
+            out.append(scopes.closed(name.lower()))
         elif not attrs.rstrip().endswith("/") and name.lower() not in _VOID_ELEMENTS:
-            stack.append((name.lower(), _shows_example(name, attrs)))
+            scopes.opened(name.lower(), example=_shows_example(name, attrs))
     out.append(text[position:])
     return "".join(out)
-
-
-def _close_element(stack: list[tuple[str, bool]], name: str) -> None:
-    """Pop up to and including the innermost open ``name`` (a stray closing tag changes nothing)."""
-    for depth in range(len(stack) - 1, -1, -1):
-        if stack[depth][0] == name:
-            del stack[depth:]
-            return
 
 
 def _mask_preformatted(text: str, blocks: list[str]) -> str:
@@ -273,6 +281,13 @@ def _pipe_table(match: re.Match[str]) -> str:
     return "\n\n" + title + "\n".join(lines) + "\n\n"
 
 
+def _button_link(match: re.Match[str]) -> str:
+    """An HTML link styled as a button as the Markdown button it renders like."""
+    words = " ".join(_ANY_TAG.sub("", match.group(2)).split())
+    href = _HREF.search(match.group(1))
+    return f"[{words}]({href.group(1) if href and href.group(1) else '#'}){{ .button }}" if words else ""
+
+
 def _drop_jsx_expressions(text: str) -> str:
     """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``) and
     MDX expressions in text (``{" "}``, ``{frontMatter.version}``)."""
@@ -291,10 +306,10 @@ def html_blocks_to_markdown(text: str) -> str:
     are followed by their full words; remaining tags are removed and their text kept.
     """
     preformatted: list[str] = []
-    text = _mask_preformatted(_DROPPED_ELEMENTS.sub("", text), preformatted)
+    text = _mask_preformatted(_FORM_ELEMENTS.sub("", _DROPPED_ELEMENTS.sub("", text)), preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
     text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
-    text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", _BUTTON_LINK.sub(_button_link, text))
     text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
