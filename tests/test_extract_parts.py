@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from bot.core.answering.extract import (RUNNER_UP_GAP, _expansion, _list_run, _split_items, _typed_sentence, _whole_passage,
-                               asks_for_name, close_runner_up)
+from bot.core.answering.extract import (RUNNER_UP_GAP, _expansion, _item_goes_on, _list_run, _render, _split_items,
+                                        _typed_sentence, _whole_passage, asks_for_name, close_runner_up)
+from index.text import sentences
 from bot.core.answering.qtype import DATE, NUMBER, satisfies
 
 
@@ -46,6 +47,19 @@ def test_numbered_items_count_as_a_list():
     sents = ["Een ernstig incident leidt tot:", "1. het overlijden van een persoon;", "2. schade aan eigendommen.",
              "Meld het binnen vijftien dagen."]
     assert _expansion(sents, 0, None, None) == [0, 1, 2]
+
+
+def test_a_list_item_brings_the_sentence_that_goes_on_on_its_line_but_not_the_next_block():
+    text = ("Voorbeelden:\n1. Bij de start ging de dienst snel aan de slag met toetsen. Volgens de dienst is een schijndossier "
+            "het gevaar.\n2. Een tweede voorbeeld.\nEen nieuwe alinea.")
+    hit = SimpleNamespace(chunk=SimpleNamespace(text=text))
+    sents = sentences(text)
+    assert sents[1].startswith("1. Bij de start") and sents[2].startswith("Volgens")  # "1." opens its sentence
+    assert _item_goes_on(hit, sents, 1) and not _item_goes_on(hit, sents, 3)  # "Een nieuwe alinea" starts a line
+    picked = _expansion(sents, 1, None, hit, follow=_item_goes_on(hit, sents, 1))
+    assert picked == [1, 2]
+    assert _render(sents, picked, None, hit, 1200) == "1. Bij de start ging de dienst snel aan de slag met toetsen. " \
+        "Volgens de dienst is een schijndossier het gevaar."  # one line, as written
 
 
 def test_naming_questions_are_recognised():

@@ -103,6 +103,18 @@ def _is_item(sentence: str) -> bool:
     return _ITEM.match(sentence) is not None
 
 
+def _starts_line(hit: Hit, sentence: str) -> bool:
+    """Whether ``sentence`` starts a line of the passage (not found: as if it did)."""
+    at = hit.chunk.text.find(sentence)
+    return at <= 0 or hit.chunk.text[at - 1] == "\n"
+
+
+def _item_goes_on(hit: Hit, sents: list[str], i: int) -> bool:
+    """Whether list item ``i`` goes on in a sentence on the same line ("1. Bij de invoering ...
+    Volgens het Kadaster ..."): that sentence is part of the item, not the next block."""
+    return i + 1 < len(sents) and not _is_item(sents[i + 1]) and not _starts_line(hit, sents[i + 1])
+
+
 def _expansion(sents: list[str], i: int, index: SearchIndex, hit: Hit, *, max_follow: int = 3,
                follow: bool = False) -> list[int]:
     """Indexes of sentence ``i`` plus what it needs: its list, or the sentences that lean on it.
@@ -160,7 +172,7 @@ def _render(sents: list[str], picked: list[int], index: SearchIndex, hit: Hit, m
                 out.append(part[:room].rsplit(" ", 1)[0] + " …")
             break
         out.append(part)
-    joined = "".join((("\n" if _is_item(p) or (k and _is_item(out[k - 1])) else " ") if k else "") + p
+    joined = "".join((("\n" if _is_item(p) or (_is_item(out[k - 1]) and _starts_line(hit, p)) else " ") if k else "") + p
                      for k, p in enumerate(out))
     return joined[:max_chars].rstrip()
 
@@ -184,7 +196,7 @@ def best_quote(index: SearchIndex, query: Query, hit: Hit, *, max_chars: int = D
     best = order[0]
     if _whole_passage(hit, scores[best], len(hit.chunk.text), max_chars):
         return Quote(_with_heading(index, query, hit, hit.chunk.text.strip(), max_chars), hit, min(hit.coverage, 1.0))
-    picked = _expansion(sents, best, index, hit, follow=not _is_item(sents[best]))
+    picked = _expansion(sents, best, index, hit, follow=not _is_item(sents[best]) or _item_goes_on(hit, sents, best))
     if best > 0 and asks_for_name(query.text):
         picked.insert(0, best - 1)
     if _is_item(sents[best]) and LIST_QUESTION.search(fold(query.text)):
