@@ -281,9 +281,9 @@ class Desk:
         return Answer(query.text, True, text, conf, sources, KIND_ANSWER, passages)
 
     def decline(self, answer: Answer) -> Answer:
-        """``answer`` as not answered (its passages kept for the core team): found, but for
-        another question than the one asked."""
-        return replace(answer, answered=False, answer=NOT_ANSWERED_TEXT, sources=[], kind=KIND_NONE, read_as=())
+        """``answer`` as not answered (its passages and sources kept, as what Loket saw, for the
+        core team): found, but for another question than the one asked."""
+        return replace(answer, answered=False, answer=NOT_ANSWERED_TEXT, kind=KIND_NONE, read_as=())
 
     def speaks_to(self, followup: str, answer: Answer, *, min_share: float = FOLLOWUP_MIN_SHARE,
                   leaning: bool = False) -> bool:
@@ -294,7 +294,7 @@ class Desk:
         follow-up with words of its own ("en hoe vraag ik een laptop aan?") is only answered
         when the answer mentions most of them (IDF-weighted), or it would be answered with
         the earlier question's passage. Terms only: no embedding. ``leaning``: the follow-up
-        points back ("en wie zit erin?"), so its pointers and very common verbs are not
+        points back ("en wie zit erin?"), so its pointers and light verbs are not
         asked of the answer (:func:`bot.core.answering.followups.own_words`).
         """
         followup = self.index.correct(followup)
