@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answering.followups import leans_on_earlier, own_words, points_back, restate
+from bot.core.answering.followups import leans_on_earlier, needs_earlier, own_words, points_back, restate
 from index.text import query_terms
 
 
@@ -35,3 +35,9 @@ def test_own_words_leave_out_the_pointer_and_light_verbs_but_keep_what_is_asked(
 def test_restate_asks_the_follow_up_after_its_context_without_the_words_that_point_back():
     assert restate("Wat doet het kernteam?", "en wie zit erin?") == "Wat doet het kernteam? en wie"
     assert restate("Wat is een ROL?", "En hoe groot is die?") == "Wat is een ROL? En hoe groot is die?"
+
+
+def test_a_follow_up_with_a_subject_of_its_own_may_be_answered_alone():
+    assert needs_earlier("en hoe groot is die?") and needs_earlier("wat kost dat?") and needs_earlier("en wie zit erin?")
+    assert points_back("Wat is een ROL en hoe groot is die?") and not needs_earlier("Wat is een ROL en hoe groot is die?")
+    assert not needs_earlier("en in Utrecht?")  # leans on the question before it, but points nowhere

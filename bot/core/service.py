@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.privacy import audit
 from bot.core.answering.answer import Answer, VerifiedItem
-from bot.core.answering.followups import leans_on_earlier, points_back, restate
+from bot.core.answering.followups import leans_on_earlier, needs_earlier, restate
 from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, KIND_QUESTION, OPEN, InvalidTransition, check_transition
 from bot.core.delivery.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP, Outbox
 from bot.core.views import (
@@ -210,7 +210,7 @@ class LoketService:
             found = self.desk.ask(restate(context, text))
             if found.answered and self.desk.speaks_to(text, found, leaning=True):
                 return found, True
-            if points_back(text):  # alone it has no subject: not answered (escalated with its context)
+            if needs_earlier(text):  # alone it has no subject: not answered (escalated with its context)
                 return replace(self.desk.decline(found), question=text), False
         answer = self.desk.ask(text)
         if answer.answered or not context or leaning:

@@ -7,7 +7,8 @@ a follow-up that points back (a pronominal adverb such as "erin", "daarvan"; a p
 its end, "wat kost dat?"; or a short "en ..." question) is asked together with the question
 before it first. The answer must still speak to the follow-up's own words, but not to the
 words that only point back, nor to the light verbs they come with ("zitten", "staan"):
-those the earlier question already settled.
+those the earlier question already settled. One that points back and names no subject of
+its own ("en hoe groot is die?") is not answered alone either way.
 """
 from __future__ import annotations
 
@@ -38,6 +39,15 @@ def points_back(text: str) -> bool:
     own it has no subject, so an answer to it alone would be about something else."""
     folded = fold(text).strip()
     return bool(_POINTER.search(folded) or _PRONOUN_AT_END.search(folded))
+
+
+OWN_SUBJECT_TERMS = 2  # "Wat is een ROL en hoe groot is die?" names its subject: it may be answered alone
+
+
+def needs_earlier(text: str) -> bool:
+    """Whether a follow-up that points back has too few words of its own to be answered
+    alone ("en hoe groot is die?", "wat kost dat?")."""
+    return points_back(text) and len(own_words(query_terms(text))) < OWN_SUBJECT_TERMS
 
 
 def leans_on_earlier(text: str) -> bool:
