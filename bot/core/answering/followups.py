@@ -23,6 +23,10 @@ _POINTER = re.compile(
     r"\b(?:er|daar|hier)(?:aan|achter|bij|binnen|boven|buiten|door|in|langs|mee|na|naar|naast|om|onder|op"
     r"|over|tegen|toe|tussen|uit|van|voor)\b"
 )
+# The same pointer split in two, its preposition at the end: "is daar een formulier voor?".
+_SPLIT_POINTER = re.compile(
+    r"\b(?:daar|hier)\b.*\b(?:aan|achter|bij|door|in|mee|na|naar|om|onder|op|over|tegen|toe|uit|van|voor)\W*$"
+)
 _PRONOUN_AT_END = re.compile(r"\b(?:dat|dit|die|deze|het|hem|hen|hun|ze|zij)\W*$")
 _CONNECTIVE = re.compile(r"^(?:en|maar|ook|dus|of)\b")
 SHORT_FOLLOWUP_TERMS = 2  # "en in Utrecht?", "en de provincie?": a connective and at most this many words
@@ -38,7 +42,7 @@ def points_back(text: str) -> bool:
     """Whether a follow-up refers to what was asked before ("erin", "wat kost dat?"): on its
     own it has no subject, so an answer to it alone would be about something else."""
     folded = fold(text).strip()
-    return bool(_POINTER.search(folded) or _PRONOUN_AT_END.search(folded))
+    return bool(_POINTER.search(folded) or _SPLIT_POINTER.search(folded) or _PRONOUN_AT_END.search(folded))
 
 
 OWN_SUBJECT_TERMS = 2  # "Wat is een ROL en hoe groot is die?" names its subject: it may be answered alone
