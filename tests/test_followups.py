@@ -14,7 +14,8 @@ def test_a_pointer_back_or_a_pronoun_at_the_end_points_back(text):
 
 
 @pytest.mark.parametrize("text", ["Wat is een GVL?", "Waarvoor dient het kernteam?", "Zijn er kosten aan verbonden?",
-                                  "Wat doet het kernteam voor de PRT's?", "Voor wie is het bedoeld?", "Hoe staat het daar met de opvang in Utrecht?"])
+                                  "Wat doet het kernteam voor de PRT's?", "Voor wie is het bedoeld?",
+                                  "Hoe staat het daar met de opvang in Utrecht?"])
 def test_a_question_of_its_own_does_not_point_back(text):
     # "waarvoor" asks (it is no pointer back); "er" alone is existential; "het" before a verb is a subject.
     assert not points_back(text)
