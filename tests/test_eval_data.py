@@ -20,10 +20,13 @@ EVAL_DIR = DATA / "eval"
 DON_CORPUS = DATA / "corpus-don"
 GBO_CORPUS = DATA / "corpus-gebruikersonderzoeken"
 LOGIUS_CORPUS = DATA / "corpus-logius"
+MIJNSERVICES_CORPUS = DATA / "corpus-mijnservices"
 NLDS_CORPUS = DATA / "corpus-nlds"
 ZGW_CORPUS = DATA / "corpus-zgw"
 # Corpora copied into tests/data, each with a MANIFEST.tsv of the files it copied unmodified.
-COPIED_CORPORA = (DON_CORPUS, GBO_CORPUS, LOGIUS_CORPUS, NLDS_CORPUS, ZGW_CORPUS)
+COPIED_CORPORA = (
+    DON_CORPUS, GBO_CORPUS, LOGIUS_CORPUS, MIJNSERVICES_CORPUS, NLDS_CORPUS, ZGW_CORPUS,
+)
 
 # Every question file and the corpus its ``doc`` paths are relative to.
 CORPUS_OF = {
