@@ -33,6 +33,7 @@ CORPUS_OF = {
     "don.jsonl": DON_CORPUS,
     "gebruikersonderzoeken.jsonl": GBO_CORPUS,
     "logius.jsonl": LOGIUS_CORPUS,
+    "mijnservices.jsonl": MIJNSERVICES_CORPUS,
     "nlds.jsonl": NLDS_CORPUS,
     "zgw.jsonl": ZGW_CORPUS,
     "shared-corpus-heldout.jsonl": SHARED / "corpus",
