@@ -5,7 +5,7 @@ import json
 
 from bot.core.answering.answer import KIND_EMPTY, KIND_SMALLTALK, KIND_VERIFIED, VerifiedItem
 from bot.core.answering.decision import FEATURES
-from bot.core.answering.desk import MAX_QUESTION_CHARS, Desk
+from bot.core.answering.desk import MAX_QUESTION_CHARS, Desk, _source
 from bot.core.answering.extract import DEFAULT_MAX_CHARS
 
 
@@ -170,3 +170,23 @@ def test_a_mention_of_a_colleague_is_no_part_of_the_question(desk):
         mentioned = desk.ask(f"{handle} Wat is het e-mailadres van het ondersteuningsarrangement?")
         assert mentioned.answered == plain.answered and mentioned.answer == plain.answer, handle
     assert desk.ask("@U0123ABC").kind == KIND_EMPTY  # only a mention: no question at all
+
+
+def test_a_draft_page_is_cited_as_a_concept(embedder, tmp_path):
+    """A page its site has not published (draft: true) is searched, and its citation says so."""
+    from index.build import build_index
+    from index.search import SearchIndex
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "aanvragen.md").write_text(
+        "---\ntitle: Subsidie aanvragen\ndraft: true\n---\n\n# Subsidie aanvragen\n\n"
+        "Een gemeente vraagt de opvangsubsidie aan via het aanvraagportaal van het ministerie, uiterlijk 1 maart.\n",
+        encoding="utf-8")
+    (tmp_path / "docs" / "verantwoorden.md").write_text(
+        "# Verantwoorden\n\nDe gemeente verantwoordt de besteding van de subsidie in de jaarrekening.\n", encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index", embedder, progress=False)
+    draft_desk = Desk(SearchIndex.load(tmp_path / "index", embedder))
+    hits = draft_desk.index.search(draft_desk.analyse("Hoe vraagt een gemeente de opvangsubsidie aan?"), k=2)
+    sources = {h.chunk.doc_path: _source(h) for h in hits}
+    assert sources["aanvragen.md"].title == "Subsidie aanvragen (concept)"
+    assert sources["verantwoorden.md"].title == "Verantwoorden"

@@ -18,6 +18,7 @@ from index.documents import (
     DROP_BUTTON, DROP_EMBED, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_REPEATED, DROP_SKIPPED_PATH, DROP_TOC, Document,
     Section,
 )
+from index.formats.frontmatter import is_draft
 from index.loaders import find_source_files, load_all, load_document, load_text, skipped_source_paths
 from tests.doc_factories import body, rules
 
@@ -425,11 +426,14 @@ def test_line_breaks_in_table_cells_and_github_alerts() -> None:
     )
 
 
-def test_draft_and_unpublished_pages_are_not_indexed(tmp_path: Path) -> None:
+def test_draft_and_unpublished_pages_are_indexed_as_drafts_but_index_false_is_not(tmp_path: Path) -> None:
     write(tmp_path / "concept.md", '+++\ntitle = "Concept"\ndraft = true\n+++\n\nNog niet af.\n')
     write(tmp_path / "verborgen.md", "---\ntitle: Verborgen\npublished: false\n---\n\nNiet gepubliceerd.\n")
     write(tmp_path / "klaar.md", "---\ntitle: Klaar\ndraft: false\n---\n\nGepubliceerd.\n")
-    assert [d.title for d in load_all([tmp_path])] == ["Klaar"]
+    write(tmp_path / "uit.md", "---\ntitle: Uit\nindex: false\n---\n\nNiet zoeken.\n")
+    documents = {d.title: d for d in load_all([tmp_path])}
+    assert sorted(documents) == ["Concept", "Klaar", "Verborgen"]
+    assert [is_draft(documents[t].meta) for t in ("Concept", "Klaar", "Verborgen")] == [True, False, True]
 
 
 # --- images ----------------------------------------------------------------------------------

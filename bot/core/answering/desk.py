@@ -17,6 +17,7 @@ import numpy as np
 
 from index.build import BuildReport, build_index
 from index.embeddings import Embedder, load_embedder
+from index.formats.frontmatter import is_draft
 from index.persist import IndexMissingError
 from index.search import Hit, Query, SearchIndex, text_words
 from index.text import query_terms
@@ -35,6 +36,7 @@ from .validity import answer_current_first
 
 log = logging.getLogger(__name__)
 
+DRAFT_MARK = "(concept)"  # after the title of a source its site has not published yet
 MAX_QUESTION_CHARS = 2000  # longer input is cut: the model reads 512 tokens at most anyway
 NOT_ANSWERED_TEXT = (
     "Dit kan ik niet met zekerheid beantwoorden uit de kennisbank. "
@@ -94,7 +96,7 @@ class Assessment(NamedTuple):
 def _source(hit: Hit) -> Source:
     meta = hit.chunk.meta
     return Source(
-        title=hit.chunk.title,
+        title=f"{hit.chunk.title} {DRAFT_MARK}" if is_draft(meta) else hit.chunk.title,
         section=hit.chunk.section,
         path=hit.chunk.doc_path,
         score=round(hit.score, 4),
