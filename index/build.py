@@ -20,7 +20,7 @@ from tqdm import tqdm
 from .active import absolute_sources, source_digests
 from .boilerplate import DEFAULT_REPEAT_MIN_DOCS, drop_repeated, repeat_threshold
 from .chunking import chunk_document, embedding_text
-from .documents import DROP_SKIPPED_PATH, Chunk, Document
+from .documents import DROP_OPT_OUT, DROP_SKIPPED_PATH, Chunk, Document
 from .embeddings import Embedder
 from .loaders import LoadError
 from .persist import IndexMissingError, ModelMismatchError, StoredIndex, load_index, save_index
@@ -123,7 +123,7 @@ def build_from_documents(
     documents: Sequence[Document], index_dir: Path, embedder: Embedder,
     *, rebuild: bool = False, progress: bool = True, errors: Sequence[str] = (), batch_size: int = 16,
     sources: Sequence[str] = (), repeat_min_docs: int = DEFAULT_REPEAT_MIN_DOCS, skipped: Sequence[str] = (),
-    source_digests: dict[str, str] | None = None, require_text: bool = False,
+    source_digests: dict[str, str] | None = None, require_text: bool = False, opted_out: Sequence[str] = (),
 ) -> BuildReport:
     """Chunk, embed (incrementally) and save ``documents`` as the index in ``index_dir``.
 
@@ -154,6 +154,7 @@ def build_from_documents(
     save_index(Path(index_dir), StoredIndex(
         chunks, vectors, embedder.model_id, keys, files, time.time(), tuple(sources), source_digests=source_digests or {}))
     old_files = previous.files if previous is not None else {}
+    whole = [(DROP_SKIPPED_PATH, path) for path in skipped] + [(DROP_OPT_OUT, path) for path in opted_out]  # whole files
     return BuildReport(
         documents=len(files),
         chunks=len(chunks),
@@ -164,9 +165,8 @@ def build_from_documents(
         removed=sorted(p for p in old_files if p not in files),
         errors=list(errors),
         seconds=time.perf_counter() - started,
-        dropped=dict(Counter(d.rule for doc in documents for d in doc.dropped)) | (
-            {DROP_SKIPPED_PATH: len(skipped)} if skipped else {}),
-        dropped_items=_dropped_items(documents) + [f"{DROP_SKIPPED_PATH}\t{path}\t" for path in skipped],
+        dropped=dict(Counter(d.rule for doc in documents for d in doc.dropped) + Counter(rule for rule, _ in whole)),
+        dropped_items=_dropped_items(documents) + [f"{rule}\t{path}\t" for rule, path in whole],
     )
 
 
@@ -194,9 +194,10 @@ def build_index(
             on_error(exc)
 
     digests = source_digests(sources)  # before loading: a file edited during the build counts as changed
-    documents = load_all([Path(s) for s in sources], on_error=_record)
+    opted_out: list[str] = []
+    documents = load_all([Path(s) for s in sources], on_error=_record, on_opt_out=opted_out.append)
     return build_from_documents(
         documents, index_dir, embedder, rebuild=rebuild, progress=progress, errors=errors,
         sources=absolute_sources(sources), repeat_min_docs=repeat_min_docs, skipped=skipped_source_paths(sources),
-        source_digests=digests, require_text=require_text,
+        source_digests=digests, require_text=require_text, opted_out=opted_out,
     )

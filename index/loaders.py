@@ -510,13 +510,15 @@ def _warn(error: LoadError) -> None:
 
 
 def load_all(
-    sources: Sequence[Path | str], *, on_error: Callable[[LoadError], None] | None = None
+    sources: Sequence[Path | str], *, on_error: Callable[[LoadError], None] | None = None,
+    on_opt_out: Callable[[str], None] | None = None,
 ) -> list[Document]:
     """Load every supported file under ``sources``, skipping files that fail.
 
     Each failure (a missing source, a corrupt file, a bug in a parser) is passed to
     ``on_error`` (default: a warning log naming the file) so that one bad file never
-    stops indexing of the rest.
+    stops indexing of the rest. A page that asks to stay out (``index: false``) is passed
+    to ``on_opt_out`` (its display path), so the build can say so.
     """
     report = on_error or _warn
     documents: list[Document] = []
@@ -531,9 +533,12 @@ def load_all(
             if file.resolve() in seen:
                 continue
             seen.add(file.resolve())
-            document = _load_reporting(file, root, report)
+            failed: list[LoadError] = []
+            document = _load_reporting(file, root, lambda exc: (failed.append(exc), report(exc)))
             if document is not None:
                 documents.append(document)
+            elif not failed and on_opt_out is not None:
+                on_opt_out(_display_path(file, root))
     return documents
 
 

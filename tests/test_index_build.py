@@ -142,3 +142,15 @@ def test_the_section_whose_heading_names_the_question_ranks_first(tmp_path, embe
     assert hits[0].chunk.doc_path == "profiel.md"
     without = index.search(query, k=2, weights=RankWeights(heading=0.0))
     assert without[0].chunk.doc_path == "register.md"  # on its body alone the other passage wins
+
+
+def test_a_page_that_opts_out_is_reported_not_indexed(tmp_path, embedder):
+    from index.build import build_index
+    from index.documents import DROP_OPT_OUT
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "uit.md").write_text("---\ntitle: Uit\nindex: false\n---\n\nNiet zoeken.\n", encoding="utf-8")
+    (tmp_path / "site" / "aan.md").write_text("# Aan\n\nDeze pagina gaat over opvang.\n", encoding="utf-8")
+    report = build_index([tmp_path / "site"], tmp_path / "index", embedder, progress=False)
+    assert report.documents == 1 and report.dropped == {DROP_OPT_OUT: 1}
+    assert report.dropped_items == [f"{DROP_OPT_OUT}\tuit.md\t"]

@@ -13,7 +13,7 @@ import sys
 
 from index.documents import (
     DROP_BUTTON, DROP_EMBED, DROP_EMPTY_CONTAINER, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_LINK_LIST, DROP_MDX_CODE,
-    DROP_REPEATED, DROP_SEARCH_EXCLUDE, DROP_SKIPPED_PATH, DROP_TOC,
+    DROP_OPT_OUT, DROP_REPEATED, DROP_SEARCH_EXCLUDE, DROP_SKIPPED_PATH, DROP_TOC,
 )
 
 from .common import CliError, check_index, fail, settings_for, sources_label
@@ -30,6 +30,7 @@ DROP_RULES = {
     DROP_INCLUDE: "invoeging van een ander bestand (include, snippet)",
     DROP_TOC: "inhoudsopgave ([[toc]], {:toc}, lijst met alleen links naar koppen van de pagina)",
     DROP_SKIPPED_PATH: "map of bestand van de sitegenerator of de repository (node_modules, _includes, LICENSE ...)",
+    DROP_OPT_OUT: "pagina met 'index: false' in de front matter (de auteur houdt hem buiten de zoekfunctie)",
     DROP_FRONT_MATTER: "front matter die niet te lezen is (pagina wel geïndexeerd, velden per regel gelezen)",
 }
 
