@@ -533,21 +533,24 @@ def load_all(
             if file.resolve() in seen:
                 continue
             seen.add(file.resolve())
-            failed: list[LoadError] = []
-            document = _load_reporting(file, root, lambda exc: (failed.append(exc), report(exc)))
+            try:
+                document = _load_guarded(file, root)
+            except LoadError as exc:
+                report(exc)
+                continue
             if document is not None:
                 documents.append(document)
-            elif not failed and on_opt_out is not None:
+            elif on_opt_out is not None:
                 on_opt_out(_display_path(file, root))
     return documents
 
 
-def _load_reporting(file: Path, root: Path, report: Callable[[LoadError], None]) -> Document | None:
+def _load_guarded(file: Path, root: Path) -> Document | None:
+    """:func:`load_document`, with any other exception (a bug in a parser) as a LoadError."""
     try:
         return load_document(file, root=root)
-    except LoadError as exc:
-        report(exc)
+    except LoadError:
+        raise
     except Exception as exc:  # noqa: BLE001 - one file must not stop the whole load
         reason = f"onverwachte fout bij het lezen ({type(exc).__name__}) - meld dit bij de beheerder van Loket"
-        report(LoadError(_display_path(file, root), reason))
-    return None
+        raise LoadError(_display_path(file, root), reason) from exc
