@@ -125,23 +125,17 @@ _TRANSLATION = re.compile(r"^(?P<base>.+)\.(?P<lang>[a-z]{2})(?:[-_][A-Za-z]{2})
 
 
 def _translation(name: str, names: set[str]) -> bool:
-    """``index.en.md`` when ``index.md`` or ``index.nl.md`` is in the same folder: the same
-    page in another language, which would only compete with the page itself (and answer in
-    that language)."""
+    """Another language's copy of a page in the same folder, which would only compete with the
+    page itself (and answer in that language): ``index.en.md`` beside ``index.md`` or
+    ``index.nl.md``, and ``regels.md`` beside ``regels.nl.md`` (the Dutch site is built from
+    the ``.nl`` file; the one without a language is the default language's, or an older copy)."""
     path = Path(name)
     match = _TRANSLATION.match(path.stem)
-    if not match or match.group("lang") == KEEP_LANGUAGE:
+    if match is not None and match.group("lang") == KEEP_LANGUAGE:
         return False
-    base = match.group("base")
-    return f"{base}{path.suffix}" in names or f"{base}.{KEEP_LANGUAGE}{path.suffix}" in names
-
-
-def _default_beside_dutch(name: str, names: set[str]) -> bool:
-    """``regels.md`` when ``regels.nl.md`` is in the same folder: the Dutch site is built from the
-    ``.nl`` file; the one without a language is the default language's (English, or an older Dutch
-    copy), which would only compete with it."""
-    path = Path(name)
-    return not _TRANSLATION.match(path.stem) and f"{path.stem}.{KEEP_LANGUAGE}{path.suffix}" in names
+    base = match.group("base") if match is not None else path.stem
+    dutch = f"{base}.{KEEP_LANGUAGE}{path.suffix}" in names
+    return dutch or (match is not None and f"{base}{path.suffix}" in names)
 
 
 # Hugo and others keep each language in a folder of its own: content/nl/..., content/en/...
@@ -182,7 +176,7 @@ def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
         for name in filenames:
             if _hidden(name) or not _supported(Path(name)):
                 continue
-            if _repository_file(name) or _translation(name, names) or _default_beside_dutch(name, names):
+            if _repository_file(name) or _translation(name, names):
                 if skipped is not None:
                     skipped.append(Path(dirpath) / name)
                 continue
