@@ -8,7 +8,8 @@ from index.text import query_terms
 
 
 @pytest.mark.parametrize("text", ["en wie zit erin?", "wie zitten daarin", "Wat kost dat?", "hoe lang duurt het?",
-                                  "Staat daarover iets in het plan?", "Wie betaalt ervoor", "Is daar een formulier voor?"])
+                                  "Staat daarover iets in het plan?", "Wie betaalt ervoor", "Is daar een formulier voor?",
+                                  "zit er iemand van de provincie in?", "Wie zit er in?"])
 def test_a_pointer_back_or_a_pronoun_at_the_end_points_back(text):
     assert points_back(text) and leans_on_earlier(text)
 
@@ -41,4 +42,6 @@ def test_restate_asks_the_follow_up_after_its_context_without_the_words_that_poi
 def test_a_follow_up_with_a_subject_of_its_own_may_be_answered_alone():
     assert needs_earlier("en hoe groot is die?") and needs_earlier("wat kost dat?") and needs_earlier("en wie zit erin?")
     assert points_back("Wat is een ROL en hoe groot is die?") and not needs_earlier("Wat is een ROL en hoe groot is die?")
+    assert needs_earlier("wie zit er in?") and needs_earlier("zit er iemand van de provincie in?")
+    assert not needs_earlier("Wat is de Spreidingswet en welke gemeenten doen er aan mee?")
     assert not needs_earlier("en in Utrecht?")  # leans on the question before it, but points nowhere

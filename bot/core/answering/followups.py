@@ -23,9 +23,11 @@ _POINTER = re.compile(
     r"\b(?:er|daar|hier)(?:aan|achter|bij|binnen|boven|buiten|door|in|langs|mee|na|naar|naast|om|onder|op"
     r"|over|tegen|toe|tussen|uit|van|voor)\b"
 )
-# The same pointer split in two, its preposition at the end: "is daar een formulier voor?".
+# The same pointer split in two, its preposition at the end: "is daar een formulier voor?",
+# "zit er iemand van de provincie in?". An "er" with no preposition at the end is existential
+# ("zijn er kosten aan verbonden?") and points nowhere.
 _SPLIT_POINTER = re.compile(
-    r"\b(?:daar|hier)\b.*\b(?:aan|achter|bij|door|in|mee|na|naar|om|onder|op|over|tegen|toe|uit|van|voor)\W*$"
+    r"\b(?:er|daar|hier)\b.*\b(?:aan|achter|bij|door|in|mee|na|naar|om|onder|op|over|tegen|toe|uit|van|voor)\W*$"
 )
 _PRONOUN_AT_END = re.compile(r"\b(?:dat|dit|die|deze|het|hem|hen|hun|ze|zij)\W*$")
 _CONNECTIVE = re.compile(r"^(?:en|maar|ook|dus|of)\b")
