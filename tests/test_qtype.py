@@ -6,6 +6,10 @@ from bot.core.answering.qtype import DATE, EMAIL, MONEY, NUMBER, PERCENT, PHONE,
 
 def test_durations_percentages_and_limits_ask_for_numbers_or_dates():
     assert expected_type("Hoe lang moeten we de logbestanden bewaren?") == DATE
+    assert expected_type("Wat is de bewaartermijn van logregels?") == DATE
+    assert expected_type("Welke reactietermijn geldt voor een klacht?") == DATE
+    assert expected_type("Wat is de gemiddelde doorlooptijd van een aanvraag?") == DATE
+    assert expected_type("Wat is een bewaartermijn?") is None  # what the word means, not how long
     assert expected_type("Welk percentage van de aanvragen wordt gecontroleerd?") == PERCENT
     assert expected_type("Wat is de minimale lengte van een wachtwoord?") == NUMBER
     assert expected_type("Wie beheert het register?") is None

@@ -26,9 +26,12 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "wanneer" with a modal or a choice asks as often for the case as for the moment
     (WHEN, re.compile(r"(?<!tot )(?<!vanaf )(?<!sinds )(?<!per )\bwanneer (mag|mogen|moet|moeten|kan|kun|kunnen"
                       r"|kies|kiest|gebruik|gebruikt|geldt|gelden|heb|hebben|spreek|spreekt)\b|\bzo ja,? wanneer\b")),
-    # "hoe lang": a duration (weeks, months, a number of years), checked like a date
+    # "hoe lang", or a duration asked for by its noun ("wat is de bewaartermijn?", "welke
+    # doorlooptijd"): weeks, months, a number of years, checked like a date. "Wat is een
+    # bewaartermijn?" asks what the word means, so only "de"/"het"/"welke" before it count.
     (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b"
-                      r"|\bhoe lang\b")),
+                      r"|\bhoe lang\b|\b(?:wat is|welke) (?:de |het )?(?:(?!een\b)\w+ )?\w*(?:termijn|doorlooptijd|looptijd|wachttijd"
+                      r"|reactietijd|behandeltijd|levertijd|hersteltijd)\b")),
     # a minimum or maximum of something is a number as well
     (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b"
                         r"|\bminima(al|le)\b|\bmaxima(al|le)\b")),
