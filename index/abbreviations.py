@@ -4,7 +4,9 @@ A question that says "AVG" must find the page that writes the name in full, and 
 way round. Every documentation site defines its own abbreviations, so a hand-kept list
 never covers a new corpus; this reads the definitions where the text introduces them
 (the Schwartz & Hearst rule: the letters of the short form appear, in order, in the words
-before the parenthesis, the first letter starting the first word). Mining takes a few
+before the parenthesis, the first letter starting the first word), and in glossaries, where
+a line or table row opens with the short form and gives the long form after a dash, colon or
+cell border ("- COA — Centraal Orgaan opvang asielzoekers", "| AVG | Algemene ... |"). Mining takes a few
 milliseconds per megabyte, so it runs when the index loads and never goes stale.
 """
 from __future__ import annotations
@@ -18,6 +20,12 @@ from .text import fold
 _PAREN = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9&\-]{1,9})\s*\)")
 _WORD = re.compile(r"[^\W_][\w'’\-]*", re.UNICODE)
 MAX_EXTRA_WORDS = 3  # a long form may have this many more words than the short form has letters
+# A glossary entry: a line (list item, table row) that opens with the short form, then a
+# dash, colon or cell border, then the long form up to the first full stop, comma or bracket.
+_GLOSSARY = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+|\|[ \t]*)?([A-Za-z][A-Za-z0-9&\-]{1,9})[ \t]*(?:—|–|-|:|\|)[ \t]*([^.,;:()\n|]+)",
+    re.MULTILINE,
+)
 
 
 def _is_short_form(token: str) -> bool:
@@ -59,8 +67,6 @@ def mine_abbreviations(texts: Iterable[str], *, min_count: int = 1) -> dict[str,
     """Short form -> folded long form, the most frequent definition of each short form."""
     seen: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
-        if "(" not in text:
-            continue
         for match in _PAREN.finditer(text):
             short = match.group(1)
             if not _is_short_form(short):
@@ -70,4 +76,37 @@ def mine_abbreviations(texts: Iterable[str], *, min_count: int = 1) -> dict[str,
             found = long_form(short, before)
             if found:
                 seen[short][fold(found)] += 1
+        for short, after in _glossary_entries(text):
+            seen[short][fold(after)] += 1
     return {s: c.most_common(1)[0][0] for s, c in seen.items() if c.most_common(1)[0][1] >= min_count}
+
+
+def _glossary_entries(text: str) -> Iterable[tuple[str, str]]:
+    """(short form, long form) of each glossary line of ``text`` whose words after the
+    separator spell the short form ("CdK — Commissaris van de Koning, het hoofd ...")."""
+    for match in _GLOSSARY.finditer(text):
+        short, after = match.group(1), match.group(2)
+        if len(short) < 3 or not _is_short_form(short):  # "NB: niet bedoeld ..." spells by chance
+            continue
+        words = _WORD.findall(after)[: len(short) + MAX_EXTRA_WORDS]
+        spelled = [" ".join(words[:n]) for n in range(2, len(words) + 1) if _spells(short, words[:n])]
+        # the shortest that ends on a word starting with the last letter ("... Interface" for
+        # API, not "... Interface voor koppelingen"), else the whole run ("... vreemdelingenlocatie")
+        ending = [c for c in spelled if c.split()[-1][0].lower() == short[-1].lower()]
+        if ending or spelled:
+            yield short, (ending or spelled)[0 if ending else -1]
+
+
+def _spells(short: str, words: list[str]) -> bool:
+    """Whether the letters of ``short`` appear in order in ``words``, the first starting the
+    first word (the glossary's reading direction; :func:`long_form` reads backwards)."""
+    text = " ".join(words).lower()
+    letters = [c.lower() for c in short if c.isalnum()]
+    if not letters or not text.startswith(letters[0]):
+        return False
+    pos = 1
+    for c in letters[1:]:
+        pos = text.find(c, pos) + 1
+        if pos == 0:
+            return False
+    return True

@@ -29,6 +29,23 @@ def test_abbreviations_are_mined_where_the_text_defines_them():
     assert "B" not in found and "III" not in found
 
 
+def test_abbreviations_are_mined_from_glossary_lines_and_table_rows():
+    found = mine_abbreviations([
+        "- ROB — Regionaal Overleg Beheer, komt elk kwartaal samen.\n"
+        "- VNB — Vereniging van Nederlandse Buurthuizen.\n"
+        "| WBI | Wet Bijzondere Inzet |\n"
+        "API: Application Programming Interface voor koppelingen\n"
+        "NB: niet bedoeld voor de gemeente\n"  # two letters spell anything: not read
+        "KLM: de maatschappij die vliegt\n"  # the text after the colon does not spell it
+        "Stap 1: open het formulier",
+    ])
+    assert found["ROB"] == "regionaal overleg beheer"
+    assert found["VNB"] == "vereniging van nederlandse buurthuizen"
+    assert found["WBI"] == "wet bijzondere inzet"
+    assert found["API"] == "application programming interface"  # ends on the word of its last letter
+    assert "NB" not in found and "KLM" not in found
+
+
 def test_long_form_needs_the_letters_in_order_starting_a_word():
     assert long_form("GVL", "een gemeenschappelijke vreemdelingenlocatie") == "gemeenschappelijke vreemdelingenlocatie"
     assert long_form("XYZ", "een gemeenschappelijke vreemdelingenlocatie") is None
