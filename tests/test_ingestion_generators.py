@@ -53,6 +53,18 @@ def test_broken_toml_front_matter_keeps_the_page_and_reports_the_line() -> None:
     assert rules(doc) == [DROP_FRONT_MATTER] and "(TOML) op regel 3" in doc.dropped[0].text
 
 
+def test_front_matter_field_names_are_read_in_any_case_as_hugo_does() -> None:
+    doc = load_text(
+        '---\nTitle: Werkgroep over de planning\nSummary: "De werkgroep sprak over de planning van het najaar."\n'
+        'Draft: true\n---\n\nDe tekst.\n',
+        path="nieuws/20260911planning.md",
+    )
+    assert doc.title == "Werkgroep over de planning" and is_draft(doc.meta)
+    assert [(s.kind, s.text) for s in doc.sections][0] == ("summary", "De werkgroep sprak over de planning van het najaar.")
+    toml = load_text('+++\nTitle = "Aansluiten"\ntitle = "Aansluiten op het stelsel"\n+++\n\nTekst.\n', path="a.md")
+    assert toml.title == "Aansluiten op het stelsel"  # the field in lower case wins
+
+
 def test_prose_between_two_rules_is_not_taken_for_broken_front_matter() -> None:
     doc = load_text("---\nLet op: dit is: gewoon tekst\nmet een tweede regel: ja\n---\n\nSlot.\n", path="a.md")
     assert not doc.dropped and doc.meta == {} and body(doc) == "Slot."
