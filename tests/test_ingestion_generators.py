@@ -85,6 +85,21 @@ def test_hugo_paired_shortcodes_keep_content_and_title() -> None:
     assert not doc.dropped
 
 
+def test_a_section_shortcode_heads_its_content_with_its_title() -> None:
+    doc = load_text(
+        '---\ntitle: Aanvragen\n---\n{{< chapter/section title="" >}}\nOver het aanvragen.\n{{< /chapter/section >}}\n\n'
+        '{{< chapter/section title="Voorwaarden" >}}\nDe aanvrager woont in de gemeente.\n{{< /chapter/section >}}\n\n'
+        '{{< section title="Termijn" level="3" >}}\nBinnen acht weken.\n{{< /section >}}\n\n'
+        '{{< alert title="Let op" >}}\nGeen kopje.\n{{< /alert >}}\n',
+        path="aanvragen.md",
+    )
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Aanvragen",), "Over het aanvragen."),
+        (("Aanvragen", "Voorwaarden"), "De aanvrager woont in de gemeente."),
+        (("Aanvragen", "Voorwaarden", "Termijn"), "Binnen acht weken.\n\nLet op\n\nGeen kopje."),
+    ]
+
+
 def test_hugo_self_closing_shortcodes_keep_only_their_caption() -> None:
     doc = load_text(
         '# T\n\nTekst.\n\n{{< figure src="a.png" alt="plaatje" caption="Schema van de keten" >}}\n\n'

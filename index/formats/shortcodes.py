@@ -7,7 +7,9 @@ Jekyll ``{% include note.html content="..." %}``. The rules:
 
 - a paired tag (one with a closing tag in the page) is a container: its content stays,
   its title (``title=``/``header=``/``summary=``/``label=`` or, for expanders and tabs, the
-  first quoted argument) becomes a line of its own, as an admonition's title does;
+  first quoted argument) becomes a line of its own, as an admonition's title does; a
+  section's title (``{{< section title="Scope" level="3" >}}``, also ``chapter/section``)
+  is a heading, of the ``level=`` it states (else 2), as the page shows it;
 - a tag without a closing tag renders something we cannot reproduce: only its caption or
   title text (``caption=``, ``title=``, an include's ``content=``) is kept;
 - media embeds (video, tweets, GitBook ``embed``), links to other pages shown as cards
@@ -40,6 +42,8 @@ TITLE_ATTRS = ("title", "header", "summary", "label")
 TEXT_ATTRS = ("caption", "title", "content")  # what a tag without content shows
 # Containers whose first quoted argument is their title: {{< details "Meer weten" >}}.
 TITLED_BY_ARGUMENT = frozenset({"details", "expand", "tab", "collapse", "accordion", "spoiler", "toggle"})
+# Containers that are a part of the page under a heading of their own: their title is that heading.
+SECTIONS = frozenset({"section"})
 # Containers whose closing tag ends a block (content is its own paragraph).
 BLOCK_CONTAINERS = frozenset({
     "alert", "hint", "notice", "callout", "note", "tip", "info", "warning", "caution", "danger", "important",
@@ -86,6 +90,13 @@ class Tag:
         if self.name in TITLED_BY_ARGUMENT:
             return (self.first_quoted() or "").strip()
         return ""
+
+    def heading_level(self) -> int | None:
+        """The heading level of a section's title (``level="3"``, else 2); ``None`` for other containers."""
+        if self.name not in SECTIONS:
+            return None
+        level = self.attrs().get("level", "").strip()
+        return int(level) if level in {"1", "2", "3", "4", "5", "6"} else 2
 
     def text(self) -> str:
         attrs = self.attrs()
@@ -208,6 +219,9 @@ class _Rewriter:
         if tag.name in MEDIA:
             self._drop(DROP_EMBED, tag.attrs().get("url") or tag.args.strip() or tag.name)
         title = tag.title()
+        level = tag.heading_level()
+        if title and level:
+            return f"\n\n{'#' * level} {title}\n\n"
         if title:
             return f"\n\n{title}\n\n"
         return "\n\n" if tag.name in BLOCK_CONTAINERS else ""
