@@ -247,6 +247,18 @@ def test_html_details_tables_footnotes_anchors_and_emoji() -> None:
     assert doc.sections[0].text == "- Veld: naam; Verplicht: ja\n\nMeer\n\nVerborgen uitleg.\n\nZie noot (De noot). Klaar, om 10:30 uur."
 
 
+def test_navigation_written_into_a_page_is_left_out_with_its_links() -> None:
+    doc = load_text(
+        '# Aanvragen\n\n<div class="sub-navigation-wrapper">\n<div class="tab">\n  <p><a href="../stappen">Stappen</a></p>\n'
+        '</div>\n<div class="tab"><p><a href="../kosten">Kosten</a></p></div>\n</div>\n\n'
+        'Een aanvraag kost niets.\n\n<div role="navigation"><a href="../a">Vorige</a> <a href="../b">Volgende</a></div>\n\n'
+        '<nav><ul><li><a href="/">Home</a></li></ul></nav>\n\n'
+        '<div class="navigatie-uitleg">De knop rechtsboven opent het menu.</div>\n',
+        path="a.md",
+    )
+    assert body(doc) == "Een aanvraag kost niets.\n\nDe knop rechtsboven opent het menu."
+
+
 def test_generated_toc_lists_are_dropped_but_a_list_of_steps_is_kept() -> None:
     doc = load_text(
         "# T\n\n<!-- toc -->\n\n- [Aanvragen](#aanvragen)\n- [Testen](#testen)\n\n<!-- tocstop -->\n\n"
