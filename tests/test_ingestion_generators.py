@@ -174,6 +174,32 @@ def test_kramdown_toc_ial_and_extensions() -> None:
 # --- VitePress / VuePress ------------------------------------------------------------------------
 
 
+def test_a_vitepress_or_vuepress_home_page_is_read_from_its_hero_and_features() -> None:
+    vitepress = load_text(
+        "---\nlayout: home\nhero:\n  name: Regelwijzer\n  text: Alle regels voor de gemeente op één plek\n"
+        "  tagline: Zoek uit welke regels gelden voor een aanvraag.\n  actions:\n    - text: Aan de slag\n"
+        "      link: /start\nfeatures:\n  - title: Vergunningen\n    details: Het aanvragen van een vergunning.\n"
+        "  - title: Termijnen\n    details: Hoe lang een besluit op een aanvraag duurt.\n---\n",
+        path="index.md",
+    )
+    assert vitepress.title == "Regelwijzer"
+    assert [(s.kind, s.text) for s in vitepress.sections] == [
+        ("summary", "Alle regels voor de gemeente op één plek\n\nZoek uit welke regels gelden voor een aanvraag."),
+        ("body", "- Vergunningen: Het aanvragen van een vergunning.\n- Termijnen: Hoe lang een besluit op een aanvraag duurt."),
+    ]
+    vuepress = load_text(
+        "---\nhome: true\nheroText: Regelwijzer\ntagline: Alle regels voor de gemeente op één plek\n"
+        "features:\n- title: Vergunningen\n  details: Het aanvragen van een vergunning.\n---\n\nMeer uitleg.\n",
+        path="README.md",
+    )
+    assert vuepress.title == "Regelwijzer"
+    assert [s.text for s in vuepress.sections] == [
+        "Alle regels voor de gemeente op één plek", "- Vergunningen: Het aanvragen van een vergunning.", "Meer uitleg.",
+    ]
+    ordinary = load_text("---\ntitle: Gewoon\nfeatures:\n  - title: Snel\n---\n\nTekst.\n", path="a.md")
+    assert [s.text for s in ordinary.sections] == ["Tekst."]
+
+
 def test_vitepress_containers_toc_badge_and_code_import() -> None:
     doc = load_text(
         "# Gids <Badge type=\"tip\" text=\"v2\" />\n\n[[toc]]\n\n::: tip Sleutel aanvragen\nVia het portaal.\n:::\n\n"
