@@ -27,7 +27,7 @@ class SectionBuilder:
 
     The path starts with the document title at level 1; a level-1 heading (a Markdown
     H1, an HTML h1, a DOCX "Title") replaces it. A heading pops every heading at its own
-    level or deeper. Blocks of a kind that forms a group (list items, table rows, code
+    level or deeper; one that repeats the heading it falls under is not added again. Blocks of a kind that forms a group (list items, table rows, code
     lines) are joined with a newline; other blocks are paragraphs, joined with a blank
     line. A section without body text is dropped.
     """
@@ -56,6 +56,8 @@ class SectionBuilder:
         level = max(TITLE_LEVEL, level)
         while self._stack and self._stack[-1][0] >= level:
             self._stack.pop()
+        if self._stack and self._stack[-1][1].casefold() == text.casefold():
+            return  # a heading that repeats the one above it ("Scope" under the page "Scope") adds nothing
         self._stack.append((level, text))
 
     @property
