@@ -215,6 +215,22 @@ def test_vitepress_containers_toc_badge_and_code_import() -> None:
 # --- GitBook -------------------------------------------------------------------------------------
 
 
+def test_gitbook_card_tables_and_paragraphs_in_cells_keep_each_row_whole() -> None:
+    doc = load_text(
+        '# T\n\n<table data-view="cards"><thead><tr><th></th><th></th></tr></thead><tbody>'
+        "<tr><td><strong>Starten</strong></td><td>Begin hier met aansluiten.</td></tr>"
+        "<tr><td><strong>Beheer</strong></td><td>Alles over het beheer.</td></tr></tbody></table>\n\n"
+        "| | |\n|---|---|\n| Loket | Open op werkdagen |\n| Telefoon | Tot vijf uur |\n\n"
+        "| Onderdeel | Kosten |\n| --- | --- |\n| Aansluiten | <p>Geen kosten<br>voor gemeenten</p><p>Wel voor anderen</p> |\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Starten; Begin hier met aansluiten.\n- Beheer; Alles over het beheer.\n\n"
+        "- Loket; Open op werkdagen\n- Telefoon; Tot vijf uur\n\n"
+        "- Onderdeel: Aansluiten; Kosten: Geen kosten voor gemeenten Wel voor anderen"
+    )
+
+
 def test_gitbook_hint_tabs_embed_and_content_ref() -> None:
     doc = load_text(
         '# T\n\n{% hint style="info" %}\nDe sleutel is 24 uur geldig.\n{% endhint %}\n\n'

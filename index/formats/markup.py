@@ -331,6 +331,12 @@ def _pipe_table(match: re.Match[str]) -> str:
     return "\n\n" + title + "\n".join(lines) + "\n\n"
 
 
+def _one_line_row(match: re.Match[str]) -> str:
+    """A pipe-table row stays one line: a ``<br>`` or a block element in a cell (GitBook writes
+    ``<p>Geen<br>kosten</p>`` in cells) is a space, not a line break that ends the row."""
+    return _BLOCK_TAG.sub(" ", _LINE_BREAK.sub(" ", match.group(0)))
+
+
 def _button_link(match: re.Match[str]) -> str:
     """An HTML link styled as a button as the Markdown button it renders like."""
     words = " ".join(_ANY_TAG.sub("", match.group(2)).split())
@@ -359,7 +365,7 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _drop_navigation(_FORM_ELEMENTS.sub("", _DROPPED_ELEMENTS.sub("", text)))
     text = _mask_preformatted(text, preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
-    text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
+    text = _TABLE_ROW_LINE.sub(_one_line_row, text)
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", _BUTTON_LINK.sub(_button_link, text))
     text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))

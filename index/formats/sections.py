@@ -12,6 +12,7 @@ from index.documents import SECTION_BODY, Section
 
 TITLE_LEVEL = 1
 HEADER_ROW = "header"  # block kind: the header row of a table, which starts a new table
+UNNAMED_COLUMNS = "|"  # the text of a header row whose cells are all empty
 
 
 _CELL_SEPARATOR = re.compile(r"(?:^|\s)\|(?:\s|$)")
@@ -114,7 +115,7 @@ class SectionBuilder:
         """A table that had only a header row keeps it as a plain line."""
         header, used = self._header, self._header_used
         self._header, self._header_used = None, False
-        if header is not None and not used:
+        if header is not None and not used and any(header):
             self._append(" | ".join(header), "para")
 
     def _append(self, text: str, kind: str) -> None:
