@@ -100,6 +100,19 @@ def test_a_section_shortcode_heads_its_content_with_its_title() -> None:
     ]
 
 
+def test_hugo_link_cards_go_and_a_column_separator_is_a_paragraph_break() -> None:
+    doc = load_text(
+        '# T\n\n{{< columns >}}\nLinks de uitleg voor gemeenten.\n<--->\nRechts de uitleg voor provincies.\n'
+        '{{< /columns >}}\n\n{{< cards >}}\n  {{< card link="../start" title="Aan de slag" subtitle="Begin hier" >}}\n'
+        '{{< /cards >}}\n\n{{< card title="Openingstijden" >}}\n\n```\n<--->\n```\n',
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Links de uitleg voor gemeenten.\n\nRechts de uitleg voor provincies.\n\nOpeningstijden\n\n<--->"
+    )
+    assert rules(doc) == [DROP_EMBED] and doc.dropped[0].text == "../start"
+
+
 def test_hugo_self_closing_shortcodes_keep_only_their_caption() -> None:
     doc = load_text(
         '# T\n\nTekst.\n\n{{< figure src="a.png" alt="plaatje" caption="Schema van de keten" >}}\n\n'

@@ -13,8 +13,9 @@ Jekyll ``{% include note.html content="..." %}``. The rules:
 - a tag without a closing tag renders something we cannot reproduce: only its caption or
   title text (``caption=``, ``title=``, an include's ``content=``) is kept;
 - media embeds (video, tweets, GitBook ``embed``), links to other pages shown as cards
-  (GitBook ``content-ref``), buttons, tables of contents and includes of other files are
-  dropped and recorded; comments go silently;
+  (GitBook ``content-ref``, Hextra ``{{< card link="../start" title="Aan de slag" >}}``),
+  buttons, tables of contents and includes of other files are dropped and recorded;
+  comments go silently; hugo-book's column separator (a ``<--->`` line) is a paragraph break;
 - ``highlight``/``mermaid``/GitBook ``code`` blocks become code fences, so the fence rules
   (diagrams dropped, code kept as code) apply.
 
@@ -60,6 +61,10 @@ MEDIA = frozenset({"youtube", "vimeo", "tweet", "x", "twitter", "gist", "instagr
 TOC = frozenset({"toc", "tableofcontents", "table_of_contents"})
 INCLUDES = frozenset({"include", "include_relative", "readfile", "include-markdown", "remote"})
 NAVIGATION = frozenset({"content-ref", "page-ref"})  # GitBook: a card linking another page
+CARDS = frozenset({"card", "link-card", "linkcard"})  # without content but with a link: navigation too
+_LINK_ATTRS = ("link", "href", "url")
+# hugo-book's {{< columns >}} separates its columns by a line "<--->".
+_COLUMN_BREAK = re.compile(r"^[ \t]*<--->[ \t]*$", re.MULTILINE)
 BUTTONS = frozenset({"button", "btn"})
 SILENT = frozenset({"comment"})
 _CLOSING_LIQUID = re.compile(r"^end(?P<name>[\w-]+)$")
@@ -229,6 +234,10 @@ class _Rewriter:
     def _unpaired(self, tag: Tag) -> str:
         """A tag without content: only its caption or title stays."""
         text = tag.text()
+        link = next((tag.attrs()[key] for key in _LINK_ATTRS if tag.attrs().get(key)), None)
+        if tag.name in CARDS and link:
+            self._drop(DROP_EMBED, link)
+            return ""
         if tag.name in MEDIA:
             self._drop(DROP_EMBED, text or tag.attrs().get("url") or tag.args.strip() or tag.name)
         elif tag.name in INCLUDES and not text:
@@ -249,4 +258,4 @@ def template_tags(lines: list[str], drops: list[Dropped] | None = None) -> list[
     prose: list[str] = []
     outside_fences(lines, lambda chunk: prose.append(chunk) or chunk)
     rewriter = _Rewriter(paired_names("\n".join(prose)), drops)
-    return outside_fences(lines, rewriter.rewrite)
+    return outside_fences(lines, lambda chunk: _COLUMN_BREAK.sub("", rewriter.rewrite(chunk)))
