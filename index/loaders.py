@@ -93,6 +93,12 @@ REPOSITORY_FILES = frozenset({
 })
 
 
+# A site's menu kept as a page: GitBook's and mdBook's SUMMARY.md, Docsify's _sidebar.md and
+# _navbar.md, a GitHub wiki's _Sidebar.md. Their link lists name the pages; indexed, they competed
+# with those pages for every question about them.
+NAVIGATION_FILES = frozenset({"SUMMARY.md", "_sidebar.md", "_navbar.md", "_Sidebar.md"})
+
+
 def _hidden(name: str) -> bool:
     """Hidden files and folders (``.vitepress``, ``.docusaurus``), and Office lock files (``~$rapport.docx``)."""
     return name.startswith((".", "~$"))
@@ -162,7 +168,7 @@ def _other_language_folders(dirnames: list[str]) -> set[str]:
 
 
 def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
-    """Supported files under ``folder``; generator folders, repository files, translations beside
+    """Supported files under ``folder``; generator folders, repository and navigation files, translations beside
     their page (or in a language folder beside ``nl/``), a default-language file beside its ``.nl``
     page and generated HTML beside Markdown sources are left out (and listed in ``skipped``
     when given), hidden entries silently."""
@@ -177,7 +183,7 @@ def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
         for name in filenames:
             if _hidden(name) or not _supported(Path(name)):
                 continue
-            if _repository_file(name) or _translation(name, names):
+            if _repository_file(name) or name in NAVIGATION_FILES or _translation(name, names):
                 if skipped is not None:
                     skipped.append(Path(dirpath) / name)
                 continue

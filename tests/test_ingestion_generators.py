@@ -351,6 +351,17 @@ def test_generator_folders_are_skipped(tmp_path: Path) -> None:
     assert find_source_files([tmp_path / "site"])[0][0].name == "pagina.md"  # named as a source: walked
 
 
+def test_a_sites_menu_kept_as_a_page_is_skipped_and_reported(tmp_path: Path) -> None:
+    write(tmp_path / "SUMMARY.md", "# Summary\n\n* [Inleiding](README.md)\n* [Beheer](beheer.md)\n")
+    write(tmp_path / "docs" / "_sidebar.md", "- [Home](/)\n- [Beheer](beheer.md)\n")
+    write(tmp_path / "docs" / "_navbar.md", "- [Contact](contact.md)\n")
+    write(tmp_path / "docs" / "beheer.md", "# Beheer\n\nHet beheer ligt bij de gemeente.\n")
+    write(tmp_path / "docs" / "summary.md", "# Samenvatting\n\nDe gemeente beheert het loket.\n")
+    found = sorted(f.relative_to(tmp_path).as_posix() for f, _ in find_source_files([tmp_path]))
+    assert found == ["docs/beheer.md", "docs/summary.md"]  # a page of prose called summary.md stays
+    assert sorted(skipped_source_paths([tmp_path])) == ["SUMMARY.md", "docs/_navbar.md", "docs/_sidebar.md"]
+
+
 def test_generated_html_beside_markdown_sources_is_skipped_but_a_built_site_alone_is_indexed(tmp_path: Path) -> None:
     page = '<html><head><meta name="generator" content="mkdocs-1.6.1, mkdocs-material-9.5"></head>' \
            "<body><main><h1>Aanvragen</h1><p>Tekst.</p></main></body></html>"
