@@ -290,12 +290,16 @@ def decode_text(data: bytes) -> str:
 # A folder's own page (Hugo _index.md, mkdocs/VitePress index.md, GitHub README.md): its
 # title is the folder's name, not "Index".
 FOLDER_PAGE_STEMS = frozenset({"index", "_index", "readme"})
+# A Jekyll post (and many a Hugo news item) is named after its date and slug: 2025-09-11-werkgroep.md.
+# Jekyll titles it after the slug; the date is no part of the title.
+_DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-(?=.*[A-Za-z])")
 
 
 def readable_stem(path: str) -> str:
     """A title made from a file name: ``opgave-zuid-holland.md`` -> ``Opgave zuid holland``.
 
-    A folder's own page (``aansluiten/_index.md``) takes the folder's name.
+    A folder's own page (``aansluiten/_index.md``) takes the folder's name; a dated post
+    (``2025-09-11-werkgroep.md``) the words after its date, as Jekyll titles it.
     """
     file = Path(path)
     stem = file.stem
@@ -304,6 +308,7 @@ def readable_stem(path: str) -> str:
         stem = language.group("base")
     if stem.lower() in FOLDER_PAGE_STEMS and file.parent.name:
         stem = file.parent.name
+    stem = _DATED_STEM.sub("", stem)
     words = " ".join(re.sub(r"[-_.]+", " ", stem).split())
     return (words[:1].upper() + words[1:]) if words else stem
 

@@ -59,7 +59,8 @@ INGEST_VERSION = 16  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # 16: front matter field names in any case ('Title:'); Hugo section shortcodes' titles are headings; navigation
 # written into a page goes; a heading that repeats its parent adds no level; VitePress/VuePress home pages read
 # from hero and features; an empty table header leaves columns unnamed; <p> in a table cell keeps the row whole
-# Hugo link cards go, hugo-book's <---> column separator too; SUMMARY.md/_sidebar.md/_navbar.md menus are skipped
+# Hugo link cards go, hugo-book's <---> column separator too; SUMMARY.md/_sidebar.md/_navbar.md menus are skipped;
+# a dated post without a title is titled after its slug
 
 
 class IndexMissingError(FileNotFoundError):

@@ -336,6 +336,14 @@ def test_folder_pages_are_titled_after_their_folder(tmp_path: Path) -> None:
                     "index.md": tmp_path.name[:1].upper() + tmp_path.name[1:].replace("_", " ")}
 
 
+def test_a_dated_post_without_a_title_is_titled_after_its_slug_as_jekyll_does() -> None:
+    assert load_text("Het bericht.\n", path="_posts/2026-05-01-nieuwe-versie-van-de-api.md").title == (
+        "Nieuwe versie van de api"
+    )
+    assert load_text("Notulen.\n", path="verslagen/2026-05-01.md").title == "2026 05 01"  # a date alone stays
+    assert load_text("Notulen.\n", path="verslag-2026-05-01.md").title == "Verslag 2026 05 01"
+
+
 def test_generator_folders_are_skipped(tmp_path: Path) -> None:
     for folder in ("node_modules/x", "_includes", "layouts/partials", ".vitepress", "site", "build", "_site", "public",
                    "versioned_docs/version-1.0"):
