@@ -21,7 +21,8 @@ DROP_EMBED = "embed"  # video, tweet or card linking another page (Hugo/GitBook 
 DROP_INCLUDE = "include"  # content included from another file by a template tag: not resolved here
 DROP_TOC = "toc"  # a table of contents ([[toc]], {:toc}, a list of only in-page links): repeats the headings
 DROP_SKIPPED_PATH = "skipped-path"  # generator folder (node_modules, _includes, site ...), LICENSE/CHANGELOG file,
-# a translation beside its page (index.en.md next to index.md), or a generated HTML page beside Markdown sources
+# a site's menu kept as a page (SUMMARY.md, _sidebar.md), a translation beside its page (index.en.md next to
+# index.md), or a generated HTML page beside Markdown sources
 DROP_OPT_OUT = "opt-out"  # a page whose front matter says index: false: its author keeps it out of search
 DROP_FRONT_MATTER = "front-matter"  # front matter that does not parse: fields read line by line, page kept
 

@@ -21,6 +21,7 @@ from typing import Any
 from .documents import DROP_FRONT_MATTER, SECTION_SUMMARY, Document, Dropped, Section
 from .formats import FormatError
 from .formats.frontmatter import opts_out, plain_values, read_front_matter
+from .formats.home_page import hero_title, home_page_sections
 from .formats.html_page import parse_html
 from .formats.markdown import parse_markdown
 from .formats.markup import remove_template_code, strip_inline
@@ -92,6 +93,12 @@ REPOSITORY_FILES = frozenset({
 })
 
 
+# A site's menu kept as a page: GitBook's and mdBook's SUMMARY.md, Docsify's _sidebar.md and
+# _navbar.md, a GitHub wiki's _Sidebar.md. Their link lists name the pages; indexed, they competed
+# with those pages for every question about them.
+NAVIGATION_FILES = frozenset({"SUMMARY.md", "_sidebar.md", "_navbar.md", "_Sidebar.md"})
+
+
 def _hidden(name: str) -> bool:
     """Hidden files and folders (``.vitepress``, ``.docusaurus``), and Office lock files (``~$rapport.docx``)."""
     return name.startswith((".", "~$"))
@@ -161,7 +168,7 @@ def _other_language_folders(dirnames: list[str]) -> set[str]:
 
 
 def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
-    """Supported files under ``folder``; generator folders, repository files, translations beside
+    """Supported files under ``folder``; generator folders, repository and navigation files, translations beside
     their page (or in a language folder beside ``nl/``), a default-language file beside its ``.nl``
     page and generated HTML beside Markdown sources are left out (and listed in ``skipped``
     when given), hidden entries silently."""
@@ -176,7 +183,7 @@ def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
         for name in filenames:
             if _hidden(name) or not _supported(Path(name)):
                 continue
-            if _repository_file(name) or _translation(name, names):
+            if _repository_file(name) or name in NAVIGATION_FILES or _translation(name, names):
                 if skipped is not None:
                     skipped.append(Path(dirpath) / name)
                 continue
@@ -283,12 +290,16 @@ def decode_text(data: bytes) -> str:
 # A folder's own page (Hugo _index.md, mkdocs/VitePress index.md, GitHub README.md): its
 # title is the folder's name, not "Index".
 FOLDER_PAGE_STEMS = frozenset({"index", "_index", "readme"})
+# A Jekyll post (and many a Hugo news item) is named after its date and slug: 2025-09-11-werkgroep.md.
+# Jekyll titles it after the slug; the date is no part of the title.
+_DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-(?=.*[A-Za-z])")
 
 
 def readable_stem(path: str) -> str:
     """A title made from a file name: ``opgave-zuid-holland.md`` -> ``Opgave zuid holland``.
 
-    A folder's own page (``aansluiten/_index.md``) takes the folder's name.
+    A folder's own page (``aansluiten/_index.md``) takes the folder's name; a dated post
+    (``2025-09-11-werkgroep.md``) the words after its date, as Jekyll titles it.
     """
     file = Path(path)
     stem = file.stem
@@ -297,6 +308,7 @@ def readable_stem(path: str) -> str:
         stem = language.group("base")
     if stem.lower() in FOLDER_PAGE_STEMS and file.parent.name:
         stem = file.parent.name
+    stem = _DATED_STEM.sub("", stem)
     words = " ".join(re.sub(r"[-_.]+", " ", stem).split())
     return (words[:1].upper() + words[1:]) if words else stem
 
@@ -321,13 +333,14 @@ def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None
     if respect_opt_out and opts_out(meta):
         return None
     fallback = readable_stem(path)
-    front_title = _front_matter_title(meta)
+    front_title = _front_matter_title(meta) or hero_title(meta)
     dropped = _front_matter_problem(front.problem)
     first_h1, sections = parse_markdown(body, title=front_title or fallback, drops=dropped)
     title = front_title or first_h1 or fallback
     if title != fallback and not front_title:
         sections = _rerooted(sections, fallback, title)  # a note above the H1 belongs to the page it names
-    return Document(path=path, title=title, sections=with_summary(sections, meta, title), meta=meta, dropped=dropped)
+    sections = with_summary(home_page_sections(meta, title) + sections, meta, title)
+    return Document(path=path, title=title, sections=sections, meta=meta, dropped=dropped)
 
 
 def _summary_field(meta: dict[str, Any]) -> str | None:

@@ -53,6 +53,18 @@ def test_broken_toml_front_matter_keeps_the_page_and_reports_the_line() -> None:
     assert rules(doc) == [DROP_FRONT_MATTER] and "(TOML) op regel 3" in doc.dropped[0].text
 
 
+def test_front_matter_field_names_are_read_in_any_case_as_hugo_does() -> None:
+    doc = load_text(
+        '---\nTitle: Werkgroep over de planning\nSummary: "De werkgroep sprak over de planning van het najaar."\n'
+        'Draft: true\n---\n\nDe tekst.\n',
+        path="nieuws/20260911planning.md",
+    )
+    assert doc.title == "Werkgroep over de planning" and is_draft(doc.meta)
+    assert [(s.kind, s.text) for s in doc.sections][0] == ("summary", "De werkgroep sprak over de planning van het najaar.")
+    toml = load_text('+++\nTitle = "Aansluiten"\ntitle = "Aansluiten op het stelsel"\n+++\n\nTekst.\n', path="a.md")
+    assert toml.title == "Aansluiten op het stelsel"  # the field in lower case wins
+
+
 def test_prose_between_two_rules_is_not_taken_for_broken_front_matter() -> None:
     doc = load_text("---\nLet op: dit is: gewoon tekst\nmet een tweede regel: ja\n---\n\nSlot.\n", path="a.md")
     assert not doc.dropped and doc.meta == {} and body(doc) == "Slot."
@@ -71,6 +83,34 @@ def test_hugo_paired_shortcodes_keep_content_and_title() -> None:
     )
     assert body(doc) == "Let op\n\nDe termijn is zes weken.\n\nMeer weten\n\nUitleg in een uitklapper.\n\nZonder titel."
     assert not doc.dropped
+
+
+def test_a_section_shortcode_heads_its_content_with_its_title() -> None:
+    doc = load_text(
+        '---\ntitle: Aanvragen\n---\n{{< chapter/section title="" >}}\nOver het aanvragen.\n{{< /chapter/section >}}\n\n'
+        '{{< chapter/section title="Voorwaarden" >}}\nDe aanvrager woont in de gemeente.\n{{< /chapter/section >}}\n\n'
+        '{{< section title="Termijn" level="3" >}}\nBinnen acht weken.\n{{< /section >}}\n\n'
+        '{{< alert title="Let op" >}}\nGeen kopje.\n{{< /alert >}}\n',
+        path="aanvragen.md",
+    )
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Aanvragen",), "Over het aanvragen."),
+        (("Aanvragen", "Voorwaarden"), "De aanvrager woont in de gemeente."),
+        (("Aanvragen", "Voorwaarden", "Termijn"), "Binnen acht weken.\n\nLet op\n\nGeen kopje."),
+    ]
+
+
+def test_hugo_link_cards_go_and_a_column_separator_is_a_paragraph_break() -> None:
+    doc = load_text(
+        '# T\n\n{{< columns >}}\nLinks de uitleg voor gemeenten.\n<--->\nRechts de uitleg voor provincies.\n'
+        '{{< /columns >}}\n\n{{< cards >}}\n  {{< card link="../start" title="Aan de slag" subtitle="Begin hier" >}}\n'
+        '{{< /cards >}}\n\n{{< card title="Openingstijden" >}}\n\n```\n<--->\n```\n',
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Links de uitleg voor gemeenten.\n\nRechts de uitleg voor provincies.\n\nOpeningstijden\n\n<--->"
+    )
+    assert rules(doc) == [DROP_EMBED] and doc.dropped[0].text == "../start"
 
 
 def test_hugo_self_closing_shortcodes_keep_only_their_caption() -> None:
@@ -147,6 +187,32 @@ def test_kramdown_toc_ial_and_extensions() -> None:
 # --- VitePress / VuePress ------------------------------------------------------------------------
 
 
+def test_a_vitepress_or_vuepress_home_page_is_read_from_its_hero_and_features() -> None:
+    vitepress = load_text(
+        "---\nlayout: home\nhero:\n  name: Regelwijzer\n  text: Alle regels voor de gemeente op één plek\n"
+        "  tagline: Zoek uit welke regels gelden voor een aanvraag.\n  actions:\n    - text: Aan de slag\n"
+        "      link: /start\nfeatures:\n  - title: Vergunningen\n    details: Het aanvragen van een vergunning.\n"
+        "  - title: Termijnen\n    details: Hoe lang een besluit op een aanvraag duurt.\n---\n",
+        path="index.md",
+    )
+    assert vitepress.title == "Regelwijzer"
+    assert [(s.kind, s.text) for s in vitepress.sections] == [
+        ("summary", "Alle regels voor de gemeente op één plek\n\nZoek uit welke regels gelden voor een aanvraag."),
+        ("body", "- Vergunningen: Het aanvragen van een vergunning.\n- Termijnen: Hoe lang een besluit op een aanvraag duurt."),
+    ]
+    vuepress = load_text(
+        "---\nhome: true\nheroText: Regelwijzer\ntagline: Alle regels voor de gemeente op één plek\n"
+        "features:\n- title: Vergunningen\n  details: Het aanvragen van een vergunning.\n---\n\nMeer uitleg.\n",
+        path="README.md",
+    )
+    assert vuepress.title == "Regelwijzer"
+    assert [s.text for s in vuepress.sections] == [
+        "Alle regels voor de gemeente op één plek", "- Vergunningen: Het aanvragen van een vergunning.", "Meer uitleg.",
+    ]
+    ordinary = load_text("---\ntitle: Gewoon\nfeatures:\n  - title: Snel\n---\n\nTekst.\n", path="a.md")
+    assert [s.text for s in ordinary.sections] == ["Tekst."]
+
+
 def test_vitepress_containers_toc_badge_and_code_import() -> None:
     doc = load_text(
         "# Gids <Badge type=\"tip\" text=\"v2\" />\n\n[[toc]]\n\n::: tip Sleutel aanvragen\nVia het portaal.\n:::\n\n"
@@ -160,6 +226,22 @@ def test_vitepress_containers_toc_badge_and_code_import() -> None:
 
 
 # --- GitBook -------------------------------------------------------------------------------------
+
+
+def test_gitbook_card_tables_and_paragraphs_in_cells_keep_each_row_whole() -> None:
+    doc = load_text(
+        '# T\n\n<table data-view="cards"><thead><tr><th></th><th></th></tr></thead><tbody>'
+        "<tr><td><strong>Starten</strong></td><td>Begin hier met aansluiten.</td></tr>"
+        "<tr><td><strong>Beheer</strong></td><td>Alles over het beheer.</td></tr></tbody></table>\n\n"
+        "| | |\n|---|---|\n| Loket | Open op werkdagen |\n| Telefoon | Tot vijf uur |\n\n"
+        "| Onderdeel | Kosten |\n| --- | --- |\n| Aansluiten | <p>Geen kosten<br>voor gemeenten</p><p>Wel voor anderen</p> |\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Starten; Begin hier met aansluiten.\n- Beheer; Alles over het beheer.\n\n"
+        "- Loket; Open op werkdagen\n- Telefoon; Tot vijf uur\n\n"
+        "- Onderdeel: Aansluiten; Kosten: Geen kosten voor gemeenten Wel voor anderen"
+    )
 
 
 def test_gitbook_hint_tabs_embed_and_content_ref() -> None:
@@ -220,6 +302,18 @@ def test_html_details_tables_footnotes_anchors_and_emoji() -> None:
     assert doc.sections[0].text == "- Veld: naam; Verplicht: ja\n\nMeer\n\nVerborgen uitleg.\n\nZie noot (De noot). Klaar, om 10:30 uur."
 
 
+def test_navigation_written_into_a_page_is_left_out_with_its_links() -> None:
+    doc = load_text(
+        '# Aanvragen\n\n<div class="sub-navigation-wrapper">\n<div class="tab">\n  <p><a href="../stappen">Stappen</a></p>\n'
+        '</div>\n<div class="tab"><p><a href="../kosten">Kosten</a></p></div>\n</div>\n\n'
+        'Een aanvraag kost niets.\n\n<div role="navigation"><a href="../a">Vorige</a> <a href="../b">Volgende</a></div>\n\n'
+        '<nav><ul><li><a href="/">Home</a></li></ul></nav>\n\n'
+        '<div class="navigatie-uitleg">De knop rechtsboven opent het menu.</div>\n',
+        path="a.md",
+    )
+    assert body(doc) == "Een aanvraag kost niets.\n\nDe knop rechtsboven opent het menu."
+
+
 def test_generated_toc_lists_are_dropped_but_a_list_of_steps_is_kept() -> None:
     doc = load_text(
         "# T\n\n<!-- toc -->\n\n- [Aanvragen](#aanvragen)\n- [Testen](#testen)\n\n<!-- tocstop -->\n\n"
@@ -242,6 +336,14 @@ def test_folder_pages_are_titled_after_their_folder(tmp_path: Path) -> None:
                     "index.md": tmp_path.name[:1].upper() + tmp_path.name[1:].replace("_", " ")}
 
 
+def test_a_dated_post_without_a_title_is_titled_after_its_slug_as_jekyll_does() -> None:
+    assert load_text("Het bericht.\n", path="_posts/2026-05-01-nieuwe-versie-van-de-api.md").title == (
+        "Nieuwe versie van de api"
+    )
+    assert load_text("Notulen.\n", path="verslagen/2026-05-01.md").title == "2026 05 01"  # a date alone stays
+    assert load_text("Notulen.\n", path="verslag-2026-05-01.md").title == "Verslag 2026 05 01"
+
+
 def test_generator_folders_are_skipped(tmp_path: Path) -> None:
     for folder in ("node_modules/x", "_includes", "layouts/partials", ".vitepress", "site", "build", "_site", "public",
                    "versioned_docs/version-1.0"):
@@ -255,6 +357,17 @@ def test_generator_folders_are_skipped(tmp_path: Path) -> None:
         "node_modules", "public", "site", "versioned_docs",
     ]  # hidden folders (.vitepress) go silently, as before
     assert find_source_files([tmp_path / "site"])[0][0].name == "pagina.md"  # named as a source: walked
+
+
+def test_a_sites_menu_kept_as_a_page_is_skipped_and_reported(tmp_path: Path) -> None:
+    write(tmp_path / "SUMMARY.md", "# Summary\n\n* [Inleiding](README.md)\n* [Beheer](beheer.md)\n")
+    write(tmp_path / "docs" / "_sidebar.md", "- [Home](/)\n- [Beheer](beheer.md)\n")
+    write(tmp_path / "docs" / "_navbar.md", "- [Contact](contact.md)\n")
+    write(tmp_path / "docs" / "beheer.md", "# Beheer\n\nHet beheer ligt bij de gemeente.\n")
+    write(tmp_path / "docs" / "summary.md", "# Samenvatting\n\nDe gemeente beheert het loket.\n")
+    found = sorted(f.relative_to(tmp_path).as_posix() for f, _ in find_source_files([tmp_path]))
+    assert found == ["docs/beheer.md", "docs/summary.md"]  # a page of prose called summary.md stays
+    assert sorted(skipped_source_paths([tmp_path])) == ["SUMMARY.md", "docs/_navbar.md", "docs/_sidebar.md"]
 
 
 def test_generated_html_beside_markdown_sources_is_skipped_but_a_built_site_alone_is_indexed(tmp_path: Path) -> None:

@@ -347,3 +347,14 @@ def test_after_a_box_a_skipped_heading_level_is_restored_with_its_parent() -> No
         (("Aanvragen", "Let op"), "Maak eerst een afspraak."),
         (("Aanvragen", "Bij de balie"), "Betaal met je pinpas."),
     ]
+
+
+def test_a_heading_that_repeats_the_page_title_adds_no_level_to_the_heading_path() -> None:
+    doc = load_text(
+        "---\ntitle: Bezwaar maken\n---\n\n## Bezwaar maken\n\nBinnen zes weken.\n\n### Kosten\n\nGeen.\n\n"
+        "## Beroep\n\nBij de rechtbank.\n\n### Beroep\n\nNa het bezwaar.\n",
+        path="bezwaar.md",
+    )
+    assert paths(doc) == [
+        ("Bezwaar maken",), ("Bezwaar maken", "Kosten"), ("Bezwaar maken", "Beroep"), ("Bezwaar maken", "Beroep"),
+    ]

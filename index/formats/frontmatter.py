@@ -153,17 +153,29 @@ def lenient_fields(raw: str, *, syntax: str = "yaml") -> dict[str, str] | None:
     return {m.group(1): _unquote(m.group(2)) for m in matches if m is not None and m.group(2)}
 
 
+def lower_case_keys(meta: dict[str, Any]) -> dict[str, Any]:
+    """Top-level field names in lower case, as Hugo reads them (``Title:`` is the title).
+
+    Hugo treats front matter field names case-insensitively, and sites write ``Title:`` or
+    ``Description:``; read as written, such a page lost its title to its file name. A field
+    written in lower case wins over another spelling of the same name.
+    """
+    folded = {str(key).lower(): value for key, value in meta.items() if str(key) != str(key).lower()}
+    folded.update({key: value for key, value in meta.items() if str(key) == str(key).lower()})
+    return folded
+
+
 def _read(raw: str, body: str, syntax: str) -> FrontMatter | None:
     """Parse a block; ``None`` when it is not front matter at all."""
     parse = parse_toml_front_matter if syntax == "toml" else parse_front_matter
     try:
-        return FrontMatter(parse(raw), body)
+        return FrontMatter(lower_case_keys(parse(raw)), body)
     except FormatError as exc:
         fields = lenient_fields(raw, syntax=syntax)
         if fields is None:
             return None
         read = ", ".join(sorted(fields)) or "geen"
-        return FrontMatter(fields, body, f"{exc} (pagina wel geïndexeerd; gelezen velden: {read})")
+        return FrontMatter(lower_case_keys(fields), body, f"{exc} (pagina wel geïndexeerd; gelezen velden: {read})")
 
 
 def read_front_matter(text: str) -> FrontMatter:

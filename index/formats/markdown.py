@@ -43,7 +43,7 @@ from .markup import (
     excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
     strip_inline,
 )
-from .sections import HEADER_ROW, SectionBuilder
+from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder
 from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
@@ -302,9 +302,9 @@ class _BlockParser:
     def _table(self, i: int) -> int:
         self._close()
         self.list_indents = []
-        row = _table_row(self.lines[i])
-        if row:
-            self.blocks.append(Block(HEADER_ROW, row))
+        # A header row of empty cells (GitBook's card tables) leaves the columns unnamed: without
+        # it, the first row of the body was taken for the column names of all the others.
+        self.blocks.append(Block(HEADER_ROW, _table_row(self.lines[i]) or UNNAMED_COLUMNS))
         i += 2  # header row and separator
         while i < len(self.lines) and "|" in self.lines[i] and self.lines[i].strip():
             row = _table_row(self.lines[i])

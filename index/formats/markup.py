@@ -87,6 +87,15 @@ _DROPPED_ELEMENTS = re.compile(
 # Form controls (the options of a filter, a search form) are no text to read, as on an HTML page
 # (html_page._SKIPPED); lower case only, as <Select> or <Form> is a JSX component of the page.
 _FORM_ELEMENTS = re.compile(r"<(select|form)\b[^>]*>.*?</\1\s*>", re.DOTALL)
+# Navigation written into a page: <nav>, an element with role="navigation", or a box whose class
+# names it navigation ("sub-navigation-wrapper", "breadcrumb", "pagination"). It holds the links to
+# sibling pages a site's menu shows (tabs above a Hugo chapter), no text of the page itself.
+# Lower-case elements only: <Nav> is a JSX component of the page.
+_NAV_ROLE = re.compile(r"""\brole=["']navigation["']""", re.IGNORECASE)
+_CLASS_ATTR = re.compile(r"""\bclass=["']([^"']*)["']""", re.IGNORECASE)
+_NAV_CLASS_PARTS = frozenset({"nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "pagination"})
+
+
 # <a class="md-button">, <a class="action-button">, <a class="btn btn-primary">: a link styled as a
 # button, which becomes the Markdown button it renders like ([Tekst](url){ .button }), so the
 # block parser drops it (and reports it) where it stands alone, and keeps its words in a sentence.
@@ -230,6 +239,47 @@ def _page_headings(text: str) -> str:
     return "".join(out)
 
 
+def _is_navigation(name: str, attrs: str) -> bool:
+    if name == "nav" or _NAV_ROLE.search(attrs):
+        return True
+    classes = _CLASS_ATTR.search(attrs)
+    return bool(classes) and any(
+        part in _NAV_CLASS_PARTS for word in classes.group(1).lower().split() for part in re.split(r"[-_]", word)
+    )
+
+
+def _element_end(text: str, name: str, start: int) -> int:
+    """Where the element opened just before ``start`` closes (nested ones of its name counted);
+    ``start`` itself when it never does."""
+    depth = 1
+    for tag in _TAG_TOKEN.finditer(text, start):
+        if tag.group(2).lower() != name:
+            continue
+        if tag.group(1):
+            depth -= 1
+        elif not tag.group(3).rstrip().endswith("/"):
+            depth += 1
+        if depth == 0:
+            return tag.end()
+    return start
+
+
+def _drop_navigation(text: str) -> str:
+    """Remove navigation elements written into the page, with the links they hold."""
+    out: list[str] = []
+    position = 0
+    while (tag := _TAG_TOKEN.search(text, position)) is not None:
+        name, attrs = tag.group(2), tag.group(3)
+        if tag.group(1) or not name.islower() or attrs.rstrip().endswith("/") or not _is_navigation(name, attrs):
+            out.append(text[position:tag.end()])
+            position = tag.end()
+            continue
+        out.append(text[position:tag.start()] + "\n")
+        position = _element_end(text, name, tag.end())
+    out.append(text[position:])
+    return "".join(out)
+
+
 def _mask_preformatted(text: str, blocks: list[str]) -> str:
     """Replace ``<pre>``/``<xmp>`` elements (and code that spans lines) by placeholders for code
     fences of what they show.
@@ -281,6 +331,12 @@ def _pipe_table(match: re.Match[str]) -> str:
     return "\n\n" + title + "\n".join(lines) + "\n\n"
 
 
+def _one_line_row(match: re.Match[str]) -> str:
+    """A pipe-table row stays one line: a ``<br>`` or a block element in a cell (GitBook writes
+    ``<p>Geen<br>kosten</p>`` in cells) is a space, not a line break that ends the row."""
+    return _BLOCK_TAG.sub(" ", _LINE_BREAK.sub(" ", match.group(0)))
+
+
 def _button_link(match: re.Match[str]) -> str:
     """An HTML link styled as a button as the Markdown button it renders like."""
     words = " ".join(_ANY_TAG.sub("", match.group(2)).split())
@@ -306,9 +362,10 @@ def html_blocks_to_markdown(text: str) -> str:
     are followed by their full words; remaining tags are removed and their text kept.
     """
     preformatted: list[str] = []
-    text = _mask_preformatted(_FORM_ELEMENTS.sub("", _DROPPED_ELEMENTS.sub("", text)), preformatted)
+    text = _drop_navigation(_FORM_ELEMENTS.sub("", _DROPPED_ELEMENTS.sub("", text)))
+    text = _mask_preformatted(text, preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
-    text = _TABLE_ROW_LINE.sub(lambda m: _LINE_BREAK.sub(" ", m.group(0)), text)  # <br> in a cell: a space
+    text = _TABLE_ROW_LINE.sub(_one_line_row, text)
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", _BUTTON_LINK.sub(_button_link, text))
     text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))

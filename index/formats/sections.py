@@ -12,6 +12,7 @@ from index.documents import SECTION_BODY, Section
 
 TITLE_LEVEL = 1
 HEADER_ROW = "header"  # block kind: the header row of a table, which starts a new table
+UNNAMED_COLUMNS = "|"  # the text of a header row whose cells are all empty
 
 
 _CELL_SEPARATOR = re.compile(r"(?:^|\s)\|(?:\s|$)")
@@ -27,7 +28,7 @@ class SectionBuilder:
 
     The path starts with the document title at level 1; a level-1 heading (a Markdown
     H1, an HTML h1, a DOCX "Title") replaces it. A heading pops every heading at its own
-    level or deeper. Blocks of a kind that forms a group (list items, table rows, code
+    level or deeper; one that repeats the heading it falls under is not added again. Blocks of a kind that forms a group (list items, table rows, code
     lines) are joined with a newline; other blocks are paragraphs, joined with a blank
     line. A section without body text is dropped.
     """
@@ -56,6 +57,8 @@ class SectionBuilder:
         level = max(TITLE_LEVEL, level)
         while self._stack and self._stack[-1][0] >= level:
             self._stack.pop()
+        if self._stack and self._stack[-1][1].casefold() == text.casefold():
+            return  # a heading that repeats the one above it ("Scope" under the page "Scope") adds nothing
         self._stack.append((level, text))
 
     @property
@@ -112,7 +115,7 @@ class SectionBuilder:
         """A table that had only a header row keeps it as a plain line."""
         header, used = self._header, self._header_used
         self._header, self._header_used = None, False
-        if header is not None and not used:
+        if header is not None and not used and any(header):
             self._append(" | ".join(header), "para")
 
     def _append(self, text: str, kind: str) -> None:

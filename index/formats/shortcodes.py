@@ -7,12 +7,15 @@ Jekyll ``{% include note.html content="..." %}``. The rules:
 
 - a paired tag (one with a closing tag in the page) is a container: its content stays,
   its title (``title=``/``header=``/``summary=``/``label=`` or, for expanders and tabs, the
-  first quoted argument) becomes a line of its own, as an admonition's title does;
+  first quoted argument) becomes a line of its own, as an admonition's title does; a
+  section's title (``{{< section title="Scope" level="3" >}}``, also ``chapter/section``)
+  is a heading, of the ``level=`` it states (else 2), as the page shows it;
 - a tag without a closing tag renders something we cannot reproduce: only its caption or
   title text (``caption=``, ``title=``, an include's ``content=``) is kept;
 - media embeds (video, tweets, GitBook ``embed``), links to other pages shown as cards
-  (GitBook ``content-ref``), buttons, tables of contents and includes of other files are
-  dropped and recorded; comments go silently;
+  (GitBook ``content-ref``, Hextra ``{{< card link="../start" title="Aan de slag" >}}``),
+  buttons, tables of contents and includes of other files are dropped and recorded;
+  comments go silently; hugo-book's column separator (a ``<--->`` line) is a paragraph break;
 - ``highlight``/``mermaid``/GitBook ``code`` blocks become code fences, so the fence rules
   (diagrams dropped, code kept as code) apply.
 
@@ -40,6 +43,8 @@ TITLE_ATTRS = ("title", "header", "summary", "label")
 TEXT_ATTRS = ("caption", "title", "content")  # what a tag without content shows
 # Containers whose first quoted argument is their title: {{< details "Meer weten" >}}.
 TITLED_BY_ARGUMENT = frozenset({"details", "expand", "tab", "collapse", "accordion", "spoiler", "toggle"})
+# Containers that are a part of the page under a heading of their own: their title is that heading.
+SECTIONS = frozenset({"section"})
 # Containers whose closing tag ends a block (content is its own paragraph).
 BLOCK_CONTAINERS = frozenset({
     "alert", "hint", "notice", "callout", "note", "tip", "info", "warning", "caution", "danger", "important",
@@ -56,6 +61,10 @@ MEDIA = frozenset({"youtube", "vimeo", "tweet", "x", "twitter", "gist", "instagr
 TOC = frozenset({"toc", "tableofcontents", "table_of_contents"})
 INCLUDES = frozenset({"include", "include_relative", "readfile", "include-markdown", "remote"})
 NAVIGATION = frozenset({"content-ref", "page-ref"})  # GitBook: a card linking another page
+CARDS = frozenset({"card", "link-card", "linkcard"})  # without content but with a link: navigation too
+_LINK_ATTRS = ("link", "href", "url")
+# hugo-book's {{< columns >}} separates its columns by a line "<--->".
+_COLUMN_BREAK = re.compile(r"^[ \t]*<--->[ \t]*$", re.MULTILINE)
 BUTTONS = frozenset({"button", "btn"})
 SILENT = frozenset({"comment"})
 _CLOSING_LIQUID = re.compile(r"^end(?P<name>[\w-]+)$")
@@ -86,6 +95,13 @@ class Tag:
         if self.name in TITLED_BY_ARGUMENT:
             return (self.first_quoted() or "").strip()
         return ""
+
+    def heading_level(self) -> int | None:
+        """The heading level of a section's title (``level="3"``, else 2); ``None`` for other containers."""
+        if self.name not in SECTIONS:
+            return None
+        level = self.attrs().get("level", "").strip()
+        return int(level) if level in {"1", "2", "3", "4", "5", "6"} else 2
 
     def text(self) -> str:
         attrs = self.attrs()
@@ -208,6 +224,9 @@ class _Rewriter:
         if tag.name in MEDIA:
             self._drop(DROP_EMBED, tag.attrs().get("url") or tag.args.strip() or tag.name)
         title = tag.title()
+        level = tag.heading_level()
+        if title and level:
+            return f"\n\n{'#' * level} {title}\n\n"
         if title:
             return f"\n\n{title}\n\n"
         return "\n\n" if tag.name in BLOCK_CONTAINERS else ""
@@ -215,6 +234,10 @@ class _Rewriter:
     def _unpaired(self, tag: Tag) -> str:
         """A tag without content: only its caption or title stays."""
         text = tag.text()
+        link = next((tag.attrs()[key] for key in _LINK_ATTRS if tag.attrs().get(key)), None)
+        if tag.name in CARDS and link:
+            self._drop(DROP_EMBED, link)
+            return ""
         if tag.name in MEDIA:
             self._drop(DROP_EMBED, text or tag.attrs().get("url") or tag.args.strip() or tag.name)
         elif tag.name in INCLUDES and not text:
@@ -235,4 +258,4 @@ def template_tags(lines: list[str], drops: list[Dropped] | None = None) -> list[
     prose: list[str] = []
     outside_fences(lines, lambda chunk: prose.append(chunk) or chunk)
     rewriter = _Rewriter(paired_names("\n".join(prose)), drops)
-    return outside_fences(lines, rewriter.rewrite)
+    return outside_fences(lines, lambda chunk: _COLUMN_BREAK.sub("", rewriter.rewrite(chunk)))
