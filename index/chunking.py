@@ -13,12 +13,25 @@ from .text import sentences
 
 DEFAULT_MAX_WORDS = 180
 DEFAULT_MIN_WORDS = 40
+MAX_LEAD_IN_WORDS = 25  # a one-line question or label this short leads in to what follows it
 DEFAULT_MAX_HEADING_WORDS = 16  # heading path words embedded and matched with a passage (p90 title: 14 words)
 CHUNK_KIND = "chunk_kind"  # chunk meta key: "summary" for a page's front matter summary (else absent)
 
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _leads_in(paragraph: str) -> bool:
+    """Whether a paragraph announces what follows it and belongs with it: one that ends in a
+    colon ("... de volgende stappen:"), a question on a line of its own (an FAQ's question
+    above its answer) or a bare label ("Uitzonderingen", "Wat doet de leverancier niet")."""
+    text = paragraph.rstrip()
+    if text.endswith(":"):
+        return True
+    if "\n" in text or _words(text) > MAX_LEAD_IN_WORDS or text.startswith(("- ", "* ")) or text[:1].isdigit():
+        return False
+    return text.endswith("?") or not text.endswith((".", "!", ";", ")", '"', "'"))
 
 
 def _line_sentences(paragraph: str) -> list[tuple[str, str]]:
@@ -71,8 +84,8 @@ def split_section_text(text: str, *, max_words: int = DEFAULT_MAX_WORDS, min_wor
 
     A trailing passage shorter than ``min_words`` is merged into the previous one when that
     keeps it under 1.5x ``max_words``: tiny tails make poor evidence on their own. A paragraph
-    that announces what follows ("... de volgende stappen:") starts the next passage instead
-    of ending this one, so it stays with the list it introduces.
+    that announces what follows ("... de volgende stappen:", an FAQ's question, a bare label)
+    starts the next passage instead of ending this one, so it stays with what it introduces.
     """
     paragraphs: list[str] = []
     for para in (p.strip("\n").rstrip() for p in text.split("\n\n")):  # a sub-item keeps its indentation
@@ -83,7 +96,7 @@ def split_section_text(text: str, *, max_words: int = DEFAULT_MAX_WORDS, min_wor
     current: list[str] = []
     for para in paragraphs:
         if current and _words("\n\n".join(current + [para])) > max_words:
-            carried = [current.pop()] if len(current) > 1 and current[-1].rstrip().endswith(":") else []
+            carried = [current.pop()] if len(current) > 1 and _leads_in(current[-1]) else []
             passages.append("\n\n".join(current))
             current = carried
         current.append(para)
