@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 
-from index.documents import DROP_BUTTON, DROP_INCLUDE, Document
+from index.documents import DROP_BUTTON, DROP_EMPTY_TABLE, DROP_INCLUDE, Document
 from index.chunking import chunk_document
 from index.loaders import load_document, load_text
 from tests.doc_factories import body, paths
@@ -358,3 +358,45 @@ def test_a_heading_that_repeats_the_page_title_adds_no_level_to_the_heading_path
     assert paths(doc) == [
         ("Bezwaar maken",), ("Bezwaar maken", "Kosten"), ("Bezwaar maken", "Beroep"), ("Bezwaar maken", "Beroep"),
     ]
+
+
+# --- labels, empty tables and figures set in tables ---------------------------------------------
+
+
+def test_a_bold_label_on_a_line_of_its_own_is_read_as_a_run_in_label() -> None:
+    doc = load_text(
+        "# Afspraken\n\n- **Wachttijd**  \n  De tijd tussen melding en eerste reactie.\n"
+        "- **Hersteltijd**\n  De tijd tot de storing verholpen is.\n- **Let op:**\n  Dit telt alleen op werkdagen.\n\n"
+        "> **Opmerking**\n> Feestdagen tellen niet mee.\n\n**Vet begin** en de zin loopt door.\n\n"
+        "**Beslissing**\nvalt binnen een week.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Wachttijd: De tijd tussen melding en eerste reactie.\n- Hersteltijd: De tijd tot de storing verholpen is.\n"
+        "- Let op: Dit telt alleen op werkdagen.\n\nOpmerking: Feestdagen tellen niet mee.\n\n"
+        "Vet begin en de zin loopt door.\n\nBeslissing valt binnen een week."
+    )
+
+
+def test_a_table_with_column_names_but_no_rows_leaves_nothing_and_is_reported() -> None:
+    doc = load_text(
+        "# Velden\n\n## Subsidies\n\n| Veld | Verplicht | Gebruik |\n|---|---|---|\n\n"
+        "## Vergunningen\n\n| Veld | Verplicht |\n|---|---|\n| datum | Ja |\n\n| Eén mededeling in een kader |\n|---|\n",
+        path="a.md",
+    )
+    assert paths(doc) == [("Velden", "Vergunningen")]
+    assert body(doc) == "- Veld: datum; Verplicht: Ja\n\nEén mededeling in een kader"
+    assert [(d.rule, d.text) for d in doc.dropped] == [(DROP_EMPTY_TABLE, "Veld | Verplicht | Gebruik")]
+
+
+def test_an_image_with_its_caption_in_a_one_column_table_reads_like_the_image() -> None:
+    doc = load_text(
+        "# Proces\n\nDe aanvraag loopt zo.\n\n| ![Schema](img/schema.png) |\n| :--: |\n| Figuur 2 |\n\n"
+        "| [![Kaart](img/kaart.png)](img/kaart.png) |\n|:-:|\n"
+        "| De kaart toont de drie regio's met elk een eigen loket voor aanvragen |\n\nDaarna volgt het besluit.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "De aanvraag loopt zo.\n\nDe kaart toont de drie regio's met elk een eigen loket voor aanvragen.\n\n"
+        "Daarna volgt het besluit."
+    )

@@ -12,7 +12,7 @@ import json
 import sys
 
 from index.documents import (
-    DROP_BUTTON, DROP_EMBED, DROP_EMPTY_CONTAINER, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_LINK_LIST, DROP_MDX_CODE,
+    DROP_BUTTON, DROP_EMBED, DROP_EMPTY_CONTAINER, DROP_EMPTY_TABLE, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_LINK_LIST, DROP_MDX_CODE,
     DROP_OPT_OUT, DROP_REPEATED, DROP_SEARCH_EXCLUDE, DROP_SKIPPED_PATH, DROP_TOC,
 )
 
@@ -22,6 +22,7 @@ from .common import CliError, check_index, fail, settings_for, sources_label
 DROP_RULES = {
     DROP_SEARCH_EXCLUDE: "gemarkeerd met data-search-exclude",
     DROP_EMPTY_CONTAINER: "lege uitklapper of admonition (alleen een titel)",
+    DROP_EMPTY_TABLE: "tabel met alleen kolomnamen (geen rijen)",
     DROP_LINK_LIST: "lijst met alleen links onder een kop als 'Bronnen'",
     DROP_BUTTON: "link als knop ('Direct naar ...')",
     DROP_MDX_CODE: "MDX import/export-regels",

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.documents import (
-    DROP_BUTTON, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, SECTION_LINKS, Dropped, Section,
+    DROP_BUTTON, DROP_EMPTY_TABLE, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, SECTION_LINKS, Dropped, Section,
 )
 
 from .abbr import expand_abbreviations
@@ -40,8 +40,8 @@ from .formulas import display_formulas
 from .indented import CODE_INDENT, fence_indented_code
 from .myst import drop_comments, unwrap_directives
 from .markup import (
-    excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
-    strip_inline,
+    excluded_from_search, html_blocks_to_markdown, image_description, is_attr_list, outside_code_spans,
+    remove_template_code, split_attr_list, strip_inline,
 )
 from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder
 from .shortcodes import template_tags
@@ -78,7 +78,11 @@ _LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(.*)$
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_TOKEN = re.compile(r"(`+).+?(?<!`)\1(?!`)|\\.|\|")  # a code span, an escaped character or a cell boundary
 _INNER_PIPE = re.compile(r"\s*\|\s*")
+_IMAGE_MARKUP = re.compile(r"!\[[^\]]*\]\([^()]*\)|<img\b[^<>]*>", re.IGNORECASE)
 _BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
+# A line that is nothing but a strong label ("**Reactietijd**", "> **Opmerking**") with the text
+# going on under it: rendered as a run-in heading, read as "Reactietijd: De tijd ...".
+_RUN_IN_LABEL = re.compile(r"^(\*\*|__)(?=\S)([^*_]+?)(?<=[^\s.:;!?])\1$")
 _DEFINITION = re.compile(r"^:\s+(\S.*)$")  # definition list (kramdown, Pandoc, mkdocs def_list): ":   tekst"
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
 _REFERENCE_DEFINITION = re.compile(r"^\[(?!\^)[^\]]+\]:\s*\S+.*$|^\*\[[^\]]+\]:.*$")
@@ -133,6 +137,12 @@ def _table_row(line: str) -> str:
     if cells and not cells[-1]:
         cells = cells[:-1]
     return " | ".join(cells) if any(cells) else ""
+
+
+def _is_figure(header: str) -> bool:
+    """Whether a table's header row is one cell holding nothing but an image (and its link)."""
+    cells = [cell for cell in _split_cells(header.strip()) if cell.strip()]
+    return len(cells) == 1 and bool(_IMAGE_MARKUP.search(cells[0])) and not strip_inline(_IMAGE_MARKUP.sub("", cells[0]))
 
 
 def _keep_fence(language: str, content: list[str]) -> bool:
@@ -282,8 +292,11 @@ class _BlockParser:
             self._close()
             line = footnote.group(1)
         if self.item is not None:
-            self.item += " " + line  # continuation (indented or lazy) of the open item
+            marker, _, text = self.item.partition(" ")
+            self.item = f"{marker} {text}{_joint(text, line)}{line}"  # continuation (indented or lazy)
         else:
+            if len(self.paragraph) == 1 and _joint(self.paragraph[0], line) != " ":
+                self.paragraph[0] += ":"
             self.paragraph.append(line)
 
     def _list_depth(self, indent: int) -> int:
@@ -302,15 +315,24 @@ class _BlockParser:
     def _table(self, i: int) -> int:
         self._close()
         self.list_indents = []
-        # A header row of empty cells (GitBook's card tables) leaves the columns unnamed: without
-        # it, the first row of the body was taken for the column names of all the others.
-        self.blocks.append(Block(HEADER_ROW, _table_row(self.lines[i]) or UNNAMED_COLUMNS))
+        header, rows = self.lines[i], []
         i += 2  # header row and separator
         while i < len(self.lines) and "|" in self.lines[i] and self.lines[i].strip():
             row = _table_row(self.lines[i])
             if row:
-                self.blocks.append(Block("row", row))
+                rows.append(row)
             i += 1
+        if _is_figure(header):
+            # An image with its caption under it, set in a one-column table to centre them: the
+            # caption is read like the image's alt text (a sentence when it describes, else nothing).
+            self.blocks.extend(Block("para", text) for text in map(image_description, [_table_row(header), *rows]) if text)
+        elif not rows and len([c for c in _table_row(header).split(" | ") if c]) > 1:
+            record_drop(self.drops, DROP_EMPTY_TABLE, _table_row(header))
+        else:
+            # A header row of empty cells (GitBook's card tables) leaves the columns unnamed: without
+            # it, the first row of the body was taken for the column names of all the others.
+            self.blocks.append(Block(HEADER_ROW, _table_row(header) or UNNAMED_COLUMNS))
+            self.blocks.extend(Block("row", row) for row in rows)
         return i
 
     def _fence(self, i: int, fence: Fence) -> int:
@@ -328,6 +350,12 @@ class _BlockParser:
                 if line.strip():
                     self.blocks.append(Block("code", " ".join(line.split())))
         return i + 1
+
+
+def _joint(text: str, line: str) -> str:
+    """What joins a continuation line to the text before it: a colon after a label that had a
+    line of its own and a sentence under it ("**Oplostijd**  / De periode ..."), else a space."""
+    return ": " if _RUN_IN_LABEL.match(text) and line[:1].isupper() else " "
 
 
 def _example_blocks(lines: list[str], drops: list[Dropped] | None) -> list[Block]:
