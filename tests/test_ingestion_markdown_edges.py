@@ -400,3 +400,27 @@ def test_an_image_with_its_caption_in_a_one_column_table_reads_like_the_image() 
         "De aanvraag loopt zo.\n\nDe kaart toont de drie regio's met elk een eigen loket voor aanvragen.\n\n"
         "Daarna volgt het besluit."
     )
+
+
+def test_ordered_items_show_the_numbers_the_page_renders() -> None:
+    doc = load_text(
+        "# Installeren\n\n1. Open de map\n1. Start het script\n    1. Kopieer de regel\n    1. Plak hem\n"
+        "1. Controleer het resultaat\n\nDaarna:\n\n3. Sluit af\n5. Meld je af\n\n- los punt\n\n1. Nieuwe lijst\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "1. Open de map\n2. Start het script\n  1. Kopieer de regel\n  2. Plak hem\n3. Controleer het resultaat\n\n"
+        "Daarna:\n\n3. Sluit af\n4. Meld je af\n- los punt\n1. Nieuwe lijst"
+    )
+
+
+def test_a_host_name_in_angle_brackets_is_text_not_a_tag() -> None:
+    doc = load_text(
+        "# Publiceren\n\nDaarna moet <docs.voorbeeld.nl> opnieuw gesynchroniseerd worden via <www.voorbeeld.nl/beheer>."
+        "\n\nEen <span>opgemaakt</span> woord.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Daarna moet docs.voorbeeld.nl opnieuw gesynchroniseerd worden via www.voorbeeld.nl/beheer.\n\n"
+        "Een opgemaakt woord."
+    )

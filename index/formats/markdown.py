@@ -160,6 +160,7 @@ class _BlockParser:
         self.item: str | None = None  # the open list item, with its "- " / "1. " prefix
         self.item_depth = 0  # nesting depth of the open item (0: top level)
         self.list_indents: list[int] = []  # marker columns of the open list levels, outermost first
+        self.ordinals: list[int | None] = []  # per open list level: the number its last item showed
         self.indent = 0  # leading spaces of the current line (after any blockquote markers)
         self.defining = False  # the open paragraph is a term with its definition
         self.blocks: list[Block] = []
@@ -240,7 +241,7 @@ class _BlockParser:
         atx = _ATX.match(line) if self.indent < self._code_indent() else None
         if atx:
             self._close()
-            self.list_indents = []
+            self._end_lists()
             self._emit_heading(atx.group(2) or "", len(atx.group(1)))
             return True
         if _SETEXT.match(line) and self.paragraph and self.item is None:
@@ -275,12 +276,14 @@ class _BlockParser:
             return
         if item:
             self._close()
-            marker = "-" if item.group(1) else f"{item.group(2)}."
-            self.item = f"{marker} {item.group(3)}"
             self.item_depth = self._list_depth(self.indent)
+            if item.group(1):
+                self.ordinals[self.item_depth] = None  # a bullet list: a numbered one after it starts anew
+            marker = "-" if item.group(1) else self._ordinal(self.item_depth, int(item.group(2)))
+            self.item = f"{marker} {item.group(3)}"
             return
         if self.item is None and (not self.list_indents or self.indent <= self.list_indents[0]):
-            self.list_indents = []  # text at the list's own margin: the list has ended
+            self._end_lists()  # text at the list's own margin: the list has ended
         definition = _DEFINITION.match(line)
         if definition and self.paragraph and self.item is None:
             if not self.defining:
@@ -308,13 +311,25 @@ class _BlockParser:
         """
         while self.list_indents and indent < self.list_indents[-1]:
             self.list_indents.pop()
+            self.ordinals.pop()
         if not self.list_indents or indent > self.list_indents[-1]:
             self.list_indents.append(indent)
+            self.ordinals.append(None)
         return len(self.list_indents) - 1
+
+    def _end_lists(self) -> None:
+        self.list_indents, self.ordinals = [], []
+
+    def _ordinal(self, depth: int, written: int) -> str:
+        """The number an ordered item shows: its list counts on from the first item's number,
+        whatever the later items say ("1." on every line is a common style, rendered 1, 2, 3)."""
+        shown = written if self.ordinals[depth] is None else self.ordinals[depth] + 1
+        self.ordinals[depth] = shown
+        return f"{shown}."
 
     def _table(self, i: int) -> int:
         self._close()
-        self.list_indents = []
+        self._end_lists()
         header, rows = self.lines[i], []
         i += 2  # header row and separator
         while i < len(self.lines) and "|" in self.lines[i] and self.lines[i].strip():
@@ -337,7 +352,7 @@ class _BlockParser:
 
     def _fence(self, i: int, fence: Fence) -> int:
         self._close()
-        self.list_indents = []
+        self._end_lists()
         content: list[str] = []
         i += 1
         while i < len(self.lines) and not fence.closes(self.lines[i]):

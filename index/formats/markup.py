@@ -148,6 +148,8 @@ def _captioned(component: re.Match[str]) -> str:
 
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
+# "<docs.example.nl>": no scheme, so no autolink, and a dot makes it no tag name: shown as written.
+_BARE_HOST = re.compile(r"<((?:[a-z0-9-]+\.)+(?:nl|eu|com|org|net|info|io|be|de)(?:/[^<>\s]*)?)>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")  # <Tabs.Tab>: JSX
 # MDX live examples wrap markup in a JSX expression: "{() => (", "<>", ..., "</>", ")}".
 _JSX_FRAGMENT = re.compile(r"</>\s*\)\s*\}|</?>")  # "</> )}" closes a one-line live example
@@ -375,7 +377,7 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _ROW_END.sub("\n\n", text)
     text = _LINE_BREAK.sub("\n", text)
     text = _BLOCK_TAG.sub("\n", text)
-    text = _ANY_TAG.sub("", text)
+    text = _ANY_TAG.sub("", _BARE_HOST.sub(r"\1", text))
     return _PRE_MASK.sub(lambda m: preformatted[int(m.group(1))], text)
 
 
