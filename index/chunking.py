@@ -95,7 +95,8 @@ def split_section_text(text: str, *, max_words: int = DEFAULT_MAX_WORDS, min_wor
     passages: list[str] = []
     current: list[str] = []
     for para in paragraphs:
-        if current and _words("\n\n".join(current + [para])) > max_words:
+        alone = len(current) == 1 and _leads_in(current[0])  # a lead-in is never a passage of its own
+        if current and not alone and _words("\n\n".join(current + [para])) > max_words:
             carried = [current.pop()] if len(current) > 1 and _leads_in(current[-1]) else []
             passages.append("\n\n".join(current))
             current = carried

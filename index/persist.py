@@ -61,7 +61,8 @@ INGEST_VERSION = 17  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # from hero and features; an empty table header leaves columns unnamed; <p> in a table cell keeps the row whole
 # Hugo link cards go, hugo-book's <---> column separator too; SUMMARY.md/_sidebar.md/_navbar.md menus are skipped;
 # a dated post without a title is titled after its slug
-# 17: an FAQ question or a bare label line starts the passage of what it introduces; a bold label on a line of
+# 17: an FAQ question or a bare label line starts the passage of what it introduces (a lead-in before a long
+# list is never a passage of its own); a bold label on a line of
 # its own reads "Label: tekst"; a table of only column names goes; an image-and-caption table reads as the image;
 # ordered items show the numbers the page renders ("1." on every line reads 1, 2, 3); "<docs.example.nl>" is text
 

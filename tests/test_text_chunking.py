@@ -142,6 +142,14 @@ def test_a_question_or_a_bare_label_stays_with_what_follows_it():
     assert passages[0].endswith(closing)
 
 
+def test_a_lead_in_before_a_list_longer_than_a_passage_is_not_a_passage_of_its_own():
+    intro = "Tijdens het overleg doorlopen we de volgende stappen:"
+    items = "\n".join(f"{n}. Stap {n}: " + _para(30, f"stap{n}") for n in range(1, 6))
+    passages = split_section_text(intro + "\n\n" + items, max_words=100)
+    assert passages[0].startswith(intro + "\n\n1. Stap 1:")
+    assert all(p.strip() != intro for p in passages)
+
+
 def test_chunks_keep_citation_data_and_stable_ids():
     doc = Document("a/b.md", "Titel", [Section(("Titel", "Kop"), "Tekst over iets.", page=3)], {"theme": "x"})
     (chunk,) = chunk_document(doc)
