@@ -424,3 +424,8 @@ def test_a_host_name_in_angle_brackets_is_text_not_a_tag() -> None:
         "Daarna moet docs.voorbeeld.nl opnieuw gesynchroniseerd worden via www.voorbeeld.nl/beheer.\n\n"
         "Een opgemaakt woord."
     )
+
+
+def test_an_escaped_angle_bracket_is_shown_not_read_as_the_start_of_a_tag() -> None:
+    doc = load_text("# Afspraken\n\nNoem de taak met een #\\<nummer> in de titel, als \\<team\\>-\\<nummer\\>.\n", path="a.md")
+    assert body(doc) == "Noem de taak met een #<nummer> in de titel, als <team>-<nummer>."

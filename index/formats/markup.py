@@ -150,7 +150,8 @@ def _captioned(component: re.Match[str]) -> str:
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
 # "<docs.example.nl>": no scheme, so no autolink, and a dot makes it no tag name: shown as written.
 _BARE_HOST = re.compile(r"<((?:[a-z0-9-]+\.)+(?:nl|eu|com|org|net|info|io|be|de)(?:/[^<>\s]*)?)>", re.IGNORECASE)
-_ANY_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")  # <Tabs.Tab>: JSX
+# An escaped "\<" is a literal "<" (CommonMark), never the start of a tag: "met een #\<nummer>".
+_ANY_TAG = re.compile(r"(?<!\\)(?:</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>)")  # <Tabs.Tab>: JSX
 # MDX live examples wrap markup in a JSX expression: "{() => (", "<>", ..., "</>", ")}".
 _JSX_FRAGMENT = re.compile(r"</>\s*\)\s*\}|</?>")  # "</> )}" closes a one-line live example
 _JSX_ARROW = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*\(?")
