@@ -150,6 +150,14 @@ def test_a_lead_in_before_a_list_longer_than_a_passage_is_not_a_passage_of_its_o
     assert all(p.strip() != intro for p in passages)
 
 
+def test_a_cut_list_whose_short_tail_is_merged_back_reads_as_written():
+    items = [f"- Punt {n}: " + _para(12, f"uitleg{n}") for n in range(1, 5)]
+    items.append("- Slotpunt met een korte uitleg. Met nog een zin erachter.")
+    passages = split_section_text("\n".join(items), max_words=60, min_words=40)
+    assert len(passages) == 1 and "\n\n" not in passages[0]
+    assert passages[0].endswith("\n- Slotpunt met een korte uitleg. Met nog een zin erachter.")
+
+
 def test_chunks_keep_citation_data_and_stable_ids():
     doc = Document("a/b.md", "Titel", [Section(("Titel", "Kop"), "Tekst over iets.", page=3)], {"theme": "x"})
     (chunk,) = chunk_document(doc)
