@@ -65,7 +65,8 @@ INGEST_VERSION = 17  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # list is never a passage of its own); a bold label on a line of
 # its own reads "Label: tekst"; a table of only column names goes; an image-and-caption table reads as the image;
 # ordered items show the numbers the page renders ("1." on every line reads 1, 2, 3); "<docs.example.nl>" and an
-# escaped "\<nummer>" are text, not tags; a cut list rejoined in one passage has no blank line in the middle
+# escaped "\<nummer>" are text, not tags; a cut list rejoined in one passage has no blank line in the middle;
+# an author's TODO/FIXME note opening a paragraph or item goes (reported as todo)
 
 
 class IndexMissingError(FileNotFoundError):

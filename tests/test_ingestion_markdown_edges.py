@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 
-from index.documents import DROP_BUTTON, DROP_EMPTY_TABLE, DROP_INCLUDE, Document
+from index.documents import DROP_BUTTON, DROP_EMPTY_TABLE, DROP_INCLUDE, DROP_TODO, Document
 from index.chunking import chunk_document
 from index.loaders import load_document, load_text
 from tests.doc_factories import body, paths
@@ -429,3 +429,15 @@ def test_a_host_name_in_angle_brackets_is_text_not_a_tag() -> None:
 def test_an_escaped_angle_bracket_is_shown_not_read_as_the_start_of_a_tag() -> None:
     doc = load_text("# Afspraken\n\nNoem de taak met een #\\<nummer> in de titel, als \\<team\\>-\\<nummer\\>.\n", path="a.md")
     assert body(doc) == "Noem de taak met een #<nummer> in de titel, als <team>-<nummer>."
+
+
+def test_an_authors_todo_note_is_left_out_and_reported() -> None:
+    doc = load_text(
+        "# Testopstelling\n\nDe testdata staat in een eigen map.\n\n// TODO generator toevoegen\n\n> TO DO\n\n"
+        "_TODO: nog nagaan_\n\n- Eerste stap\n- [TODO - controleren]\n\nDe todo-lijst van het team staat online.\n",
+        path="a.md",
+    )
+    assert body(doc) == "De testdata staat in een eigen map.\n\n- Eerste stap\n\nDe todo-lijst van het team staat online."
+    assert [d.rule for d in doc.dropped] == [DROP_TODO] * 4
+    placeholder = load_text("---\ntitle: Logging\n---\n> // TODO\n", path="b.md")
+    assert placeholder.title == "Logging" and placeholder.sections == []  # a placeholder page gives no passage

@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.documents import (
-    DROP_BUTTON, DROP_EMPTY_TABLE, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, SECTION_LINKS, Dropped, Section,
+    DROP_BUTTON, DROP_EMPTY_TABLE, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, DROP_TODO,
+    SECTION_LINKS, Dropped, Section,
 )
 
 from .abbr import expand_abbreviations
@@ -48,6 +49,9 @@ from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
 # mkdocs Material [Text](url){ .md-button }, Bootstrap-style themes (just-the-docs) {: .btn .btn-primary }
+# An author's note to self opening a paragraph or item ("// TODO links fixen", "> TO DO", "FIXME: ..."):
+# capitals only, so a "todo-lijst" in a sentence is text.
+_TODO_NOTE = re.compile(r"^(?://+|#+|\*{1,2}|_{1,2}|\[)?\s*(?:TODO|TO DO|FIXME)\b")
 _BUTTON_CLASS = re.compile(r"\.(?:[\w-]*button|btn)\b")
 # Headings of reference lists: a list of only links under one of these is dropped.
 REFERENCE_HEADINGS = frozenset({
@@ -182,6 +186,8 @@ class _BlockParser:
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, strip_inline(text))
             elif _BUTTON_CLASS.search(attrs) and _LINK_ONLY.match(text):
                 record_drop(self.drops, DROP_BUTTON, strip_inline(text))
+            elif _TODO_NOTE.match(text):
+                record_drop(self.drops, DROP_TODO, strip_inline(text))
             else:
                 self._emit("para", text)
         if self.item is not None:
@@ -190,6 +196,8 @@ class _BlockParser:
             cleaned = strip_inline(text).lstrip(_DECORATIVE_MARKS)
             if cleaned and excluded_from_search(attrs):
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
+            elif _TODO_NOTE.match(text):
+                record_drop(self.drops, DROP_TODO, cleaned)
             elif cleaned:
                 self.blocks.append(Block("item", f"{NESTED_ITEM_INDENT * self.item_depth}{marker} {cleaned}",
                                          link_only=bool(_LINK_ONLY.match(text)),
