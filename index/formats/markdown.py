@@ -146,7 +146,9 @@ def _table_row(line: str) -> str:
 def _is_figure(header: str) -> bool:
     """Whether a table's header row is one cell holding nothing but an image (and its link)."""
     cells = [cell for cell in _split_cells(header.strip()) if cell.strip()]
-    return len(cells) == 1 and bool(_IMAGE_MARKUP.search(cells[0])) and not strip_inline(_IMAGE_MARKUP.sub("", cells[0]))
+    if len(cells) != 1 or not _IMAGE_MARKUP.search(cells[0]):
+        return False
+    return not strip_inline(_IMAGE_MARKUP.sub("", cells[0]))
 
 
 def _keep_fence(language: str, content: list[str]) -> bool:
@@ -348,7 +350,8 @@ class _BlockParser:
         if _is_figure(header):
             # An image with its caption under it, set in a one-column table to centre them: the
             # caption is read like the image's alt text (a sentence when it describes, else nothing).
-            self.blocks.extend(Block("para", text) for text in map(image_description, [_table_row(header), *rows]) if text)
+            captions = map(image_description, [_table_row(header), *rows])
+            self.blocks.extend(Block("para", text) for text in captions if text)
         elif not rows and len([c for c in _table_row(header).split(" | ") if c]) > 1:
             record_drop(self.drops, DROP_EMPTY_TABLE, _table_row(header))
         else:
