@@ -26,13 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.privacy import audit
-from bot.core.answering.answer import Answer, VerifiedItem
+from bot.core.answering.answer import Answer, Passage, VerifiedItem
 from bot.core.answering.followups import leans_on_earlier, needs_earlier, restate
+from bot.core.answering.more import asks_for_more
 from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, KIND_QUESTION, OPEN, InvalidTransition, check_transition
 from bot.core.delivery.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP, Outbox
 from bot.core.views import (
     VIA_CLI, VIA_COMMAND, VIA_DM, VIA_MENTION, Asker, EscalationView, OutboxPost, Outcome,
-    escalation_view, passages_to_json,
+    escalation_view, passages_from_json, passages_to_json,
 )
 from bot.store.leases import LEASE, new_token
 from bot.store.models import Escalation, Question, VerifiedAnswer
@@ -145,8 +146,9 @@ class LoketService:
             if active is not None:
                 return self._forward_followup(tx, active, question)
             question_id, context = question.id, root.text if root else None
+            shown = self._shown_before(tx, question) if root is not None else None
         log.info("question %s: via=%s chars=%d followup=%s", question_id, asker.via, len(text), context is not None)
-        answer, used_context = self._ask(text, context)
+        answer, used_context = self._ask(text, context, shown)
         with self.store.tx() as tx:
             question = tx.question(question_id)
             _record_answer(question, answer)
@@ -200,11 +202,24 @@ class LoketService:
         log.info("question %s: follow-up of escalation #%s, queued for the core thread", question.id, active.id)
         return Outcome(question_id=question.id, answer=None, followup_of=self._view(tx, active))
 
-    def _ask(self, text: str, context: str | None) -> tuple[Answer, bool]:
+    @staticmethod
+    def _shown_before(tx: Tx, question: Question) -> tuple[str, tuple[Passage, ...]] | None:
+        """The text and passages of the last answer Loket gave in this conversation."""
+        earlier = tx.latest_answered(question.channel_id, question.conversation_ts, before_id=question.id)
+        if earlier is None or not earlier.answer_text:
+            return None
+        return earlier.answer_text, passages_from_json(earlier.passages)
+
+    def _ask(self, text: str, context: str | None,
+             shown: tuple[str, Sequence[Passage]] | None = None) -> tuple[Answer, bool]:
         """Ask the desk; a follow-up without an answer of its own is asked with its context
         (and answered so only when the answer speaks to the follow-up's own words). One that
         points back ("en wie zit erin?", :func:`leans_on_earlier`) is asked with its context
-        first: on its own it would be answered from whatever passage matches "zit"."""
+        first: on its own it would be answered from whatever passage matches "zit". One that
+        asks for more of the last answer ("kun je daar meer over vertellen?") gets the rest
+        of its source, or is escalated when there is no more (:func:`asks_for_more`)."""
+        if shown is not None and asks_for_more(text):
+            return self.desk.more(text, *shown), True  # not answered (escalated) when there is no more
         leaning = context is not None and leans_on_earlier(text)
         if leaning:
             found = self.desk.ask(restate(context, text))

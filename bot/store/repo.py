@@ -119,6 +119,19 @@ class Tx:
         )
         return self.session.scalar(stmt)
 
+    def latest_answered(self, channel_id: str, conversation_ts: str | None, *, before_id: int) -> Question | None:
+        """The last question of a conversation (thread) before ``before_id`` that Loket answered."""
+        if conversation_ts is None:
+            return None
+        stmt = (
+            select(Question)
+            .where(Question.channel_id == channel_id, Question.conversation_ts == conversation_ts,
+                   Question.id < before_id, Question.answered.is_(True))
+            .order_by(Question.id.desc())
+            .limit(1)
+        )
+        return self.session.scalar(stmt)
+
     def record_reply_message(self, question_id: int, *, channel_id: str, message_ts: str, thread_ts: str | None,
                              kind: str, now: datetime) -> bool:
         """Remember a message Loket posted about a question in the asker's conversation (for
