@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 # still reach the asker in the order they were written.
 REORDER_DELAY = timedelta(seconds=1.5)
 MAX_TS_SKEW_SECONDS = 600
+# A DM has no threads to tell a conversation by: "meer?" reads on in the asker's last answer
+# of this past while, and is asked on its own after it.
+MORE_WINDOW = timedelta(minutes=30)
 
 
 def utcnow() -> datetime:
@@ -146,7 +149,7 @@ class LoketService:
             if active is not None:
                 return self._forward_followup(tx, active, question)
             question_id, context = question.id, root.text if root else None
-            shown = self._shown_before(tx, question) if root is not None else None
+            shown = self._shown_before(tx, question, asker, text, root is not None)
         log.info("question %s: via=%s chars=%d followup=%s", question_id, asker.via, len(text), context is not None)
         answer, used_context = self._ask(text, context, shown)
         with self.store.tx() as tx:
@@ -203,9 +206,19 @@ class LoketService:
         return Outcome(question_id=question.id, answer=None, followup_of=self._view(tx, active))
 
     @staticmethod
-    def _shown_before(tx: Tx, question: Question) -> tuple[str, tuple[Passage, ...]] | None:
-        """The text and passages of the last answer Loket gave in this conversation."""
-        earlier = tx.latest_answered(question.channel_id, question.conversation_ts, before_id=question.id)
+    def _shown_before(tx: Tx, question: Question, asker: Asker, text: str,
+                      in_thread: bool) -> tuple[str, tuple[Passage, ...]] | None:
+        """The text and passages of the last answer Loket gave in this conversation. In a DM
+        a request for more may come as a new message instead of a thread reply: there it reads
+        on in the asker's last answer of the past :data:`MORE_WINDOW`."""
+        if in_thread:
+            earlier = tx.latest_answered(question.channel_id, before_id=question.id,
+                                         conversation_ts=question.conversation_ts)
+        elif asker.via == VIA_DM and asks_for_more(text):
+            earlier = tx.latest_answered(question.channel_id, before_id=question.id, user_id=asker.user_id,
+                                         since=question.created_at - MORE_WINDOW)
+        else:
+            return None
         if earlier is None or not earlier.answer_text:
             return None
         return earlier.answer_text, passages_from_json(earlier.passages)
