@@ -279,3 +279,19 @@ def test_a_data_dir_that_is_a_file_is_a_dutch_error_before_any_work(tmp_path, mo
         err = capsys.readouterr().err
         assert str(not_a_dir) in err and ("geen map" in err or "bestaat al als bestand" in err), err
         assert "Traceback" not in err and "Embedden" not in err
+
+
+def test_chat_reads_on_in_the_source_when_asked_for_more(cli_env, desk):
+    from bot.cli.chat_cmd import chat_loop
+    from bot.core.service import LoketService
+    from bot.settings import Settings
+    from bot.store.repo import Store
+
+    service = LoketService(desk=desk, store=Store.open(Settings.from_env().db_url), is_core=lambda user: False)
+    out = io.StringIO()
+    chat_loop(service, user_id="terminal:test", stdout=out, stdin=io.StringIO("Wat doet het kernteam?\nmeer?\nstop\n"))
+    text = out.getvalue()
+    cited = [line for line in text.splitlines() if line.startswith("Bron:")]
+    # "meer?" names nothing to search for: it continues the conversation, from the same page
+    assert len(cited) == 2 and "opgeslagen voor het kernteam" not in text
+    assert cited[0].rsplit("(", 1)[1].split(",")[0] == cited[1].rsplit("(", 1)[1].split(",")[0]

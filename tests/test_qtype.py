@@ -1,7 +1,9 @@
 """Which answer type a question asks for (no model needed)."""
 from __future__ import annotations
 
-from bot.core.answering.qtype import DATE, EMAIL, MONEY, NUMBER, PERCENT, PHONE, WEB, WHEN, expected_type, satisfies
+from bot.core.answering.qtype import (
+    DATE, EMAIL, MONEY, NUMBER, PERCENT, PHONE, VERSION, WEB, WHEN, expected_type, satisfies,
+)
 
 
 def test_durations_percentages_and_limits_ask_for_numbers_or_dates():
@@ -96,3 +98,13 @@ def test_a_number_with_a_unit_is_a_number_and_a_conjunction_wanneer_asks_for_no_
     assert expected_type("Wanneer gaat de richtlijn in?") == DATE
     assert expected_type("In welk artikel staat de plicht en sinds wanneer geldt die?") == DATE
     assert expected_type("Wat moet ik doen, en wanneer?") == DATE
+
+
+def test_a_version_asked_for_needs_a_version_number():
+    assert expected_type("Welke TLS-versie moeten we gebruiken?") == VERSION
+    assert expected_type("welke versie van de standaard geldt nu?") == VERSION
+    assert expected_type("Wat is er nieuw in deze versie?") is None
+    assert satisfies(VERSION, "Gebruik minimaal TLS 1.2 voor elke verbinding.")
+    assert satisfies(VERSION, "Sinds dit jaar geldt versie 2.0 van de standaard.")  # "versie 2.0" is the answer here
+    assert not satisfies(VERSION, "Verbindingen zijn altijd versleuteld met TLS.")
+    assert not satisfies(VERSION, "Versie 3 is de nieuwste.", question="Welke versie volgt op versie 3?")

@@ -168,6 +168,34 @@ def test_a_follow_up_that_points_back_to_what_its_context_does_not_answer_is_esc
     assert not outcome.answer.answered and outcome.escalation.context == "Wat is een ROL?"
 
 
+def test_asking_for_more_reads_on_in_the_source_until_the_page_ends_then_escalates(service, desk):
+    root, more = "Wat doet het kernteam?", "kun je daar meer over vertellen?"
+    assert not desk.ask(more).answered  # alone there is nothing to search for
+    first = service.handle_question(dm("100.1"), root)
+    assert first.answer.answered
+    shown, page = [first.answer.answer], first.answer.sources[0].path
+    for n in range(2, 40):
+        outcome = service.handle_question(dm(f"100.{n}", thread="100.1"), more if n == 2 else "nog meer?")
+        if not outcome.answer.answered:
+            break
+        assert outcome.answer.sources[0].path == page and outcome.answer.answer not in shown
+        shown.append(outcome.answer.answer)
+    assert len(shown) >= 2  # at least one passage more, from the same page
+    assert outcome.escalation is not None and outcome.escalation.context == root  # the page ended: the core team
+
+
+def test_asking_for_more_in_a_dm_without_a_thread_reads_on_in_the_last_answer_of_the_asker(service):
+    first = service.handle_question(dm("100.1"), "Wat doet het kernteam?")
+    other = service.handle_question(dm("100.2", user="UOTHER"), "Wat is een GVL?")  # someone else's DM answer
+    assert first.answer.answered and other.answer.answered
+    more = service.handle_question(dm("100.3"), "meer?")  # a new message, not a thread reply
+    assert more.answer.answered and more.escalation is None
+    assert more.answer.sources[0].path == first.answer.sources[0].path
+    service.clock.now += timedelta(hours=2)  # long after: a new question, with nothing to search for
+    late = service.handle_question(dm("100.4"), "meer?")
+    assert not late.answer.answered
+
+
 def test_an_unanswerable_follow_up_is_escalated_with_its_context(service):
     service.handle_question(dm("100.1"), ANSWERABLE)
     outcome = service.handle_question(dm("100.2", thread="100.1"), UNANSWERABLE)

@@ -26,13 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.privacy import audit
-from bot.core.answering.answer import Answer, VerifiedItem
+from bot.core.answering.answer import Answer, Passage, VerifiedItem
 from bot.core.answering.followups import leans_on_earlier, needs_earlier, restate
+from bot.core.answering.more import asks_for_more
 from bot.core.escalations import ANSWERED, CLAIMED, CLOSED, KIND_QUESTION, OPEN, InvalidTransition, check_transition
 from bot.core.delivery.outbox import POST_CLAIMED, POST_CLOSED, POST_CORE_REPLY, POST_FOLLOWUP, Outbox
 from bot.core.views import (
     VIA_CLI, VIA_COMMAND, VIA_DM, VIA_MENTION, Asker, EscalationView, OutboxPost, Outcome,
-    escalation_view, passages_to_json,
+    escalation_view, passages_from_json, passages_to_json,
 )
 from bot.store.leases import LEASE, new_token
 from bot.store.models import Escalation, Question, VerifiedAnswer
@@ -50,6 +51,9 @@ log = logging.getLogger(__name__)
 # still reach the asker in the order they were written.
 REORDER_DELAY = timedelta(seconds=1.5)
 MAX_TS_SKEW_SECONDS = 600
+# A DM has no threads to tell a conversation by: "meer?" reads on in the asker's last answer
+# of this past while, and is asked on its own after it.
+MORE_WINDOW = timedelta(minutes=30)
 
 
 def utcnow() -> datetime:
@@ -145,8 +149,9 @@ class LoketService:
             if active is not None:
                 return self._forward_followup(tx, active, question)
             question_id, context = question.id, root.text if root else None
+            shown = self._shown_before(tx, question, asker, text, root is not None)
         log.info("question %s: via=%s chars=%d followup=%s", question_id, asker.via, len(text), context is not None)
-        answer, used_context = self._ask(text, context)
+        answer, used_context = self._ask(text, context, shown)
         with self.store.tx() as tx:
             question = tx.question(question_id)
             _record_answer(question, answer)
@@ -200,11 +205,34 @@ class LoketService:
         log.info("question %s: follow-up of escalation #%s, queued for the core thread", question.id, active.id)
         return Outcome(question_id=question.id, answer=None, followup_of=self._view(tx, active))
 
-    def _ask(self, text: str, context: str | None) -> tuple[Answer, bool]:
+    @staticmethod
+    def _shown_before(tx: Tx, question: Question, asker: Asker, text: str,
+                      in_thread: bool) -> tuple[str, tuple[Passage, ...]] | None:
+        """The text and passages of the last answer Loket gave in this conversation. In a DM
+        a request for more may come as a new message instead of a thread reply: there it reads
+        on in the asker's last answer of the past :data:`MORE_WINDOW`."""
+        if in_thread:
+            earlier = tx.latest_answered(question.channel_id, before_id=question.id,
+                                         conversation_ts=question.conversation_ts)
+        elif asker.via == VIA_DM and asks_for_more(text):
+            earlier = tx.latest_answered(question.channel_id, before_id=question.id, user_id=asker.user_id,
+                                         since=question.created_at - MORE_WINDOW)
+        else:
+            return None
+        if earlier is None or not earlier.answer_text:
+            return None
+        return earlier.answer_text, passages_from_json(earlier.passages)
+
+    def _ask(self, text: str, context: str | None,
+             shown: tuple[str, Sequence[Passage]] | None = None) -> tuple[Answer, bool]:
         """Ask the desk; a follow-up without an answer of its own is asked with its context
         (and answered so only when the answer speaks to the follow-up's own words). One that
         points back ("en wie zit erin?", :func:`leans_on_earlier`) is asked with its context
-        first: on its own it would be answered from whatever passage matches "zit"."""
+        first: on its own it would be answered from whatever passage matches "zit". One that
+        asks for more of the last answer ("kun je daar meer over vertellen?") gets the rest
+        of its source, or is escalated when there is no more (:func:`asks_for_more`)."""
+        if shown is not None and asks_for_more(text):
+            return self.desk.more(text, *shown), True  # not answered (escalated) when there is no more
         leaning = context is not None and leans_on_earlier(text)
         if leaning:
             found = self.desk.ask(restate(context, text))

@@ -119,6 +119,20 @@ class Tx:
         )
         return self.session.scalar(stmt)
 
+    def latest_answered(self, channel_id: str, *, before_id: int, conversation_ts: str | None = None,
+                        user_id: str | None = None, since: datetime | None = None) -> Question | None:
+        """The last question before ``before_id`` in a channel that Loket answered: in one
+        conversation (thread), or of one user since a moment (a DM without threads)."""
+        stmt = select(Question).where(Question.channel_id == channel_id, Question.id < before_id,
+                                      Question.answered.is_(True))
+        if conversation_ts is not None:
+            stmt = stmt.where(Question.conversation_ts == conversation_ts)
+        if user_id is not None:
+            stmt = stmt.where(Question.user_id == user_id)
+        if since is not None:
+            stmt = stmt.where(Question.created_at >= since)
+        return self.session.scalar(stmt.order_by(Question.id.desc()).limit(1))
+
     def record_reply_message(self, question_id: int, *, channel_id: str, message_ts: str, thread_ts: str | None,
                              kind: str, now: datetime) -> bool:
         """Remember a message Loket posted about a question in the asker's conversation (for

@@ -16,6 +16,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 import numpy as np
 
 from index.build import BuildReport, build_index
+from index.documents import Chunk
 from index.embeddings import Embedder, load_embedder
 from index.formats.frontmatter import is_draft
 from index.persist import IndexMissingError
@@ -27,6 +28,7 @@ from .answer import (
 )
 from .decision import DEFAULT_TARGET_PRECISION, DecisionModel, load_for
 from .followups import own_words
+from .more import continuation
 from .extract import DEFAULT_MAX_CHARS, Quote, best_quote, compose, worth_adding
 from .qtype import expected_type, satisfies
 from .mentions import without_mentions
@@ -94,14 +96,18 @@ class Assessment(NamedTuple):
 
 
 def _source(hit: Hit) -> Source:
-    meta = hit.chunk.meta
+    return _chunk_source(hit.chunk, hit.score)
+
+
+def _chunk_source(chunk: Chunk, score: float) -> Source:
+    meta = chunk.meta
     return Source(
-        title=f"{hit.chunk.title} {DRAFT_MARK}" if is_draft(meta) else hit.chunk.title,
-        section=hit.chunk.section,
-        path=hit.chunk.doc_path,
-        score=round(hit.score, 4),
+        title=f"{chunk.title} {DRAFT_MARK}" if is_draft(meta) else chunk.title,
+        section=chunk.section,
+        path=chunk.doc_path,
+        score=round(score, 4),
         url=meta.get("url"),
-        page=hit.chunk.page,
+        page=chunk.page,
         updated=str(meta["updated"]) if meta.get("updated") else None,
     )
 
@@ -281,6 +287,18 @@ class Desk:
         text = compose(chosen)
         sources = list(dict.fromkeys(_source(q.hit) for q in chosen))
         return Answer(query.text, True, text, conf, sources, KIND_ANSWER, passages)
+
+    def more(self, question: str, shown: str, passages: Sequence[Passage]) -> Answer:
+        """The rest of what an earlier answer ``shown`` quoted from (its whole passage, or the
+        next one of its page), for "kun je daar meer over vertellen?"; not answered when its
+        source has no more (see :mod:`bot.core.answering.more`): searching the words of asking
+        for more would answer from anywhere. Nothing is searched: the source is known."""
+        found = continuation(self.index.chunks, shown, passages)
+        if found is None:
+            return Answer(question, False, NOT_ANSWERED_TEXT, 0.0, [], KIND_NONE, list(passages))
+        chunk = self.index.chunks[found.row]
+        source = _chunk_source(chunk, 1.0)
+        return Answer(question, True, found.text, 1.0, [source], KIND_ANSWER, [Passage(chunk.text, source)])
 
     def decline(self, answer: Answer) -> Answer:
         """``answer`` as not answered (its passages and sources kept, as what Loket saw, for the

@@ -12,6 +12,7 @@ from index.text import fold
 
 NUMBER, DATE, FREQUENCY, MONEY, PERCENT = "number", "date", "frequency", "money", "percent"
 WHEN = "when"  # "wanneer mag/moet je ...?": the case in which, or a moment
+VERSION = "version"  # "welke (TLS-)versie ...?": only a version number answers it
 PHONE, EMAIL, WEB = "phone", "email", "web"
 
 _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -32,6 +33,8 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b"
                       r"|\bhoe lang\b|\b(?:wat is|welke) (?:de |het )?(?:(?!een\b)\w+ )?\w*(?:termijn|doorlooptijd|looptijd|wachttijd"
                       r"|reactietijd|behandeltijd|levertijd|hersteltijd)\b")),
+    # "welke versie", "welke TLS-versie": a version number ("1.2", "BIO 1.0")
+    (VERSION, re.compile(r"\bwelke? (?:[\w.]+[- ])?versie\b")),
     # a minimum or maximum of something is a number as well
     (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b"
                         r"|\bminima(al|le)\b|\bmaxima(al|le)\b")),
@@ -100,6 +103,8 @@ def satisfies(kind: str | None, text: str, *, question: str = "") -> bool:
     """
     if kind is None:
         return True
+    if kind == VERSION:  # "versie 1.0" is the answer here, not a reference to skip
+        return _DIGITS.search(_without_given_numbers(fold(text), fold(question))) is not None
     t = _without_references(_without_given_numbers(fold(text), fold(question)))
     has_digit = _NUMERAL.search(t) is not None  # "16px" and "3e" are numbers; "nis2", "h1", "e5" are names
     has_number = has_digit or any(_is_number_word(w) for w in _WORD.findall(t))
