@@ -13,12 +13,25 @@ from .text import sentences
 
 DEFAULT_MAX_WORDS = 180
 DEFAULT_MIN_WORDS = 40
+MAX_LEAD_IN_WORDS = 25  # a one-line question or label this short leads in to what follows it
 DEFAULT_MAX_HEADING_WORDS = 16  # heading path words embedded and matched with a passage (p90 title: 14 words)
 CHUNK_KIND = "chunk_kind"  # chunk meta key: "summary" for a page's front matter summary (else absent)
 
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _leads_in(paragraph: str) -> bool:
+    """Whether a paragraph announces what follows it and belongs with it: one that ends in a
+    colon ("... de volgende stappen:"), a question on a line of its own (an FAQ's question
+    above its answer) or a bare label ("Uitzonderingen", "Wat doet de leverancier niet")."""
+    text = paragraph.rstrip()
+    if text.endswith(":"):
+        return True
+    if "\n" in text or _words(text) > MAX_LEAD_IN_WORDS or text.startswith(("- ", "* ")) or text[:1].isdigit():
+        return False
+    return text.endswith("?") or not text.endswith((".", "!", ";", ")", '"', "'"))
 
 
 def _line_sentences(paragraph: str) -> list[tuple[str, str]]:
@@ -48,21 +61,22 @@ def _cut_run_ons(units: list[tuple[str, str]], max_words: int) -> list[tuple[str
     return out
 
 
-def _split_long_paragraph(paragraph: str, max_words: int) -> list[str]:
+def _split_long_paragraph(paragraph: str, max_words: int) -> list[tuple[str, str]]:
     """Cut a paragraph that alone exceeds ``max_words`` at sentence boundaries.
 
     A long list or table stays one item (row) per line, sub-items keep their indentation:
-    only the cut falls between sentences, the lines are not run together.
+    only the cut falls between sentences, the lines are not run together. Each piece comes
+    with what joined it to the piece before (a newline or a space), to rejoin them as written.
     """
-    pieces: list[str] = []
-    current = ""
+    pieces: list[tuple[str, str]] = []
+    current, current_joint = "", "\n\n"
     for sentence, joint in _cut_run_ons(_line_sentences(paragraph), max_words):
         if current and _words(current + " " + sentence) > max_words:
-            pieces.append(current)
-            current = ""
+            pieces.append((current, current_joint))
+            current, current_joint = "", joint
         current = sentence.lstrip(" ") if not current and joint == " " else (current + joint + sentence if current else sentence)
     if current:
-        pieces.append(current)
+        pieces.append((current, current_joint))
     return pieces
 
 
@@ -71,29 +85,39 @@ def split_section_text(text: str, *, max_words: int = DEFAULT_MAX_WORDS, min_wor
 
     A trailing passage shorter than ``min_words`` is merged into the previous one when that
     keeps it under 1.5x ``max_words``: tiny tails make poor evidence on their own. A paragraph
-    that announces what follows ("... de volgende stappen:") starts the next passage instead
-    of ending this one, so it stays with the list it introduces.
+    that announces what follows ("... de volgende stappen:", an FAQ's question, a bare label)
+    starts the next passage instead of ending this one, so it stays with what it introduces.
     """
     paragraphs: list[str] = []
+    joints: list[str] = []  # what joins each paragraph to the one before: a blank line, or within a cut paragraph
     for para in (p.strip("\n").rstrip() for p in text.split("\n\n")):  # a sub-item keeps its indentation
         if not para:
             continue
-        paragraphs.extend(_split_long_paragraph(para, max_words) if _words(para) > max_words else [para])
-    passages: list[str] = []
-    current: list[str] = []
-    for para in paragraphs:
-        if current and _words("\n\n".join(current + [para])) > max_words:
-            carried = [current.pop()] if len(current) > 1 and current[-1].rstrip().endswith(":") else []
-            passages.append("\n\n".join(current))
+        for piece, joint in _split_long_paragraph(para, max_words) if _words(para) > max_words else [(para, "\n\n")]:
+            paragraphs.append(piece)
+            joints.append(joint)  # a newline or a space where a paragraph was cut: rejoined as it was written
+
+    def words(ids: list[int]) -> int:
+        return sum(_words(paragraphs[i]) for i in ids)
+
+    def joined(ids: list[int]) -> str:
+        return "".join(joints[i] * bool(n) + paragraphs[i] for n, i in enumerate(ids))
+
+    passages: list[list[int]] = []
+    current: list[int] = []
+    for i in range(len(paragraphs)):
+        alone = len(current) == 1 and _leads_in(paragraphs[current[0]])  # a lead-in is never a passage of its own
+        if current and not alone and words(current + [i]) > max_words:
+            carried = [current.pop()] if len(current) > 1 and _leads_in(paragraphs[current[-1]]) else []
+            passages.append(current)
             current = carried
-        current.append(para)
+        current.append(i)
     if current:
-        tail = "\n\n".join(current)
-        if passages and _words(tail) < min_words and _words(passages[-1]) + _words(tail) <= 1.5 * max_words:
-            passages[-1] = passages[-1] + "\n\n" + tail
+        if passages and words(current) < min_words and words(passages[-1]) + words(current) <= 1.5 * max_words:
+            passages[-1] = passages[-1] + current
         else:
-            passages.append(tail)
-    return passages
+            passages.append(current)
+    return [joined(ids) for ids in passages]
 
 
 def chunk_id(doc_path: str, heading_path: tuple[str, ...], page: int | None, text: str) -> str:

@@ -14,6 +14,8 @@ from typing import Any
 DROP_SEARCH_EXCLUDE = "search-exclude"  # marked data-search-exclude by the site's author
 DROP_EMPTY_CONTAINER = "empty-container"  # admonition/expander without content: only its title
 DROP_LINK_LIST = "link-list"  # a list of only links under a references heading ("Bronnen")
+DROP_EMPTY_TABLE = "empty-table"  # a Markdown table with column names but no rows: nothing to read
+DROP_TODO = "todo"  # an author's note to self ("// TODO ...", "FIXME"): not (yet) content
 DROP_BUTTON = "button"  # a link styled as a button ("Direct naar de DPIA"): navigation
 DROP_MDX_CODE = "mdx-code"  # import/export lines of an .mdx page
 DROP_REPEATED = "repeated"  # the same paragraph on many pages: kept on the first only

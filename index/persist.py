@@ -24,7 +24,7 @@ FORMAT_VERSION = 1
 # Bump it when a change to those rules changes the chunks of unchanged files: an index built
 # by older rules still loads, but ``loket`` says it should be rebuilt (only changed
 # passages are embedded again, so that is cheap). 0 = not recorded (before this existed).
-INGEST_VERSION = 16  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
+INGEST_VERSION = 17  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
 # 6: ReSpec term shorthands ({{Term}}, [=term=]) kept as their term; 7: code spans keep the tags and
 # template code they show, struck-out text goes, empty table cells keep their column, split reference definitions
 # 8: a linked image whose alt text is dropped leaves no link target
@@ -61,6 +61,12 @@ INGEST_VERSION = 16  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # from hero and features; an empty table header leaves columns unnamed; <p> in a table cell keeps the row whole
 # Hugo link cards go, hugo-book's <---> column separator too; SUMMARY.md/_sidebar.md/_navbar.md menus are skipped;
 # a dated post without a title is titled after its slug
+# 17: an FAQ question or a bare label line starts the passage of what it introduces (a lead-in before a long
+# list is never a passage of its own); a bold label on a line of
+# its own reads "Label: tekst"; a table of only column names goes; an image-and-caption table reads as the image;
+# ordered items show the numbers the page renders ("1." on every line reads 1, 2, 3); "<docs.example.nl>" and an
+# escaped "\<nummer>" are text, not tags; a cut list rejoined in one passage has no blank line in the middle;
+# an author's TODO/FIXME note opening a paragraph or item goes (reported as todo)
 
 
 class IndexMissingError(FileNotFoundError):

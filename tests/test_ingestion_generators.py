@@ -628,7 +628,7 @@ def test_a_markdown_example_in_a_fence_is_read_as_text_without_opening_sections(
                     "Besluiten nemen we samen.\n\n## Beheerders\n\n1. Ada Jansen\n1. Bob de Vries\n```\n", path="a.md")
     assert [s.heading_path for s in doc.sections] == [("Bestuur",)]
     assert body(doc) == ("Een voorbeeld:\n\nBestuur van het project\n\nBesluiten nemen we samen.\n\nBeheerders\n\n"
-                         "1. Ada Jansen\n1. Bob de Vries")
+                         "1. Ada Jansen\n2. Bob de Vries")
 
 
 def test_an_mdx_live_example_keeps_its_text_without_the_render_function() -> None:

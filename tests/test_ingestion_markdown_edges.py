@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 
-from index.documents import DROP_BUTTON, DROP_INCLUDE, Document
+from index.documents import DROP_BUTTON, DROP_EMPTY_TABLE, DROP_INCLUDE, DROP_TODO, Document
 from index.chunking import chunk_document
 from index.loaders import load_document, load_text
 from tests.doc_factories import body, paths
@@ -358,3 +358,86 @@ def test_a_heading_that_repeats_the_page_title_adds_no_level_to_the_heading_path
     assert paths(doc) == [
         ("Bezwaar maken",), ("Bezwaar maken", "Kosten"), ("Bezwaar maken", "Beroep"), ("Bezwaar maken", "Beroep"),
     ]
+
+
+# --- labels, empty tables and figures set in tables ---------------------------------------------
+
+
+def test_a_bold_label_on_a_line_of_its_own_is_read_as_a_run_in_label() -> None:
+    doc = load_text(
+        "# Afspraken\n\n- **Wachttijd**  \n  De tijd tussen melding en eerste reactie.\n"
+        "- **Hersteltijd**\n  De tijd tot de storing verholpen is.\n- **Let op:**\n  Dit telt alleen op werkdagen.\n\n"
+        "> **Opmerking**\n> Feestdagen tellen niet mee.\n\n**Vet begin** en de zin loopt door.\n\n"
+        "**Beslissing**\nvalt binnen een week.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Wachttijd: De tijd tussen melding en eerste reactie.\n- Hersteltijd: De tijd tot de storing verholpen is.\n"
+        "- Let op: Dit telt alleen op werkdagen.\n\nOpmerking: Feestdagen tellen niet mee.\n\n"
+        "Vet begin en de zin loopt door.\n\nBeslissing valt binnen een week."
+    )
+
+
+def test_a_table_with_column_names_but_no_rows_leaves_nothing_and_is_reported() -> None:
+    doc = load_text(
+        "# Velden\n\n## Subsidies\n\n| Veld | Verplicht | Gebruik |\n|---|---|---|\n\n"
+        "## Vergunningen\n\n| Veld | Verplicht |\n|---|---|\n| datum | Ja |\n\n| Eén mededeling in een kader |\n|---|\n",
+        path="a.md",
+    )
+    assert paths(doc) == [("Velden", "Vergunningen")]
+    assert body(doc) == "- Veld: datum; Verplicht: Ja\n\nEén mededeling in een kader"
+    assert [(d.rule, d.text) for d in doc.dropped] == [(DROP_EMPTY_TABLE, "Veld | Verplicht | Gebruik")]
+
+
+def test_an_image_with_its_caption_in_a_one_column_table_reads_like_the_image() -> None:
+    doc = load_text(
+        "# Proces\n\nDe aanvraag loopt zo.\n\n| ![Schema](img/schema.png) |\n| :--: |\n| Figuur 2 |\n\n"
+        "| [![Kaart](img/kaart.png)](img/kaart.png) |\n|:-:|\n"
+        "| De kaart toont de drie regio's met elk een eigen loket voor aanvragen |\n\nDaarna volgt het besluit.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "De aanvraag loopt zo.\n\nDe kaart toont de drie regio's met elk een eigen loket voor aanvragen.\n\n"
+        "Daarna volgt het besluit."
+    )
+
+
+def test_ordered_items_show_the_numbers_the_page_renders() -> None:
+    doc = load_text(
+        "# Installeren\n\n1. Open de map\n1. Start het script\n    1. Kopieer de regel\n    1. Plak hem\n"
+        "1. Controleer het resultaat\n\nDaarna:\n\n3. Sluit af\n5. Meld je af\n\n- los punt\n\n1. Nieuwe lijst\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "1. Open de map\n2. Start het script\n  1. Kopieer de regel\n  2. Plak hem\n3. Controleer het resultaat\n\n"
+        "Daarna:\n\n3. Sluit af\n4. Meld je af\n- los punt\n1. Nieuwe lijst"
+    )
+
+
+def test_a_host_name_in_angle_brackets_is_text_not_a_tag() -> None:
+    doc = load_text(
+        "# Publiceren\n\nDaarna moet <docs.voorbeeld.nl> opnieuw gesynchroniseerd worden via <www.voorbeeld.nl/beheer>."
+        "\n\nEen <span>opgemaakt</span> woord.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Daarna moet docs.voorbeeld.nl opnieuw gesynchroniseerd worden via www.voorbeeld.nl/beheer.\n\n"
+        "Een opgemaakt woord."
+    )
+
+
+def test_an_escaped_angle_bracket_is_shown_not_read_as_the_start_of_a_tag() -> None:
+    doc = load_text("# Afspraken\n\nNoem de taak met een #\\<nummer> in de titel, als \\<team\\>-\\<nummer\\>.\n", path="a.md")
+    assert body(doc) == "Noem de taak met een #<nummer> in de titel, als <team>-<nummer>."
+
+
+def test_an_authors_todo_note_is_left_out_and_reported() -> None:
+    doc = load_text(
+        "# Testopstelling\n\nDe testdata staat in een eigen map.\n\n// TODO generator toevoegen\n\n> TO DO\n\n"
+        "_TODO: nog nagaan_\n\n- Eerste stap\n- [TODO - controleren]\n\nDe todo-lijst van het team staat online.\n",
+        path="a.md",
+    )
+    assert body(doc) == "De testdata staat in een eigen map.\n\n- Eerste stap\n\nDe todo-lijst van het team staat online."
+    assert [d.rule for d in doc.dropped] == [DROP_TODO] * 4
+    placeholder = load_text("---\ntitle: Logging\n---\n> // TODO\n", path="b.md")
+    assert placeholder.title == "Logging" and placeholder.sections == []  # a placeholder page gives no passage

@@ -124,6 +124,40 @@ def test_a_paragraph_announcing_a_list_stays_with_the_list():
     assert passages[1].startswith(intro) and "- indienen bij de gemeente" in passages[1]
 
 
+def test_a_question_or_a_bare_label_stays_with_what_follows_it():
+    question = "Mag ik de aanvraag later nog wijzigen?"
+    answer = "Ja, tot het besluit kunt u de aanvraag aanvullen. " + _para(30, "antwoord")
+    text = "\n\n".join([_para(70, "eerst"), _para(30, "dan"), question, answer])
+    passages = split_section_text(text, max_words=120)
+    assert len(passages) == 2 and passages[1].startswith(question + "\n\nJa, tot het besluit")
+
+    label = "Uitzonderingen"
+    items = "- een storing bij de leverancier\n- gepland onderhoud " + _para(30, "lijst")
+    passages = split_section_text("\n\n".join([_para(70, "eerst"), _para(30, "dan"), label, items]), max_words=120)
+    assert len(passages) == 2 and passages[1].startswith(label + "\n\n- een storing")
+
+    closing = "Dit gold tot de wijziging van vorig jaar."  # a sentence ends the passage it belongs to
+    passages = split_section_text("\n\n".join([_para(70, "eerst"), _para(30, "dan"), closing, _para(40, "na")]),
+                                  max_words=120)
+    assert passages[0].endswith(closing)
+
+
+def test_a_lead_in_before_a_list_longer_than_a_passage_is_not_a_passage_of_its_own():
+    intro = "Tijdens het overleg doorlopen we de volgende stappen:"
+    items = "\n".join(f"{n}. Stap {n}: " + _para(30, f"stap{n}") for n in range(1, 6))
+    passages = split_section_text(intro + "\n\n" + items, max_words=100)
+    assert passages[0].startswith(intro + "\n\n1. Stap 1:")
+    assert all(p.strip() != intro for p in passages)
+
+
+def test_a_cut_list_whose_short_tail_is_merged_back_reads_as_written():
+    items = [f"- Punt {n}: " + _para(12, f"uitleg{n}") for n in range(1, 5)]
+    items.append("- Slotpunt met een korte uitleg. Met nog een zin erachter.")
+    passages = split_section_text("\n".join(items), max_words=60, min_words=40)
+    assert len(passages) == 1 and "\n\n" not in passages[0]
+    assert passages[0].endswith("\n- Slotpunt met een korte uitleg. Met nog een zin erachter.")
+
+
 def test_chunks_keep_citation_data_and_stable_ids():
     doc = Document("a/b.md", "Titel", [Section(("Titel", "Kop"), "Tekst over iets.", page=3)], {"theme": "x"})
     (chunk,) = chunk_document(doc)

@@ -12,8 +12,8 @@ import json
 import sys
 
 from index.documents import (
-    DROP_BUTTON, DROP_EMBED, DROP_EMPTY_CONTAINER, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_LINK_LIST, DROP_MDX_CODE,
-    DROP_OPT_OUT, DROP_REPEATED, DROP_SEARCH_EXCLUDE, DROP_SKIPPED_PATH, DROP_TOC,
+    DROP_BUTTON, DROP_EMBED, DROP_EMPTY_CONTAINER, DROP_EMPTY_TABLE, DROP_FRONT_MATTER, DROP_INCLUDE, DROP_LINK_LIST,
+    DROP_MDX_CODE, DROP_OPT_OUT, DROP_REPEATED, DROP_SEARCH_EXCLUDE, DROP_SKIPPED_PATH, DROP_TOC, DROP_TODO,
 )
 
 from .common import CliError, check_index, fail, settings_for, sources_label
@@ -22,7 +22,9 @@ from .common import CliError, check_index, fail, settings_for, sources_label
 DROP_RULES = {
     DROP_SEARCH_EXCLUDE: "gemarkeerd met data-search-exclude",
     DROP_EMPTY_CONTAINER: "lege uitklapper of admonition (alleen een titel)",
+    DROP_EMPTY_TABLE: "tabel met alleen kolomnamen (geen rijen)",
     DROP_LINK_LIST: "lijst met alleen links onder een kop als 'Bronnen'",
+    DROP_TODO: "notitie van de auteur (TODO, FIXME)",
     DROP_BUTTON: "link als knop ('Direct naar ...')",
     DROP_MDX_CODE: "MDX import/export-regels",
     DROP_REPEATED: "tekst die op veel pagina's herhaald wordt (één keer bewaard)",

@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.documents import (
-    DROP_BUTTON, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, SECTION_LINKS, Dropped, Section,
+    DROP_BUTTON, DROP_EMPTY_TABLE, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, DROP_TODO,
+    SECTION_LINKS, Dropped, Section,
 )
 
 from .abbr import expand_abbreviations
@@ -40,14 +41,17 @@ from .formulas import display_formulas
 from .indented import CODE_INDENT, fence_indented_code
 from .myst import drop_comments, unwrap_directives
 from .markup import (
-    excluded_from_search, html_blocks_to_markdown, is_attr_list, outside_code_spans, remove_template_code, split_attr_list,
-    strip_inline,
+    excluded_from_search, html_blocks_to_markdown, image_description, is_attr_list, outside_code_spans,
+    remove_template_code, split_attr_list, strip_inline,
 )
 from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder
 from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
 # mkdocs Material [Text](url){ .md-button }, Bootstrap-style themes (just-the-docs) {: .btn .btn-primary }
+# An author's note to self opening a paragraph or item ("// TODO links fixen", "> TO DO", "FIXME: ..."):
+# capitals only, so a "todo-lijst" in a sentence is text.
+_TODO_NOTE = re.compile(r"^(?://+|#+|\*{1,2}|_{1,2}|\[)?\s*(?:TODO|TO DO|FIXME)\b")
 _BUTTON_CLASS = re.compile(r"\.(?:[\w-]*button|btn)\b")
 # Headings of reference lists: a list of only links under one of these is dropped.
 REFERENCE_HEADINGS = frozenset({
@@ -78,7 +82,11 @@ _LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(.*)$
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_TOKEN = re.compile(r"(`+).+?(?<!`)\1(?!`)|\\.|\|")  # a code span, an escaped character or a cell boundary
 _INNER_PIPE = re.compile(r"\s*\|\s*")
+_IMAGE_MARKUP = re.compile(r"!\[[^\]]*\]\([^()]*\)|<img\b[^<>]*>", re.IGNORECASE)
 _BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
+# A line that is nothing but a strong label ("**Reactietijd**", "> **Opmerking**") with the text
+# going on under it: rendered as a run-in heading, read as "Reactietijd: De tijd ...".
+_RUN_IN_LABEL = re.compile(r"^(\*\*|__)(?=\S)([^*_]+?)(?<=[^\s.:;!?])\1$")
 _DEFINITION = re.compile(r"^:\s+(\S.*)$")  # definition list (kramdown, Pandoc, mkdocs def_list): ":   tekst"
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*(.*)$")
 _REFERENCE_DEFINITION = re.compile(r"^\[(?!\^)[^\]]+\]:\s*\S+.*$|^\*\[[^\]]+\]:.*$")
@@ -135,6 +143,14 @@ def _table_row(line: str) -> str:
     return " | ".join(cells) if any(cells) else ""
 
 
+def _is_figure(header: str) -> bool:
+    """Whether a table's header row is one cell holding nothing but an image (and its link)."""
+    cells = [cell for cell in _split_cells(header.strip()) if cell.strip()]
+    if len(cells) != 1 or not _IMAGE_MARKUP.search(cells[0]):
+        return False
+    return not strip_inline(_IMAGE_MARKUP.sub("", cells[0]))
+
+
 def _keep_fence(language: str, content: list[str]) -> bool:
     if language.lower() in _DROPPED_FENCE_LANGUAGES:
         return False
@@ -150,6 +166,7 @@ class _BlockParser:
         self.item: str | None = None  # the open list item, with its "- " / "1. " prefix
         self.item_depth = 0  # nesting depth of the open item (0: top level)
         self.list_indents: list[int] = []  # marker columns of the open list levels, outermost first
+        self.ordinals: list[int | None] = []  # per open list level: the number its last item showed
         self.indent = 0  # leading spaces of the current line (after any blockquote markers)
         self.defining = False  # the open paragraph is a term with its definition
         self.blocks: list[Block] = []
@@ -171,6 +188,8 @@ class _BlockParser:
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, strip_inline(text))
             elif _BUTTON_CLASS.search(attrs) and _LINK_ONLY.match(text):
                 record_drop(self.drops, DROP_BUTTON, strip_inline(text))
+            elif _TODO_NOTE.match(text):
+                record_drop(self.drops, DROP_TODO, strip_inline(text))
             else:
                 self._emit("para", text)
         if self.item is not None:
@@ -179,6 +198,8 @@ class _BlockParser:
             cleaned = strip_inline(text).lstrip(_DECORATIVE_MARKS)
             if cleaned and excluded_from_search(attrs):
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
+            elif _TODO_NOTE.match(text):
+                record_drop(self.drops, DROP_TODO, cleaned)
             elif cleaned:
                 self.blocks.append(Block("item", f"{NESTED_ITEM_INDENT * self.item_depth}{marker} {cleaned}",
                                          link_only=bool(_LINK_ONLY.match(text)),
@@ -230,7 +251,7 @@ class _BlockParser:
         atx = _ATX.match(line) if self.indent < self._code_indent() else None
         if atx:
             self._close()
-            self.list_indents = []
+            self._end_lists()
             self._emit_heading(atx.group(2) or "", len(atx.group(1)))
             return True
         if _SETEXT.match(line) and self.paragraph and self.item is None:
@@ -265,12 +286,14 @@ class _BlockParser:
             return
         if item:
             self._close()
-            marker = "-" if item.group(1) else f"{item.group(2)}."
-            self.item = f"{marker} {item.group(3)}"
             self.item_depth = self._list_depth(self.indent)
+            if item.group(1):
+                self.ordinals[self.item_depth] = None  # a bullet list: a numbered one after it starts anew
+            marker = "-" if item.group(1) else self._ordinal(self.item_depth, int(item.group(2)))
+            self.item = f"{marker} {item.group(3)}"
             return
         if self.item is None and (not self.list_indents or self.indent <= self.list_indents[0]):
-            self.list_indents = []  # text at the list's own margin: the list has ended
+            self._end_lists()  # text at the list's own margin: the list has ended
         definition = _DEFINITION.match(line)
         if definition and self.paragraph and self.item is None:
             if not self.defining:
@@ -282,8 +305,11 @@ class _BlockParser:
             self._close()
             line = footnote.group(1)
         if self.item is not None:
-            self.item += " " + line  # continuation (indented or lazy) of the open item
+            marker, _, text = self.item.partition(" ")
+            self.item = f"{marker} {text}{_joint(text, line)}{line}"  # continuation (indented or lazy)
         else:
+            if len(self.paragraph) == 1 and _joint(self.paragraph[0], line) != " ":
+                self.paragraph[0] += ":"
             self.paragraph.append(line)
 
     def _list_depth(self, indent: int) -> int:
@@ -295,27 +321,49 @@ class _BlockParser:
         """
         while self.list_indents and indent < self.list_indents[-1]:
             self.list_indents.pop()
+            self.ordinals.pop()
         if not self.list_indents or indent > self.list_indents[-1]:
             self.list_indents.append(indent)
+            self.ordinals.append(None)
         return len(self.list_indents) - 1
+
+    def _end_lists(self) -> None:
+        self.list_indents, self.ordinals = [], []
+
+    def _ordinal(self, depth: int, written: int) -> str:
+        """The number an ordered item shows: its list counts on from the first item's number,
+        whatever the later items say ("1." on every line is a common style, rendered 1, 2, 3)."""
+        shown = written if self.ordinals[depth] is None else self.ordinals[depth] + 1
+        self.ordinals[depth] = shown
+        return f"{shown}."
 
     def _table(self, i: int) -> int:
         self._close()
-        self.list_indents = []
-        # A header row of empty cells (GitBook's card tables) leaves the columns unnamed: without
-        # it, the first row of the body was taken for the column names of all the others.
-        self.blocks.append(Block(HEADER_ROW, _table_row(self.lines[i]) or UNNAMED_COLUMNS))
+        self._end_lists()
+        header, rows = self.lines[i], []
         i += 2  # header row and separator
         while i < len(self.lines) and "|" in self.lines[i] and self.lines[i].strip():
             row = _table_row(self.lines[i])
             if row:
-                self.blocks.append(Block("row", row))
+                rows.append(row)
             i += 1
+        if _is_figure(header):
+            # An image with its caption under it, set in a one-column table to centre them: the
+            # caption is read like the image's alt text (a sentence when it describes, else nothing).
+            captions = map(image_description, [_table_row(header), *rows])
+            self.blocks.extend(Block("para", text) for text in captions if text)
+        elif not rows and len([c for c in _table_row(header).split(" | ") if c]) > 1:
+            record_drop(self.drops, DROP_EMPTY_TABLE, _table_row(header))
+        else:
+            # A header row of empty cells (GitBook's card tables) leaves the columns unnamed: without
+            # it, the first row of the body was taken for the column names of all the others.
+            self.blocks.append(Block(HEADER_ROW, _table_row(header) or UNNAMED_COLUMNS))
+            self.blocks.extend(Block("row", row) for row in rows)
         return i
 
     def _fence(self, i: int, fence: Fence) -> int:
         self._close()
-        self.list_indents = []
+        self._end_lists()
         content: list[str] = []
         i += 1
         while i < len(self.lines) and not fence.closes(self.lines[i]):
@@ -328,6 +376,12 @@ class _BlockParser:
                 if line.strip():
                     self.blocks.append(Block("code", " ".join(line.split())))
         return i + 1
+
+
+def _joint(text: str, line: str) -> str:
+    """What joins a continuation line to the text before it: a colon after a label that had a
+    line of its own and a sentence under it ("**Oplostijd**  / De periode ..."), else a space."""
+    return ": " if _RUN_IN_LABEL.match(text) and line[:1].isupper() else " "
 
 
 def _example_blocks(lines: list[str], drops: list[Dropped] | None) -> list[Block]:

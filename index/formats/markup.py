@@ -148,7 +148,10 @@ def _captioned(component: re.Match[str]) -> str:
 
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
-_ANY_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>")  # <Tabs.Tab>: JSX
+# "<docs.example.nl>": no scheme, so no autolink, and a dot makes it no tag name: shown as written.
+_BARE_HOST = re.compile(r"<((?:[a-z0-9-]+\.)+(?:nl|eu|com|org|net|info|io|be|de)(?:/[^<>\s]*)?)>", re.IGNORECASE)
+# An escaped "\<" is a literal "<" (CommonMark), never the start of a tag: "met een #\<nummer>".
+_ANY_TAG = re.compile(r"(?<!\\)(?:</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<[A-Za-z][\w:-]*=[^<>]*>)")  # <Tabs.Tab>: JSX
 # MDX live examples wrap markup in a JSX expression: "{() => (", "<>", ..., "</>", ")}".
 _JSX_FRAGMENT = re.compile(r"</>\s*\)\s*\}|</?>")  # "</> )}" closes a one-line live example
 _JSX_ARROW = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*\(?")
@@ -375,7 +378,7 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _ROW_END.sub("\n\n", text)
     text = _LINE_BREAK.sub("\n", text)
     text = _BLOCK_TAG.sub("\n", text)
-    text = _ANY_TAG.sub("", text)
+    text = _ANY_TAG.sub("", _BARE_HOST.sub(r"\1", text))
     return _PRE_MASK.sub(lambda m: preformatted[int(m.group(1))], text)
 
 
