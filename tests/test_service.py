@@ -193,7 +193,16 @@ def test_asking_for_more_in_a_dm_without_a_thread_reads_on_in_the_last_answer_of
     assert more.answer.sources[0].path == first.answer.sources[0].path
     service.clock.now += timedelta(hours=2)  # long after: a new question, with nothing to search for
     late = service.handle_question(dm("100.4"), "meer?")
-    assert not late.answer.answered
+    assert not late.answer.answered and late.escalation.context is None
+
+
+def test_asking_for_more_in_a_dm_until_the_page_ends_escalates_with_the_question_it_began_with(service):
+    service.handle_question(dm("100.1"), "Wat doet het kernteam?")
+    for n in range(2, 40):
+        outcome = service.handle_question(dm(f"100.{n}"), "meer?")
+        if not outcome.answer.answered:
+            break
+    assert n > 2 and outcome.escalation.context == "Wat doet het kernteam?"
 
 
 def test_an_unanswerable_follow_up_is_escalated_with_its_context(service):

@@ -20,7 +20,7 @@ import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, NamedTuple, Protocol, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -54,6 +54,16 @@ MAX_TS_SKEW_SECONDS = 600
 # A DM has no threads to tell a conversation by: "meer?" reads on in the asker's last answer
 # of this past while, and is asked on its own after it.
 MORE_WINDOW = timedelta(minutes=30)
+
+
+class Shown(NamedTuple):
+    """An answer Loket gave earlier in a conversation, its passages, and the question that
+    began the conversation (the context a request for more is escalated with)."""
+
+    root_id: int
+    question: str
+    answer: str
+    passages: tuple[Passage, ...]
 
 
 def utcnow() -> datetime:
@@ -148,8 +158,10 @@ class LoketService:
                 root = None  # a redelivered root question is not its own context
             if active is not None:
                 return self._forward_followup(tx, active, question)
-            question_id, context = question.id, root.text if root else None
             shown = self._shown_before(tx, question, asker, text, root is not None)
+            if root is None and shown is not None:  # in a DM, "meer?" as a new message continues a question
+                question.followup_of_id = shown.root_id
+            question_id, context = question.id, root.text if root else (shown.question if shown else None)
         log.info("question %s: via=%s chars=%d followup=%s", question_id, asker.via, len(text), context is not None)
         answer, used_context = self._ask(text, context, shown)
         with self.store.tx() as tx:
@@ -206,8 +218,7 @@ class LoketService:
         return Outcome(question_id=question.id, answer=None, followup_of=self._view(tx, active))
 
     @staticmethod
-    def _shown_before(tx: Tx, question: Question, asker: Asker, text: str,
-                      in_thread: bool) -> tuple[str, tuple[Passage, ...]] | None:
+    def _shown_before(tx: Tx, question: Question, asker: Asker, text: str, in_thread: bool) -> Shown | None:
         """The text and passages of the last answer Loket gave in this conversation. In a DM
         a request for more may come as a new message instead of a thread reply: there it reads
         on in the asker's last answer of the past :data:`MORE_WINDOW`."""
@@ -221,10 +232,10 @@ class LoketService:
             return None
         if earlier is None or not earlier.answer_text:
             return None
-        return earlier.answer_text, passages_from_json(earlier.passages)
+        first = tx.question(earlier.followup_of_id) if earlier.followup_of_id else earlier
+        return Shown(first.id, first.text, earlier.answer_text, passages_from_json(earlier.passages))
 
-    def _ask(self, text: str, context: str | None,
-             shown: tuple[str, Sequence[Passage]] | None = None) -> tuple[Answer, bool]:
+    def _ask(self, text: str, context: str | None, shown: Shown | None = None) -> tuple[Answer, bool]:
         """Ask the desk; a follow-up without an answer of its own is asked with its context
         (and answered so only when the answer speaks to the follow-up's own words). One that
         points back ("en wie zit erin?", :func:`leans_on_earlier`) is asked with its context
@@ -232,7 +243,8 @@ class LoketService:
         asks for more of the last answer ("kun je daar meer over vertellen?") gets the rest
         of its source, or is escalated when there is no more (:func:`asks_for_more`)."""
         if shown is not None and asks_for_more(text):
-            return self.desk.more(text, *shown), True  # not answered (escalated) when there is no more
+            # not answered (escalated) when there is no more
+            return self.desk.more(text, shown.answer, shown.passages), True
         leaning = context is not None and leans_on_earlier(text)
         if leaning:
             found = self.desk.ask(restate(context, text))
