@@ -90,8 +90,9 @@ def _without_slash_command(text: str) -> str:
 
 def _asker(user_id: str, text: str, root: str | None):
     """Who asks, and in which conversation: a follow-up that points back to the answered
-    question before it ("en wie zit erin?") or asks for more of it ("meer info?") continues that conversation, as a reply in a
-    Slack thread does; anything else starts a new one. Returns the asker and the message id."""
+    question before it ("en wie zit erin?") or asks for more of it ("meer info?") continues
+    that conversation, as a reply in a Slack thread does; anything else starts a new one.
+    Returns the asker and the message id."""
     from bot.core.answering.followups import leans_on_earlier
     from bot.core.answering.more import asks_for_more
     from bot.core.views import VIA_CLI, Asker

@@ -31,8 +31,8 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # doorlooptijd"): weeks, months, a number of years, checked like a date. "Wat is een
     # bewaartermijn?" asks what the word means, so only "de"/"het"/"welke" before it count.
     (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b"
-                      r"|\bhoe lang\b|\b(?:wat is|welke) (?:de |het )?(?:(?!een\b)\w+ )?\w*(?:termijn|doorlooptijd|looptijd|wachttijd"
-                      r"|reactietijd|behandeltijd|levertijd|hersteltijd)\b")),
+                      r"|\bhoe lang\b|\b(?:wat is|welke) (?:de |het )?(?:(?!een\b)\w+ )?"
+                      r"\w*(?:termijn|doorlooptijd|looptijd|wachttijd|reactietijd|behandeltijd|levertijd|hersteltijd)\b")),
     # "welke versie", "welke TLS-versie": a version number ("1.2", "BIO 1.0")
     (VERSION, re.compile(r"\bwelke? (?:[\w.]+[- ])?versie\b")),
     # a minimum or maximum of something is a number as well
