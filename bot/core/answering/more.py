@@ -3,8 +3,10 @@
 An answer quotes the sentences that hold the fact, not its whole passage. In a thread people
 then ask "kun je daar meer over vertellen?". Such a follow-up has nothing to search for (its
 words are all about asking), and escalating it sends the core team a question whose answer
-is in the source already shown. So it gets the whole passage the answer quoted from, or,
-when the answer already was that passage, the passage after it on the same page.
+is in the source already shown. So it gets the whole passage the answer quoted from; when the
+answer already was that passage, the passage after it in the same section; and when the
+section ends, the next passage the search found for the question (in a glossary the next
+passage of the page is another term, while the next search result is more about this one).
 """
 from __future__ import annotations
 
@@ -33,10 +35,12 @@ MIN_SENTENCE_CHARS = 20  # a shorter sentence ("Zie ook:") could come from any p
 
 
 class Continuation(NamedTuple):
-    """What to show next: a chunk row of the index and the text to quote from it."""
+    """What to show next: a chunk row of the index, the text to quote from it, and the other
+    passages found for the question that are still unread (for the next request)."""
 
     row: int
     text: str
+    rest: tuple[Passage, ...] = ()
 
 
 def asks_for_more(text: str) -> bool:
@@ -50,18 +54,24 @@ def asks_for_more(text: str) -> bool:
 
 
 def continuation(chunks: Sequence[Chunk], shown: str, passages: Sequence[Passage]) -> Continuation | None:
-    """The passage an answer ``shown`` quoted from (one of the ``passages`` it was found with)
-    in full, or the next passage of its page when ``shown`` already was most of it; None when
-    the passage is no longer in the index (rebuilt since) or its page has no more."""
-    row = _quoted_row(chunks, shown, passages)
-    if row is None:
+    """What to show after an answer ``shown`` that quoted from one of the ``passages`` it was
+    found with: that passage in full, else the next passage of its section, else the next of
+    the other ``passages``; None when there is none (or the index was rebuilt since)."""
+    found = _quoted(chunks, shown, passages)
+    if found is None:
         return None
-    text = chunks[row].text
-    if len(_squeezed(shown)) < COVERED * len(_squeezed(text)):
-        return Continuation(row, _clipped(text))
+    row, quoted = found
+    rest = tuple(p for p in passages if p is not quoted)
+    chunk = chunks[row]
+    if len(_squeezed(shown)) < COVERED * len(_squeezed(chunk.text)):
+        return Continuation(row, _clipped(chunk.text), rest)
     after = row + 1
-    if after < len(chunks) and chunks[after].doc_path == chunks[row].doc_path:
-        return Continuation(after, _clipped(chunks[after].text))
+    if after < len(chunks) and (chunks[after].doc_path, chunks[after].heading_path) == (chunk.doc_path, chunk.heading_path):
+        return Continuation(after, _clipped(chunks[after].text), rest)
+    for n, other in enumerate(rest):
+        other_row = _row_of(chunks, other)
+        if other_row is not None:
+            return Continuation(other_row, _clipped(other.text), rest[n + 1:])
     return None
 
 
@@ -69,18 +79,22 @@ def _squeezed(text: str) -> str:
     return " ".join(text.split())
 
 
-def _quoted_row(chunks: Sequence[Chunk], shown: str, passages: Sequence[Passage]) -> int | None:
-    """The row of the first passage a sentence of the answer comes from. A quote may open
-    with its heading ("GVL — gemeenschappelijke vreemdelingenlocatie: Middelgrote ..."), so
-    the words after such a label count as the sentence too."""
+def _quoted(chunks: Sequence[Chunk], shown: str, passages: Sequence[Passage]) -> tuple[int, Passage] | None:
+    """The row and passage of the first passage a sentence of the answer comes from. A quote
+    may open with its heading ("GVL — gemeenschappelijke vreemdelingenlocatie: Middelgrote
+    ..."), so the words after such a label count as the sentence too."""
     said = [_squeezed(s) for s in sentences(shown) or [shown]]
     said += [s.split(": ", 1)[1] for s in said if ": " in s]
     said = [s for s in said if len(s) >= MIN_SENTENCE_CHARS]
     quoted = next((p for p in passages if any(s in _squeezed(p.text) for s in said)), None)
-    if quoted is None:
-        return None
+    row = _row_of(chunks, quoted) if quoted is not None else None
+    return (row, quoted) if row is not None else None
+
+
+def _row_of(chunks: Sequence[Chunk], passage: Passage) -> int | None:
+    """The index row holding ``passage`` (None when the index no longer has it)."""
     return next((row for row, chunk in enumerate(chunks)
-                 if chunk.doc_path == quoted.source.path and chunk.text == quoted.text), None)
+                 if chunk.doc_path == passage.source.path and chunk.text == passage.text), None)
 
 
 def _clipped(text: str) -> str:
