@@ -92,6 +92,18 @@ def test_follow_up_in_a_loket_thread_is_answered_but_others_chatter_is_not(loket
     assert len(loket.fake.calls_to("chat.postMessage", channel=CHANNEL)) == 2  # two placeholders, no more
 
 
+def test_asking_for_more_in_the_thread_reads_on_instead_of_escalating(loket: Harness) -> None:
+    ts = loket.mention("Wat doet het kernteam?")
+    first = loket.answer_in(CHANNEL, ts)
+    loket.message("kun je daar meer over vertellen?", user=ASKER, channel=CHANNEL, thread_ts=ts)
+    updates = loket.fake.wait_for("chat.update", channel=CHANNEL, count=2)
+    more = updates[-1]
+    assert more.ts != first.ts and more.all_text() != first.all_text()
+    assert more.action_ids() == first.action_ids()  # an answer like the first, with its buttons
+    loket.fake.settle()
+    assert not loket.fake.calls_to("chat.postMessage", channel=CORE)  # nothing for the core team
+
+
 def test_retried_deliveries_give_one_answer(loket: Harness) -> None:
     ts = "1690000001.000100"
     event = {"type": "app_mention", "user": ASKER, "text": f"<@{BOT_USER_ID}> {ANSWERABLE}", "ts": ts,
