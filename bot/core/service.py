@@ -219,13 +219,16 @@ class LoketService:
 
     @staticmethod
     def _shown_before(tx: Tx, question: Question, asker: Asker, text: str, in_thread: bool) -> Shown | None:
-        """The text and passages of the last answer Loket gave in this conversation. In a DM
-        a request for more may come as a new message instead of a thread reply: there it reads
-        on in the asker's last answer of the past :data:`MORE_WINDOW`."""
+        """For a request for more (:func:`asks_for_more`; None for anything else, without a
+        query): the last answer Loket gave in this conversation. In a DM such a request may come
+        as a new message instead of a thread reply: there it reads on in the asker's last answer
+        of the past :data:`MORE_WINDOW`."""
+        if not asks_for_more(text):
+            return None
         if in_thread:
             earlier = tx.latest_answered(question.channel_id, before_id=question.id,
                                          conversation_ts=question.conversation_ts)
-        elif asker.via == VIA_DM and asks_for_more(text):
+        elif asker.via == VIA_DM:
             earlier = tx.latest_answered(question.channel_id, before_id=question.id, user_id=asker.user_id,
                                          since=question.created_at - MORE_WINDOW)
         else:
@@ -242,8 +245,7 @@ class LoketService:
         first: on its own it would be answered from whatever passage matches "zit". One that
         asks for more of the last answer ("kun je daar meer over vertellen?") gets the rest
         of its source, or is escalated when there is no more (:func:`asks_for_more`)."""
-        if shown is not None and asks_for_more(text):
-            # not answered (escalated) when there is no more
+        if shown is not None:  # a request for more: not answered (escalated) when there is no more
             return self.desk.more(text, shown.answer, shown.passages), True
         leaning = context is not None and leans_on_earlier(text)
         if leaning:

@@ -50,10 +50,17 @@ def points_back(text: str) -> bool:
 OWN_SUBJECT_TERMS = 2  # "Wat is een ROL en hoe groot is die?" names its subject: it may be answered alone
 
 
+def names_no_subject(text: str, *, besides: frozenset[str] = frozenset()) -> bool:
+    """Whether a follow-up has fewer than :data:`OWN_SUBJECT_TERMS` words of its own: not
+    counting pointers back, light verbs, nor the folded words in ``besides``."""
+    own = [t for t in own_words(query_terms(text)) if fold(t.surface) not in besides]
+    return len(own) < OWN_SUBJECT_TERMS
+
+
 def needs_earlier(text: str) -> bool:
     """Whether a follow-up that points back has too few words of its own to be answered
     alone ("en hoe groot is die?", "wat kost dat?")."""
-    return points_back(text) and len(own_words(query_terms(text))) < OWN_SUBJECT_TERMS
+    return points_back(text) and names_no_subject(text)
 
 
 def leans_on_earlier(text: str) -> bool:

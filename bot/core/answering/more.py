@@ -14,10 +14,10 @@ import re
 from typing import NamedTuple, Sequence
 
 from index.documents import Chunk
-from index.text import fold, query_terms, sentences
+from index.text import fold, sentences
 
 from .answer import Passage
-from .followups import OWN_SUBJECT_TERMS, own_words
+from .followups import names_no_subject
 
 # "meer over", "meer info", "vertel eens meer", "kun je dat toelichten", "uitgebreider?", "en verder?"
 _MORE = re.compile(
@@ -47,10 +47,7 @@ def asks_for_more(text: str) -> bool:
     """Whether a follow-up asks for more of what was just answered, naming no new subject:
     "kun je daar meer over vertellen?", "meer info graag", but not "meer over de GVL-aanvraag
     in Utrecht?" (that names its own subject, and is searched for)."""
-    if not _MORE.search(fold(text).strip()):
-        return False
-    own = [t for t in own_words(query_terms(text)) if fold(t.surface) not in MORE_WORDS]
-    return len(own) < OWN_SUBJECT_TERMS
+    return _MORE.search(fold(text).strip()) is not None and names_no_subject(text, besides=MORE_WORDS)
 
 
 def continuation(chunks: Sequence[Chunk], shown: str, passages: Sequence[Passage]) -> Continuation | None:
