@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import Iterable
+from typing import Iterable, NamedTuple, Sequence
 
-from .text import fold
+from .text import fold, sentences
 
 _PAREN = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9&\-]{1,9})\s*\)")
 _WORD = re.compile(r"[^\W_][\w'’\-]*", re.UNICODE)
 MAX_EXTRA_WORDS = 3  # a long form may have this many more words than the short form has letters
+MAX_LEADING_WORDS = 3  # a glossary's long form may follow this many words ("het ministerie van ...")
 # A glossary entry: a line (list item, table row) that opens with the short form, then a
 # dash, colon or cell border, then the long form up to the first full stop, comma or bracket.
 _GLOSSARY = re.compile(
@@ -88,13 +89,25 @@ def _glossary_entries(text: str) -> Iterable[tuple[str, str]]:
         short, after = match.group(1), match.group(2)
         if len(short) < 3 or not _is_short_form(short):  # "NB: niet bedoeld ..." spells by chance
             continue
-        words = _WORD.findall(after)[: len(short) + MAX_EXTRA_WORDS]
-        spelled = [" ".join(words[:n]) for n in range(2, len(words) + 1) if _spells(short, words[:n])]
-        # the shortest that ends on a word starting with the last letter ("... Interface" for
-        # API, not "... Interface voor koppelingen"), else the whole run ("... vreemdelingenlocatie")
-        ending = [c for c in spelled if c.split()[-1][0].lower() == short[-1].lower()]
-        if ending or spelled:
-            yield short, (ending or spelled)[0 if ending else -1]
+        words = _WORD.findall(after)
+        for skip in range(MAX_LEADING_WORDS + 1):  # "het ministerie van Sociale Zaken en ..." for SZW
+            if skip and (skip >= len(words) or not words[skip][0].isupper()):
+                continue  # after leading words only a name written with a capital, not a chance spelling
+            found = _spelled_run(short, words[skip : skip + len(short) + MAX_EXTRA_WORDS])
+            if found:
+                yield short, found
+                break
+
+
+def _spelled_run(short: str, words: list[str]) -> str | None:
+    """The run of ``words`` from the first that spells ``short``: the shortest that ends on a
+    word starting with its last letter ("... Interface" for API, not "... Interface voor
+    koppelingen"), else the whole run ("... vreemdelingenlocatie")."""
+    spelled = [" ".join(words[:n]) for n in range(2, len(words) + 1) if _spells(short, words[:n])]
+    ending = [c for c in spelled if c.split()[-1][0].lower() == short[-1].lower()]
+    if ending or spelled:
+        return (ending or spelled)[0 if ending else -1]
+    return None
 
 
 def _spells(short: str, words: list[str]) -> bool:
@@ -110,3 +123,29 @@ def _spells(short: str, words: list[str]) -> bool:
         if pos == 0:
             return False
     return True
+
+
+class Definition(NamedTuple):
+    """Where the corpus spells out a short form: the passage row and the sentence (or line)."""
+
+    short: str
+    row: int
+    sentence: str
+
+
+def defining_sentence(short: str, long_folded: str, texts: Sequence[str]) -> Definition | None:
+    """The sentence of ``texts`` that defines ``short`` as ``long_folded`` (from
+    :func:`mine_abbreviations`): a glossary line that opens with the short form first, else
+    the first sentence that names both ("... Gegevensbescherming (AVG) ...")."""
+    pattern = re.compile(rf"(?<![\w&-]){re.escape(short)}(?![\w&-])")
+    opens = re.compile(rf"^[-*+|\s]*{re.escape(short)}\b")
+    first: Definition | None = None
+    for row, text in enumerate(texts):
+        if short not in text or long_folded not in fold(text):
+            continue
+        for sentence in sentences(text):
+            if pattern.search(sentence) and long_folded in fold(sentence):
+                if opens.match(sentence):
+                    return Definition(short, row, sentence)
+                first = first or Definition(short, row, sentence)
+    return first

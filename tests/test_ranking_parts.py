@@ -46,6 +46,17 @@ def test_abbreviations_are_mined_from_glossary_lines_and_table_rows():
     assert "NB" not in found and "KLM" not in found
 
 
+def test_a_glossary_long_form_may_follow_an_article_when_it_is_written_as_a_name():
+    found = mine_abbreviations([
+        "- SZW — het ministerie van Sociale Zaken en Werkgelegenheid.\n"
+        "- VNB — de Vereniging van Nederlandse Buurthuizen.\n"
+        "- KPI — het kader per indicator, zie hieronder.\n",  # lower case after "het": a chance spelling
+    ])
+    assert found["SZW"] == "sociale zaken en werkgelegenheid"
+    assert found["VNB"] == "vereniging van nederlandse buurthuizen"
+    assert "KPI" not in found
+
+
 def test_long_form_needs_the_letters_in_order_starting_a_word():
     assert long_form("GVL", "een gemeenschappelijke vreemdelingenlocatie") == "gemeenschappelijke vreemdelingenlocatie"
     assert long_form("XYZ", "een gemeenschappelijke vreemdelingenlocatie") is None
