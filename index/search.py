@@ -23,7 +23,7 @@ from .embeddings import Embedder
 from .lexical import LexicalIndex
 from .mentions import MentionIndex, TextWords, split_words
 from .persist import StoredIndex, load_index
-from .abbreviations import mine_abbreviations
+from .abbreviations import Definition, defining_sentence, mine_abbreviations
 from .background import general_weight
 from .chunking import heading_text
 from .spelling import Correction, Speller
@@ -174,6 +174,7 @@ class SearchIndex:
             dict.fromkeys(c.text for c in self.chunks)
         )
         self._speller: Speller | None = None
+        self._definitions: dict[str, Definition | None] = {}
 
     def _pages(self) -> dict[str, Words]:
         """The words of each whole page (all its chunks), for evidence per page."""
@@ -183,6 +184,19 @@ class SearchIndex:
             vocab.setdefault(chunk.doc_path, set()).update(words)
             blobs.setdefault(chunk.doc_path, []).append(blob)
         return {p: (frozenset(vocab[p]), " ".join(blobs[p])) for p in vocab}
+
+    def definition(self, token: str) -> Definition | None:
+        """Where the corpus spells out the abbreviation ``token`` ("coa", "CdK"), or None when
+        it defines no such short form. Case is ignored unless the corpus defines two forms
+        that differ only in case; then the one written as asked wins."""
+        forms = [s for s in self.abbreviations if s.lower() == token.lower()]
+        short = token if token in forms else (forms[0] if forms else None)
+        if short is None:
+            return None
+        if short not in self._definitions:
+            texts = [c.text for c in self.chunks]
+            self._definitions[short] = defining_sentence(short, self.abbreviations[short], texts)
+        return self._definitions[short]
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> "SearchIndex":

@@ -28,6 +28,7 @@ from .answer import (
 )
 from .decision import DEFAULT_TARGET_PRECISION, DecisionModel, load_for
 from .followups import own_words
+from .meaning import asked_meaning, definition_text
 from .more import continuation
 from .extract import DEFAULT_MAX_CHARS, Quote, best_quote, compose, worth_adding
 from .qtype import expected_type, satisfies
@@ -231,9 +232,26 @@ class Desk:
             found = respond(question)
             if found is not None:
                 return found
+        asked = asked_meaning(question)
+        defined = self._definition(question, asked.short) if asked is not None else None
+        if defined is not None and not asked.more_asked:
+            return defined
         query = self.analyse(question)
         answer = self._verified_answer(query) or self.answer_query(query)
+        if defined is not None and answer.answered:  # "waar staat BIO voor en geldt die voor ons?": both parts
+            text = "\n\n".join(dict.fromkeys((defined.answer, answer.answer)))[:DEFAULT_MAX_CHARS]
+            answer = replace(answer, answer=text, sources=list(dict.fromkeys(defined.sources + answer.sources)))
         return answer.reading(query.corrections)
+
+    def _definition(self, question: str, short: str) -> Answer | None:
+        """The corpus's own definition of an abbreviation, quoted (:mod:`bot.core.answering.meaning`)."""
+        found = self.index.definition(short)
+        if found is None:
+            return None
+        chunk = self.index.chunks[found.row]
+        source = _chunk_source(chunk, 1.0)
+        return Answer(question, True, definition_text(found.sentence), 1.0, [source], KIND_ANSWER,
+                      [Passage(chunk.text, source)])
 
     def _verified_answer(self, query: Query) -> Answer | None:
         found = self._verified.best(query.vector)
