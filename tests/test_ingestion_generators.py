@@ -134,6 +134,31 @@ def test_hugo_tabs_keep_their_titles_even_around_code_fences() -> None:
     assert "Gebruik het installatieprogramma." in text and "{{" not in text and "os" not in text.split()
 
 
+def test_hextra_tabs_take_their_titles_from_the_tab_set_or_their_name() -> None:
+    doc = load_text(
+        '# T\n\n{{< tabs items="Inwoner,Ondernemer" >}}\n  {{< tab >}}Log in met DigiD.{{< /tab >}}\n'
+        '  {{< tab >}}Log in met eHerkenning.{{< /tab >}}\n{{< /tabs >}}\n\n'
+        '{{< tabs >}}\n{{< tab name="JSON" >}}Stuur het bericht als JSON.{{< /tab >}}\n{{< /tabs >}}\n',
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Inwoner\n\nLog in met DigiD.\n\nOndernemer\n\nLog in met eHerkenning.\n\nJSON\n\nStuur het bericht als JSON."
+    )
+
+
+def test_a_relearn_notice_keeps_its_title_and_a_key_shortcode_its_key_in_the_sentence() -> None:
+    doc = load_text(
+        '# T\n\n{{% notice warning "Let op" %}}\nDe koppeling is alleen binnen het netwerk bereikbaar.\n'
+        '{{% /notice %}}\n\n{{% notice tip %}}\nZonder titel.\n{{% /notice %}}\n\n'
+        'Sla op met {{< kbd "Ctrl" >}} + {{< kbd S >}} en ga verder.\n',
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Let op\n\nDe koppeling is alleen binnen het netwerk bereikbaar.\n\nZonder titel.\n\n"
+        "Sla op met Ctrl + S en ga verder."
+    )
+
+
 def test_hugo_buttons_toc_and_highlight() -> None:
     doc = load_text(
         '# T\n\n{{< toc >}}\n\nUitleg.\n\n{{< button href="/start/" >}}Begin nu{{< /button >}}\n\n'

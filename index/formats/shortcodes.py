@@ -10,8 +10,12 @@ Jekyll ``{% include note.html content="..." %}``. The rules:
   first quoted argument) becomes a line of its own, as an admonition's title does; a
   section's title (``{{< section title="Scope" level="3" >}}``, also ``chapter/section``)
   is a heading, of the ``level=`` it states (else 2), as the page shows it;
+  a tab without a title of its own takes it from its tab set's list (Hextra
+  ``{{< tabs items="Windows,Linux" >}}``) or its ``name=`` (Hextra), and a notice its second
+  argument (Relearn ``{{% notice note "Let op" %}}``);
 - a tag without a closing tag renders something we cannot reproduce: only its caption or
-  title text (``caption=``, ``title=``, an include's ``content=``) is kept;
+  title text (``caption=``, ``title=``, an include's ``content=``) is kept; a key
+  (``{{< kbd "Ctrl" >}}``) shows its key, in the sentence where it stands;
 - media embeds (video, tweets, GitBook ``embed``), links to other pages shown as cards
   (GitBook ``content-ref``, Hextra ``{{< card link="../start" title="Aan de slag" >}}``),
   buttons, tables of contents and includes of other files are dropped and recorded;
@@ -38,11 +42,20 @@ _LIQUID = r"\{%-?\s*(?P<lname>[A-Za-z][\w-]*)(?P<largs>.*?)-?%\}"
 _TAG = re.compile(f"{_HUGO}|{_LIQUID}", re.DOTALL)
 _ATTR = re.compile(r"""([\w-]+)\s*(?<![=!<>])=(?!=)\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 _QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")
+# One argument: key=value (skipped as positional), a quoted string or a bare word.
+_ARGUMENT = re.compile(r"""[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']+)|"([^"]*)"|'([^']*)'|([^\s"'=]+)""")
 
 TITLE_ATTRS = ("title", "header", "summary", "label")
 TEXT_ATTRS = ("caption", "title", "content")  # what a tag without content shows
 # Containers whose first quoted argument is their title: {{< details "Meer weten" >}}.
 TITLED_BY_ARGUMENT = frozenset({"details", "expand", "tab", "collapse", "accordion", "spoiler", "toggle"})
+# Containers whose title is their second argument, after a style: Relearn {{% notice warning "Let op" %}}.
+TITLED_AFTER_STYLE = frozenset({"notice"})
+# Tabs named by their set: Hextra {{< tabs items="A,B" >}} {{< tab >}}..., the n-th tab is the n-th item.
+TAB_SETS = frozenset({"tabs", "tabpane"})
+TABS = frozenset({"tab"})
+# A key the page shows as a key cap, inline: {{< kbd "Ctrl" >}}, {{< key "S" >}}.
+KEYS = frozenset({"kbd", "key", "keyboard"})
 # Containers that are a part of the page under a heading of their own: their title is that heading.
 SECTIONS = frozenset({"section"})
 # Containers whose closing tag ends a block (content is its own paragraph).
@@ -87,14 +100,28 @@ class Tag:
         match = _QUOTED.match(self.args)
         return (match.group(1) if match.group(1) is not None else match.group(2)) if match else None
 
+    def positional(self) -> list[str]:
+        """The arguments without a name, in order: ``notice warning "Let op"`` -> [warning, Let op]."""
+        return [next(g for g in m.groups() if g is not None) for m in _ARGUMENT.finditer(self.args)
+                if any(g is not None for g in m.groups())]
+
     def title(self) -> str:
         attrs = self.attrs()
         for key in TITLE_ATTRS:
             if attrs.get(key, "").strip():
                 return attrs[key].strip()
+        if self.name in TABS and attrs.get("name", "").strip():
+            return attrs["name"].strip()  # Hextra {{< tab name="JSON" >}}
         if self.name in TITLED_BY_ARGUMENT:
             return (self.first_quoted() or "").strip()
+        if self.name in TITLED_AFTER_STYLE:
+            arguments = self.positional()
+            return arguments[1].strip() if len(arguments) > 1 else ""
         return ""
+
+    def items(self) -> list[str]:
+        """The tab titles a tab set lists (``items="Windows,Linux"``), in order."""
+        return [item.strip() for item in self.attrs().get("items", "").split(",")] if self.name in TAB_SETS else []
 
     def heading_level(self) -> int | None:
         """The heading level of a section's title (``level="3"``, else 2); ``None`` for other containers."""
@@ -178,6 +205,7 @@ class _Rewriter:
         self.paired = paired
         self.drops = drops
         self.skipping: tuple[bool, str] | None = None  # the dropped container we are in
+        self.tab_titles: list[list[str]] = []  # per open tab set: the titles its next tabs take
 
     def rewrite(self, text: str) -> str:
         out: list[str] = []
@@ -204,6 +232,8 @@ class _Rewriter:
         if not tag.hugo and tag.name in LIQUID_CONTROL:
             return raw  # removed with the other template code; its content stays
         if tag.closing:
+            if tag.name in TAB_SETS and self.tab_titles:
+                self.tab_titles.pop()
             return "\n\n" if tag.name in BLOCK_CONTAINERS else ""
         if tag.name in TOC:
             self._drop(DROP_TOC, raw)
@@ -223,7 +253,9 @@ class _Rewriter:
             return ""
         if tag.name in MEDIA:
             self._drop(DROP_EMBED, tag.attrs().get("url") or tag.args.strip() or tag.name)
-        title = tag.title()
+        if tag.name in TAB_SETS:
+            self.tab_titles.append(tag.items())
+        title = self._next_tab_title(tag) or tag.title()
         level = tag.heading_level()
         if title and level:
             return f"\n\n{'#' * level} {title}\n\n"
@@ -231,8 +263,17 @@ class _Rewriter:
             return f"\n\n{title}\n\n"
         return "\n\n" if tag.name in BLOCK_CONTAINERS else ""
 
+    def _next_tab_title(self, tag: Tag) -> str:
+        """A Hextra tab's title: the next item its tab set lists (a tab's own title wins, but uses it up)."""
+        if tag.name not in TABS or not self.tab_titles or not self.tab_titles[-1]:
+            return ""
+        listed = self.tab_titles[-1].pop(0)
+        return tag.title() or listed
+
     def _unpaired(self, tag: Tag) -> str:
-        """A tag without content: only its caption or title stays."""
+        """A tag without content: only its caption or title stays; a key stays in its sentence."""
+        if tag.name in KEYS:
+            return " ".join(tag.positional()) or tag.text()
         text = tag.text()
         link = next((tag.attrs()[key] for key in _LINK_ATTRS if tag.attrs().get(key)), None)
         if tag.name in CARDS and link:
