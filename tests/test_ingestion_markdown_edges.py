@@ -441,3 +441,43 @@ def test_an_authors_todo_note_is_left_out_and_reported() -> None:
     assert [d.rule for d in doc.dropped] == [DROP_TODO] * 4
     placeholder = load_text("---\ntitle: Logging\n---\n> // TODO\n", path="b.md")
     assert placeholder.title == "Logging" and placeholder.sections == []  # a placeholder page gives no passage
+
+
+def test_a_heading_is_read_as_its_label_without_decorating_emoji_or_a_trailing_colon() -> None:
+    doc = load_text(
+        "# 📔 Handleiding\n\n## 🚀 Aan de slag\n\nBegin met inloggen.\n\n### Voorbeeld:\n\nEen voorbeeld.\n\n"
+        "## Tips ✨\n\nBewaar je sleutel.\n",
+        path="a.md",
+    )
+    assert doc.title == "Handleiding"
+    assert paths(doc) == [
+        ("Handleiding", "Aan de slag"), ("Handleiding", "Aan de slag", "Voorbeeld"), ("Handleiding", "Tips"),
+    ]
+
+
+def test_text_under_an_emoji_only_heading_is_not_filed_under_the_heading_before_it() -> None:
+    doc = load_text("# Gids\n\n## Installeren\n\nDownload het pakket.\n\n## 📝\n\nLosse notities.\n", path="a.md")
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Gids", "Installeren"), "Download het pakket."), (("Gids",), "Losse notities."),
+    ]
+
+
+def test_a_task_list_that_shows_progress_says_which_items_are_done() -> None:
+    doc = load_text(
+        "# Project\n\n## Voortgang\n\n- [x] Besluit genomen\n- [ ] Besluit gepubliceerd\n  - [X] Tekst klaar\n\n"
+        "## Meenemen\n\n- [ ] Paspoort\n- [ ] Uittreksel\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Afgerond: Besluit genomen\n- Nog open: Besluit gepubliceerd\n  - Afgerond: Tekst klaar\n\n"
+        "- Paspoort\n- Uittreksel"
+    )
+
+
+def test_obsidian_wikilinks_embeds_comments_and_block_ids_read_as_the_page_shows_them() -> None:
+    doc = load_text(
+        "# Begrippen\n\nZie [[zaakgericht-werken|zaakgericht werken]] en de [[Archiefwet]].\n\n![[keten.png]]\n\n"
+        "![[Andere notitie#Termijnen]]\n\nEen zaak heeft een eigenaar. %% nog nakijken %% ^zaak-1\n",
+        path="a.md",
+    )
+    assert body(doc) == "Zie zaakgericht werken en de Archiefwet.\n\nEen zaak heeft een eigenaar."

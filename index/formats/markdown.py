@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.documents import (
     DROP_BUTTON, DROP_EMPTY_TABLE, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, DROP_TODO,
@@ -44,7 +44,7 @@ from .markup import (
     excluded_from_search, html_blocks_to_markdown, image_description, is_attr_list, outside_code_spans,
     remove_template_code, split_attr_list, strip_inline,
 )
-from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder
+from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder, heading_label
 from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
@@ -78,7 +78,7 @@ NESTED_ITEM_INDENT = "  "  # a sub-item is written under its parent, indented th
 _ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _THEMATIC_BREAK = re.compile(r"^([-*_])(?:\s*\1){2,}\s*$")
-_LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
+_LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[(?P<task>[ xX])\]\s+)?(?P<text>.*)$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_TOKEN = re.compile(r"(`+).+?(?<!`)\1(?!`)|\\.|\|")  # a code span, an escaped character or a cell boundary
 _INNER_PIPE = re.compile(r"\s*\|\s*")
@@ -112,6 +112,7 @@ class Block:
     excluded: bool = False  # heading marked { data-search-exclude }: its section is left out
     link_only: bool = False  # list item that is nothing but a link
     anchor_only: bool = False  # list item that is nothing but a link to a heading of the page
+    task: bool | None = None  # task list item: done ("- [x]") or open ("- [ ]"); None for other items
 
 
 def _is_table_start(lines: list[str], i: int) -> bool:
@@ -165,6 +166,7 @@ class _BlockParser:
         self.paragraph: list[str] = []
         self.item: str | None = None  # the open list item, with its "- " / "1. " prefix
         self.item_depth = 0  # nesting depth of the open item (0: top level)
+        self.item_task: bool | None = None  # the open item is a task: done ("[x]") or open ("[ ]")
         self.list_indents: list[int] = []  # marker columns of the open list levels, outermost first
         self.ordinals: list[int | None] = []  # per open list level: the number its last item showed
         self.indent = 0  # leading spaces of the current line (after any blockquote markers)
@@ -203,8 +205,8 @@ class _BlockParser:
             elif cleaned:
                 self.blocks.append(Block("item", f"{NESTED_ITEM_INDENT * self.item_depth}{marker} {cleaned}",
                                          link_only=bool(_LINK_ONLY.match(text)),
-                                         anchor_only=bool(_ANCHOR_ONLY.match(text))))
-        self.paragraph, self.item, self.defining = [], None, False
+                                         anchor_only=bool(_ANCHOR_ONLY.match(text)), task=self.item_task))
+        self.paragraph, self.item, self.defining, self.item_task = [], None, False, None
 
     def _attr_line(self, line: str) -> None:
         """attr_list's block syntax: ``{ ... }`` on the line after the element it belongs to."""
@@ -267,10 +269,12 @@ class _BlockParser:
         return self.list_indents[-1] + 2 + CODE_INDENT if self.list_indents else CODE_INDENT
 
     def _emit_heading(self, raw: str, level: int) -> None:
+        """A heading by its label (:func:`heading_label`); one of only emoji is a heading without
+        words (empty text), which ends the sections before it but names none."""
         text, attrs = split_attr_list(raw)
         cleaned = strip_inline(text)
         if cleaned:
-            self.blocks.append(Block("heading", cleaned, level, excluded=excluded_from_search(attrs)))
+            self.blocks.append(Block("heading", heading_label(cleaned), level, excluded=excluded_from_search(attrs)))
 
     def _text_line(self, line: str) -> None:
         if _KRAMDOWN_TOC.match(line) and self.item is not None:
@@ -281,8 +285,8 @@ class _BlockParser:
             self._attr_line(line)
             return
         item = _LIST_ITEM.match(line)
-        if item and _ATX.match(item.group(3)):
-            self._heading(item.group(3))  # mkdocs grid cards: "-   ## Card title"
+        if item and _ATX.match(item.group("text")):
+            self._heading(item.group("text"))  # mkdocs grid cards: "-   ## Card title"
             return
         if item:
             self._close()
@@ -290,7 +294,8 @@ class _BlockParser:
             if item.group(1):
                 self.ordinals[self.item_depth] = None  # a bullet list: a numbered one after it starts anew
             marker = "-" if item.group(1) else self._ordinal(self.item_depth, int(item.group(2)))
-            self.item = f"{marker} {item.group(3)}"
+            self.item = f"{marker} {item.group('text')}"
+            self.item_task = None if item.group("task") is None else item.group("task") != " "
             return
         if self.item is None and (not self.list_indents or self.indent <= self.list_indents[0]):
             self._end_lists()  # text at the list's own margin: the list has ended
@@ -388,7 +393,8 @@ def _example_blocks(lines: list[str], drops: list[Dropped] | None) -> list[Block
     """A Markdown document shown as an example (a template README, a governance file): its
     text is prose, read like the page's own, but its headings do not open sections of the
     page, so they become paragraphs."""
-    return [Block("para", b.text) if b.kind == "heading" else b for b in _BlockParser(lines, drops).parse()]
+    return [Block("para", b.text) if b.kind == "heading" else b for b in _BlockParser(lines, drops).parse()
+            if b.text or b.kind != "heading"]
 
 
 def _drop_conflict_markers(lines: list[str]) -> list[str]:
@@ -442,7 +448,7 @@ def _labelled_headings(blocks: list[Block]) -> list[Block]:
             out.extend(labels)
             labels = []
             continue
-        if labels and block.kind == "heading":
+        if labels and block.kind == "heading" and block.text:
             missing = [b.text.rstrip(":") for b in labels if b.text.rstrip(":").lower() not in block.text.lower()]
             text = f"{block.text} ({', '.join(missing)})" if missing else block.text
             block = Block("heading", text, block.level, excluded=block.excluded)
@@ -492,7 +498,7 @@ class _Outline:
             return
         if link_list:
             self.builder.flush()
-        for item in items:
+        for item in _with_task_states(items):
             self.builder.block(item.text, kind=item.kind)
         if link_list:
             self.builder.flush(kind=SECTION_LINKS)
@@ -506,6 +512,9 @@ class _Outline:
             if self.excluded_level is not None and block.level > self.excluded_level:
                 return
             self._end_exclusion()
+            if not block.text:
+                self.builder.untitled(block.level)
+                return
             if block.level == 1:
                 self.h1_count += 1
                 self.first_h1 = self.first_h1 or block.text
@@ -527,6 +536,26 @@ class _Outline:
         self._flush_items()
         self._end_exclusion()
         return self.builder.finish()
+
+
+_ITEM_MARKER = re.compile(r"^(\s*(?:-|\d+\.) )")
+TASK_DONE = "Afgerond: "
+TASK_OPEN = "Nog open: "
+
+
+def _with_task_states(items: list[Block]) -> list[Block]:
+    """A task list that shows progress (some boxes ticked) says per item whether it is done.
+
+    The checkbox is all that tells a finished step from an open one ("- [x] Besluit genomen",
+    "- [ ] Publicatie"); without it both read as plain facts. A list of only open boxes is a
+    checklist for the reader to tick (what to bring, what to check): its items stay as written.
+    """
+    if not any(item.task for item in items):
+        return items
+    return [item if item.task is None else
+            replace(item, text=_ITEM_MARKER.sub(lambda m: m.group(1) + (TASK_DONE if item.task else TASK_OPEN),
+                                                item.text, count=1))
+            for item in items]
 
 
 def _under_heading(path: tuple[str, ...], headings: frozenset[str]) -> bool:

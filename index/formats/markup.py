@@ -411,6 +411,11 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (_CRITIC, _accepted),  # CriticMarkup {++x++}, {--x--}, {~~a~>b~~}, {==x==}, {>>opmerking<<}
     (re.compile(r"\+\+([\w-]+(?:\+[\w-]+)*)\+\+"), _keys),  # keys ++ctrl+c++
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
+    # Obsidian/Quartz: an embed ![[kaart.png]] / ![[Notitie#Kop]] shows a file or note we do not
+    # have; a comment %%...%% is never shown; a block id " ^b1" ends a paragraph as an anchor
+    (re.compile(r"!\[\[[^\[\]\n]+\]\]"), ""),
+    (re.compile(r"%%.*?%%"), ""),
+    (re.compile(r"\s\^[A-Za-z0-9-]+$"), ""),
     (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"),
      lambda m: image_description(m.group(1), _continues(m))),  # image
     (re.compile(r"\[\s*\](?:" + _PARENS + r")?"), ""),  # left by a removed image: [![alt](img)](img "title")
@@ -422,6 +427,7 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"\{/\*.*?\*/\}"), ""),  # MDX comment {/* ... */}
     (re.compile(r":(?:material|fontawesome|octicons|simple)-[\w-]+:"), ""),  # mkdocs icon
     (re.compile(r"(?<![^\s(\[]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?=[\s.,;!?)\]]|$)"), ""),  # emoji :warning:
+    (re.compile(r"\[\[[^\[\]|\n]+\|([^\[\]\n]+)\]\]"), r"\1"),  # wiki link with its label [[pagina|label]]
     (re.compile(r"\[\[\[?!?#?([^\[\]|]+?)\]\]\]?"), r"\1"),  # ReSpec reference [[RFC2119]], wiki link
     (re.compile(r"\[/?[ibu]\]", re.IGNORECASE), ""),  # BBCode emphasis
     (re.compile(r"(`+)(.+?)\1"), r"\2"),  # inline code
