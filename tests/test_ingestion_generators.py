@@ -352,6 +352,18 @@ def test_generated_toc_lists_are_dropped_but_a_list_of_steps_is_kept() -> None:
     assert rules(doc) == [DROP_TOC, DROP_TOC]
 
 
+def test_a_toc_marker_without_an_end_keeps_the_page_in_its_order() -> None:
+    """mdBook's ``<!-- toc -->`` has no end marker: the code under a later heading stays there."""
+    doc = load_text(
+        "# Gids\n\n## Installeren\n\n<!-- toc -->\n\nHaal het pakket op.\n\n## Bouwen\n\n```sh\nmake bouw\n```\n\n"
+        "Daarna staat het programma klaar.\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Installeren", "Haal het pakket op."), ("Bouwen", "make bouw\n\nDaarna staat het programma klaar."),
+    ]
+
+
 def test_folder_pages_are_titled_after_their_folder(tmp_path: Path) -> None:
     write(tmp_path / "aansluiten" / "_index.md", "Tekst over aansluiten.\n")
     write(tmp_path / "testen" / "README.md", "Tekst over testen.\n")
