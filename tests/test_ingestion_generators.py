@@ -823,6 +823,19 @@ def test_myst_directives_are_unwrapped_like_admonitions_and_code_stays_code() ->
     assert rules(doc) == [DROP_TOC]
 
 
+def test_a_myst_tab_set_or_grid_is_unwrapped_so_its_tabs_keep_their_titles_and_text() -> None:
+    doc = load_text(
+        "# T\n\n````{tab-set}\n```{tab-item} Gemeente\nGemeenten melden via het portaal.\n```\n"
+        "```{tab-item} Provincie\nProvincies melden per brief.\n```\n````\n\n"
+        "`````{grid} 2\n````{grid-item-card} Kosten\nDe aanvraag is gratis.\n````\n`````\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Gemeente\n\nGemeenten melden via het portaal.\n\nProvincie\n\nProvincies melden per brief.\n\n"
+        "Kosten\n\nDe aanvraag is gratis."
+    )
+
+
 def test_a_myst_glossary_reads_as_terms_with_their_definitions() -> None:
     doc = load_text("# Begrippen\n\n```{glossary}\nBezwaar\n  Een reactie op een besluit.\n  Binnen zes weken.\n\n"
                     "Beroep\n  Een zaak bij de rechter.\n```\n", path="a.md")
@@ -883,7 +896,20 @@ def test_mdx_components_with_dotted_names_and_mdx_expressions_leave_no_code() ->
         "Versie {frontMatter.version} is{\" \"}\n<strong>nieuw</strong>; het pad is /taken/{uuid}.\n",
         path="a.mdx",
     )
-    assert body(doc) == "Tekst voor gemeenten.\n\nVersie is nieuw; het pad is /taken/{uuid}."
+    assert body(doc) == "Gemeente\n\nTekst voor gemeenten.\n\nVersie is nieuw; het pad is /taken/{uuid}."
+
+
+def test_nextra_tabs_take_their_titles_from_the_items_of_their_tab_set() -> None:
+    doc = load_text(
+        "import { Tabs } from 'nextra/components'\n\n# T\n\n<Tabs items={['Inwoner', \"Ondernemer\"]}>\n"
+        "  <Tabs.Tab>Inwoners loggen in met DigiD.</Tabs.Tab>\n  <Tabs.Tab>\n```sh\ninloggen --eherkenning\n```\n"
+        "  </Tabs.Tab>\n</Tabs>\n\n<Tabs>\n  <Tab title=\"Eigen titel\">Een tab met een eigen titel.</Tab>\n</Tabs>\n",
+        path="a.mdx",
+    )
+    assert body(doc) == (
+        "Inwoner\n\nInwoners loggen in met DigiD.\n\nOndernemer\n\ninloggen --eherkenning\n\n"
+        "Eigen titel\n\nEen tab met een eigen titel."
+    )
 
 
 def test_a_do_or_dont_caption_keeps_its_verdict() -> None:

@@ -41,7 +41,7 @@ from .formulas import display_formulas
 from .indented import CODE_INDENT, fence_indented_code
 from .myst import drop_comments, unwrap_directives
 from .markup import (
-    excluded_from_search, html_blocks_to_markdown, image_description, is_attr_list, outside_code_spans,
+    JsxTabTitles, excluded_from_search, html_blocks_to_markdown, image_description, is_attr_list, outside_code_spans,
     remove_template_code, split_attr_list, strip_inline,
 )
 from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder, heading_label
@@ -409,6 +409,7 @@ def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     lines = display_formulas(lines)
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
+    lines = outside_fences(lines, JsxTabTitles().rewrite)
     lines = unwrap_colon_containers(lines, drops)
     lines = expand_abbreviations(inline_footnotes(fence_indented_code(unwrap_containers(lines, drops))))
     return outside_fences(lines, lambda chunk: outside_code_spans(

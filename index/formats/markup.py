@@ -146,6 +146,44 @@ def _captioned(component: re.Match[str]) -> str:
     return f"\n\n{label + ': ' + text if label else text}\n\n{tag}"
 
 
+# Nextra names its tabs in the tab set, not on the tabs: <Tabs items={['Inwoner', 'Ondernemer']}>
+# <Tabs.Tab>...</Tabs.Tab>: the n-th tab shows the n-th item as its title.
+_JSX_TAB_TAG = re.compile(r"<Tabs(?![\w.])(?P<set>[^<>]*)>|</Tabs\s*>|<(?:Tabs\.Tab|Tab)\b(?P<tab>[^<>]*?)/?>")
+_JSX_TAB_ITEMS = re.compile(r"\bitems=\{\s*\[(?P<items>[^\]]*)\]\s*\}")
+_QUOTED_ITEM = re.compile(r"""["'`]([^"'`]*)["'`]""")
+
+
+class JsxTabTitles:
+    """Give each tab of a Nextra tab set the title its set lists, as a ``title=`` caption.
+
+    Used on the page's lines in order (a tab may hold a code fence, so one set spans several
+    chunks between fences); a tab with a title of its own keeps it.
+    """
+
+    def __init__(self) -> None:
+        self.sets: list[list[str]] = []  # per open tab set: the titles its next tabs take
+
+    def rewrite(self, text: str) -> str:
+        return _JSX_TAB_TAG.sub(self._tag, text) if "<Tab" in text or "</Tabs" in text else text
+
+    def _tag(self, match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if match.group("set") is not None:
+            items = _JSX_TAB_ITEMS.search(match.group("set"))
+            self.sets.append(_QUOTED_ITEM.findall(items.group("items")) if items else [])
+            return tag
+        if tag.startswith("</"):
+            if self.sets:
+                self.sets.pop()
+            return tag
+        if not self.sets or not self.sets[-1]:
+            return tag
+        title = self.sets[-1].pop(0).replace('"', "'")
+        if _CAPTION_ATTR.search(tag) or not title.strip():
+            return tag
+        return f'{tag[:match.start("tab") - match.start()]}{match.group("tab")} title="{title}">'
+
+
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
 # "<docs.example.nl>": no scheme, so no autolink, and a dot makes it no tag name: shown as written.
