@@ -100,6 +100,23 @@ def test_a_section_shortcode_heads_its_content_with_its_title() -> None:
     ]
 
 
+def test_a_heading_shortcode_is_a_heading_of_the_level_it_states() -> None:
+    doc = load_text(
+        '---\ntitle: Gids\n---\nInleiding.\n\n{{< header title="Aanvragen" >}}\n\nVia het formulier.\n\n'
+        '{{< heading level="3" >}}\n  Kosten\n{{< /heading >}}\n\nDe aanvraag is gratis.\n\n'
+        '{{< header "Bezwaar" 2 "right" >}}\n\nBinnen zes weken.\n\n## {{< heading "Contact" >}}\nBel de balie.\n\n'
+        '{{< header logo="/logo.png" version="2.1" >}}\n\nSlot.\n',
+        path="gids.md",
+    )
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Gids",), "Inleiding."),
+        (("Gids", "Aanvragen"), "Via het formulier."),
+        (("Gids", "Aanvragen", "Kosten"), "De aanvraag is gratis."),
+        (("Gids", "Bezwaar"), "Binnen zes weken."),
+        (("Gids", "Contact"), "Bel de balie.\n\nSlot."),
+    ]
+
+
 def test_hugo_link_cards_go_and_a_column_separator_is_a_paragraph_break() -> None:
     doc = load_text(
         '# T\n\n{{< columns >}}\nLinks de uitleg voor gemeenten.\n<--->\nRechts de uitleg voor provincies.\n'

@@ -13,6 +13,10 @@ Jekyll ``{% include note.html content="..." %}``. The rules:
   a tab without a title of its own takes it from its tab set's list (Hextra
   ``{{< tabs items="Windows,Linux" >}}``) or its ``name=`` (Hextra), and a notice its second
   argument (Relearn ``{{% notice note "Let op" %}}``);
+- a heading shortcode (``{{< header title="Aanpak" >}}``, ``{{< heading "Kosten" 3 >}}``,
+  ``{{< heading level="2" >}}Kosten{{< /heading >}}``) is a heading of the level it states
+  (else 2); written inside a Markdown heading (``# {{< heading "Kosten" >}}``) it is that
+  heading's text; its subtitle (``sub-text=``) is a paragraph under it;
 - a tag without a closing tag renders something we cannot reproduce: only its caption or
   title text (``caption=``, ``title=``, an include's ``content=``) is kept; a key
   (``{{< kbd "Ctrl" >}}``) shows its key, in the sentence where it stands;
@@ -81,6 +85,15 @@ _COLUMN_BREAK = re.compile(r"^[ \t]*<--->[ \t]*$", re.MULTILINE)
 BUTTONS = frozenset({"button", "btn"})
 SILENT = frozenset({"comment"})
 _CLOSING_LIQUID = re.compile(r"^end(?P<name>[\w-]+)$")
+# Heading shortcodes: paired (the content is the heading text) or not (the text is an argument),
+# at the start of a line, possibly inside a Markdown heading ("# {{< heading "Kosten" >}}").
+_HEADING_SHORTCODE = re.compile(
+    r"^(?P<marks>[ \t]*#{1,6}[ \t]+)?[ \t]*\{\{[<%]\s*(?P<name>header|heading)\b(?P<args>[^{}]*?)/?\s*[>%]\}\}"
+    r"(?:(?P<content>(?:(?!\{\{)[\s\S])*?)\{\{[<%]\s*/\s*(?P=name)\s*[>%]\}\})?",
+    re.MULTILINE,
+)
+_HEADING_LEVEL = re.compile(r"^h?([1-6])$", re.IGNORECASE)
+DEFAULT_HEADING_LEVEL = 2
 
 
 @dataclass(frozen=True)
@@ -286,6 +299,29 @@ class _Rewriter:
         return f"\n\n{text}\n\n" if text else ""
 
 
+def _shortcode_heading(match: re.Match[str]) -> str:
+    """A heading shortcode as a Markdown heading (see the module docstring)."""
+    tag = Tag(match.group("name"), match.group("args"), False, False, hugo=True)
+    attrs = tag.attrs()
+    arguments = tag.positional()
+    text = match.group("content") or attrs.get("text") or attrs.get("title") or (arguments[0] if arguments else "")
+    text = " ".join(text.split())
+    if match.group("marks"):
+        return match.group("marks") + text
+    if not text:
+        return ""
+    stated = attrs.get("level") or attrs.get("heading") or next((a for a in arguments[1:] if a.isdigit()), "")
+    level = _HEADING_LEVEL.match(stated.strip())
+    subtitle = attrs.get("sub-text") or attrs.get("subtitle") or ""
+    heading = f"\n\n{'#' * (int(level.group(1)) if level else DEFAULT_HEADING_LEVEL)} {text}\n\n"
+    return heading + (f"{subtitle.strip()}\n\n" if subtitle.strip() else "")
+
+
+def heading_shortcodes(text: str) -> str:
+    """Rewrite heading shortcodes as Markdown headings, so they open sections as the page shows."""
+    return _HEADING_SHORTCODE.sub(_shortcode_heading, text) if "head" in text else text
+
+
 def template_tags(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
     """Rewrite the template tags of a page's lines (code fences untouched).
 
@@ -296,6 +332,7 @@ def template_tags(lines: list[str], drops: list[Dropped] | None = None) -> list[
     text = "\n".join(lines)
     if "{{" not in text and "{%" not in text:
         return lines
+    lines = outside_fences(lines, heading_shortcodes)
     prose: list[str] = []
     outside_fences(lines, lambda chunk: prose.append(chunk) or chunk)
     rewriter = _Rewriter(paired_names("\n".join(prose)), drops)
