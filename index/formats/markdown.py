@@ -53,6 +53,11 @@ _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
 # capitals only, so a "todo-lijst" in a sentence is text.
 _TODO_NOTE = re.compile(r"^(?://+|#+|\*{1,2}|_{1,2}|\[)?\s*(?:TODO|TO DO|FIXME)\b")
 _BUTTON_CLASS = re.compile(r"\.(?:[\w-]*button|btn)\b")
+# A row of buttons: links that each carry a button class ("[Start](a){ .md-button } [Meer](b){ .md-button }",
+# HTML <a class="btn"> rewritten so), and perhaps one attribute list for the row ("{.p-initial .my-5}").
+_BUTTON_ROW = re.compile(
+    r"^(?:\s*\[[^\[\]]*\]\([^()\s]*\)\s*\{[^{}]*\.(?:[\w-]*button|btn)\b[^{}]*\})+\s*(?:\{[^{}]*\})?\s*$"
+)
 # Headings of reference lists: a list of only links under one of these is dropped.
 REFERENCE_HEADINGS = frozenset({
     "bron", "bronnen", "links", "externe links", "zie ook", "meer informatie", "lees meer", "referenties",
@@ -188,7 +193,7 @@ class _BlockParser:
             text, attrs = split_attr_list(" ".join(self.paragraph))
             if excluded_from_search(attrs):
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, strip_inline(text))
-            elif _BUTTON_CLASS.search(attrs) and _LINK_ONLY.match(text):
+            elif _BUTTON_CLASS.search(attrs) and _LINK_ONLY.match(text) or _BUTTON_ROW.match(" ".join(self.paragraph)):
                 record_drop(self.drops, DROP_BUTTON, strip_inline(text))
             elif _TODO_NOTE.match(text):
                 record_drop(self.drops, DROP_TODO, strip_inline(text))
