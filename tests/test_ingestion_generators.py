@@ -163,6 +163,16 @@ def test_hextra_tabs_take_their_titles_from_the_tab_set_or_their_name() -> None:
     )
 
 
+def test_a_feature_card_keeps_its_subtitle_and_a_badge_its_text_in_the_sentence() -> None:
+    doc = load_text(
+        '# T\n\n{{< hextra/feature-grid >}}\n  {{< hextra/feature-card\n    title="Snel"\n'
+        '    subtitle="Een besluit binnen een seconde."\n  >}}\n{{< /hextra/feature-grid >}}\n\n'
+        'De regeling is {{< badge "nieuw" >}} en {{< badge content="in ontwikkeling" type="warning" >}}.\n',
+        path="a.md",
+    )
+    assert body(doc) == "Snel\n\nEen besluit binnen een seconde.\n\nDe regeling is nieuw en in ontwikkeling."
+
+
 def test_a_relearn_notice_keeps_its_title_and_a_key_shortcode_its_key_in_the_sentence() -> None:
     doc = load_text(
         '# T\n\n{{% notice warning "Let op" %}}\nDe koppeling is alleen binnen het netwerk bereikbaar.\n'

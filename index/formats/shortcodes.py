@@ -18,8 +18,9 @@ Jekyll ``{% include note.html content="..." %}``. The rules:
   (else 2); written inside a Markdown heading (``# {{< heading "Kosten" >}}``) it is that
   heading's text; its subtitle (``sub-text=``) is a paragraph under it;
 - a tag without a closing tag renders something we cannot reproduce: only its caption or
-  title text (``caption=``, ``title=``, an include's ``content=``) is kept; a key
-  (``{{< kbd "Ctrl" >}}``) shows its key, in the sentence where it stands;
+  title text (``caption=``, ``title=``, an include's ``content=``) is kept, with a card's
+  ``subtitle=``/``description=`` under it; a key (``{{< kbd "Ctrl" >}}``) or a badge
+  (``{{< badge "Nieuw" >}}``) shows its text in the sentence where it stands;
 - media embeds (video, tweets, GitBook ``embed``), links to other pages shown as cards
   (GitBook ``content-ref``, Hextra ``{{< card link="../start" title="Aan de slag" >}}``),
   buttons, tables of contents and includes of other files are dropped and recorded;
@@ -51,6 +52,8 @@ _ARGUMENT = re.compile(r"""[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']+)|"([^"]*)"|'
 
 TITLE_ATTRS = ("title", "header", "summary", "label")
 TEXT_ATTRS = ("caption", "title", "content")  # what a tag without content shows
+# What a card without content says under its title (Hextra {{< hextra/feature-card title= subtitle= >}}).
+DESCRIPTION_ATTRS = ("subtitle", "description")
 # Containers whose first quoted argument is their title: {{< details "Meer weten" >}}.
 TITLED_BY_ARGUMENT = frozenset({"details", "expand", "tab", "collapse", "accordion", "spoiler", "toggle"})
 # Containers whose title is their second argument, after a style: Relearn {{% notice warning "Let op" %}}.
@@ -58,8 +61,9 @@ TITLED_AFTER_STYLE = frozenset({"notice"})
 # Tabs named by their set: Hextra {{< tabs items="A,B" >}} {{< tab >}}..., the n-th tab is the n-th item.
 TAB_SETS = frozenset({"tabs", "tabpane"})
 TABS = frozenset({"tab"})
-# A key the page shows as a key cap, inline: {{< kbd "Ctrl" >}}, {{< key "S" >}}.
-KEYS = frozenset({"kbd", "key", "keyboard"})
+# Inline labels: a key cap ({{< kbd "Ctrl" >}}) or a badge ({{< badge "Nieuw" >}}) shows its text in the sentence.
+INLINE_LABELS = frozenset({"kbd", "key", "keyboard", "badge"})
+_LABEL_ATTRS = ("content", "text", "title", "label")
 # Containers that are a part of the page under a heading of their own: their title is that heading.
 SECTIONS = frozenset({"section"})
 # Containers whose closing tag ends a block (content is its own paragraph).
@@ -144,8 +148,16 @@ class Tag:
         return int(level) if level in {"1", "2", "3", "4", "5", "6"} else 2
 
     def text(self) -> str:
+        """What a tag without content shows: its caption or title, and under it its description."""
         attrs = self.attrs()
-        return " ".join(attrs[key].strip() for key in TEXT_ATTRS if attrs.get(key, "").strip())
+        caption = " ".join(attrs[key].strip() for key in TEXT_ATTRS if attrs.get(key, "").strip())
+        description = " ".join(attrs[key].strip() for key in DESCRIPTION_ATTRS if attrs.get(key, "").strip())
+        return "\n\n".join(part for part in (caption, description) if part)
+
+    def label(self) -> str:
+        """An inline label's text: its first argument or its content/text attribute."""
+        attrs = self.attrs()
+        return " ".join(self.positional()) or next((attrs[k].strip() for k in _LABEL_ATTRS if attrs.get(k)), "")
 
 
 def _tag(match: re.Match[str]) -> Tag:
@@ -285,8 +297,8 @@ class _Rewriter:
 
     def _unpaired(self, tag: Tag) -> str:
         """A tag without content: only its caption or title stays; a key stays in its sentence."""
-        if tag.name in KEYS:
-            return " ".join(tag.positional()) or tag.text()
+        if tag.name in INLINE_LABELS:
+            return tag.label()
         text = tag.text()
         link = next((tag.attrs()[key] for key in _LINK_ATTRS if tag.attrs().get(key)), None)
         if tag.name in CARDS and link:
