@@ -939,6 +939,15 @@ def test_nextra_tabs_take_their_titles_from_the_items_of_their_tab_set() -> None
     )
 
 
+def test_an_api_field_component_keeps_its_name_type_and_whether_it_is_required() -> None:
+    doc = load_text(
+        '# Zaken opvragen\n\n<ParamField query="status" type="string" required>\n  De status van de zaak.\n</ParamField>\n\n'
+        '<ResponseField name="id" type="integer">\n  Het nummer van de zaak.\n</ResponseField>\n',
+        path="a.mdx",
+    )
+    assert body(doc) == "status (string, verplicht)\n\nDe status van de zaak.\n\nid (integer)\n\nHet nummer van de zaak."
+
+
 def test_a_do_or_dont_caption_keeps_its_verdict() -> None:
     doc = load_text(
         '# Links\n\n<Guideline appearance="dont" title="Gebruik een link als knop.">\n  <Canvas>Verstuur</Canvas>\n'

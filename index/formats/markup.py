@@ -135,9 +135,32 @@ def _verdict(tag: str) -> str | None:
     return "Wel doen" if value in _DO else "Niet doen" if value in _DONT else None
 
 
+# API reference fields (Mintlify <ParamField query="status" type="string" required>, <ResponseField
+# name="id">): the field's name is only in an attribute, and its description means nothing without it.
+_FIELD_COMPONENT = re.compile(r"<(?:ParamField|ResponseField|Field|Property)\b([^<>]*)>")
+_FIELD_NAME = re.compile(r"""\b(?:name|path|query|body|header|param)=(?:"([^"]*)"|'([^']*)')""")
+_FIELD_TYPE = re.compile(r"""\btype=(?:"([^"]*)"|'([^']*)')""")
+_REQUIRED = re.compile(r"\brequired\b(?!=\{?\s*false)")
+
+
+def _field_caption(attrs: str) -> str:
+    """An API field's caption: "status (string, verplicht)"."""
+    name = _FIELD_NAME.search(attrs)
+    if not name:
+        return ""
+    kind = _FIELD_TYPE.search(attrs)
+    details = [kind.group(1) or kind.group(2)] if kind and (kind.group(1) or kind.group(2)) else []
+    details += ["verplicht"] if _REQUIRED.search(attrs) else []
+    text = name.group(1) or name.group(2) or ""
+    return f"{text} ({', '.join(details)})" if details and text else text
+
+
 def _captioned(component: re.Match[str]) -> str:
     """The component's tag, preceded by its caption as a paragraph of its own (if it has one)."""
     tag = component.group(0)
+    field = _FIELD_COMPONENT.match(tag)
+    if field and _field_caption(field.group(1)):
+        return f"\n\n{_field_caption(field.group(1))}\n\n{tag}"
     caption = _CAPTION_ATTR.search(tag)
     if not caption or _LINK_ATTR.search(tag):
         return tag
