@@ -939,6 +939,18 @@ def test_nextra_tabs_take_their_titles_from_the_items_of_their_tab_set() -> None
     )
 
 
+def test_mdx_code_expressions_and_render_functions_leave_no_code_and_a_string_its_text() -> None:
+    doc = load_text(
+        "# T\n\nBijgewerkt in {new Date().getFullYear()} door {formatNaam(auteur.naam)}.\n\n"
+        "<BrowserOnly>{() => <Kaart />}</BrowserOnly>\n\n{'Letterlijke tekst'} blijft, net als /zaken/{uuid}.\n\n"
+        "{% raw %}Gebruik {{ site.url }} in de sjabloon.{% endraw %}\n",
+        path="a.mdx",
+    )
+    assert body(doc) == (
+        "Bijgewerkt in door .\n\nLetterlijke tekst blijft, net als /zaken/{uuid}.\n\nGebruik {{ site.url }} in de sjabloon."
+    )
+
+
 def test_an_api_field_component_keeps_its_name_type_and_whether_it_is_required() -> None:
     doc = load_text(
         '# Zaken opvragen\n\n<ParamField query="status" type="string" required>\n  De status van de zaak.\n</ParamField>\n\n'

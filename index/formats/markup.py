@@ -218,8 +218,18 @@ _JSX_FRAGMENT = re.compile(r"</>\s*\)\s*\}|</?>")  # "</> )}" closes a one-line 
 _JSX_ARROW = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*\(?")
 # MDX expressions in text: {" "} is a space, {frontMatter.version} a value we do not have.
 _JSX_SPACE = re.compile(r"""\{\s*(?:"\s*"|'\s*')\s*\}""")
-_MDX_VALUE = re.compile(r"\{\s*(?:frontMatter|props|metadata|meta|site|siteConfig)\.[\w.]+\s*\}")
+_MDX_VALUE = re.compile(r"(?<!\{)\{\s*(?:frontMatter|props|metadata|meta|site|siteConfig)\.[\w.]+\s*\}(?!\})")
 _JSX_CLOSE_LINE = re.compile(r"^[ \t]*\)?[ \t]*\}[ \t]*$", re.MULTILINE)
+# A render function that only shows a component ({() => <Kaart />}, Docusaurus <BrowserOnly>): no text.
+_JSX_RENDER = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*<[A-Za-z][^<>{}]*/>\s*\}")
+# An MDX expression that calls code ({new Date().getFullYear()}, {formatDate(besluit.datum)}) computes a
+# value only the browser knows; a string literal ({'tekst'}) shows that text. Not inside {{ }} (templates)
+# nor as an attribute's value (as={"h2"}: the tag rules read those).
+_JS_CALL = re.compile(
+    r"(?<![{=])\{\s*(?:new\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\((?:[^(){}\n]|\([^(){}\n]*\))*\)"
+    r"(?:\s*\.[A-Za-z_$][\w$]*(?:\s*\((?:[^(){}\n]|\([^(){}\n]*\))*\))?)*\s*\}(?!\})"
+)
+_JS_STRING = re.compile(r"""(?<![{=])\{\s*(["'`])([^"'`{}\n]*)\1\s*\}(?!\})""")
 
 # --- example markup: headings that are not the page's ------------------------------------
 
@@ -410,9 +420,12 @@ def _button_link(match: re.Match[str]) -> str:
 
 def _drop_jsx_expressions(text: str) -> str:
     """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``) and
-    MDX expressions in text (``{" "}``, ``{frontMatter.version}``)."""
-    text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", text))
+    MDX expressions in text (``{" "}``, ``{frontMatter.version}``, ``{new Date().getFullYear()}``,
+    ``{'tekst'}``)."""
+    text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", _JSX_RENDER.sub("", text)))
     text = _MDX_VALUE.sub("", _JSX_SPACE.sub(" ", text))
+    if "{" in text:
+        text = _JS_STRING.sub(r"\2", _JS_CALL.sub("", text))
     return _JSX_CLOSE_LINE.sub("", text)
 
 
