@@ -173,6 +173,17 @@ def test_a_feature_card_keeps_its_subtitle_and_a_badge_its_text_in_the_sentence(
     assert body(doc) == "Snel\n\nEen besluit binnen een seconde.\n\nDe regeling is nieuw en in ontwikkeling."
 
 
+def test_headings_in_a_steps_container_carry_the_numbers_the_page_shows() -> None:
+    hugo = load_text(
+        "# Aansluiten\n\n{{% steps %}}\n\n### Account maken\n\nMaak een account.\n\n```sh\n# geen kop\n```\n\n"
+        "### Sleutel aanvragen\n\nVraag een sleutel aan.\n\n{{% /steps %}}\n\n## Daarna\n\nKlaar.\n",
+        path="a.md",
+    )
+    assert [s.heading_path[1:] for s in hugo.sections] == [("1. Account maken",), ("2. Sleutel aanvragen",), ("Daarna",)]
+    nextra = load_text("# Aansluiten\n\n<Steps>\n### Registreren\n\nMaak een account.\n</Steps>\n", path="a.mdx")
+    assert nextra.sections[0].heading_path[-1] == "1. Registreren"
+
+
 def test_a_relearn_notice_keeps_its_title_and_a_key_shortcode_its_key_in_the_sentence() -> None:
     doc = load_text(
         '# T\n\n{{% notice warning "Let op" %}}\nDe koppeling is alleen binnen het netwerk bereikbaar.\n'

@@ -334,13 +334,43 @@ def heading_shortcodes(text: str) -> str:
     return _HEADING_SHORTCODE.sub(_shortcode_heading, text) if "head" in text else text
 
 
+# A steps container (Hextra/Docsy {{% steps %}}, Nextra/Fumadocs <Steps>) numbers the headings in it with a
+# CSS counter: the numbers are on the page, not in the Markdown.
+_STEPS_OPEN = re.compile(r"^\s*(?:\{\{[<%]\s*steps\b[^}]*[>%]\}\}|<Steps\b[^<>/]*>)\s*$")
+_STEPS_CLOSE = re.compile(r"^\s*(?:\{\{[<%]\s*/\s*steps\s*[>%]\}\}|</Steps\s*>)\s*$")
+_STEP_HEADING = re.compile(r"^(\s{0,3}#{1,6}[ \t]+)(?!\d+[.)]\s)(\S.*)$")
+
+
+def numbered_steps(lines: list[str]) -> list[str]:
+    """Give the headings in a steps container the numbers the page shows ("### 2. Sleutel aanvragen"),
+    so a question about step 2 finds it; code fences inside are left alone."""
+    if not any(_STEPS_OPEN.match(line) for line in lines):
+        return lines
+    out: list[str] = []
+    step: int | None = None  # the last number given in the open container
+    fence: Fence | None = None
+    for line in lines:
+        if fence is not None:
+            fence = None if fence.closes(line) else fence
+        elif (fence := open_fence(line)) is None:
+            if _STEPS_OPEN.match(line):
+                step = 0
+            elif _STEPS_CLOSE.match(line):
+                step = None
+            elif step is not None and (heading := _STEP_HEADING.match(line)):
+                step += 1
+                line = f"{heading.group(1)}{step}. {heading.group(2)}"
+        out.append(line)
+    return out
+
+
 def template_tags(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
     """Rewrite the template tags of a page's lines (code fences untouched).
 
     Whether a tag is a container is decided on the whole page, so a tab whose content
     is a code fence still keeps its title.
     """
-    lines = code_tags_to_fences(lines)
+    lines = numbered_steps(code_tags_to_fences(lines))
     text = "\n".join(lines)
     if "{{" not in text and "{%" not in text:
         return lines
