@@ -182,6 +182,9 @@ def test_headings_in_a_steps_container_carry_the_numbers_the_page_shows() -> Non
     assert [s.heading_path[1:] for s in hugo.sections] == [("1. Account maken",), ("2. Sleutel aanvragen",), ("Daarna",)]
     nextra = load_text("# Aansluiten\n\n<Steps>\n### Registreren\n\nMaak een account.\n</Steps>\n", path="a.mdx")
     assert nextra.sections[0].heading_path[-1] == "1. Registreren"
+    mintlify = load_text('# Aansluiten\n\n<Steps>\n  <Step title="Registreren">\n    Maak een account.\n  </Step>\n'
+                         '  <Step title="Aansluiten">\n    Vraag een certificaat aan.\n  </Step>\n</Steps>\n', path="a.mdx")
+    assert body(mintlify) == "1. Registreren\n\nMaak een account.\n\n2. Aansluiten\n\nVraag een certificaat aan."
 
 
 def test_a_relearn_notice_keeps_its_title_and_a_key_shortcode_its_key_in_the_sentence() -> None:

@@ -334,11 +334,12 @@ def heading_shortcodes(text: str) -> str:
     return _HEADING_SHORTCODE.sub(_shortcode_heading, text) if "head" in text else text
 
 
-# A steps container (Hextra/Docsy {{% steps %}}, Nextra/Fumadocs <Steps>) numbers the headings in it with a
-# CSS counter: the numbers are on the page, not in the Markdown.
+# A steps container (Hextra/Docsy {{% steps %}}, Nextra/Fumadocs <Steps>) numbers the headings in it (Mintlify:
+# its <Step title=...>) with a CSS counter: the numbers are on the page, not in the Markdown.
 _STEPS_OPEN = re.compile(r"^\s*(?:\{\{[<%]\s*steps\b[^}]*[>%]\}\}|<Steps\b[^<>/]*>)\s*$")
 _STEPS_CLOSE = re.compile(r"^\s*(?:\{\{[<%]\s*/\s*steps\s*[>%]\}\}|</Steps\s*>)\s*$")
 _STEP_HEADING = re.compile(r"^(\s{0,3}#{1,6}[ \t]+)(?!\d+[.)]\s)(\S.*)$")
+_STEP_COMPONENT = re.compile(r"""^(\s*<Step\b[^<>]*?\btitle=["'])(?!\d+[.)]\s)(.*)$""")  # Mintlify <Step title=...>
 
 
 def numbered_steps(lines: list[str]) -> list[str]:
@@ -357,7 +358,7 @@ def numbered_steps(lines: list[str]) -> list[str]:
                 step = 0
             elif _STEPS_CLOSE.match(line):
                 step = None
-            elif step is not None and (heading := _STEP_HEADING.match(line)):
+            elif step is not None and (heading := _STEP_HEADING.match(line) or _STEP_COMPONENT.match(line)):
                 step += 1
                 line = f"{heading.group(1)}{step}. {heading.group(2)}"
         out.append(line)
