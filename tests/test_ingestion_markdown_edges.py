@@ -481,3 +481,12 @@ def test_obsidian_wikilinks_embeds_comments_and_block_ids_read_as_the_page_shows
         path="a.md",
     )
     assert body(doc) == "Zie zaakgericht werken en de Archiefwet.\n\nEen zaak heeft een eigenaar."
+
+
+def test_obsidian_queries_go_and_a_dataview_field_reads_as_label_and_value() -> None:
+    doc = load_text(
+        "# Koppeling\n\nStatus:: in gebruik\n\n```dataview\nTABLE status FROM \"koppelingen\"\n```\n\n"
+        "```tasks\nnot done\n```\n\nIn C++ heet het std::string.\n",
+        path="a.md",
+    )
+    assert body(doc) == "Status: in gebruik\n\nIn C++ heet het std::string."

@@ -101,7 +101,10 @@ _URL_LINE = re.compile(r"^<?(?:[a-z][a-z0-9+.-]*://|/|\.{1,2}/|#)\S*>?(?:\s+([\"
 
 # Fences whose content is not prose: diagrams and mkdocs configuration.
 _MARKDOWN_FENCE_LANGUAGES = frozenset({"markdown", "md", "mdx"})  # an example page: read as text
-_DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "flowchart"})
+# Fences a generator renders into something else: diagrams, and Obsidian queries (Dataview, Tasks) whose
+# result is computed from the vault: their source is no text of the page.
+_DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "flowchart",
+                                      "dataview", "dataviewjs", "tasks", "query"})
 _MKDOCS_CONFIG = re.compile(
     r"^(?:site_name|site_url|nav|theme|plugins|markdown_extensions|extra|docs_dir|repo_url):", re.MULTILINE
 )

@@ -490,6 +490,7 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"!\[\[[^\[\]\n]+\]\]"), ""),
     (re.compile(r"%%.*?%%"), ""),
     (re.compile(r"\s\^[A-Za-z0-9-]+$"), ""),
+    (re.compile(r"(?<=\w)::(?=\s)"), ":"),  # Dataview inline field "Status:: actief" reads "Status: actief"
     (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"),
      lambda m: image_description(m.group(1), _continues(m))),  # image
     (re.compile(r"\[\s*\](?:" + _PARENS + r")?"), ""),  # left by a removed image: [![alt](img)](img "title")
