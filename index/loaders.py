@@ -20,7 +20,7 @@ from typing import Any
 
 from .documents import DROP_FRONT_MATTER, SECTION_SUMMARY, Document, Dropped, Section
 from .formats import FormatError
-from .formats.frontmatter import opts_out, plain_values, read_front_matter
+from .formats.frontmatter import opts_out, page_variables, plain_values, read_front_matter
 from .formats.home_page import hero_title, home_page_sections
 from .formats.html_page import parse_html
 from .formats.markdown import parse_markdown
@@ -335,7 +335,7 @@ def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None
     fallback = readable_stem(path)
     front_title = _front_matter_title(meta) or hero_title(meta)
     dropped = _front_matter_problem(front.problem)
-    first_h1, sections = parse_markdown(body, title=front_title or fallback, drops=dropped)
+    first_h1, sections = parse_markdown(page_variables(body, meta), title=front_title or fallback, drops=dropped)
     title = front_title or first_h1 or fallback
     if title != fallback and not front_title:
         sections = _rerooted(sections, fallback, title)  # a note above the H1 belongs to the page it names

@@ -53,6 +53,19 @@ def test_broken_toml_front_matter_keeps_the_page_and_reports_the_line() -> None:
     assert rules(doc) == [DROP_FRONT_MATTER] and "(TOML) op regel 3" in doc.dropped[0].text
 
 
+def test_a_page_shows_the_values_of_its_own_front_matter() -> None:
+    doc = load_text(
+        "---\ntitle: Leges\nleges: 45 euro\nparams:\n  termijn: acht weken\nsubstitutions:\n  loket: het Omgevingsloket\n---\n"
+        "De leges zijn {{ page.leges }}. Een besluit volgt binnen {{< param \"termijn\" >}}.\n\n"
+        "Aanvragen gaat via {{ loket }}, {{ page.onbekend }} niet.\n\n{% raw %}Sjabloon: {{ page.leges }}{% endraw %}\n",
+        path="leges.md",
+    )
+    assert body(doc) == (
+        "De leges zijn 45 euro. Een besluit volgt binnen acht weken.\n\nAanvragen gaat via het Omgevingsloket, niet."
+        "\n\nSjabloon: {{ page.leges }}"
+    )
+
+
 def test_front_matter_field_names_are_read_in_any_case_as_hugo_does() -> None:
     doc = load_text(
         '---\nTitle: Werkgroep over de planning\nSummary: "De werkgroep sprak over de planning van het najaar."\n'
