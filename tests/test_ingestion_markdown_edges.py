@@ -446,12 +446,13 @@ def test_an_authors_todo_note_is_left_out_and_reported() -> None:
 def test_a_heading_is_read_as_its_label_without_decorating_emoji_or_a_trailing_colon() -> None:
     doc = load_text(
         "# 📔 Handleiding\n\n## 🚀 Aan de slag\n\nBegin met inloggen.\n\n### Voorbeeld:\n\nEen voorbeeld.\n\n"
-        "## Tips ✨\n\nBewaar je sleutel.\n",
+        "## Tips ✨\n\nBewaar je sleutel.\n\n## ❌ Vaktaal\n\nGebruik geen jargon.\n",
         path="a.md",
     )
     assert doc.title == "Handleiding"
-    assert paths(doc) == [
+    assert paths(doc) == [  # a cross or check mark is a verdict, not decoration: it stays
         ("Handleiding", "Aan de slag"), ("Handleiding", "Aan de slag", "Voorbeeld"), ("Handleiding", "Tips"),
+        ("Handleiding", "❌ Vaktaal"),
     ]
 
 
