@@ -890,6 +890,12 @@ def test_a_myst_tab_set_or_grid_is_unwrapped_so_its_tabs_keep_their_titles_and_t
     )
 
 
+def test_a_myst_doc_reference_without_a_title_is_named_after_its_page() -> None:
+    doc = load_text("# T\n\n- {doc}`../aanvragen/kosten-en-termijnen` legt de leges uit.\n- {doc}`Bezwaar <bezwaar>` ook.\n",
+                    path="a.md")
+    assert body(doc) == "- kosten en termijnen legt de leges uit.\n- Bezwaar ook."
+
+
 def test_a_myst_glossary_reads_as_terms_with_their_definitions() -> None:
     doc = load_text("# Begrippen\n\n```{glossary}\nBezwaar\n  Een reactie op een besluit.\n  Binnen zes weken.\n\n"
                     "Beroep\n  Een zaak bij de rechter.\n```\n", path="a.md")

@@ -524,15 +524,25 @@ _NUMBER_PLACEHOLDER = re.compile(r"\s*\{(?:number|name)\}")
 _REFERENCE_ROLES = frozenset({"ref", "numref", "eq", "doc", "download", "any", "cite", "cite:p", "cite:t", "footcite"})
 
 
+def _page_name(target: str) -> str:
+    """A page named by its path ({doc}`../aanvragen/kosten-en-termijnen`): the title that path was
+    made from ("kosten en termijnen"), standing where the page's title is shown."""
+    name = target.strip().rstrip("/").rsplit("/", 1)[-1]
+    return " ".join(re.sub(r"\.(?:md|ipynb|rst)$", "", name).replace("-", " ").replace("_", " ").split())
+
+
 def myst_roles(text: str) -> str:
     """A MyST/Sphinx role as the text it shows: ``{ref}`de stappen <stappen>``` -> "de stappen",
     ``{numref}`Figuur {number} <fig:kaart>``` -> "Figuur", ``{term}`DigiD``` -> "DigiD";
-    a reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
+    a page without a title (``{doc}`kosten-en-termijnen```) is named after its path ("kosten en
+    termijnen"); another reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
     def shown(match: re.Match[str]) -> str:
         content = match.group("content").strip()
         explicit = _EXPLICIT_TARGET.match(content)
         if explicit and explicit.group("text"):
             return _NUMBER_PLACEHOLDER.sub("", explicit.group("text"))
+        if match.group("name").lower() == "doc":
+            return _page_name(content)
         if match.group("name").lower() in _REFERENCE_ROLES:
             return ""
         return content.lstrip("~!")
