@@ -213,6 +213,17 @@ def test_a_relearn_notice_keeps_its_title_and_a_key_shortcode_its_key_in_the_sen
     )
 
 
+def test_markdoc_tags_close_with_a_slash_and_link_buttons_go() -> None:
+    doc = load_text(
+        '# T\n\nUitleg.\n\n{% aside type="caution" title="Pas op" %}\nDe termijn is kort.\n{% /aside %}\n\n'
+        '{% linkbutton href="/start/" %}Begin hier{% /linkbutton %}\n\n<LinkButton href="/aanvragen/">Vraag aan</LinkButton>\n\n'
+        '{% partial file="voet.md" /%}\n\nSlot.\n',
+        path="a.mdoc",
+    )
+    assert body(doc) == "Uitleg.\n\nPas op\n\nDe termijn is kort.\n\nSlot."
+    assert sorted(rules(doc)) == sorted([DROP_BUTTON, DROP_BUTTON, DROP_INCLUDE])
+
+
 def test_hugo_buttons_toc_and_highlight() -> None:
     doc = load_text(
         '# T\n\n{{< toc >}}\n\nUitleg.\n\n{{< button href="/start/" >}}Begin nu{{< /button >}}\n\n'

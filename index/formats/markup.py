@@ -102,6 +102,8 @@ _NAV_CLASS_PARTS = frozenset({"nav", "navbar", "navigation", "breadcrumb", "brea
 _BUTTON_LINK = re.compile(
     r"""<a\b(?=[^<>]*\bclass=["'][^"']*(?:button|\bbtn\b))([^<>]*)>(.*?)</a\s*>""", re.DOTALL | re.IGNORECASE
 )
+# A button component (Starlight <LinkButton href="/start/">Begin</LinkButton>, <Button>): a button too.
+_BUTTON_COMPONENT = re.compile(r"<(LinkButton|Button)\b([^<>]*)>(.*?)</\1\s*>", re.DOTALL)
 _HREF = re.compile(r"""\bhref=["']([^"'\s()]*)["']""", re.IGNORECASE)
 _HEADING_ELEMENT = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _LIST_ITEM_START = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
@@ -412,9 +414,10 @@ def _one_line_row(match: re.Match[str]) -> str:
 
 
 def _button_link(match: re.Match[str]) -> str:
-    """An HTML link styled as a button as the Markdown button it renders like."""
-    words = " ".join(_ANY_TAG.sub("", match.group(2)).split())
-    href = _HREF.search(match.group(1))
+    """An HTML link styled as a button (or a button component) as the Markdown button it renders like."""
+    attrs, content = match.group(match.re.groups - 1), match.group(match.re.groups)
+    words = " ".join(_ANY_TAG.sub("", content).split())
+    href = _HREF.search(attrs)
     return f"[{words}]({href.group(1) if href and href.group(1) else '#'}){{ .button }}" if words else ""
 
 
@@ -443,7 +446,7 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _mask_preformatted(text, preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
     text = _TABLE_ROW_LINE.sub(_one_line_row, text)
-    text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", _BUTTON_LINK.sub(_button_link, text))
+    text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", _BUTTON_LINK.sub(_button_link, _BUTTON_COMPONENT.sub(_button_link, text)))
     text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)

@@ -42,8 +42,8 @@ from .containers import Fence, open_fence, outside_fences, record_drop
 
 # {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}
 _HUGO = r"\{\{(?:[<%])\s*(?P<hclose>/)?\s*(?P<hname>[A-Za-z][\w./-]*)(?P<hargs>.*?)(?P<hself>/)?\s*[>%]\}\}"
-# {% name args %}, {%- name -%}, {% endname %}
-_LIQUID = r"\{%-?\s*(?P<lname>[A-Za-z][\w-]*)(?P<largs>.*?)-?%\}"
+# {% name args %}, {%- name -%}, {% endname %}; Markdoc (Starlight, Keystatic) closes with {% /name %}
+_LIQUID = r"\{%-?\s*(?P<lslash>/)?(?P<lname>[A-Za-z][\w-]*)(?P<largs>.*?)-?%\}"
 _TAG = re.compile(f"{_HUGO}|{_LIQUID}", re.DOTALL)
 _ATTR = re.compile(r"""([\w-]+)\s*(?<![=!<>])=(?!=)\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 _QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")
@@ -80,13 +80,13 @@ LIQUID_CONTROL = frozenset({
 MEDIA = frozenset({"youtube", "vimeo", "tweet", "x", "twitter", "gist", "instagram", "embed", "iframe", "video",
                    "audio", "pdf", "asciinema", "slideshare", "loom"})
 TOC = frozenset({"toc", "tableofcontents", "table_of_contents"})
-INCLUDES = frozenset({"include", "include_relative", "readfile", "include-markdown", "remote"})
+INCLUDES = frozenset({"include", "include_relative", "readfile", "include-markdown", "remote", "partial"})
 NAVIGATION = frozenset({"content-ref", "page-ref"})  # GitBook: a card linking another page
 CARDS = frozenset({"card", "link-card", "linkcard"})  # without content but with a link: navigation too
 _LINK_ATTRS = ("link", "href", "url")
 # hugo-book's {{< columns >}} separates its columns by a line "<--->".
 _COLUMN_BREAK = re.compile(r"^[ \t]*<--->[ \t]*$", re.MULTILINE)
-BUTTONS = frozenset({"button", "btn"})
+BUTTONS = frozenset({"button", "btn", "linkbutton", "link-button"})
 SILENT = frozenset({"comment"})
 _CLOSING_LIQUID = re.compile(r"^end(?P<name>[\w-]+)$")
 # Heading shortcodes: paired (the content is the heading text) or not (the text is an argument),
@@ -165,6 +165,8 @@ def _tag(match: re.Match[str]) -> Tag:
         return Tag(match.group("hname").rsplit("/", 1)[-1].lower(), match.group("hargs") or "",
                    bool(match.group("hclose")), bool(match.group("hself")), hugo=True)
     name = match.group("lname").lower()
+    if match.group("lslash"):
+        return Tag(name, "", True, False, hugo=False)
     closing = _CLOSING_LIQUID.match(name)
     if closing:
         return Tag(closing.group("name"), "", True, False, hugo=False)
