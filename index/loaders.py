@@ -32,7 +32,8 @@ from .os_errors import os_problem
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx"})  # .mdx: Docusaurus pages
+# .mdx: Docusaurus, Starlight, Nextra pages; .mdoc/.markdoc: Markdoc (Starlight, Keystatic); .qmd: Quarto
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mdoc", ".markdoc", ".qmd"})
 # Front matter fields that hold the page's summary (mkdocs/Docusaurus description, the
 # Algoritmekader's toelichting, a Jekyll excerpt, a theme's intro or teaser): indexed as a
 # passage of its own. The first that holds text wins.

@@ -57,12 +57,13 @@ def test_a_page_shows_the_values_of_its_own_front_matter() -> None:
     doc = load_text(
         "---\ntitle: Leges\nleges: 45 euro\nparams:\n  termijn: acht weken\nsubstitutions:\n  loket: het Omgevingsloket\n---\n"
         "De leges zijn {{ page.leges }}. Een besluit volgt binnen {{< param \"termijn\" >}}.\n\n"
-        "Aanvragen gaat via {{ loket }}, {{ page.onbekend }} niet.\n\n{% raw %}Sjabloon: {{ page.leges }}{% endraw %}\n",
+        "Aanvragen gaat via {{ loket }}, {{ page.onbekend }} niet.\n\n{% raw %}Sjabloon: {{ page.leges }}{% endraw %}\n"
+        "\nHet kost {{< meta leges >}}.\n",
         path="leges.md",
     )
     assert body(doc) == (
         "De leges zijn 45 euro. Een besluit volgt binnen acht weken.\n\nAanvragen gaat via het Omgevingsloket, niet."
-        "\n\nSjabloon: {{ page.leges }}"
+        "\n\nSjabloon: {{ page.leges }}\n\nHet kost 45 euro."
     )
 
 
