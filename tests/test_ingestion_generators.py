@@ -55,7 +55,8 @@ def test_broken_toml_front_matter_keeps_the_page_and_reports_the_line() -> None:
 
 def test_a_page_shows_the_values_of_its_own_front_matter() -> None:
     doc = load_text(
-        "---\ntitle: Leges\nleges: 45 euro\nparams:\n  termijn: acht weken\nsubstitutions:\n  loket: het Omgevingsloket\n---\n"
+        "---\ntitle: Leges\nleges: 45 euro\nparams:\n  termijn: acht weken\n"
+        "substitutions:\n  loket: het Omgevingsloket\n---\n"
         "De leges zijn {{ page.leges }}. Een besluit volgt binnen {{< param \"termijn\" >}}.\n\n"
         "Aanvragen gaat via {{ loket }}, {{ page.onbekend }} niet.\n\n{% raw %}Sjabloon: {{ page.leges }}{% endraw %}\n"
         "\nHet kost {{< meta leges >}}.\n",
@@ -86,6 +87,19 @@ def test_prose_between_two_rules_is_not_taken_for_broken_front_matter() -> None:
 
 
 # --- Hugo shortcodes -------------------------------------------------------------------------
+
+
+def test_a_starlight_splash_page_is_read_from_its_hero_and_its_body() -> None:
+    doc = load_text(
+        "---\ntemplate: splash\nhero:\n  title: Regelbank\n  tagline: Eén plek voor alle regels van de gemeente.\n"
+        "  actions:\n    - text: Aan de slag\n      link: /start/\n---\n\n## Volgende stappen\n\nLees de regels.\n",
+        path="index.mdx",
+    )
+    assert doc.title == "Regelbank"
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Regelbank",), "Eén plek voor alle regels van de gemeente."),
+        (("Regelbank", "Volgende stappen"), "Lees de regels."),
+    ]
 
 
 def test_hugo_paired_shortcodes_keep_content_and_title() -> None:
@@ -193,11 +207,14 @@ def test_headings_in_a_steps_container_carry_the_numbers_the_page_shows() -> Non
         "### Sleutel aanvragen\n\nVraag een sleutel aan.\n\n{{% /steps %}}\n\n## Daarna\n\nKlaar.\n",
         path="a.md",
     )
-    assert [s.heading_path[1:] for s in hugo.sections] == [("1. Account maken",), ("2. Sleutel aanvragen",), ("Daarna",)]
+    assert [s.heading_path[1:] for s in hugo.sections] == [
+        ("1. Account maken",), ("2. Sleutel aanvragen",), ("Daarna",),
+    ]
     nextra = load_text("# Aansluiten\n\n<Steps>\n### Registreren\n\nMaak een account.\n</Steps>\n", path="a.mdx")
     assert nextra.sections[0].heading_path[-1] == "1. Registreren"
     mintlify = load_text('# Aansluiten\n\n<Steps>\n  <Step title="Registreren">\n    Maak een account.\n  </Step>\n'
-                         '  <Step title="Aansluiten">\n    Vraag een certificaat aan.\n  </Step>\n</Steps>\n', path="a.mdx")
+                         '  <Step title="Aansluiten">\n    Vraag een certificaat aan.\n  </Step>\n</Steps>\n',
+                         path="a.mdx")
     assert body(mintlify) == "1. Registreren\n\nMaak een account.\n\n2. Aansluiten\n\nVraag een certificaat aan."
 
 
@@ -217,7 +234,8 @@ def test_a_relearn_notice_keeps_its_title_and_a_key_shortcode_its_key_in_the_sen
 def test_markdoc_tags_close_with_a_slash_and_link_buttons_go() -> None:
     doc = load_text(
         '# T\n\nUitleg.\n\n{% aside type="caution" title="Pas op" %}\nDe termijn is kort.\n{% /aside %}\n\n'
-        '{% linkbutton href="/start/" %}Begin hier{% /linkbutton %}\n\n<LinkButton href="/aanvragen/">Vraag aan</LinkButton>\n\n'
+        '{% linkbutton href="/start/" %}Begin hier{% /linkbutton %}\n\n'
+        '<LinkButton href="/aanvragen/">Vraag aan</LinkButton>\n\n'
         '{% partial file="voet.md" /%}\n\nSlot.\n',
         path="a.mdoc",
     )
@@ -903,8 +921,10 @@ def test_a_myst_tab_set_or_grid_is_unwrapped_so_its_tabs_keep_their_titles_and_t
 
 
 def test_a_myst_doc_reference_without_a_title_is_named_after_its_page() -> None:
-    doc = load_text("# T\n\n- {doc}`../aanvragen/kosten-en-termijnen` legt de leges uit.\n- {doc}`Bezwaar <bezwaar>` ook.\n",
-                    path="a.md")
+    doc = load_text(
+        "# T\n\n- {doc}`../aanvragen/kosten-en-termijnen` legt de leges uit.\n- {doc}`Bezwaar <bezwaar>` ook.\n",
+        path="a.md",
+    )
     assert body(doc) == "- kosten en termijnen legt de leges uit.\n- Bezwaar ook."
 
 
@@ -992,17 +1012,21 @@ def test_mdx_code_expressions_and_render_functions_leave_no_code_and_a_string_it
         path="a.mdx",
     )
     assert body(doc) == (
-        "Bijgewerkt in door .\n\nLetterlijke tekst blijft, net als /zaken/{uuid}.\n\nGebruik {{ site.url }} in de sjabloon."
+        "Bijgewerkt in door .\n\nLetterlijke tekst blijft, net als /zaken/{uuid}.\n\n"
+        "Gebruik {{ site.url }} in de sjabloon."
     )
 
 
 def test_an_api_field_component_keeps_its_name_type_and_whether_it_is_required() -> None:
     doc = load_text(
-        '# Zaken opvragen\n\n<ParamField query="status" type="string" required>\n  De status van de zaak.\n</ParamField>\n\n'
+        '# Zaken opvragen\n\n<ParamField query="status" type="string" required>\n'
+        '  De status van de zaak.\n</ParamField>\n\n'
         '<ResponseField name="id" type="integer">\n  Het nummer van de zaak.\n</ResponseField>\n',
         path="a.mdx",
     )
-    assert body(doc) == "status (string, verplicht)\n\nDe status van de zaak.\n\nid (integer)\n\nHet nummer van de zaak."
+    assert body(doc) == (
+        "status (string, verplicht)\n\nDe status van de zaak.\n\nid (integer)\n\nHet nummer van de zaak."
+    )
 
 
 def test_a_do_or_dont_caption_keeps_its_verdict() -> None:
