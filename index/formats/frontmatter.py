@@ -219,9 +219,10 @@ def is_draft(meta: dict[str, Any]) -> bool:
 
 
 # A page's text may show values from its own front matter: Jekyll {{ page.kosten }}, Hugo
-# {{< param "kosten" >}} / {{% param kosten %}}, Quarto {{< meta kosten >}}, VitePress {{ $frontmatter.kosten }}, Docusaurus
-# {frontMatter.kosten}, MyST {{ kosten }} with "substitutions:" (Jupyter Book). The generator puts the
-# value there; without it the sentence has a hole ("De leges zijn ." for "De leges zijn {{ page.leges }}.").
+# {{< param "kosten" >}} / {{% param kosten %}}, Quarto {{< meta kosten >}}, VitePress
+# {{ $frontmatter.kosten }}, Docusaurus {frontMatter.kosten}, MyST {{ kosten }} with "substitutions:"
+# (Jupyter Book). The generator puts the value there; without it the sentence has a hole
+# ("De leges zijn ." for "De leges zijn {{ page.leges }}.").
 _PAGE_VARIABLE = re.compile(
     r"\{\{-?\s*(?:page\.|\$frontmatter\.)(?P<page>[\w-]+)\s*-?\}\}"
     r"|\{\{[<%]\s*(?:param|meta)\s+(?:name=)?[\"']?(?P<param>[\w.-]+)[\"']?\s*[>%]\}\}"
