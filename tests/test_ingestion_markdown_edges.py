@@ -491,3 +491,16 @@ def test_obsidian_queries_go_and_a_dataview_field_reads_as_label_and_value() -> 
         path="a.md",
     )
     assert body(doc) == "Status: in gebruik\n\nIn C++ heet het std::string."
+
+
+def test_a_mermaid_diagram_keeps_its_accessible_description() -> None:
+    doc = load_text(
+        "# Melden\n\n```mermaid\ngraph LR\n  accTitle: Meldroute\n  accDescr: Een melding gaat van de inwoner naar het "
+        "meldpunt en dan naar de afdeling.\n  A --> B\n```\n\n```mermaid\ngraph TD\n  accDescr {\n    Twee regels\n"
+        "    beschrijving.\n  }\n  A --> B\n```\n\n```mermaid\ngraph TD\n  A --> B\n```\n\nDaarna volgt een besluit.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Een melding gaat van de inwoner naar het meldpunt en dan naar de afdeling.\n\nTwee regels beschrijving.\n\n"
+        "Daarna volgt een besluit."
+    )

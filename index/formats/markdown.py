@@ -105,6 +105,9 @@ _MARKDOWN_FENCE_LANGUAGES = frozenset({"markdown", "md", "mdx"})  # an example p
 # result is computed from the vault: their source is no text of the page.
 _DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "flowchart",
                                       "dataview", "dataviewjs", "tasks", "query"})
+# Mermaid's accessible description of a diagram ("accDescr: ..." or "accDescr { ... }"): what a screen
+# reader says instead of the picture, written by the author for exactly that.
+_DIAGRAM_DESCRIPTION = re.compile(r"^\s*accDescr\s*(?::\s*(?P<line>.+?)|\{\s*(?P<block>.*?))\s*$")
 _MKDOCS_CONFIG = re.compile(
     r"^(?:site_name|site_url|nav|theme|plugins|markdown_extensions|extra|docs_dir|repo_url):", re.MULTILINE
 )
@@ -158,6 +161,23 @@ def _is_figure(header: str) -> bool:
     if len(cells) != 1 or not _IMAGE_MARKUP.search(cells[0]):
         return False
     return not strip_inline(_IMAGE_MARKUP.sub("", cells[0]))
+
+
+def _diagram_description(content: list[str]) -> str:
+    """The accessible description a Mermaid diagram carries (``accDescr``), else ""."""
+    for i, line in enumerate(content):
+        found = _DIAGRAM_DESCRIPTION.match(line)
+        if found is None:
+            continue
+        if found.group("line") is not None:
+            return found.group("line").strip()
+        words = [found.group("block").rstrip("}")]
+        for more in content[i + 1:]:
+            words.append(more.split("}", 1)[0])
+            if "}" in more:
+                break
+        return " ".join(" ".join(words).split())
+    return ""
 
 
 def _keep_fence(language: str, content: list[str]) -> bool:
@@ -388,6 +408,8 @@ class _BlockParser:
             for line in content:
                 if line.strip():
                     self.blocks.append(Block("code", " ".join(line.split())))
+        elif fence.language.lower() == "mermaid" and (description := _diagram_description(content)):
+            self._emit("para", description)
         return i + 1
 
 
