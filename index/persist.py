@@ -73,7 +73,9 @@ INGEST_VERSION = 18  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # notice titles, kbd/badge shortcodes inline, heading shortcodes as headings, feature-card subtitles, numbered
 # steps containers; MyST tab-sets and grids unwrapped, {doc} references named; an unclosed "<!-- toc -->" keeps
 # the page in order; a row of buttons goes; API field components keep their name; MDX code expressions go;
-# a page shows the values of its own front matter ({{ page.x }}, {{< param x >}}, MyST substitutions)
+# a page shows the values of its own front matter ({{ page.x }}, {{< param x >}}, MyST substitutions);
+# Markdoc {% /tag %} closes its tag, link buttons go; .mdoc/.markdoc/.qmd pages are read; a Starlight splash
+# page is read from its hero; a Mermaid diagram keeps its accessible description (accDescr)
 
 
 class IndexMissingError(FileNotFoundError):
