@@ -504,3 +504,14 @@ def test_a_mermaid_diagram_keeps_its_accessible_description() -> None:
         "Een melding gaat van de inwoner naar het meldpunt en dan naar de afdeling.\n\nTwee regels beschrijving.\n\n"
         "Daarna volgt een besluit."
     )
+
+
+def test_a_backtick_left_open_does_not_turn_the_words_up_to_the_next_code_span_into_code() -> None:
+    doc = load_text(
+        "# T\n\nZet `aan en <b>vet</b> met [de uitleg](https://x.nl) en `code` hier.\n\n"
+        "Een losse ` backtick, en `twee` `spans` naast elkaar, en ``a ` b`` blijven.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Zet aan en vet met de uitleg en code hier.\n\nEen losse backtick, en twee spans naast elkaar, en a ` b blijven."
+    )

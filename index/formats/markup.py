@@ -598,6 +598,52 @@ def _img_described(image: re.Match[str]) -> str:
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _MASK = re.compile("\x00(\\d+)\x00")
+_TICKS = re.compile(r"`+")
+
+
+def _misplaced(text: str, opener: tuple[int, int], closer: tuple[int, int]) -> bool:
+    """Whether a closing run really opens the next span: the "span" ends in a space and the run is
+    glued to the word after it ("zet `aan en `code`": the first backtick was never closed)."""
+    content, after = text[opener[1]:closer[0]], text[closer[1]:closer[1] + 1]
+    return content[-1:].isspace() and not content[:1].isspace() and after.isalnum()
+
+
+def _loose(text: str, run: tuple[int, int]) -> bool:
+    """A backtick with space on both sides is the character itself ("het teken ` typ je zo"), no opener."""
+    before, after = text[run[0] - 1:run[0]] if run[0] else " ", text[run[1]:run[1] + 1] or " "
+    return before.isspace() and after.isspace()
+
+
+def _without_stray_ticks(text: str) -> str:
+    """Drop backticks that open no code span: one without a partner, one standing loose between
+    spaces, or one that an author forgot to close, which would pair with the opening backtick of a later span and turn the words, links
+    and tags between them into "code" (with a stray backtick left after the real span)."""
+    if "`" not in text:
+        return text
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    rank: list[int] = []  # each run's place among the runs of its length
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        group = by_length.setdefault(end - start, [])
+        rank.append(len(group))
+        group.append(index)
+    stray: set[int] = set()
+    i = 0
+    while i < len(runs):
+        group = by_length[runs[i][1] - runs[i][0]]
+        partner = group[rank[i] + 1] if rank[i] + 1 < len(group) else None
+        if partner is None or _loose(text, runs[i]) or _misplaced(text, runs[i], runs[partner]):
+            stray.add(i)
+            i += 1
+        else:
+            i = partner + 1  # the runs in between are the span's code
+    if not stray:
+        return text
+    kept = [text[:runs[0][0]]]
+    for index, (start, end) in enumerate(runs):
+        following = runs[index + 1][0] if index + 1 < len(runs) else len(text)
+        kept.append(("" if index in stray else text[start:end]) + text[end:following])
+    return "".join(kept)
 
 
 def outside_code_spans(text: str, transform: Callable[[str], str], *, keep_ticks: bool = True) -> str:
@@ -631,6 +677,6 @@ def _strip_prose(text: str) -> str:
 def strip_inline(text: str) -> str:
     """Remove inline Markdown and HTML from one logical line and normalise characters
     (code spans keep their text, without backticks)."""
-    text = outside_code_spans(myst_roles(text), _strip_prose, keep_ticks=False)
+    text = outside_code_spans(_without_stray_ticks(myst_roles(text)), _strip_prose, keep_ticks=False)
     text = normalize_characters(text)  # digital text: no OCR repairs (index.clean.looks_like_ocr)
     return _SPACES.sub(" ", text).strip()
