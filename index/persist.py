@@ -75,7 +75,8 @@ INGEST_VERSION = 18  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # the page in order; a row of buttons goes; API field components keep their name; MDX code expressions go;
 # a page shows the values of its own front matter ({{ page.x }}, {{< param x >}}, MyST substitutions);
 # Markdoc {% /tag %} closes its tag, link buttons go; .mdoc/.markdoc/.qmd pages are read; a Starlight splash
-# page is read from its hero; a Mermaid diagram keeps its accessible description (accDescr)
+# page is read from its hero; a Mermaid diagram keeps its accessible description (accDescr); a backtick that
+# opens no code span goes (a forgotten one no longer turns the rest of the sentence into code)
 
 
 class IndexMissingError(FileNotFoundError):
