@@ -1017,6 +1017,16 @@ def test_mdx_code_expressions_and_render_functions_leave_no_code_and_a_string_it
     )
 
 
+def test_docusaurus_tabs_named_by_their_values_take_the_label_of_their_value() -> None:
+    doc = load_text(
+        "# T\n\n<Tabs\n  defaultValue=\"inwoner\"\n  values={[\n    {label: 'Inwoner', value: 'inwoner'},\n"
+        "    {value: \"bedrijf\", label: \"Ondernemer\"},\n  ]}>\n<TabItem value=\"bedrijf\">\n\nVia eHerkenning.\n\n"
+        "</TabItem>\n<TabItem value=\"inwoner\">\n\nVia DigiD.\n\n</TabItem>\n</Tabs>\n",
+        path="a.mdx",
+    )
+    assert body(doc) == "Ondernemer\n\nVia eHerkenning.\n\nInwoner\n\nVia DigiD."
+
+
 def test_an_api_field_component_keeps_its_name_type_and_whether_it_is_required() -> None:
     doc = load_text(
         '# Zaken opvragen\n\n<ParamField query="status" type="string" required>\n'

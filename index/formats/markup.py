@@ -171,22 +171,38 @@ def _captioned(component: re.Match[str]) -> str:
     return f"\n\n{label + ': ' + text if label else text}\n\n{tag}"
 
 
-# Nextra names its tabs in the tab set, not on the tabs: <Tabs items={['Inwoner', 'Ondernemer']}>
-# <Tabs.Tab>...</Tabs.Tab>: the n-th tab shows the n-th item as its title.
-_JSX_TAB_TAG = re.compile(r"<Tabs(?![\w.])(?P<set>[^<>]*)>|</Tabs\s*>|<(?:Tabs\.Tab|Tab)\b(?P<tab>[^<>]*?)/?>")
+# Tab sets that name their tabs, not the tabs themselves: Nextra <Tabs items={['Inwoner', 'Ondernemer']}>
+# <Tabs.Tab>...: the n-th tab shows the n-th item; Docusaurus (older pages) <Tabs values={[{label: 'Inwoner',
+# value: 'inwoner'}]}> <TabItem value="inwoner">: a tab shows the label of its value.
+_JSX_TAB_TAG = re.compile(r"<Tabs(?![\w.])(?P<set>[^<>]*)>|</Tabs\s*>|<(?:Tabs\.Tab|TabItem|Tab)\b(?P<tab>[^<>]*?)/?>")
 _JSX_TAB_ITEMS = re.compile(r"\bitems=\{\s*\[(?P<items>[^\]]*)\]\s*\}")
 _QUOTED_ITEM = re.compile(r"""["'`]([^"'`]*)["'`]""")
+_JSX_TAB_VALUES = re.compile(r"\bvalues=\{\s*\[(?P<values>[^\]]*)\]\s*\}")
+_VALUE_LABEL = re.compile(r"""\{([^{}]*)\}""")
+_OBJECT_FIELD = re.compile(r"""\b(label|value)\s*:\s*(["'`])(.*?)\2""")
+_TAB_VALUE = re.compile(r"""\bvalue=["']([^"']*)["']""")
+
+
+def _labels_by_value(values: str) -> dict[str, str]:
+    """``{label: 'Inwoner', value: 'inwoner'}, ...`` as {"inwoner": "Inwoner", ...}."""
+    labels: dict[str, str] = {}
+    for entry in _VALUE_LABEL.findall(values):
+        fields = {name: text for name, _, text in _OBJECT_FIELD.findall(entry)}
+        if fields.get("value") is not None and fields.get("label"):
+            labels[fields["value"]] = fields["label"]
+    return labels
 
 
 class JsxTabTitles:
-    """Give each tab of a Nextra tab set the title its set lists, as a ``title=`` caption.
+    """Give each tab of a tab set that names its tabs (see above) its title, as a ``title=`` caption.
 
     Used on the page's lines in order (a tab may hold a code fence, so one set spans several
     chunks between fences); a tab with a title of its own keeps it.
     """
 
     def __init__(self) -> None:
-        self.sets: list[list[str]] = []  # per open tab set: the titles its next tabs take
+        # per open tab set: the titles its next tabs take in order, and the titles by tab value
+        self.sets: list[tuple[list[str], dict[str, str]]] = []
 
     def rewrite(self, text: str) -> str:
         return _JSX_TAB_TAG.sub(self._tag, text) if "<Tab" in text or "</Tabs" in text else text
@@ -195,18 +211,28 @@ class JsxTabTitles:
         tag = match.group(0)
         if match.group("set") is not None:
             items = _JSX_TAB_ITEMS.search(match.group("set"))
-            self.sets.append(_QUOTED_ITEM.findall(items.group("items")) if items else [])
+            values = _JSX_TAB_VALUES.search(match.group("set"))
+            self.sets.append((_QUOTED_ITEM.findall(items.group("items")) if items else [],
+                              _labels_by_value(values.group("values")) if values else {}))
             return tag
         if tag.startswith("</"):
             if self.sets:
                 self.sets.pop()
             return tag
-        if not self.sets or not self.sets[-1]:
-            return tag
-        title = self.sets[-1].pop(0).replace('"', "'")
+        title = self._title(match.group("tab"))
         if _CAPTION_ATTR.search(tag) or not title.strip():
             return tag
         return f'{tag[:match.start("tab") - match.start()]}{match.group("tab")} title="{title}">'
+
+    def _title(self, attrs: str) -> str:
+        """The title the open set gives the tab with these attributes ("" when it gives none)."""
+        if not self.sets:
+            return ""
+        in_order, by_value = self.sets[-1]
+        value = _TAB_VALUE.search(attrs)
+        if by_value and value:
+            return by_value.get(value.group(1), "").replace('"', "'")
+        return in_order.pop(0).replace('"', "'") if in_order else ""
 
 
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
