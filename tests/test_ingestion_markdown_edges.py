@@ -515,3 +515,13 @@ def test_a_backtick_left_open_does_not_turn_the_words_up_to_the_next_code_span_i
     assert body(doc) == (
         "Zet aan en vet met de uitleg en code hier.\n\nEen losse backtick, en twee spans naast elkaar, en a ` b blijven."
     )
+
+
+def test_a_count_up_figure_shows_the_number_it_counts_to_not_its_placeholder() -> None:
+    doc = load_text(
+        '# Cijfers\n\n<p><span class="counter" data-count="342">0</span> gemeenten zijn aangesloten.</p>\n\n'
+        '<p><span data-purecounter-start="0" data-purecounter-end="1200" class="purecounter">0</span> koppelingen.</p>\n\n'
+        '<p><span data-value="nl">Nederlands</span> is de taal.</p>\n',
+        path="a.md",
+    )
+    assert body(doc) == "342 gemeenten zijn aangesloten.\n\n1200 koppelingen.\n\nNederlands is de taal."

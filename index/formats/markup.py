@@ -235,6 +235,14 @@ class JsxTabTitles:
         return in_order.pop(0).replace('"', "'") if in_order else ""
 
 
+# A count-up figure (<span class="counter" data-count="342">0</span>, PureCounter data-purecounter-end):
+# the page shows the attribute's number once a script has counted up to it; the "0" in the source is a
+# placeholder that would state a false fact ("0 gemeenten zijn aangesloten").
+_COUNTER = re.compile(
+    r"""<(?P<tag>[A-Za-z][\w-]*)\b[^<>]*?\bdata-(?:[\w-]*-)?(?:count|countup|target|to|end|number|value)="""
+    r"""["']\s*(?P<value>-?\d[\d.,]*)\s*["'][^<>]*>\s*[\d.,]*\s*</(?P=tag)\s*>""",
+    re.IGNORECASE,
+)
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
 # "<docs.example.nl>": no scheme, so no autolink, and a dot makes it no tag name: shown as written.
@@ -471,6 +479,8 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _drop_navigation(_FORM_ELEMENTS.sub("", _DROPPED_ELEMENTS.sub("", text)))
     text = _mask_preformatted(text, preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
+    if "data-" in text:
+        text = _COUNTER.sub(lambda m: m.group("value"), text)
     text = _TABLE_ROW_LINE.sub(_one_line_row, text)
     text = _BUTTON_LINK.sub(_button_link, _BUTTON_COMPONENT.sub(_button_link, text))
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
