@@ -76,7 +76,8 @@ INGEST_VERSION = 18  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # a page shows the values of its own front matter ({{ page.x }}, {{< param x >}}, MyST substitutions);
 # Markdoc {% /tag %} closes its tag, link buttons go; .mdoc/.markdoc/.qmd pages are read; a Starlight splash
 # page is read from its hero; a Mermaid diagram keeps its accessible description (accDescr); a backtick that
-# opens no code span goes (a forgotten one no longer turns the rest of the sentence into code)
+# opens no code span goes (a forgotten one no longer turns the rest of the sentence into code); Docusaurus tabs
+# named by values={[...]} take their labels; a count-up figure shows its number, not its placeholder 0
 
 
 class IndexMissingError(FileNotFoundError):
