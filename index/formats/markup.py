@@ -142,7 +142,7 @@ def _verdict(tag: str) -> str | None:
 _FIELD_COMPONENT = re.compile(r"<(?:ParamField|ResponseField|Field|Property)\b([^<>]*)>")
 _FIELD_NAME = re.compile(r"""\b(?:name|path|query|body|header|param)=(?:"([^"]*)"|'([^']*)')""")
 _FIELD_TYPE = re.compile(r"""\btype=(?:"([^"]*)"|'([^']*)')""")
-_REQUIRED = re.compile(r"\brequired\b(?!=\{?\s*false)")
+_REQUIRED = re.compile(r"""\brequired\b(?!\s*=\s*[{"']?\s*false)""")
 
 
 def _field_caption(attrs: str) -> str:
