@@ -20,7 +20,7 @@ _CELL_SEPARATOR = re.compile(r"(?:^|\s)\|(?:\s|$)")
 # heading: "🚀 Aan de slag", "Tips ✨". Arrows, letters and digits are no part of it.
 _PICTOGRAPH = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0F\u200D\u20E3"
 # Check and cross marks are verdicts, not decoration ("❌ Jargon" is a don't): they stay.
-_VERDICT_MARKS = "\u2705\u2714\u2611\u274C\u2716\u2717\u2718\U0001F6AB\u26D4"
+_VERDICT_MARKS = "\u2705\u2713\u2714\u2611\u2612\u274C\u274E\u2716\u2717\u2718\U0001F6AB\u26D4"
 _DECORATIVE = f"(?:(?![{_VERDICT_MARKS}])[{_PICTOGRAPH}]|\\s)+"
 _DECORATION = re.compile(f"^{_DECORATIVE}|{_DECORATIVE}$")
 
