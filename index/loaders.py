@@ -20,7 +20,7 @@ from typing import Any
 
 from .documents import DROP_FRONT_MATTER, SECTION_SUMMARY, Document, Dropped, Section
 from .formats import FormatError
-from .formats.frontmatter import opts_out, plain_values, read_front_matter
+from .formats.frontmatter import opts_out, page_variables, plain_values, read_front_matter
 from .formats.home_page import hero_title, home_page_sections
 from .formats.html_page import parse_html
 from .formats.markdown import parse_markdown
@@ -32,7 +32,8 @@ from .os_errors import os_problem
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx"})  # .mdx: Docusaurus pages
+# .mdx: Docusaurus, Starlight, Nextra pages; .mdoc/.markdoc: Markdoc (Starlight, Keystatic); .qmd: Quarto
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".mdoc", ".markdoc", ".qmd"})
 # Front matter fields that hold the page's summary (mkdocs/Docusaurus description, the
 # Algoritmekader's toelichting, a Jekyll excerpt, a theme's intro or teaser): indexed as a
 # passage of its own. The first that holds text wins.
@@ -335,7 +336,7 @@ def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None
     fallback = readable_stem(path)
     front_title = _front_matter_title(meta) or hero_title(meta)
     dropped = _front_matter_problem(front.problem)
-    first_h1, sections = parse_markdown(body, title=front_title or fallback, drops=dropped)
+    first_h1, sections = parse_markdown(page_variables(body, meta), title=front_title or fallback, drops=dropped)
     title = front_title or first_h1 or fallback
     if title != fallback and not front_title:
         sections = _rerooted(sections, fallback, title)  # a note above the H1 belongs to the page it names

@@ -24,7 +24,7 @@ FORMAT_VERSION = 1
 # Bump it when a change to those rules changes the chunks of unchanged files: an index built
 # by older rules still loads, but ``loket`` says it should be rebuilt (only changed
 # passages are embedded again, so that is cheap). 0 = not recorded (before this existed).
-INGEST_VERSION = 17  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
+INGEST_VERSION = 18  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
 # 6: ReSpec term shorthands ({{Term}}, [=term=]) kept as their term; 7: code spans keep the tags and
 # template code they show, struck-out text goes, empty table cells keep their column, split reference definitions
 # 8: a linked image whose alt text is dropped leaves no link target
@@ -67,6 +67,17 @@ INGEST_VERSION = 17  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # ordered items show the numbers the page renders ("1." on every line reads 1, 2, 3); "<docs.example.nl>" and an
 # escaped "\<nummer>" are text, not tags; a cut list rejoined in one passage has no blank line in the middle;
 # an author's TODO/FIXME note opening a paragraph or item goes (reported as todo)
+# 18: headings read as labels (no decorating emoji, no trailing colon; an emoji-only heading names no section);
+# a task list that shows progress marks items "Afgerond:"/"Nog open:"; Obsidian wikilinks with a label, embeds,
+# %% comments %%, block ids, Dataview fields and queries; Hextra/Nextra tab titles from their tab set, Relearn
+# notice titles, kbd/badge shortcodes inline, heading shortcodes as headings, feature-card subtitles, numbered
+# steps containers; MyST tab-sets and grids unwrapped, {doc} references named; an unclosed "<!-- toc -->" keeps
+# the page in order; a row of buttons goes; API field components keep their name; MDX code expressions go;
+# a page shows the values of its own front matter ({{ page.x }}, {{< param x >}}, MyST substitutions);
+# Markdoc {% /tag %} closes its tag, link buttons go; .mdoc/.markdoc/.qmd pages are read; a Starlight splash
+# page is read from its hero; a Mermaid diagram keeps its accessible description (accDescr); a backtick that
+# opens no code span goes (a forgotten one no longer turns the rest of the sentence into code); Docusaurus tabs
+# named by values={[...]} take their labels; a count-up figure shows its number, not its placeholder 0
 
 
 class IndexMissingError(FileNotFoundError):

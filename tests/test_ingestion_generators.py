@@ -53,6 +53,21 @@ def test_broken_toml_front_matter_keeps_the_page_and_reports_the_line() -> None:
     assert rules(doc) == [DROP_FRONT_MATTER] and "(TOML) op regel 3" in doc.dropped[0].text
 
 
+def test_a_page_shows_the_values_of_its_own_front_matter() -> None:
+    doc = load_text(
+        "---\ntitle: Leges\nleges: 45 euro\nparams:\n  termijn: acht weken\n"
+        "substitutions:\n  loket: het Omgevingsloket\n---\n"
+        "De leges zijn {{ page.leges }}. Een besluit volgt binnen {{< param \"termijn\" >}}.\n\n"
+        "Aanvragen gaat via {{ loket }}, {{ page.onbekend }} niet.\n\n{% raw %}Sjabloon: {{ page.leges }}{% endraw %}\n"
+        "\nHet kost {{< meta leges >}}.\n",
+        path="leges.md",
+    )
+    assert body(doc) == (
+        "De leges zijn 45 euro. Een besluit volgt binnen acht weken.\n\nAanvragen gaat via het Omgevingsloket, niet."
+        "\n\nSjabloon: {{ page.leges }}\n\nHet kost 45 euro."
+    )
+
+
 def test_front_matter_field_names_are_read_in_any_case_as_hugo_does() -> None:
     doc = load_text(
         '---\nTitle: Werkgroep over de planning\nSummary: "De werkgroep sprak over de planning van het najaar."\n'
@@ -72,6 +87,19 @@ def test_prose_between_two_rules_is_not_taken_for_broken_front_matter() -> None:
 
 
 # --- Hugo shortcodes -------------------------------------------------------------------------
+
+
+def test_a_starlight_splash_page_is_read_from_its_hero_and_its_body() -> None:
+    doc = load_text(
+        "---\ntemplate: splash\nhero:\n  title: Regelbank\n  tagline: Eén plek voor alle regels van de gemeente.\n"
+        "  actions:\n    - text: Aan de slag\n      link: /start/\n---\n\n## Volgende stappen\n\nLees de regels.\n",
+        path="index.mdx",
+    )
+    assert doc.title == "Regelbank"
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Regelbank",), "Eén plek voor alle regels van de gemeente."),
+        (("Regelbank", "Volgende stappen"), "Lees de regels."),
+    ]
 
 
 def test_hugo_paired_shortcodes_keep_content_and_title() -> None:
@@ -97,6 +125,23 @@ def test_a_section_shortcode_heads_its_content_with_its_title() -> None:
         (("Aanvragen",), "Over het aanvragen."),
         (("Aanvragen", "Voorwaarden"), "De aanvrager woont in de gemeente."),
         (("Aanvragen", "Voorwaarden", "Termijn"), "Binnen acht weken.\n\nLet op\n\nGeen kopje."),
+    ]
+
+
+def test_a_heading_shortcode_is_a_heading_of_the_level_it_states() -> None:
+    doc = load_text(
+        '---\ntitle: Gids\n---\nInleiding.\n\n{{< header title="Aanvragen" >}}\n\nVia het formulier.\n\n'
+        '{{< heading level="3" >}}\n  Kosten\n{{< /heading >}}\n\nDe aanvraag is gratis.\n\n'
+        '{{< header "Bezwaar" 2 "right" >}}\n\nBinnen zes weken.\n\n## {{< heading "Contact" >}}\nBel de balie.\n\n'
+        '{{< header logo="/logo.png" version="2.1" >}}\n\nSlot.\n',
+        path="gids.md",
+    )
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Gids",), "Inleiding."),
+        (("Gids", "Aanvragen"), "Via het formulier."),
+        (("Gids", "Aanvragen", "Kosten"), "De aanvraag is gratis."),
+        (("Gids", "Bezwaar"), "Binnen zes weken."),
+        (("Gids", "Contact"), "Bel de balie.\n\nSlot."),
     ]
 
 
@@ -132,6 +177,70 @@ def test_hugo_tabs_keep_their_titles_even_around_code_fences() -> None:
     text = body(doc)
     assert text.index("Linux") < text.index("maak-sleutel --linux") < text.index("Windows")
     assert "Gebruik het installatieprogramma." in text and "{{" not in text and "os" not in text.split()
+
+
+def test_hextra_tabs_take_their_titles_from_the_tab_set_or_their_name() -> None:
+    doc = load_text(
+        '# T\n\n{{< tabs items="Inwoner,Ondernemer" >}}\n  {{< tab >}}Log in met DigiD.{{< /tab >}}\n'
+        '  {{< tab >}}Log in met eHerkenning.{{< /tab >}}\n{{< /tabs >}}\n\n'
+        '{{< tabs >}}\n{{< tab name="JSON" >}}Stuur het bericht als JSON.{{< /tab >}}\n{{< /tabs >}}\n',
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Inwoner\n\nLog in met DigiD.\n\nOndernemer\n\nLog in met eHerkenning.\n\nJSON\n\nStuur het bericht als JSON."
+    )
+
+
+def test_a_feature_card_keeps_its_subtitle_and_a_badge_its_text_in_the_sentence() -> None:
+    doc = load_text(
+        '# T\n\n{{< hextra/feature-grid >}}\n  {{< hextra/feature-card\n    title="Snel"\n'
+        '    subtitle="Een besluit binnen een seconde."\n  >}}\n{{< /hextra/feature-grid >}}\n\n'
+        'De regeling is {{< badge "nieuw" >}} en {{< badge content="in ontwikkeling" type="warning" >}}.\n',
+        path="a.md",
+    )
+    assert body(doc) == "Snel\n\nEen besluit binnen een seconde.\n\nDe regeling is nieuw en in ontwikkeling."
+
+
+def test_headings_in_a_steps_container_carry_the_numbers_the_page_shows() -> None:
+    hugo = load_text(
+        "# Aansluiten\n\n{{% steps %}}\n\n### Account maken\n\nMaak een account.\n\n```sh\n# geen kop\n```\n\n"
+        "### Sleutel aanvragen\n\nVraag een sleutel aan.\n\n{{% /steps %}}\n\n## Daarna\n\nKlaar.\n",
+        path="a.md",
+    )
+    assert [s.heading_path[1:] for s in hugo.sections] == [
+        ("1. Account maken",), ("2. Sleutel aanvragen",), ("Daarna",),
+    ]
+    nextra = load_text("# Aansluiten\n\n<Steps>\n### Registreren\n\nMaak een account.\n</Steps>\n", path="a.mdx")
+    assert nextra.sections[0].heading_path[-1] == "1. Registreren"
+    mintlify = load_text('# Aansluiten\n\n<Steps>\n  <Step title="Registreren">\n    Maak een account.\n  </Step>\n'
+                         '  <Step title="Aansluiten">\n    Vraag een certificaat aan.\n  </Step>\n</Steps>\n',
+                         path="a.mdx")
+    assert body(mintlify) == "1. Registreren\n\nMaak een account.\n\n2. Aansluiten\n\nVraag een certificaat aan."
+
+
+def test_a_relearn_notice_keeps_its_title_and_a_key_shortcode_its_key_in_the_sentence() -> None:
+    doc = load_text(
+        '# T\n\n{{% notice warning "Let op" %}}\nDe koppeling is alleen binnen het netwerk bereikbaar.\n'
+        '{{% /notice %}}\n\n{{% notice tip %}}\nZonder titel.\n{{% /notice %}}\n\n'
+        'Sla op met {{< kbd "Ctrl" >}} + {{< kbd S >}} en ga verder.\n',
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Let op\n\nDe koppeling is alleen binnen het netwerk bereikbaar.\n\nZonder titel.\n\n"
+        "Sla op met Ctrl + S en ga verder."
+    )
+
+
+def test_markdoc_tags_close_with_a_slash_and_link_buttons_go() -> None:
+    doc = load_text(
+        '# T\n\nUitleg.\n\n{% aside type="caution" title="Pas op" %}\nDe termijn is kort.\n{% /aside %}\n\n'
+        '{% linkbutton href="/start/" %}Begin hier{% /linkbutton %}\n\n'
+        '<LinkButton href="/aanvragen/">Vraag aan</LinkButton>\n\n'
+        '{% partial file="voet.md" /%}\n\nSlot.\n',
+        path="a.mdoc",
+    )
+    assert body(doc) == "Uitleg.\n\nPas op\n\nDe termijn is kort.\n\nSlot."
+    assert sorted(rules(doc)) == sorted([DROP_BUTTON, DROP_BUTTON, DROP_INCLUDE])
 
 
 def test_hugo_buttons_toc_and_highlight() -> None:
@@ -325,6 +434,18 @@ def test_generated_toc_lists_are_dropped_but_a_list_of_steps_is_kept() -> None:
     assert [s.heading_path[-1] for s in doc.sections] == ["Aanpak", "Aanpak", "Aanvragen"]
     assert "1. Aanvragen\n2. Testen" in body(doc)  # the steps under "Aanpak" stay (as a link list)
     assert rules(doc) == [DROP_TOC, DROP_TOC]
+
+
+def test_a_toc_marker_without_an_end_keeps_the_page_in_its_order() -> None:
+    """mdBook's ``<!-- toc -->`` has no end marker: the code under a later heading stays there."""
+    doc = load_text(
+        "# Gids\n\n## Installeren\n\n<!-- toc -->\n\nHaal het pakket op.\n\n## Bouwen\n\n```sh\nmake bouw\n```\n\n"
+        "Daarna staat het programma klaar.\n",
+        path="a.md",
+    )
+    assert [(s.heading_path[-1], s.text) for s in doc.sections] == [
+        ("Installeren", "Haal het pakket op."), ("Bouwen", "make bouw\n\nDaarna staat het programma klaar."),
+    ]
 
 
 def test_folder_pages_are_titled_after_their_folder(tmp_path: Path) -> None:
@@ -786,6 +907,27 @@ def test_myst_directives_are_unwrapped_like_admonitions_and_code_stays_code() ->
     assert rules(doc) == [DROP_TOC]
 
 
+def test_a_myst_tab_set_or_grid_is_unwrapped_so_its_tabs_keep_their_titles_and_text() -> None:
+    doc = load_text(
+        "# T\n\n````{tab-set}\n```{tab-item} Gemeente\nGemeenten melden via het portaal.\n```\n"
+        "```{tab-item} Provincie\nProvincies melden per brief.\n```\n````\n\n"
+        "`````{grid} 2\n````{grid-item-card} Kosten\nDe aanvraag is gratis.\n````\n`````\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Gemeente\n\nGemeenten melden via het portaal.\n\nProvincie\n\nProvincies melden per brief.\n\n"
+        "Kosten\n\nDe aanvraag is gratis."
+    )
+
+
+def test_a_myst_doc_reference_without_a_title_is_named_after_its_page() -> None:
+    doc = load_text(
+        "# T\n\n- {doc}`../aanvragen/kosten-en-termijnen` legt de leges uit.\n- {doc}`Bezwaar <bezwaar>` ook.\n",
+        path="a.md",
+    )
+    assert body(doc) == "- kosten en termijnen legt de leges uit.\n- Bezwaar ook."
+
+
 def test_a_myst_glossary_reads_as_terms_with_their_definitions() -> None:
     doc = load_text("# Begrippen\n\n```{glossary}\nBezwaar\n  Een reactie op een besluit.\n  Binnen zes weken.\n\n"
                     "Beroep\n  Een zaak bij de rechter.\n```\n", path="a.md")
@@ -846,7 +988,55 @@ def test_mdx_components_with_dotted_names_and_mdx_expressions_leave_no_code() ->
         "Versie {frontMatter.version} is{\" \"}\n<strong>nieuw</strong>; het pad is /taken/{uuid}.\n",
         path="a.mdx",
     )
-    assert body(doc) == "Tekst voor gemeenten.\n\nVersie is nieuw; het pad is /taken/{uuid}."
+    assert body(doc) == "Gemeente\n\nTekst voor gemeenten.\n\nVersie is nieuw; het pad is /taken/{uuid}."
+
+
+def test_nextra_tabs_take_their_titles_from_the_items_of_their_tab_set() -> None:
+    doc = load_text(
+        "import { Tabs } from 'nextra/components'\n\n# T\n\n<Tabs items={['Inwoner', \"Ondernemer\"]}>\n"
+        "  <Tabs.Tab>Inwoners loggen in met DigiD.</Tabs.Tab>\n  <Tabs.Tab>\n```sh\ninloggen --eherkenning\n```\n"
+        "  </Tabs.Tab>\n</Tabs>\n\n<Tabs>\n  <Tab title=\"Eigen titel\">Een tab met een eigen titel.</Tab>\n</Tabs>\n",
+        path="a.mdx",
+    )
+    assert body(doc) == (
+        "Inwoner\n\nInwoners loggen in met DigiD.\n\nOndernemer\n\ninloggen --eherkenning\n\n"
+        "Eigen titel\n\nEen tab met een eigen titel."
+    )
+
+
+def test_mdx_code_expressions_and_render_functions_leave_no_code_and_a_string_its_text() -> None:
+    doc = load_text(
+        "# T\n\nBijgewerkt in {new Date().getFullYear()} door {formatNaam(auteur.naam)}.\n\n"
+        "<BrowserOnly>{() => <Kaart />}</BrowserOnly>\n\n{'Letterlijke tekst'} blijft, net als /zaken/{uuid}.\n\n"
+        "{% raw %}Gebruik {{ site.url }} in de sjabloon.{% endraw %}\n",
+        path="a.mdx",
+    )
+    assert body(doc) == (
+        "Bijgewerkt in door .\n\nLetterlijke tekst blijft, net als /zaken/{uuid}.\n\n"
+        "Gebruik {{ site.url }} in de sjabloon."
+    )
+
+
+def test_docusaurus_tabs_named_by_their_values_take_the_label_of_their_value() -> None:
+    doc = load_text(
+        "# T\n\n<Tabs\n  defaultValue=\"inwoner\"\n  values={[\n    {label: 'Inwoner', value: 'inwoner'},\n"
+        "    {value: \"bedrijf\", label: \"Ondernemer\"},\n  ]}>\n<TabItem value=\"bedrijf\">\n\nVia eHerkenning.\n\n"
+        "</TabItem>\n<TabItem value=\"inwoner\">\n\nVia DigiD.\n\n</TabItem>\n</Tabs>\n",
+        path="a.mdx",
+    )
+    assert body(doc) == "Ondernemer\n\nVia eHerkenning.\n\nInwoner\n\nVia DigiD."
+
+
+def test_an_api_field_component_keeps_its_name_type_and_whether_it_is_required() -> None:
+    doc = load_text(
+        '# Zaken opvragen\n\n<ParamField query="status" type="string" required>\n'
+        '  De status van de zaak.\n</ParamField>\n\n'
+        '<ResponseField name="id" type="integer">\n  Het nummer van de zaak.\n</ResponseField>\n',
+        path="a.mdx",
+    )
+    assert body(doc) == (
+        "status (string, verplicht)\n\nDe status van de zaak.\n\nid (integer)\n\nHet nummer van de zaak."
+    )
 
 
 def test_a_do_or_dont_caption_keeps_its_verdict() -> None:

@@ -441,3 +441,87 @@ def test_an_authors_todo_note_is_left_out_and_reported() -> None:
     assert [d.rule for d in doc.dropped] == [DROP_TODO] * 4
     placeholder = load_text("---\ntitle: Logging\n---\n> // TODO\n", path="b.md")
     assert placeholder.title == "Logging" and placeholder.sections == []  # a placeholder page gives no passage
+
+
+def test_a_heading_is_read_as_its_label_without_decorating_emoji_or_a_trailing_colon() -> None:
+    doc = load_text(
+        "# 📔 Handleiding\n\n## 🚀 Aan de slag\n\nBegin met inloggen.\n\n### Voorbeeld:\n\nEen voorbeeld.\n\n"
+        "## Tips ✨\n\nBewaar je sleutel.\n\n## ❌ Vaktaal\n\nGebruik geen jargon.\n",
+        path="a.md",
+    )
+    assert doc.title == "Handleiding"
+    assert paths(doc) == [  # a cross or check mark is a verdict, not decoration: it stays
+        ("Handleiding", "Aan de slag"), ("Handleiding", "Aan de slag", "Voorbeeld"), ("Handleiding", "Tips"),
+        ("Handleiding", "❌ Vaktaal"),
+    ]
+
+
+def test_text_under_an_emoji_only_heading_is_not_filed_under_the_heading_before_it() -> None:
+    doc = load_text("# Gids\n\n## Installeren\n\nDownload het pakket.\n\n## 📝\n\nLosse notities.\n", path="a.md")
+    assert [(s.heading_path, s.text) for s in doc.sections] == [
+        (("Gids", "Installeren"), "Download het pakket."), (("Gids",), "Losse notities."),
+    ]
+
+
+def test_a_task_list_that_shows_progress_says_which_items_are_done() -> None:
+    doc = load_text(
+        "# Project\n\n## Voortgang\n\n- [x] Besluit genomen\n- [ ] Besluit gepubliceerd\n  - [X] Tekst klaar\n\n"
+        "## Meenemen\n\n- [ ] Paspoort\n- [ ] Uittreksel\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Afgerond: Besluit genomen\n- Nog open: Besluit gepubliceerd\n  - Afgerond: Tekst klaar\n\n"
+        "- Paspoort\n- Uittreksel"
+    )
+
+
+def test_obsidian_wikilinks_embeds_comments_and_block_ids_read_as_the_page_shows_them() -> None:
+    doc = load_text(
+        "# Begrippen\n\nZie [[zaakgericht-werken|zaakgericht werken]] en de [[Archiefwet]].\n\n![[keten.png]]\n\n"
+        "![[Andere notitie#Termijnen]]\n\nEen zaak heeft een eigenaar. %% nog nakijken %% ^zaak-1\n",
+        path="a.md",
+    )
+    assert body(doc) == "Zie zaakgericht werken en de Archiefwet.\n\nEen zaak heeft een eigenaar."
+
+
+def test_obsidian_queries_go_and_a_dataview_field_reads_as_label_and_value() -> None:
+    doc = load_text(
+        "# Koppeling\n\nStatus:: in gebruik\n\n```dataview\nTABLE status FROM \"koppelingen\"\n```\n\n"
+        "```tasks\nnot done\n```\n\nIn C++ heet het std::string.\n",
+        path="a.md",
+    )
+    assert body(doc) == "Status: in gebruik\n\nIn C++ heet het std::string."
+
+
+def test_a_mermaid_diagram_keeps_its_accessible_description() -> None:
+    doc = load_text(
+        "# Melden\n\n```mermaid\ngraph LR\n  accTitle: Meldroute\n  accDescr: Een melding gaat van de inwoner naar het "
+        "meldpunt en dan naar de afdeling.\n  A --> B\n```\n\n```mermaid\ngraph TD\n  accDescr {\n    Twee regels\n"
+        "    beschrijving.\n  }\n  A --> B\n```\n\n```mermaid\ngraph TD\n  A --> B\n```\n\nDaarna volgt een besluit.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Een melding gaat van de inwoner naar het meldpunt en dan naar de afdeling.\n\nTwee regels beschrijving.\n\n"
+        "Daarna volgt een besluit."
+    )
+
+
+def test_a_backtick_left_open_does_not_turn_the_words_up_to_the_next_code_span_into_code() -> None:
+    doc = load_text(
+        "# T\n\nZet `aan en <b>vet</b> met [de uitleg](https://x.nl) en `code` hier.\n\n"
+        "Een losse ` backtick, en `twee` `spans` naast elkaar, en ``a ` b`` blijven.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "Zet aan en vet met de uitleg en code hier.\n\nEen losse backtick, en twee spans naast elkaar, en a ` b blijven."
+    )
+
+
+def test_a_count_up_figure_shows_the_number_it_counts_to_not_its_placeholder() -> None:
+    doc = load_text(
+        '# Cijfers\n\n<p><span class="counter" data-count="342">0</span> gemeenten zijn aangesloten.</p>\n\n'
+        '<p><span data-purecounter-start="0" data-purecounter-end="1200" class="purecounter">0</span> koppelingen.</p>\n\n'
+        '<p><span data-value="nl">Nederlands</span> is de taal.</p>\n',
+        path="a.md",
+    )
+    assert body(doc) == "342 gemeenten zijn aangesloten.\n\n1200 koppelingen.\n\nNederlands is de taal."

@@ -103,6 +103,18 @@ def test_button_links_are_dropped() -> None:
     assert rules(doc) == [DROP_BUTTON]
 
 
+def test_a_row_of_buttons_is_dropped_whole() -> None:
+    """Two buttons side by side (mkdocs, or Docsy's <a class="btn"> with a row attribute list) are no text."""
+    doc = load_text(
+        "# Start\n\nUitleg.\n\n[Aanmelden](/aanmelden/){ .md-button .md-button--primary } [Meer](/over/){ .md-button }"
+        '\n\n<a class="btn btn-primary" href="/a/">Lees meer</a>\n<a class="btn" href="/b/">Begin</a>\n{.p-initial}\n\n'
+        "Slot.\n",
+        path="a.md",
+    )
+    assert doc.sections[0].text == "Uitleg.\n\nSlot."
+    assert rules(doc) == [DROP_BUTTON, DROP_BUTTON]
+
+
 def test_macros_are_removed() -> None:
     doc = load_text("# T\n\nVoor {{ page.meta.id }} geldt {% if x %}iets{% endif %} dit.\n", path="a.md")
     assert doc.sections[0].text == "Voor geldt iets dit."

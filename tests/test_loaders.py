@@ -77,7 +77,9 @@ def test_find_source_files_rejects_missing_source_and_unsupported_file(tmp_path:
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == {".md", ".markdown", ".mdx", ".txt", ".pdf", ".docx", ".html", ".htm"}
+    assert SUPPORTED_SUFFIXES == {
+        ".md", ".markdown", ".mdx", ".mdoc", ".markdoc", ".qmd", ".txt", ".pdf", ".docx", ".html", ".htm",
+    }
 
 
 # --- Markdown -------------------------------------------------------------------------------

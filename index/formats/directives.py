@@ -27,6 +27,8 @@ from .containers import CodeFences, record_drop
 _TOC_MARKER = re.compile(r"^\s*(?:\[\[_?toc_?\]\]|\[toc\]|\$\{toc\}|\{\{\s*toc\s*\}\})\s*$", re.IGNORECASE)
 _TOC_START = re.compile(r"^\s*<!--\s*(?:toc|start doctoc\b.*|table of contents)\s*-->\s*$", re.IGNORECASE)
 _TOC_END = re.compile(r"^\s*<!--\s*(?:tocstop|/toc|end doctoc\b.*|end of table of contents)\s*-->\s*$", re.IGNORECASE)
+# What a generated table of contents holds: list items (links to the headings) and blank lines.
+_TOC_LINE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s.*)?$")
 _KRAMDOWN_EXTENSION = re.compile(r"^\s*\{::(?:options|nomarkdown)\b[^}]*\}\s*$|^\s*\{:/(?:nomarkdown)?\}\s*$")
 _KRAMDOWN_COMMENT_OPEN = re.compile(r"^\s*\{::comment\}")
 _KRAMDOWN_COMMENT_CLOSE = re.compile(r"\{:/(?:comment)?\}\s*$")
@@ -58,13 +60,14 @@ class _Directives:
         if self.in_comment:
             self.in_comment = not _KRAMDOWN_COMMENT_CLOSE.search(line)
             return
-        if self.toc is not None:
-            if _TOC_END.match(line):
-                record_drop(self.drops, DROP_TOC, " ".join(self.toc) or "(inhoudsopgave)")
-                self.toc = None
-            else:
-                self.toc.append(line.strip())
+        if self.toc is not None and _TOC_END.match(line):
+            record_drop(self.drops, DROP_TOC, " ".join(self.toc) or "(inhoudsopgave)")
+            self.toc = None
             return
+        if self.toc is not None and _TOC_LINE.match(line):
+            self.toc.append(line)
+            return
+        self.end_toc()  # anything but a list: the marker had no generated list under it
         if _TOC_START.match(line):
             self.toc = []
         elif _TOC_MARKER.match(line):
@@ -85,6 +88,17 @@ class _Directives:
         else:
             self.out.append(line)
 
+    def end_toc(self) -> None:
+        """Give back the lines held as a possible table of contents, in their place.
+
+        A start marker need not have a generated list under it: mdBook's ``<!-- toc -->`` is
+        replaced by the plug-in at build time and has no end marker. Its lines are the page's own,
+        and must stay before whatever follows (a code fence, a heading), not move to the end.
+        """
+        if self.toc is not None:
+            self.out.extend(self.toc)
+            self.toc = None
+
     def _snippet_block(self, line: str) -> None:
         """pymdownx snippets' block form: file names between two bare ``--8<--`` lines."""
         if self.snippet_block is None:
@@ -98,7 +112,7 @@ class _Directives:
 
     def finish(self) -> list[str]:
         if self.toc is not None:  # a start marker without its end: not a generated list after all
-            self.out.extend(self.toc)
+            self.end_toc()
         if self.snippet_block is not None:  # an unclosed block includes the rest of the page's lines
             record_drop(self.drops, DROP_INCLUDE, " ".join(self.snippet_block) or "--8<--")
         return self.out
@@ -109,7 +123,10 @@ def drop_directives(lines: list[str], drops: list[Dropped] | None = None) -> lis
     directives = _Directives(drops)
     fences = CodeFences()
     for line in lines:
-        if fences.inside(line) or fences.enter(line) is not None:
+        if fences.inside(line):
+            directives.out.append(line)
+        elif fences.enter(line) is not None:
+            directives.end_toc()
             directives.out.append(line)
         else:
             directives.line(line)

@@ -216,3 +216,48 @@ def is_draft(meta: dict[str, Any]) -> bool:
     repositories keep much of their content in drafts for a long time (8 of 20 pages of one
     VNG site), and a question about it deserves that text rather than an escalation."""
     return _false(meta.get("published", True)) or _true(meta.get("draft", False))
+
+
+# A page's text may show values from its own front matter: Jekyll {{ page.kosten }}, Hugo
+# {{< param "kosten" >}} / {{% param kosten %}}, Quarto {{< meta kosten >}}, VitePress
+# {{ $frontmatter.kosten }}, Docusaurus {frontMatter.kosten}, MyST {{ kosten }} with "substitutions:"
+# (Jupyter Book). The generator puts the value there; without it the sentence has a hole
+# ("De leges zijn ." for "De leges zijn {{ page.leges }}.").
+_PAGE_VARIABLE = re.compile(
+    r"\{\{-?\s*(?:page\.|\$frontmatter\.)(?P<page>[\w-]+)\s*-?\}\}"
+    r"|\{\{[<%]\s*(?:param|meta)\s+(?:name=)?[\"']?(?P<param>[\w.-]+)[\"']?\s*[>%]\}\}"
+    r"|(?<!\{)\{\s*frontMatter\.(?P<mdx>\w+)\s*\}(?!\})"
+    r"|\{\{\s*(?P<myst>[\w-]+)\s*\}\}"
+)
+_RAW_BLOCK = re.compile(r"(\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})", re.DOTALL)
+
+
+def _scalar(value: Any) -> str | None:
+    """A front matter value as the text a page would show, if it is one value (not a list or mapping)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        return None
+    return str(value).strip() or None
+
+
+def _variable_value(match: re.Match[str], meta: dict[str, Any]) -> str:
+    """The value a page variable shows, or the variable as written when the page does not define it."""
+    if match.group("myst") is not None:
+        substitutions = meta.get("substitutions")
+        value = substitutions.get(match.group("myst")) if isinstance(substitutions, dict) else None
+    else:
+        key = (match.group("page") or match.group("param") or match.group("mdx")).lower()
+        params = meta.get("params") if isinstance(meta.get("params"), dict) else {}
+        value = meta.get(key, params.get(key))
+    return _scalar(value) or match.group(0)
+
+
+def page_variables(body: str, meta: dict[str, Any]) -> str:
+    """Fill in the values a page shows from its own front matter (outside Liquid ``raw`` blocks).
+
+    Only values the page defines are filled in; anything else is left to the template rules.
+    """
+    if not meta or "{" not in body:
+        return body
+    parts = _RAW_BLOCK.split(body) if "raw" in body else [body]
+    return "".join(part if i % 2 else _PAGE_VARIABLE.sub(lambda m: _variable_value(m, meta), part)
+                   for i, part in enumerate(parts))

@@ -1,10 +1,11 @@
-"""The home page of a VitePress or VuePress site: its words are in the front matter.
+"""The home page of a VitePress, VuePress or Starlight site: its words are in the front matter.
 
 A ``layout: home`` page has no Markdown body: the theme renders the hero (VitePress
 ``hero: {name, text, tagline}``, VuePress ``heroText`` and ``tagline``) and the feature cards
 (``features: [{title, details}]``) from front matter fields. Read as an ordinary page it had
 no passage at all and was titled after its file name ("Index"), while the hero says what the
-site is for and the cards name its parts.
+site is for and the cards name its parts. Starlight's splash pages (``template: splash``) write
+the same ``hero: {title, tagline}`` above a body of their own.
 """
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ def _hero(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def hero_title(meta: dict[str, Any]) -> str | None:
-    """The name the hero shows in large type (VitePress ``hero.name``, VuePress ``heroText``)."""
-    return _text(_hero(meta).get("name")) or _text(meta.get("herotext")) or None
+    """The name the hero shows in large type (VitePress ``hero.name``, Starlight ``hero.title``,
+    VuePress ``heroText``)."""
+    hero = _hero(meta)
+    return _text(hero.get("name")) or _text(hero.get("title")) or _text(meta.get("herotext")) or None
 
 
 def _hero_lines(meta: dict[str, Any], title: str) -> list[str]:
@@ -51,10 +54,17 @@ def _feature_lines(meta: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _is_home_page(meta: dict[str, Any]) -> bool:
+    """A page whose theme renders a hero from its front matter: VitePress/VuePress ``layout: home``
+    (``home: true``), Starlight ``template: splash``."""
+    layout = str(meta.get("layout", "")).strip().lower()
+    return layout == "home" or bool(meta.get("home")) or str(meta.get("template", "")).strip().lower() == "splash"
+
+
 def home_page_sections(meta: dict[str, Any], title: str) -> list[Section]:
     """The hero's text as the page's summary and the feature cards as a list, for a home page;
     nothing for any other page."""
-    if str(meta.get("layout", "")).strip().lower() != "home" and not meta.get("home"):
+    if not _is_home_page(meta):
         return []
     sections = []
     hero = _hero_lines(meta, title)

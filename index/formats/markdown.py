@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.documents import (
     DROP_BUTTON, DROP_EMPTY_TABLE, DROP_LINK_LIST, DROP_SEARCH_EXCLUDE, DROP_TOC, DROP_TODO,
@@ -41,10 +41,10 @@ from .formulas import display_formulas
 from .indented import CODE_INDENT, fence_indented_code
 from .myst import drop_comments, unwrap_directives
 from .markup import (
-    excluded_from_search, html_blocks_to_markdown, image_description, is_attr_list, outside_code_spans,
+    JsxTabTitles, excluded_from_search, html_blocks_to_markdown, image_description, is_attr_list, outside_code_spans,
     remove_template_code, split_attr_list, strip_inline,
 )
-from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder
+from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder, heading_label
 from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
@@ -53,6 +53,11 @@ _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
 # capitals only, so a "todo-lijst" in a sentence is text.
 _TODO_NOTE = re.compile(r"^(?://+|#+|\*{1,2}|_{1,2}|\[)?\s*(?:TODO|TO DO|FIXME)\b")
 _BUTTON_CLASS = re.compile(r"\.(?:[\w-]*button|btn)\b")
+# A row of buttons: links that each carry a button class ("[Start](a){ .md-button } [Meer](b){ .md-button }",
+# HTML <a class="btn"> rewritten so), and perhaps one attribute list for the row ("{.p-initial .my-5}").
+_BUTTON_ROW = re.compile(
+    r"^(?:\s*\[[^\[\]]*\]\([^()\s]*\)\s*\{[^{}]*\.(?:[\w-]*button|btn)\b[^{}]*\})+\s*(?:\{[^{}]*\})?\s*$"
+)
 # Headings of reference lists: a list of only links under one of these is dropped.
 REFERENCE_HEADINGS = frozenset({
     "bron", "bronnen", "links", "externe links", "zie ook", "meer informatie", "lees meer", "referenties",
@@ -78,7 +83,7 @@ NESTED_ITEM_INDENT = "  "  # a sub-item is written under its parent, indented th
 _ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _THEMATIC_BREAK = re.compile(r"^([-*_])(?:\s*\1){2,}\s*$")
-_LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[[ xX]\]\s+)?(.*)$")
+_LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[(?P<task>[ xX])\]\s+)?(?P<text>.*)$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_TOKEN = re.compile(r"(`+).+?(?<!`)\1(?!`)|\\.|\|")  # a code span, an escaped character or a cell boundary
 _INNER_PIPE = re.compile(r"\s*\|\s*")
@@ -96,7 +101,13 @@ _URL_LINE = re.compile(r"^<?(?:[a-z][a-z0-9+.-]*://|/|\.{1,2}/|#)\S*>?(?:\s+([\"
 
 # Fences whose content is not prose: diagrams and mkdocs configuration.
 _MARKDOWN_FENCE_LANGUAGES = frozenset({"markdown", "md", "mdx"})  # an example page: read as text
-_DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "flowchart"})
+# Fences a generator renders into something else: diagrams, and Obsidian queries (Dataview, Tasks) whose
+# result is computed from the vault: their source is no text of the page.
+_DROPPED_FENCE_LANGUAGES = frozenset({"mermaid", "plantuml", "dot", "graphviz", "flowchart",
+                                      "dataview", "dataviewjs", "tasks", "query"})
+# Mermaid's accessible description of a diagram ("accDescr: ..." or "accDescr { ... }"): what a screen
+# reader says instead of the picture, written by the author for exactly that.
+_DIAGRAM_DESCRIPTION = re.compile(r"^\s*accDescr\s*(?::\s*(?P<line>.+?)|\{\s*(?P<block>.*?))\s*$")
 _MKDOCS_CONFIG = re.compile(
     r"^(?:site_name|site_url|nav|theme|plugins|markdown_extensions|extra|docs_dir|repo_url):", re.MULTILINE
 )
@@ -112,6 +123,7 @@ class Block:
     excluded: bool = False  # heading marked { data-search-exclude }: its section is left out
     link_only: bool = False  # list item that is nothing but a link
     anchor_only: bool = False  # list item that is nothing but a link to a heading of the page
+    task: bool | None = None  # task list item: done ("- [x]") or open ("- [ ]"); None for other items
 
 
 def _is_table_start(lines: list[str], i: int) -> bool:
@@ -151,6 +163,23 @@ def _is_figure(header: str) -> bool:
     return not strip_inline(_IMAGE_MARKUP.sub("", cells[0]))
 
 
+def _diagram_description(content: list[str]) -> str:
+    """The accessible description a Mermaid diagram carries (``accDescr``), else ""."""
+    for i, line in enumerate(content):
+        found = _DIAGRAM_DESCRIPTION.match(line)
+        if found is None:
+            continue
+        if found.group("line") is not None:
+            return found.group("line").strip()
+        words = [found.group("block").rstrip("}")]
+        for more in content[i + 1:]:
+            words.append(more.split("}", 1)[0])
+            if "}" in more:
+                break
+        return " ".join(" ".join(words).split())
+    return ""
+
+
 def _keep_fence(language: str, content: list[str]) -> bool:
     if language.lower() in _DROPPED_FENCE_LANGUAGES:
         return False
@@ -165,6 +194,7 @@ class _BlockParser:
         self.paragraph: list[str] = []
         self.item: str | None = None  # the open list item, with its "- " / "1. " prefix
         self.item_depth = 0  # nesting depth of the open item (0: top level)
+        self.item_task: bool | None = None  # the open item is a task: done ("[x]") or open ("[ ]")
         self.list_indents: list[int] = []  # marker columns of the open list levels, outermost first
         self.ordinals: list[int | None] = []  # per open list level: the number its last item showed
         self.indent = 0  # leading spaces of the current line (after any blockquote markers)
@@ -186,7 +216,7 @@ class _BlockParser:
             text, attrs = split_attr_list(" ".join(self.paragraph))
             if excluded_from_search(attrs):
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, strip_inline(text))
-            elif _BUTTON_CLASS.search(attrs) and _LINK_ONLY.match(text):
+            elif _BUTTON_CLASS.search(attrs) and _LINK_ONLY.match(text) or _BUTTON_ROW.match(" ".join(self.paragraph)):
                 record_drop(self.drops, DROP_BUTTON, strip_inline(text))
             elif _TODO_NOTE.match(text):
                 record_drop(self.drops, DROP_TODO, strip_inline(text))
@@ -203,8 +233,8 @@ class _BlockParser:
             elif cleaned:
                 self.blocks.append(Block("item", f"{NESTED_ITEM_INDENT * self.item_depth}{marker} {cleaned}",
                                          link_only=bool(_LINK_ONLY.match(text)),
-                                         anchor_only=bool(_ANCHOR_ONLY.match(text))))
-        self.paragraph, self.item, self.defining = [], None, False
+                                         anchor_only=bool(_ANCHOR_ONLY.match(text)), task=self.item_task))
+        self.paragraph, self.item, self.defining, self.item_task = [], None, False, None
 
     def _attr_line(self, line: str) -> None:
         """attr_list's block syntax: ``{ ... }`` on the line after the element it belongs to."""
@@ -267,10 +297,12 @@ class _BlockParser:
         return self.list_indents[-1] + 2 + CODE_INDENT if self.list_indents else CODE_INDENT
 
     def _emit_heading(self, raw: str, level: int) -> None:
+        """A heading by its label (:func:`heading_label`); one of only emoji is a heading without
+        words (empty text), which ends the sections before it but names none."""
         text, attrs = split_attr_list(raw)
         cleaned = strip_inline(text)
         if cleaned:
-            self.blocks.append(Block("heading", cleaned, level, excluded=excluded_from_search(attrs)))
+            self.blocks.append(Block("heading", heading_label(cleaned), level, excluded=excluded_from_search(attrs)))
 
     def _text_line(self, line: str) -> None:
         if _KRAMDOWN_TOC.match(line) and self.item is not None:
@@ -281,8 +313,8 @@ class _BlockParser:
             self._attr_line(line)
             return
         item = _LIST_ITEM.match(line)
-        if item and _ATX.match(item.group(3)):
-            self._heading(item.group(3))  # mkdocs grid cards: "-   ## Card title"
+        if item and _ATX.match(item.group("text")):
+            self._heading(item.group("text"))  # mkdocs grid cards: "-   ## Card title"
             return
         if item:
             self._close()
@@ -290,7 +322,8 @@ class _BlockParser:
             if item.group(1):
                 self.ordinals[self.item_depth] = None  # a bullet list: a numbered one after it starts anew
             marker = "-" if item.group(1) else self._ordinal(self.item_depth, int(item.group(2)))
-            self.item = f"{marker} {item.group(3)}"
+            self.item = f"{marker} {item.group('text')}"
+            self.item_task = None if item.group("task") is None else item.group("task") != " "
             return
         if self.item is None and (not self.list_indents or self.indent <= self.list_indents[0]):
             self._end_lists()  # text at the list's own margin: the list has ended
@@ -375,6 +408,8 @@ class _BlockParser:
             for line in content:
                 if line.strip():
                     self.blocks.append(Block("code", " ".join(line.split())))
+        elif fence.language.lower() == "mermaid" and (description := _diagram_description(content)):
+            self._emit("para", description)
         return i + 1
 
 
@@ -388,7 +423,8 @@ def _example_blocks(lines: list[str], drops: list[Dropped] | None) -> list[Block
     """A Markdown document shown as an example (a template README, a governance file): its
     text is prose, read like the page's own, but its headings do not open sections of the
     page, so they become paragraphs."""
-    return [Block("para", b.text) if b.kind == "heading" else b for b in _BlockParser(lines, drops).parse()]
+    return [Block("para", b.text) if b.kind == "heading" else b for b in _BlockParser(lines, drops).parse()
+            if b.text or b.kind != "heading"]
 
 
 def _drop_conflict_markers(lines: list[str]) -> list[str]:
@@ -403,6 +439,7 @@ def _prepare(text: str, drops: list[Dropped] | None = None) -> list[str]:
     lines = display_formulas(lines)
     lines = template_tags(drop_directives(lines, drops), drops)
     lines = drop_mdx_statements(lines, drops)
+    lines = outside_fences(lines, JsxTabTitles().rewrite)
     lines = unwrap_colon_containers(lines, drops)
     lines = expand_abbreviations(inline_footnotes(fence_indented_code(unwrap_containers(lines, drops))))
     return outside_fences(lines, lambda chunk: outside_code_spans(
@@ -442,7 +479,7 @@ def _labelled_headings(blocks: list[Block]) -> list[Block]:
             out.extend(labels)
             labels = []
             continue
-        if labels and block.kind == "heading":
+        if labels and block.kind == "heading" and block.text:
             missing = [b.text.rstrip(":") for b in labels if b.text.rstrip(":").lower() not in block.text.lower()]
             text = f"{block.text} ({', '.join(missing)})" if missing else block.text
             block = Block("heading", text, block.level, excluded=block.excluded)
@@ -492,7 +529,7 @@ class _Outline:
             return
         if link_list:
             self.builder.flush()
-        for item in items:
+        for item in _with_task_states(items):
             self.builder.block(item.text, kind=item.kind)
         if link_list:
             self.builder.flush(kind=SECTION_LINKS)
@@ -506,6 +543,9 @@ class _Outline:
             if self.excluded_level is not None and block.level > self.excluded_level:
                 return
             self._end_exclusion()
+            if not block.text:
+                self.builder.untitled(block.level)
+                return
             if block.level == 1:
                 self.h1_count += 1
                 self.first_h1 = self.first_h1 or block.text
@@ -527,6 +567,26 @@ class _Outline:
         self._flush_items()
         self._end_exclusion()
         return self.builder.finish()
+
+
+_ITEM_MARKER = re.compile(r"^(\s*(?:-|\d+\.) )")
+TASK_DONE = "Afgerond: "
+TASK_OPEN = "Nog open: "
+
+
+def _with_task_states(items: list[Block]) -> list[Block]:
+    """A task list that shows progress (some boxes ticked) says per item whether it is done.
+
+    The checkbox is all that tells a finished step from an open one ("- [x] Besluit genomen",
+    "- [ ] Publicatie"); without it both read as plain facts. A list of only open boxes is a
+    checklist for the reader to tick (what to bring, what to check): its items stay as written.
+    """
+    if not any(item.task for item in items):
+        return items
+    return [item if item.task is None else
+            replace(item, text=_ITEM_MARKER.sub(lambda m: m.group(1) + (TASK_DONE if item.task else TASK_OPEN),
+                                                item.text, count=1))
+            for item in items]
 
 
 def _under_heading(path: tuple[str, ...], headings: frozenset[str]) -> bool:

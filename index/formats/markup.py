@@ -102,6 +102,8 @@ _NAV_CLASS_PARTS = frozenset({"nav", "navbar", "navigation", "breadcrumb", "brea
 _BUTTON_LINK = re.compile(
     r"""<a\b(?=[^<>]*\bclass=["'][^"']*(?:button|\bbtn\b))([^<>]*)>(.*?)</a\s*>""", re.DOTALL | re.IGNORECASE
 )
+# A button component (Starlight <LinkButton href="/start/">Begin</LinkButton>, <Button>): a button too.
+_BUTTON_COMPONENT = re.compile(r"<(LinkButton|Button)\b([^<>]*)>(.*?)</\1\s*>", re.DOTALL)
 _HREF = re.compile(r"""\bhref=["']([^"'\s()]*)["']""", re.IGNORECASE)
 _HEADING_ELEMENT = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _LIST_ITEM_START = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
@@ -135,9 +137,32 @@ def _verdict(tag: str) -> str | None:
     return "Wel doen" if value in _DO else "Niet doen" if value in _DONT else None
 
 
+# API reference fields (Mintlify <ParamField query="status" type="string" required>, <ResponseField
+# name="id">): the field's name is only in an attribute, and its description means nothing without it.
+_FIELD_COMPONENT = re.compile(r"<(?:ParamField|ResponseField|Field|Property)\b([^<>]*)>")
+_FIELD_NAME = re.compile(r"""\b(?:name|path|query|body|header|param)=(?:"([^"]*)"|'([^']*)')""")
+_FIELD_TYPE = re.compile(r"""\btype=(?:"([^"]*)"|'([^']*)')""")
+_REQUIRED = re.compile(r"""\brequired\b(?!\s*=\s*[{"']?\s*false)""")
+
+
+def _field_caption(attrs: str) -> str:
+    """An API field's caption: "status (string, verplicht)"."""
+    name = _FIELD_NAME.search(attrs)
+    if not name:
+        return ""
+    kind = _FIELD_TYPE.search(attrs)
+    details = [kind.group(1) or kind.group(2)] if kind and (kind.group(1) or kind.group(2)) else []
+    details += ["verplicht"] if _REQUIRED.search(attrs) else []
+    text = name.group(1) or name.group(2) or ""
+    return f"{text} ({', '.join(details)})" if details and text else text
+
+
 def _captioned(component: re.Match[str]) -> str:
     """The component's tag, preceded by its caption as a paragraph of its own (if it has one)."""
     tag = component.group(0)
+    field = _FIELD_COMPONENT.match(tag)
+    if field and _field_caption(field.group(1)):
+        return f"\n\n{_field_caption(field.group(1))}\n\n{tag}"
     caption = _CAPTION_ATTR.search(tag)
     if not caption or _LINK_ATTR.search(tag):
         return tag
@@ -146,6 +171,78 @@ def _captioned(component: re.Match[str]) -> str:
     return f"\n\n{label + ': ' + text if label else text}\n\n{tag}"
 
 
+# Tab sets that name their tabs, not the tabs themselves: Nextra <Tabs items={['Inwoner', 'Ondernemer']}>
+# <Tabs.Tab>...: the n-th tab shows the n-th item; Docusaurus (older pages) <Tabs values={[{label: 'Inwoner',
+# value: 'inwoner'}]}> <TabItem value="inwoner">: a tab shows the label of its value.
+_JSX_TAB_TAG = re.compile(r"<Tabs(?![\w.])(?P<set>[^<>]*)>|</Tabs\s*>|<(?:Tabs\.Tab|TabItem|Tab)\b(?P<tab>[^<>]*?)/?>")
+_JSX_TAB_ITEMS = re.compile(r"\bitems=\{\s*\[(?P<items>[^\]]*)\]\s*\}")
+_QUOTED_ITEM = re.compile(r"""["'`]([^"'`]*)["'`]""")
+_JSX_TAB_VALUES = re.compile(r"\bvalues=\{\s*\[(?P<values>[^\]]*)\]\s*\}")
+_VALUE_LABEL = re.compile(r"""\{([^{}]*)\}""")
+_OBJECT_FIELD = re.compile(r"""\b(label|value)\s*:\s*(["'`])(.*?)\2""")
+_TAB_VALUE = re.compile(r"""\bvalue=["']([^"']*)["']""")
+
+
+def _labels_by_value(values: str) -> dict[str, str]:
+    """``{label: 'Inwoner', value: 'inwoner'}, ...`` as {"inwoner": "Inwoner", ...}."""
+    labels: dict[str, str] = {}
+    for entry in _VALUE_LABEL.findall(values):
+        fields = {name: text for name, _, text in _OBJECT_FIELD.findall(entry)}
+        if fields.get("value") is not None and fields.get("label"):
+            labels[fields["value"]] = fields["label"]
+    return labels
+
+
+class JsxTabTitles:
+    """Give each tab of a tab set that names its tabs (see above) its title, as a ``title=`` caption.
+
+    Used on the page's lines in order (a tab may hold a code fence, so one set spans several
+    chunks between fences); a tab with a title of its own keeps it.
+    """
+
+    def __init__(self) -> None:
+        # per open tab set: the titles its next tabs take in order, and the titles by tab value
+        self.sets: list[tuple[list[str], dict[str, str]]] = []
+
+    def rewrite(self, text: str) -> str:
+        return _JSX_TAB_TAG.sub(self._tag, text) if "<Tab" in text or "</Tabs" in text else text
+
+    def _tag(self, match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if match.group("set") is not None:
+            items = _JSX_TAB_ITEMS.search(match.group("set"))
+            values = _JSX_TAB_VALUES.search(match.group("set"))
+            self.sets.append((_QUOTED_ITEM.findall(items.group("items")) if items else [],
+                              _labels_by_value(values.group("values")) if values else {}))
+            return tag
+        if tag.startswith("</"):
+            if self.sets:
+                self.sets.pop()
+            return tag
+        title = self._title(match.group("tab"))
+        if _CAPTION_ATTR.search(tag) or not title.strip():
+            return tag
+        return f'{tag[:match.start("tab") - match.start()]}{match.group("tab")} title="{title}">'
+
+    def _title(self, attrs: str) -> str:
+        """The title the open set gives the tab with these attributes ("" when it gives none)."""
+        if not self.sets:
+            return ""
+        in_order, by_value = self.sets[-1]
+        value = _TAB_VALUE.search(attrs)
+        if by_value and value:
+            return by_value.get(value.group(1), "").replace('"', "'")
+        return in_order.pop(0).replace('"', "'") if in_order else ""
+
+
+# A count-up figure (<span class="counter" data-count="342">0</span>, PureCounter data-purecounter-end):
+# the page shows the attribute's number once a script has counted up to it; the "0" in the source is a
+# placeholder that would state a false fact ("0 gemeenten zijn aangesloten").
+_COUNTER = re.compile(
+    r"""<(?P<tag>[A-Za-z][\w-]*)\b[^<>]*?\bdata-(?:[\w-]*-)?(?:count|countup|target|to|end|number|value)="""
+    r"""["']\s*(?P<value>-?\d[\d.,]*)\s*["'][^<>]*>\s*[\d.,]*\s*</(?P=tag)\s*>""",
+    re.IGNORECASE,
+)
 # VitePress/VuePress <Badge text="beta" />: the badge shows its text.
 _BADGE = re.compile(r"<Badge\b[^<>]*?\btext=(?:\"([^\"]*)\"|'([^']*)')[^<>]*>")
 # "<docs.example.nl>": no scheme, so no autolink, and a dot makes it no tag name: shown as written.
@@ -157,8 +254,18 @@ _JSX_FRAGMENT = re.compile(r"</>\s*\)\s*\}|</?>")  # "</> )}" closes a one-line 
 _JSX_ARROW = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*\(?")
 # MDX expressions in text: {" "} is a space, {frontMatter.version} a value we do not have.
 _JSX_SPACE = re.compile(r"""\{\s*(?:"\s*"|'\s*')\s*\}""")
-_MDX_VALUE = re.compile(r"\{\s*(?:frontMatter|props|metadata|meta|site|siteConfig)\.[\w.]+\s*\}")
+_MDX_VALUE = re.compile(r"(?<!\{)\{\s*(?:frontMatter|props|metadata|meta|site|siteConfig)\.[\w.]+\s*\}(?!\})")
 _JSX_CLOSE_LINE = re.compile(r"^[ \t]*\)?[ \t]*\}[ \t]*$", re.MULTILINE)
+# A render function that only shows a component ({() => <Kaart />}, Docusaurus <BrowserOnly>): no text.
+_JSX_RENDER = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*<[A-Za-z][^<>{}]*/>\s*\}")
+# An MDX expression that calls code ({new Date().getFullYear()}, {formatDate(besluit.datum)}) computes a
+# value only the browser knows; a string literal ({'tekst'}) shows that text. Not inside {{ }} (templates)
+# nor as an attribute's value (as={"h2"}: the tag rules read those).
+_JS_CALL = re.compile(
+    r"(?<![{=])\{\s*(?:new\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\((?:[^(){}\n]|\([^(){}\n]*\))*\)"
+    r"(?:\s*\.[A-Za-z_$][\w$]*(?:\s*\((?:[^(){}\n]|\([^(){}\n]*\))*\))?)*\s*\}(?!\})"
+)
+_JS_STRING = re.compile(r"""(?<![{=])\{\s*(["'`])([^"'`{}\n]*)\1\s*\}(?!\})""")
 
 # --- example markup: headings that are not the page's ------------------------------------
 
@@ -341,17 +448,21 @@ def _one_line_row(match: re.Match[str]) -> str:
 
 
 def _button_link(match: re.Match[str]) -> str:
-    """An HTML link styled as a button as the Markdown button it renders like."""
-    words = " ".join(_ANY_TAG.sub("", match.group(2)).split())
-    href = _HREF.search(match.group(1))
+    """An HTML link styled as a button (or a button component) as the Markdown button it renders like."""
+    attrs, content = match.group(match.re.groups - 1), match.group(match.re.groups)
+    words = " ".join(_ANY_TAG.sub("", content).split())
+    href = _HREF.search(attrs)
     return f"[{words}]({href.group(1) if href and href.group(1) else '#'}){{ .button }}" if words else ""
 
 
 def _drop_jsx_expressions(text: str) -> str:
     """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``) and
-    MDX expressions in text (``{" "}``, ``{frontMatter.version}``)."""
-    text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", text))
+    MDX expressions in text (``{" "}``, ``{frontMatter.version}``, ``{new Date().getFullYear()}``,
+    ``{'tekst'}``)."""
+    text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", _JSX_RENDER.sub("", text)))
     text = _MDX_VALUE.sub("", _JSX_SPACE.sub(" ", text))
+    if "{" in text:
+        text = _JS_STRING.sub(r"\2", _JS_CALL.sub("", text))
     return _JSX_CLOSE_LINE.sub("", text)
 
 
@@ -368,8 +479,11 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _drop_navigation(_FORM_ELEMENTS.sub("", _DROPPED_ELEMENTS.sub("", text)))
     text = _mask_preformatted(text, preformatted)
     text = _TABLE_ELEMENT.sub(_pipe_table, _drop_jsx_expressions(text))
+    if "data-" in text:
+        text = _COUNTER.sub(lambda m: m.group("value"), text)
     text = _TABLE_ROW_LINE.sub(_one_line_row, text)
-    text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", _BUTTON_LINK.sub(_button_link, text))
+    text = _BUTTON_LINK.sub(_button_link, _BUTTON_COMPONENT.sub(_button_link, text))
+    text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
@@ -411,6 +525,12 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (_CRITIC, _accepted),  # CriticMarkup {++x++}, {--x--}, {~~a~>b~~}, {==x==}, {>>opmerking<<}
     (re.compile(r"\+\+([\w-]+(?:\+[\w-]+)*)\+\+"), _keys),  # keys ++ctrl+c++
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote marker [^1]
+    # Obsidian/Quartz: an embed ![[kaart.png]] / ![[Notitie#Kop]] shows a file or note we do not
+    # have; a comment %%...%% is never shown; a block id " ^b1" ends a paragraph as an anchor
+    (re.compile(r"!\[\[[^\[\]\n]+\]\]"), ""),
+    (re.compile(r"%%.*?%%"), ""),
+    (re.compile(r"\s\^[A-Za-z0-9-]+$"), ""),
+    (re.compile(r"(?<=\w)::(?=\s)"), ":"),  # Dataview inline field "Status:: actief" reads "Status: actief"
     (re.compile(r"!" + _BRACKETED + r"(?:" + _PARENS + r"|\[[^\]]*\])"),
      lambda m: image_description(m.group(1), _continues(m))),  # image
     (re.compile(r"\[\s*\](?:" + _PARENS + r")?"), ""),  # left by a removed image: [![alt](img)](img "title")
@@ -422,6 +542,7 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r"\{/\*.*?\*/\}"), ""),  # MDX comment {/* ... */}
     (re.compile(r":(?:material|fontawesome|octicons|simple)-[\w-]+:"), ""),  # mkdocs icon
     (re.compile(r"(?<![^\s(\[]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?=[\s.,;!?)\]]|$)"), ""),  # emoji :warning:
+    (re.compile(r"\[\[[^\[\]|\n]+\|([^\[\]\n]+)\]\]"), r"\1"),  # wiki link with its label [[pagina|label]]
     (re.compile(r"\[\[\[?!?#?([^\[\]|]+?)\]\]\]?"), r"\1"),  # ReSpec reference [[RFC2119]], wiki link
     (re.compile(r"\[/?[ibu]\]", re.IGNORECASE), ""),  # BBCode emphasis
     (re.compile(r"(`+)(.+?)\1"), r"\2"),  # inline code
@@ -443,15 +564,25 @@ _NUMBER_PLACEHOLDER = re.compile(r"\s*\{(?:number|name)\}")
 _REFERENCE_ROLES = frozenset({"ref", "numref", "eq", "doc", "download", "any", "cite", "cite:p", "cite:t", "footcite"})
 
 
+def _page_name(target: str) -> str:
+    """A page named by its path ({doc}`../aanvragen/kosten-en-termijnen`): the title that path was
+    made from ("kosten en termijnen"), standing where the page's title is shown."""
+    name = target.strip().rstrip("/").rsplit("/", 1)[-1]
+    return " ".join(re.sub(r"\.(?:md|ipynb|rst)$", "", name).replace("-", " ").replace("_", " ").split())
+
+
 def myst_roles(text: str) -> str:
     """A MyST/Sphinx role as the text it shows: ``{ref}`de stappen <stappen>``` -> "de stappen",
     ``{numref}`Figuur {number} <fig:kaart>``` -> "Figuur", ``{term}`DigiD``` -> "DigiD";
-    a reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
+    a page without a title (``{doc}`kosten-en-termijnen```) is named after its path ("kosten en
+    termijnen"); another reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
     def shown(match: re.Match[str]) -> str:
         content = match.group("content").strip()
         explicit = _EXPLICIT_TARGET.match(content)
         if explicit and explicit.group("text"):
             return _NUMBER_PLACEHOLDER.sub("", explicit.group("text"))
+        if match.group("name").lower() == "doc":
+            return _page_name(content)
         if match.group("name").lower() in _REFERENCE_ROLES:
             return ""
         return content.lstrip("~!")
@@ -503,6 +634,52 @@ def _img_described(image: re.Match[str]) -> str:
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _MASK = re.compile("\x00(\\d+)\x00")
+_TICKS = re.compile(r"`+")
+
+
+def _misplaced(text: str, opener: tuple[int, int], closer: tuple[int, int]) -> bool:
+    """Whether a closing run really opens the next span: the "span" ends in a space and the run is
+    glued to the word after it ("zet `aan en `code`": the first backtick was never closed)."""
+    content, after = text[opener[1]:closer[0]], text[closer[1]:closer[1] + 1]
+    return content[-1:].isspace() and not content[:1].isspace() and after.isalnum()
+
+
+def _loose(text: str, run: tuple[int, int]) -> bool:
+    """A backtick with space on both sides is the character itself ("het teken ` typ je zo"), no opener."""
+    before, after = text[run[0] - 1:run[0]] if run[0] else " ", text[run[1]:run[1] + 1] or " "
+    return before.isspace() and after.isspace()
+
+
+def _without_stray_ticks(text: str) -> str:
+    """Drop backticks that open no code span: one without a partner, one standing loose between
+    spaces, or one that an author forgot to close, which would pair with the opening backtick of a later span and turn the words, links
+    and tags between them into "code" (with a stray backtick left after the real span)."""
+    if "`" not in text:
+        return text
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(text)]
+    rank: list[int] = []  # each run's place among the runs of its length
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        group = by_length.setdefault(end - start, [])
+        rank.append(len(group))
+        group.append(index)
+    stray: set[int] = set()
+    i = 0
+    while i < len(runs):
+        group = by_length[runs[i][1] - runs[i][0]]
+        partner = group[rank[i] + 1] if rank[i] + 1 < len(group) else None
+        if partner is None or _loose(text, runs[i]) or _misplaced(text, runs[i], runs[partner]):
+            stray.add(i)
+            i += 1
+        else:
+            i = partner + 1  # the runs in between are the span's code
+    if not stray:
+        return text
+    kept = [text[:runs[0][0]]]
+    for index, (start, end) in enumerate(runs):
+        following = runs[index + 1][0] if index + 1 < len(runs) else len(text)
+        kept.append(("" if index in stray else text[start:end]) + text[end:following])
+    return "".join(kept)
 
 
 def outside_code_spans(text: str, transform: Callable[[str], str], *, keep_ticks: bool = True) -> str:
@@ -536,6 +713,6 @@ def _strip_prose(text: str) -> str:
 def strip_inline(text: str) -> str:
     """Remove inline Markdown and HTML from one logical line and normalise characters
     (code spans keep their text, without backticks)."""
-    text = outside_code_spans(myst_roles(text), _strip_prose, keep_ticks=False)
+    text = outside_code_spans(_without_stray_ticks(myst_roles(text)), _strip_prose, keep_ticks=False)
     text = normalize_characters(text)  # digital text: no OCR repairs (index.clean.looks_like_ocr)
     return _SPACES.sub(" ", text).strip()

@@ -8,6 +8,8 @@ its title. So:
 - an admonition-like directive (note, tip, warning, admonition, dropdown, topic, ...) is
   unwrapped as a mkdocs admonition is: its argument becomes a title line, its options go,
   its body is Markdown again;
+- a layout of tabs or cards (``tab-set``, ``grid``) is unwrapped, so the tabs and cards in it are
+  read as admonitions are;
 - a figure or table keeps its caption (the body), not the file name; a glossary its terms;
 - a table of contents (``toctree``), an include or an image is dropped and recorded;
 - any other directive (``code-block``, ``math``, ``mermaid``) stays a fence, named after
@@ -33,6 +35,9 @@ ADMONITIONS = frozenset({
     "dropdown", "topic", "sidebar", "margin", "epigraph", "pull-quote", "versionadded", "versionchanged",
     "deprecated", "card", "grid-item-card", "tab-item", "div", "container", "prf:definition", "prf:example",
 })
+# sphinx-design layout: a set of tabs or a grid of cards holds directives (tab-item, grid-item-card)
+# and shows no text of its own; its argument is a column count ("{grid} 2"), never a title.
+LAYOUTS = frozenset({"tab-set", "tab-set-code", "grid", "card-carousel"})
 CAPTIONED = frozenset({"figure", "table", "list-table", "csv-table"})
 TABLES_OF_CONTENTS = frozenset({"toctree", "contents", "tableofcontents"})
 INCLUDES = frozenset({"include", "literalinclude", "image", "raw", "bibliography"})
@@ -106,6 +111,8 @@ def _unwrapped(name: str, argument: str, body: list[str], indent: str, fence: st
     if kind in ADMONITIONS:
         title = [indent + argument, ""] if argument else []
         return title + unwrap_directives(body, drops) + [""]
+    if kind in LAYOUTS:
+        return unwrap_directives(body, drops) + [""]
     if kind == "glossary":
         return _glossary(body) + [""]
     if kind in CAPTIONED:  # a table's argument is its title, a figure's its file

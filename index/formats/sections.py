@@ -16,6 +16,20 @@ UNNAMED_COLUMNS = "|"  # the text of a header row whose cells are all empty
 
 
 _CELL_SEPARATOR = re.compile(r"(?:^|\s)\|(?:\s|$)")
+# Pictographs (emoji, dingbats, flags, with their variation selector and joiner) that decorate a
+# heading: "🚀 Aan de slag", "Tips ✨". Arrows, letters and digits are no part of it.
+_PICTOGRAPH = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0F\u200D\u20E3"
+# Check and cross marks are verdicts, not decoration ("❌ Jargon" is a don't): they stay.
+_VERDICT_MARKS = "\u2705\u2713\u2714\u2611\u2612\u274C\u274E\u2716\u2717\u2718\U0001F6AB\u26D4"
+_DECORATIVE = f"(?:(?![{_VERDICT_MARKS}])[{_PICTOGRAPH}]|\\s)+"
+_DECORATION = re.compile(f"^{_DECORATIVE}|{_DECORATIVE}$")
+
+
+def heading_label(text: str) -> str:
+    """A heading as its label: without the pictographs that decorate it and without a trailing
+    colon ("Voorbeeld:" reads as the label "Voorbeeld" in a heading path and in citations).
+    An empty result is a heading without words (only an emoji): see :meth:`SectionBuilder.untitled`."""
+    return _DECORATION.sub("", " ".join(text.split())).rstrip(":;").rstrip()
 
 
 def _cells(row: str) -> list[str]:
@@ -60,6 +74,14 @@ class SectionBuilder:
         if self._stack and self._stack[-1][1].casefold() == text.casefold():
             return  # a heading that repeats the one above it ("Scope" under the page "Scope") adds nothing
         self._stack.append((level, text))
+
+    def untitled(self, level: int) -> None:
+        """A heading without words (an emoji-only "## 📝") ends the sections at its level and deeper,
+        so the text under it is not filed under the heading before it, but names none of its own:
+        that text is under the heading that holds them (never above the page's title)."""
+        self.flush()
+        while len(self._stack) > 1 and self._stack[-1][0] >= max(level, TITLE_LEVEL + 1):
+            self._stack.pop()
 
     @property
     def current_page(self) -> int | None:

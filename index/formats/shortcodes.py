@@ -10,8 +10,17 @@ Jekyll ``{% include note.html content="..." %}``. The rules:
   first quoted argument) becomes a line of its own, as an admonition's title does; a
   section's title (``{{< section title="Scope" level="3" >}}``, also ``chapter/section``)
   is a heading, of the ``level=`` it states (else 2), as the page shows it;
+  a tab without a title of its own takes it from its tab set's list (Hextra
+  ``{{< tabs items="Windows,Linux" >}}``) or its ``name=`` (Hextra), and a notice its second
+  argument (Relearn ``{{% notice note "Let op" %}}``);
+- a heading shortcode (``{{< header title="Aanpak" >}}``, ``{{< heading "Kosten" 3 >}}``,
+  ``{{< heading level="2" >}}Kosten{{< /heading >}}``) is a heading of the level it states
+  (else 2); written inside a Markdown heading (``# {{< heading "Kosten" >}}``) it is that
+  heading's text; its subtitle (``sub-text=``) is a paragraph under it;
 - a tag without a closing tag renders something we cannot reproduce: only its caption or
-  title text (``caption=``, ``title=``, an include's ``content=``) is kept;
+  title text (``caption=``, ``title=``, an include's ``content=``) is kept, with a card's
+  ``subtitle=``/``description=`` under it; a key (``{{< kbd "Ctrl" >}}``) or a badge
+  (``{{< badge "Nieuw" >}}``) shows its text in the sentence where it stands;
 - media embeds (video, tweets, GitBook ``embed``), links to other pages shown as cards
   (GitBook ``content-ref``, Hextra ``{{< card link="../start" title="Aan de slag" >}}``),
   buttons, tables of contents and includes of other files are dropped and recorded;
@@ -33,16 +42,28 @@ from .containers import Fence, open_fence, outside_fences, record_drop
 
 # {{< name args >}}, {{% name args %}}, {{< /name >}}, {{< name args />}}
 _HUGO = r"\{\{(?:[<%])\s*(?P<hclose>/)?\s*(?P<hname>[A-Za-z][\w./-]*)(?P<hargs>.*?)(?P<hself>/)?\s*[>%]\}\}"
-# {% name args %}, {%- name -%}, {% endname %}
-_LIQUID = r"\{%-?\s*(?P<lname>[A-Za-z][\w-]*)(?P<largs>.*?)-?%\}"
+# {% name args %}, {%- name -%}, {% endname %}; Markdoc (Starlight, Keystatic) closes with {% /name %}
+_LIQUID = r"\{%-?\s*(?P<lslash>/)?(?P<lname>[A-Za-z][\w-]*)(?P<largs>.*?)-?%\}"
 _TAG = re.compile(f"{_HUGO}|{_LIQUID}", re.DOTALL)
 _ATTR = re.compile(r"""([\w-]+)\s*(?<![=!<>])=(?!=)\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 _QUOTED = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')""")
+# One argument: key=value (skipped as positional), a quoted string or a bare word.
+_ARGUMENT = re.compile(r"""[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']+)|"([^"]*)"|'([^']*)'|([^\s"'=]+)""")
 
 TITLE_ATTRS = ("title", "header", "summary", "label")
 TEXT_ATTRS = ("caption", "title", "content")  # what a tag without content shows
+# What a card without content says under its title (Hextra {{< hextra/feature-card title= subtitle= >}}).
+DESCRIPTION_ATTRS = ("subtitle", "description")
 # Containers whose first quoted argument is their title: {{< details "Meer weten" >}}.
 TITLED_BY_ARGUMENT = frozenset({"details", "expand", "tab", "collapse", "accordion", "spoiler", "toggle"})
+# Containers whose title is their second argument, after a style: Relearn {{% notice warning "Let op" %}}.
+TITLED_AFTER_STYLE = frozenset({"notice"})
+# Tabs named by their set: Hextra {{< tabs items="A,B" >}} {{< tab >}}..., the n-th tab is the n-th item.
+TAB_SETS = frozenset({"tabs", "tabpane"})
+TABS = frozenset({"tab"})
+# Inline labels: a key cap ({{< kbd "Ctrl" >}}) or a badge ({{< badge "Nieuw" >}}) shows its text in the sentence.
+INLINE_LABELS = frozenset({"kbd", "key", "keyboard", "badge"})
+_LABEL_ATTRS = ("content", "text", "title", "label")
 # Containers that are a part of the page under a heading of their own: their title is that heading.
 SECTIONS = frozenset({"section"})
 # Containers whose closing tag ends a block (content is its own paragraph).
@@ -59,15 +80,24 @@ LIQUID_CONTROL = frozenset({
 MEDIA = frozenset({"youtube", "vimeo", "tweet", "x", "twitter", "gist", "instagram", "embed", "iframe", "video",
                    "audio", "pdf", "asciinema", "slideshare", "loom"})
 TOC = frozenset({"toc", "tableofcontents", "table_of_contents"})
-INCLUDES = frozenset({"include", "include_relative", "readfile", "include-markdown", "remote"})
+INCLUDES = frozenset({"include", "include_relative", "readfile", "include-markdown", "remote", "partial"})
 NAVIGATION = frozenset({"content-ref", "page-ref"})  # GitBook: a card linking another page
 CARDS = frozenset({"card", "link-card", "linkcard"})  # without content but with a link: navigation too
 _LINK_ATTRS = ("link", "href", "url")
 # hugo-book's {{< columns >}} separates its columns by a line "<--->".
 _COLUMN_BREAK = re.compile(r"^[ \t]*<--->[ \t]*$", re.MULTILINE)
-BUTTONS = frozenset({"button", "btn"})
+BUTTONS = frozenset({"button", "btn", "linkbutton", "link-button"})
 SILENT = frozenset({"comment"})
 _CLOSING_LIQUID = re.compile(r"^end(?P<name>[\w-]+)$")
+# Heading shortcodes: paired (the content is the heading text) or not (the text is an argument),
+# at the start of a line, possibly inside a Markdown heading ("# {{< heading "Kosten" >}}").
+_HEADING_SHORTCODE = re.compile(
+    r"^(?P<marks>[ \t]*#{1,6}[ \t]+)?[ \t]*\{\{[<%]\s*(?P<name>header|heading)\b(?P<args>[^{}]*?)/?\s*[>%]\}\}"
+    r"(?:(?P<content>(?:(?!\{\{)[\s\S])*?)\{\{[<%]\s*/\s*(?P=name)\s*[>%]\}\})?",
+    re.MULTILINE,
+)
+_HEADING_LEVEL = re.compile(r"^h?([1-6])$", re.IGNORECASE)
+DEFAULT_HEADING_LEVEL = 2
 
 
 @dataclass(frozen=True)
@@ -87,14 +117,28 @@ class Tag:
         match = _QUOTED.match(self.args)
         return (match.group(1) if match.group(1) is not None else match.group(2)) if match else None
 
+    def positional(self) -> list[str]:
+        """The arguments without a name, in order: ``notice warning "Let op"`` -> [warning, Let op]."""
+        return [next(g for g in m.groups() if g is not None) for m in _ARGUMENT.finditer(self.args)
+                if any(g is not None for g in m.groups())]
+
     def title(self) -> str:
         attrs = self.attrs()
         for key in TITLE_ATTRS:
             if attrs.get(key, "").strip():
                 return attrs[key].strip()
+        if self.name in TABS and attrs.get("name", "").strip():
+            return attrs["name"].strip()  # Hextra {{< tab name="JSON" >}}
         if self.name in TITLED_BY_ARGUMENT:
             return (self.first_quoted() or "").strip()
+        if self.name in TITLED_AFTER_STYLE:
+            arguments = self.positional()
+            return arguments[1].strip() if len(arguments) > 1 else ""
         return ""
+
+    def items(self) -> list[str]:
+        """The tab titles a tab set lists (``items="Windows,Linux"``), in order."""
+        return [item.strip() for item in self.attrs().get("items", "").split(",")] if self.name in TAB_SETS else []
 
     def heading_level(self) -> int | None:
         """The heading level of a section's title (``level="3"``, else 2); ``None`` for other containers."""
@@ -104,8 +148,16 @@ class Tag:
         return int(level) if level in {"1", "2", "3", "4", "5", "6"} else 2
 
     def text(self) -> str:
+        """What a tag without content shows: its caption or title, and under it its description."""
         attrs = self.attrs()
-        return " ".join(attrs[key].strip() for key in TEXT_ATTRS if attrs.get(key, "").strip())
+        caption = " ".join(attrs[key].strip() for key in TEXT_ATTRS if attrs.get(key, "").strip())
+        description = " ".join(attrs[key].strip() for key in DESCRIPTION_ATTRS if attrs.get(key, "").strip())
+        return "\n\n".join(part for part in (caption, description) if part)
+
+    def label(self) -> str:
+        """An inline label's text: its first argument or its content/text attribute."""
+        attrs = self.attrs()
+        return " ".join(self.positional()) or next((attrs[k].strip() for k in _LABEL_ATTRS if attrs.get(k)), "")
 
 
 def _tag(match: re.Match[str]) -> Tag:
@@ -113,6 +165,8 @@ def _tag(match: re.Match[str]) -> Tag:
         return Tag(match.group("hname").rsplit("/", 1)[-1].lower(), match.group("hargs") or "",
                    bool(match.group("hclose")), bool(match.group("hself")), hugo=True)
     name = match.group("lname").lower()
+    if match.group("lslash"):
+        return Tag(name, "", True, False, hugo=False)
     closing = _CLOSING_LIQUID.match(name)
     if closing:
         return Tag(closing.group("name"), "", True, False, hugo=False)
@@ -178,6 +232,7 @@ class _Rewriter:
         self.paired = paired
         self.drops = drops
         self.skipping: tuple[bool, str] | None = None  # the dropped container we are in
+        self.tab_titles: list[list[str]] = []  # per open tab set: the titles its next tabs take
 
     def rewrite(self, text: str) -> str:
         out: list[str] = []
@@ -204,6 +259,8 @@ class _Rewriter:
         if not tag.hugo and tag.name in LIQUID_CONTROL:
             return raw  # removed with the other template code; its content stays
         if tag.closing:
+            if tag.name in TAB_SETS and self.tab_titles:
+                self.tab_titles.pop()
             return "\n\n" if tag.name in BLOCK_CONTAINERS else ""
         if tag.name in TOC:
             self._drop(DROP_TOC, raw)
@@ -223,7 +280,9 @@ class _Rewriter:
             return ""
         if tag.name in MEDIA:
             self._drop(DROP_EMBED, tag.attrs().get("url") or tag.args.strip() or tag.name)
-        title = tag.title()
+        if tag.name in TAB_SETS:
+            self.tab_titles.append(tag.items())
+        title = self._next_tab_title(tag) or tag.title()
         level = tag.heading_level()
         if title and level:
             return f"\n\n{'#' * level} {title}\n\n"
@@ -231,8 +290,17 @@ class _Rewriter:
             return f"\n\n{title}\n\n"
         return "\n\n" if tag.name in BLOCK_CONTAINERS else ""
 
+    def _next_tab_title(self, tag: Tag) -> str:
+        """A Hextra tab's title: the next item its tab set lists (a tab's own title wins, but uses it up)."""
+        if tag.name not in TABS or not self.tab_titles or not self.tab_titles[-1]:
+            return ""
+        listed = self.tab_titles[-1].pop(0)
+        return tag.title() or listed
+
     def _unpaired(self, tag: Tag) -> str:
-        """A tag without content: only its caption or title stays."""
+        """A tag without content: only its caption or title stays; a key stays in its sentence."""
+        if tag.name in INLINE_LABELS:
+            return tag.label()
         text = tag.text()
         link = next((tag.attrs()[key] for key in _LINK_ATTRS if tag.attrs().get(key)), None)
         if tag.name in CARDS and link:
@@ -245,16 +313,71 @@ class _Rewriter:
         return f"\n\n{text}\n\n" if text else ""
 
 
+def _shortcode_heading(match: re.Match[str]) -> str:
+    """A heading shortcode as a Markdown heading (see the module docstring)."""
+    tag = Tag(match.group("name"), match.group("args"), False, False, hugo=True)
+    attrs = tag.attrs()
+    arguments = tag.positional()
+    text = match.group("content") or attrs.get("text") or attrs.get("title") or (arguments[0] if arguments else "")
+    text = " ".join(text.split())
+    if match.group("marks"):
+        return match.group("marks") + text
+    if not text:
+        return ""
+    stated = attrs.get("level") or attrs.get("heading") or next((a for a in arguments[1:] if a.isdigit()), "")
+    level = _HEADING_LEVEL.match(stated.strip())
+    subtitle = attrs.get("sub-text") or attrs.get("subtitle") or ""
+    heading = f"\n\n{'#' * (int(level.group(1)) if level else DEFAULT_HEADING_LEVEL)} {text}\n\n"
+    return heading + (f"{subtitle.strip()}\n\n" if subtitle.strip() else "")
+
+
+def heading_shortcodes(text: str) -> str:
+    """Rewrite heading shortcodes as Markdown headings, so they open sections as the page shows."""
+    return _HEADING_SHORTCODE.sub(_shortcode_heading, text) if "head" in text else text
+
+
+# A steps container (Hextra/Docsy {{% steps %}}, Nextra/Fumadocs <Steps>) numbers the headings in it (Mintlify:
+# its <Step title=...>) with a CSS counter: the numbers are on the page, not in the Markdown.
+_STEPS_OPEN = re.compile(r"^\s*(?:\{\{[<%]\s*steps\b[^}]*[>%]\}\}|<Steps\b[^<>/]*>)\s*$")
+_STEPS_CLOSE = re.compile(r"^\s*(?:\{\{[<%]\s*/\s*steps\s*[>%]\}\}|</Steps\s*>)\s*$")
+_STEP_HEADING = re.compile(r"^(\s{0,3}#{1,6}[ \t]+)(?!\d+[.)]\s)(\S.*)$")
+_STEP_COMPONENT = re.compile(r"""^(\s*<Step\b[^<>]*?\btitle=["'])(?!\d+[.)]\s)(.*)$""")  # Mintlify <Step title=...>
+
+
+def numbered_steps(lines: list[str]) -> list[str]:
+    """Give the headings in a steps container the numbers the page shows ("### 2. Sleutel aanvragen"),
+    so a question about step 2 finds it; code fences inside are left alone."""
+    if not any(_STEPS_OPEN.match(line) for line in lines):
+        return lines
+    out: list[str] = []
+    step: int | None = None  # the last number given in the open container
+    fence: Fence | None = None
+    for line in lines:
+        if fence is not None:
+            fence = None if fence.closes(line) else fence
+        elif (fence := open_fence(line)) is None:
+            if _STEPS_OPEN.match(line):
+                step = 0
+            elif _STEPS_CLOSE.match(line):
+                step = None
+            elif step is not None and (heading := _STEP_HEADING.match(line) or _STEP_COMPONENT.match(line)):
+                step += 1
+                line = f"{heading.group(1)}{step}. {heading.group(2)}"
+        out.append(line)
+    return out
+
+
 def template_tags(lines: list[str], drops: list[Dropped] | None = None) -> list[str]:
     """Rewrite the template tags of a page's lines (code fences untouched).
 
     Whether a tag is a container is decided on the whole page, so a tab whose content
     is a code fence still keeps its title.
     """
-    lines = code_tags_to_fences(lines)
+    lines = numbered_steps(code_tags_to_fences(lines))
     text = "\n".join(lines)
     if "{{" not in text and "{%" not in text:
         return lines
+    lines = outside_fences(lines, heading_shortcodes)
     prose: list[str] = []
     outside_fences(lines, lambda chunk: prose.append(chunk) or chunk)
     rewriter = _Rewriter(paired_names("\n".join(prose)), drops)
