@@ -79,7 +79,28 @@ def mine_abbreviations(texts: Iterable[str], *, min_count: int = 1) -> dict[str,
                 seen[short][fold(found)] += 1
         for short, after in _glossary_entries(text):
             seen[short][fold(after)] += 1
+        for short, inside in _spelled_in_parentheses(text):
+            seen[short][fold(inside)] += 1
     return {s: c.most_common(1)[0][0] for s, c in seen.items() if c.most_common(1)[0][1] >= min_count}
+
+
+# The other order: the short form, then its long form in parentheses ("de AVG (Algemene
+# Verordening Gegevensbescherming)"), up to a comma or semicolon inside them.
+_SHORT_THEN_LONG = re.compile(r"(?<![\w&-])([A-Za-z][A-Za-z0-9&\-]{1,9})[ \t]*\(\s*([^(),;\n]{3,120})[),;]")
+
+
+def _spelled_in_parentheses(text: str) -> Iterable[tuple[str, str]]:
+    """(short form, long form) where a short form is followed by its long form in parentheses,
+    read forwards like a glossary line; the words in the parentheses must be the long form
+    and nothing more ("AVG (zie hoofdstuk 3)" spells nothing, nor "API (die we gebruiken)")."""
+    for match in _SHORT_THEN_LONG.finditer(text):
+        short, inside = match.group(1), match.group(2)
+        if len(short) < 3 or not _is_short_form(short):
+            continue
+        words = _WORD.findall(inside)
+        found = _spelled_run(short, words) if len(words) <= len(short) + MAX_EXTRA_WORDS else None
+        if found and len(found.split()) == len(words):
+            yield short, found
 
 
 def _glossary_entries(text: str) -> Iterable[tuple[str, str]]:

@@ -46,6 +46,18 @@ def test_abbreviations_are_mined_from_glossary_lines_and_table_rows():
     assert "NB" not in found and "KLM" not in found
 
 
+def test_a_short_form_followed_by_its_long_form_in_parentheses_is_mined():
+    found = mine_abbreviations([
+        "Je moet de WBI (Wet Bijzondere Inzet) naleven.",
+        "Wij publiceren in DCAT (Data Catalog Vocabulary, een W3C-standaard).",
+        "De API (zie hoofdstuk 3) en het KVK (dat we gebruiken) staan hier.",  # no long form in the brackets
+        "Bel de ROB (Regionaal Overleg Beheer van de provincie) op.",  # more than the long form: not read
+    ])
+    assert found["WBI"] == "wet bijzondere inzet"
+    assert found["DCAT"] == "data catalog vocabulary"
+    assert "API" not in found and "KVK" not in found and "ROB" not in found
+
+
 def test_a_glossary_long_form_may_follow_an_article_when_it_is_written_as_a_name():
     found = mine_abbreviations([
         "- SZW — het ministerie van Sociale Zaken en Werkgelegenheid.\n"
