@@ -475,6 +475,18 @@ def test_a_task_list_that_shows_progress_says_which_items_are_done() -> None:
     )
 
 
+def test_obsidian_cancelled_and_begun_tasks_say_their_state() -> None:
+    doc = load_text(
+        "# Project\n\n- [x] Aanvraag ontvangen\n- [/] Advies opvragen\n- [-] Hoorzitting plannen\n- [ ] Besluit nemen\n\n"
+        "## Lijst\n\n- [-] Oude stap\n- [ ] Nieuwe stap\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Afgerond: Aanvraag ontvangen\n- Bezig: Advies opvragen\n- Vervallen: Hoorzitting plannen\n"
+        "- Nog open: Besluit nemen\n\n- Vervallen: Oude stap\n- Nog open: Nieuwe stap"
+    )
+
+
 def test_obsidian_wikilinks_embeds_comments_and_block_ids_read_as_the_page_shows_them() -> None:
     doc = load_text(
         "# Begrippen\n\nZie [[zaakgericht-werken|zaakgericht werken]] en de [[Archiefwet]].\n\n![[keten.png]]\n\n"
