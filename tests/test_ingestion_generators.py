@@ -928,6 +928,11 @@ def test_a_myst_doc_reference_without_a_title_is_named_after_its_page() -> None:
     assert body(doc) == "- kosten en termijnen legt de leges uit.\n- Bezwaar ook."
 
 
+def test_a_myst_ref_without_a_title_is_named_after_its_label() -> None:
+    doc = load_text("# T\n\nLees eerst {ref}`bezwaar-maken` en daarna {ref}`sec:termijnen_en_kosten`.\n", path="a.md")
+    assert body(doc) == "Lees eerst bezwaar maken en daarna termijnen en kosten."
+
+
 def test_a_myst_glossary_reads_as_terms_with_their_definitions() -> None:
     doc = load_text("# Begrippen\n\n```{glossary}\nBezwaar\n  Een reactie op een besluit.\n  Binnen zes weken.\n\n"
                     "Beroep\n  Een zaak bij de rechter.\n```\n", path="a.md")

@@ -496,6 +496,14 @@ def test_obsidian_wikilinks_embeds_comments_and_block_ids_read_as_the_page_shows
     assert body(doc) == "Zie zaakgericht werken en de Archiefwet.\n\nEen zaak heeft een eigenaar."
 
 
+def test_an_obsidian_link_to_a_heading_reads_as_note_and_heading() -> None:
+    doc = load_text(
+        "# Werkwijze\n\nZie [[Aanvragen#Termijnen]], [[#Bezwaar]] en [[Archief#^blok-2]]; ook [[Aanvragen#Kosten|de kosten]].\n",
+        path="a.md",
+    )
+    assert body(doc) == "Zie Aanvragen › Termijnen, Bezwaar en Archief; ook de kosten."
+
+
 def test_obsidian_queries_go_and_a_dataview_field_reads_as_label_and_value() -> None:
     doc = load_text(
         "# Koppeling\n\nStatus:: in gebruik\n\n```dataview\nTABLE status FROM \"koppelingen\"\n```\n\n"

@@ -521,6 +521,13 @@ def _keys(match: re.Match[str]) -> str:
     return "+".join(key[:1].upper() + key[1:] for key in match.group(1).split("+"))
 
 
+def _wiki_heading(match: re.Match[str]) -> str:
+    """An Obsidian link to a heading as Obsidian shows it: ``[[Notitie#Kop]]`` reads "Notitie › Kop",
+    ``[[#Kop]]`` (a heading of this page) "Kop"; a link to a block (``#^id``) names only its note."""
+    parts = [part.strip() for part in match.group(2).split("#") if part.strip() and not part.startswith("^")]
+    return " › ".join(([match.group(1).strip()] if match.group(1).strip() else []) + parts)
+
+
 _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_CRITIC, _accepted),  # CriticMarkup {++x++}, {--x--}, {~~a~>b~~}, {==x==}, {>>opmerking<<}
     (re.compile(r"\+\+([\w-]+(?:\+[\w-]+)*)\+\+"), _keys),  # keys ++ctrl+c++
@@ -543,6 +550,7 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r":(?:material|fontawesome|octicons|simple)-[\w-]+:"), ""),  # mkdocs icon
     (re.compile(r"(?<![^\s(\[]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?=[\s.,;!?)\]]|$)"), ""),  # emoji :warning:
     (re.compile(r"\[\[[^\[\]|\n]+\|([^\[\]\n]+)\]\]"), r"\1"),  # wiki link with its label [[pagina|label]]
+    (re.compile(r"(?<!\[)\[\[([^\[\]|#\n]*)#([^\[\]|\n]+)\]\](?!\])"), _wiki_heading),  # wiki link to a heading [[Notitie#Kop]]
     (re.compile(r"\[\[\[?!?#?([^\[\]|]+?)\]\]\]?"), r"\1"),  # ReSpec reference [[RFC2119]], wiki link
     (re.compile(r"\[/?[ibu]\]", re.IGNORECASE), ""),  # BBCode emphasis
     (re.compile(r"(`+)(.+?)\1"), r"\2"),  # inline code
@@ -571,11 +579,21 @@ def _page_name(target: str) -> str:
     return " ".join(re.sub(r"\.(?:md|ipynb|rst)$", "", name).replace("-", " ").replace("_", " ").split())
 
 
+_LABEL_PREFIX = re.compile(r"^[A-Za-z]+:(?=\S)")  # a label's namespace: "sec:aanvragen", "fig:kaart"
+
+
+def _label_name(label: str) -> str:
+    """A section named by its label ({ref}`termijnen-en-kosten`): Sphinx shows the section's title, which
+    the label is usually written after, so its words ("termijnen en kosten") stand where the title is shown."""
+    return _page_name(_LABEL_PREFIX.sub("", label.strip().lstrip("~!")))
+
+
 def myst_roles(text: str) -> str:
     """A MyST/Sphinx role as the text it shows: ``{ref}`de stappen <stappen>``` -> "de stappen",
     ``{numref}`Figuur {number} <fig:kaart>``` -> "Figuur", ``{term}`DigiD``` -> "DigiD";
     a page without a title (``{doc}`kosten-en-termijnen```) is named after its path ("kosten en
-    termijnen"); another reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
+    termijnen"), a section without one (``{ref}`sec:bezwaar-maken```) after its label ("bezwaar maken");
+    another reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
     def shown(match: re.Match[str]) -> str:
         content = match.group("content").strip()
         explicit = _EXPLICIT_TARGET.match(content)
@@ -583,6 +601,8 @@ def myst_roles(text: str) -> str:
             return _NUMBER_PLACEHOLDER.sub("", explicit.group("text"))
         if match.group("name").lower() == "doc":
             return _page_name(content)
+        if match.group("name").lower() == "ref":
+            return _label_name(content)
         if match.group("name").lower() in _REFERENCE_ROLES:
             return ""
         return content.lstrip("~!")
