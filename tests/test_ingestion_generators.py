@@ -20,7 +20,7 @@ from index.documents import (
 )
 from index.formats.frontmatter import is_draft
 from index.loaders import find_source_files, load_all, load_document, load_text, skipped_source_paths
-from tests.doc_factories import body, rules
+from tests.doc_factories import body, paths, rules
 
 SITES = Path(__file__).parent / "data" / "sites"
 
@@ -188,6 +188,21 @@ def test_hextra_tabs_take_their_titles_from_the_tab_set_or_their_name() -> None:
     )
     assert body(doc) == (
         "Inwoner\n\nLog in met DigiD.\n\nOndernemer\n\nLog in met eHerkenning.\n\nJSON\n\nStuur het bericht als JSON."
+    )
+
+
+def test_a_docsy_tab_with_a_language_holds_code() -> None:
+    doc = load_text(
+        '# Koppelen\n\n{{< tabpane >}}\n{{< tab header="Python" lang="python" >}}\n# haal de zaak op\nzaak = api.get(1)\n'
+        '{{< /tab >}}\n{{< tab header="Uitleg" >}}\nDe zaak komt uit het zaaksysteem.\n{{< /tab >}}\n{{< /tabpane >}}\n\n'
+        '{{< tabpane lang="bash" >}}\n{{< tab "Linux" >}}curl -s https://api.example.nl{{< /tab >}}\n'
+        '{{< tab header="Let op" text=true >}}Gebruik een sleutel.{{< /tab >}}\n{{< /tabpane >}}\n',
+        path="a.md",
+    )
+    assert paths(doc) == [("Koppelen",)]  # "# haal de zaak op" is a comment in the code, not a heading
+    assert body(doc) == (
+        "Python\n\n# haal de zaak op\nzaak = api.get(1)\n\nUitleg\n\nDe zaak komt uit het zaaksysteem.\n\n"
+        "Linux\n\ncurl -s https://api.example.nl\n\nLet op\n\nGebruik een sleutel."
     )
 
 
