@@ -1032,9 +1032,18 @@ def test_mdx_code_expressions_and_render_functions_leave_no_code_and_a_string_it
         path="a.mdx",
     )
     assert body(doc) == (
-        "Bijgewerkt in door .\n\nLetterlijke tekst blijft, net als /zaken/{uuid}.\n\n"
+        "Bijgewerkt in door.\n\nLetterlijke tekst blijft, net als /zaken/{uuid}.\n\n"
         "Gebruik {{ site.url }} in de sjabloon."
     )
+
+
+def test_an_mdx_member_expression_goes_and_leaves_no_loose_spaces() -> None:
+    doc = load_text(
+        "# T\n\nEr zijn {data.length} regelingen (zie {props.items[0].naam}) en {meta?.aantal}, zie /zaken/{uuid}.\n\n"
+        "Schrijf `{zaak.id}` in de sjabloon.\n",
+        path="a.mdx",
+    )
+    assert body(doc) == "Er zijn regelingen (zie) en, zie /zaken/{uuid}.\n\nSchrijf {zaak.id} in de sjabloon."
 
 
 def test_docusaurus_tabs_named_by_their_values_take_the_label_of_their_value() -> None:

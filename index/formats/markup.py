@@ -254,7 +254,6 @@ _JSX_FRAGMENT = re.compile(r"</>\s*\)\s*\}|</?>")  # "</> )}" closes a one-line 
 _JSX_ARROW = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*\(?")
 # MDX expressions in text: {" "} is a space, {frontMatter.version} a value we do not have.
 _JSX_SPACE = re.compile(r"""\{\s*(?:"\s*"|'\s*')\s*\}""")
-_MDX_VALUE = re.compile(r"(?<!\{)\{\s*(?:frontMatter|props|metadata|meta|site|siteConfig)\.[\w.]+\s*\}(?!\})")
 _JSX_CLOSE_LINE = re.compile(r"^[ \t]*\)?[ \t]*\}[ \t]*$", re.MULTILINE)
 # A render function that only shows a component ({() => <Kaart />}, Docusaurus <BrowserOnly>): no text.
 _JSX_RENDER = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*<[A-Za-z][^<>{}]*/>\s*\}")
@@ -265,6 +264,12 @@ _JS_CALL = re.compile(
     r"(?<![{=])\{\s*(?:new\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\((?:[^(){}\n]|\([^(){}\n]*\))*\)"
     r"(?:\s*\.[A-Za-z_$][\w$]*(?:\s*\((?:[^(){}\n]|\([^(){}\n]*\))*\))?)*\s*\}(?!\})"
 )
+# A member access ({data.length}, {frontMatter.version}, {items[0].naam}) is a value the page computes
+# too; a bare name ({uuid}) is kept, as in a path "/zaken/{uuid}".
+_JS_MEMBER = re.compile(r"(?<![{=])\{\s*[A-Za-z_$][\w$]*(?:\[\d+\])?(?:\??\.[A-Za-z_$][\w$]*(?:\[\d+\])?)+\s*\}(?!\})")
+# A removed expression with the blanks before it: the hole it leaves is closed (see _closed_hole).
+_JS_VALUE = re.compile(rf"[ \t]*(?:{_JS_CALL.pattern}|{_JS_MEMBER.pattern})")
+_HOLE_END = frozenset(" \t\n.,;:!?)")
 _JS_STRING = re.compile(r"""(?<![{=])\{\s*(["'`])([^"'`{}\n]*)\1\s*\}(?!\})""")
 
 # --- example markup: headings that are not the page's ------------------------------------
@@ -457,13 +462,22 @@ def _button_link(match: re.Match[str]) -> str:
 
 def _drop_jsx_expressions(text: str) -> str:
     """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``) and
-    MDX expressions in text (``{" "}``, ``{frontMatter.version}``, ``{new Date().getFullYear()}``,
-    ``{'tekst'}``)."""
+    MDX expressions in text (``{" "}``, ``{frontMatter.version}``, ``{data.length}``,
+    ``{new Date().getFullYear()}``, ``{'tekst'}``)."""
     text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", _JSX_RENDER.sub("", text)))
-    text = _MDX_VALUE.sub("", _JSX_SPACE.sub(" ", text))
+    text = _JSX_SPACE.sub(" ", text)
     if "{" in text:
-        text = _JS_STRING.sub(r"\2", _JS_CALL.sub("", text))
+        text = _JS_STRING.sub(r"\2", _JS_VALUE.sub(_closed_hole, text))
     return _JSX_CLOSE_LINE.sub("", text)
+
+
+def _closed_hole(match: re.Match[str]) -> str:
+    """Nothing for a computed value (we cannot know it), and no space left where it stood before a
+    space or punctuation: "Bijgewerkt in {jaar()} door {auteur.naam}." reads "Bijgewerkt in door.",
+    not "Bijgewerkt in door ."."""
+    following = match.string[match.end():match.end() + 1]
+    lead = match.group(0)[:len(match.group(0)) - len(match.group(0).lstrip(" \t"))]
+    return "" if not following or following in _HOLE_END else lead
 
 
 def html_blocks_to_markdown(text: str) -> str:
