@@ -1046,6 +1046,29 @@ def test_an_mdx_member_expression_goes_and_leaves_no_loose_spaces() -> None:
     assert body(doc) == "Er zijn regelingen (zie) en, zie /zaken/{uuid}.\n\nSchrijf {zaak.id} in de sjabloon."
 
 
+def test_a_self_closing_component_leaves_no_lone_label() -> None:
+    doc = load_text(
+        '# Stappen\n\n<StepVocabulary label="Kernbegrippen van een stap"/>\n\nEen stap heeft een naam.\n\n'
+        '<Guideline appearance="dont" title="Gebruik geen vaktaal" />\n\n'
+        '<Figure caption="Kaart van Nederland met de twaalf provincies en hun hoofdsteden" />\n',
+        path="a.mdx",
+    )
+    assert body(doc) == (
+        "Een stap heeft een naam.\n\nNiet doen: Gebruik geen vaktaal\n\n"
+        "Kaart van Nederland met de twaalf provincies en hun hoofdsteden"
+    )
+
+
+def test_a_card_that_links_another_page_goes_with_its_teaser() -> None:
+    doc = load_text(
+        '# Overzicht\n\n<CardGroup cols={2}>\n<Card title="Aanvragen" href="/aanvragen">\n  Vraag de vergunning online aan.\n'
+        '</Card>\n<Card title="Kosten" icon="euro">\n  De aanvraag kost 25 euro.\n</Card>\n</CardGroup>\n\n'
+        '<LinkCard title="Bezwaar" href="/bezwaar" description="Lees hoe u bezwaar maakt." />\n\nTot slot.\n',
+        path="a.mdx",
+    )
+    assert body(doc) == "Kosten\n\nDe aanvraag kost 25 euro.\n\nTot slot."
+
+
 def test_docusaurus_tabs_named_by_their_values_take_the_label_of_their_value() -> None:
     doc = load_text(
         "# T\n\n<Tabs\n  defaultValue=\"inwoner\"\n  values={[\n    {label: 'Inwoner', value: 'inwoner'},\n"

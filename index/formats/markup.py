@@ -158,7 +158,12 @@ def _field_caption(attrs: str) -> str:
 
 
 def _captioned(component: re.Match[str]) -> str:
-    """The component's tag, preceded by its caption as a paragraph of its own (if it has one)."""
+    """The component's tag, preceded by its caption as a paragraph of its own (if it has one).
+
+    A self-closing component (``<StepVocabulary label="Core step vocabulary"/>``) renders content the
+    page does not hold (a generated table, a widget): its caption would stand as a lone label over
+    nothing, so it goes, unless it is a description of 8 words or more (as an image's alt text is) or
+    carries a verdict ("Niet doen: ...")."""
     tag = component.group(0)
     field = _FIELD_COMPONENT.match(tag)
     if field and _field_caption(field.group(1)):
@@ -168,7 +173,20 @@ def _captioned(component: re.Match[str]) -> str:
         return tag
     text = caption.group(1) or caption.group(2) or ""
     label = _verdict(tag)
+    if tag.endswith("/>") and not label and len(text.split()) < MIN_DESCRIPTION_WORDS:
+        return tag
     return f"\n\n{label + ': ' + text if label else text}\n\n{tag}"
+
+
+# A card that links another page (Mintlify <Card title="Aanvragen" href="/aanvragen">tekst</Card>, a
+# Docusaurus <DocCard>): navigation, title and teaser alike, as a Hugo card with a link or a GitBook
+# content-ref; the page it links holds the text.
+_LINK_CARD = re.compile(r"<(?P<name>(?:[A-Z][\w.]*)?Card)\b(?P<attrs>[^<>]*)(?<!/)>(?P<body>.*?)</(?P=name)\s*>", re.DOTALL)
+
+
+def _without_link_card(card: re.Match[str]) -> str:
+    """Nothing for a card that links elsewhere (a paragraph break in its place); other cards stay."""
+    return "\n\n" if _LINK_ATTR.search(card.group("attrs")) else card.group(0)
 
 
 # Tab sets that name their tabs, not the tabs themselves: Nextra <Tabs items={['Inwoner', 'Ondernemer']}>
@@ -498,6 +516,8 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _TABLE_ROW_LINE.sub(_one_line_row, text)
     text = _BUTTON_LINK.sub(_button_link, _BUTTON_COMPONENT.sub(_button_link, text))
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    if "Card" in text:
+        text = _LINK_CARD.sub(_without_link_card, text)
     text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
