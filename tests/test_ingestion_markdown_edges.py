@@ -463,6 +463,18 @@ def test_text_under_an_emoji_only_heading_is_not_filed_under_the_heading_before_
     ]
 
 
+def test_decorating_pictographs_in_text_and_list_items_go_but_verdict_marks_stay() -> None:
+    doc = load_text(
+        "# Map\n\n- 📁 Documenten\n- 🗂️ Archief ✨\n  - 📄 Besluit\n- ✅ Goedgekeurd\n- ❌ Afgewezen\n\n"
+        "ℹ️ Lees eerst de handleiding.\n\n⚠️\n\nKlik op het ⚙️-menu en daarna op ⚠️ Opslaan.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Documenten\n- Archief\n  - Besluit\n- ✅ Goedgekeurd\n- ❌ Afgewezen\n\n"
+        "Lees eerst de handleiding.\n\nKlik op het ⚙️-menu en daarna op Opslaan."
+    )
+
+
 def test_a_task_list_that_shows_progress_says_which_items_are_done() -> None:
     doc = load_text(
         "# Project\n\n## Voortgang\n\n- [x] Besluit genomen\n- [ ] Besluit gepubliceerd\n  - [X] Tekst klaar\n\n"

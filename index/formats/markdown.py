@@ -44,7 +44,7 @@ from .markup import (
     JsxTabTitles, excluded_from_search, html_blocks_to_markdown, image_description, is_attr_list, outside_code_spans,
     remove_template_code, split_attr_list, strip_inline,
 )
-from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder, heading_label
+from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder, heading_label, without_pictographs
 from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
@@ -225,7 +225,7 @@ class _BlockParser:
         if self.item is not None:
             marker, _, text = self.item.partition(" ")
             text, attrs = split_attr_list(text)
-            cleaned = strip_inline(text).lstrip(_DECORATIVE_MARKS)
+            cleaned = without_pictographs(strip_inline(text)).lstrip(_DECORATIVE_MARKS)
             if cleaned and excluded_from_search(attrs):
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
             elif _TODO_NOTE.match(text):
@@ -247,7 +247,7 @@ class _BlockParser:
         self._close()
 
     def _emit(self, kind: str, text: str, level: int = 0) -> None:
-        cleaned = strip_inline(text) if kind not in {"row", HEADER_ROW, "code"} else text
+        cleaned = without_pictographs(strip_inline(text)) if kind not in {"row", HEADER_ROW, "code"} else text
         if cleaned:
             self.blocks.append(Block(kind, cleaned, level))
 
