@@ -472,6 +472,20 @@ def test_folder_pages_are_titled_after_their_folder(tmp_path: Path) -> None:
                     "index.md": tmp_path.name[:1].upper() + tmp_path.name[1:].replace("_", " ")}
 
 
+def test_a_front_matter_title_and_an_h1_wording_the_same_title_make_one_title() -> None:
+    from index.chunking import chunk_document, heading_text
+
+    doc = load_text("---\ntitle: Aanvragen van een vergunning\n---\n\n# Vergunning aanvragen\n\nDat kan online.\n\n"
+                    "## Kosten\n\nDe leges zijn 25 euro.\n", path="a.md")
+    assert doc.title == "Aanvragen van een vergunning"
+    assert paths(doc) == [("Aanvragen van een vergunning",), ("Aanvragen van een vergunning", "Kosten")]
+    assert heading_text(chunk_document(doc)[1]) == "Aanvragen van een vergunning › Kosten"
+    fuller = load_text("---\ntitle: Algoritmekader\n---\n\nInleiding.\n\n# Het Algoritmekader\n\nUitleg.\n", path="b.md")
+    assert fuller.title == "Het Algoritmekader" and set(paths(fuller)) == {("Het Algoritmekader",)}
+    both = load_text("---\ntitle: Gemeenteraad en afval icoon\n---\n\n# Onderzoek iconen 2023\n\nTekst.\n", path="c.md")
+    assert both.title == "Gemeenteraad en afval icoon" and paths(both) == [("Onderzoek iconen 2023",)]
+
+
 def test_a_dated_post_without_a_title_is_titled_after_its_slug_as_jekyll_does() -> None:
     assert load_text("Het bericht.\n", path="_posts/2026-05-01-nieuwe-versie-van-de-api.md").title == (
         "Nieuwe versie van de api"
