@@ -25,10 +25,11 @@ _DECORATIVE = f"(?:(?![{_VERDICT_MARKS}])[{_PICTOGRAPH}]|\\s)+"
 _DECORATION = re.compile(f"^{_DECORATIVE}|{_DECORATIVE}$")
 
 
-# In running text a pictograph that stands as a word of its own ("ℹ️ Zie ook", "- 📁 Documenten",
-# "klaar ✨") decorates it; one written against a word ("het ⚙️-menu") is left alone.
+# In running text a pictograph that opens or ends a paragraph, a list item or a sentence ("ℹ️ Zie ook",
+# "- 📁 Documenten", "Klaar. ⚠️ Let op", "klaar ✨") decorates it; one used as a word inside a sentence
+# ("zet een 👍 bij de reactie") or written against a word ("het ⚙️-menu") is left alone.
 _STRAY_PICTOGRAPH = re.compile(
-    f"^{_DECORATIVE}|{_DECORATIVE}$|(?<!\\S)(?:(?![{_VERDICT_MARKS}])[{_PICTOGRAPH}])+(?!\\S)"
+    f"^{_DECORATIVE}|{_DECORATIVE}$|(?<=[.!?:;…])\\s+(?:(?![{_VERDICT_MARKS}])[{_PICTOGRAPH}])+(?=\\s)"
 )
 _DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}")
 
