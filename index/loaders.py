@@ -314,6 +314,25 @@ def readable_stem(path: str) -> str:
     return (words[:1].upper() + words[1:]) if words else stem
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _page_title_once(front_title: str, h1: str) -> str | None:
+    """The one title of a page whose front matter title and H1 word the same title differently, else None.
+
+    "Aanvragen van een vergunning" over "# Vergunning aanvragen" would show as two levels of the heading
+    path ("Aanvragen van een vergunning › Vergunning aanvragen"). When the words of one are all in the
+    other, they name the page alike and the fuller wording is its title (an NLDS tab title "Grafieken ·
+    Content · Richtlijnen" over "# Grafieken"; "Algoritmekader" over "# Het Algoritmekader"). When each
+    has words of its own ("Gemeenteraad, burgemeester, afval icoon" over "# Onderzoek iconen februari
+    2023"), both say something the other does not, and both stay.
+    """
+    title_words, h1_words = set(_WORD.findall(front_title.casefold())), set(_WORD.findall(h1.casefold()))
+    if h1_words <= title_words:
+        return front_title
+    return h1 if title_words < h1_words else None
+
+
 def _front_matter_title(meta: dict[str, Any]) -> str | None:
     title = meta.get("title")
     if title is None:
@@ -340,6 +359,9 @@ def _markdown(text: str, *, path: str, respect_opt_out: bool) -> Document | None
     title = front_title or first_h1 or fallback
     if title != fallback and not front_title:
         sections = _rerooted(sections, fallback, title)  # a note above the H1 belongs to the page it names
+    elif front_title and first_h1 and first_h1 != front_title and (once := _page_title_once(front_title, first_h1)):
+        title = once
+        sections = _rerooted(_rerooted(sections, first_h1, title), front_title, title)
     sections = with_summary(home_page_sections(meta, title) + sections, meta, title)
     return Document(path=path, title=title, sections=sections, meta=meta, dropped=dropped)
 

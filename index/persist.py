@@ -24,7 +24,7 @@ FORMAT_VERSION = 1
 # Bump it when a change to those rules changes the chunks of unchanged files: an index built
 # by older rules still loads, but ``loket`` says it should be rebuilt (only changed
 # passages are embedded again, so that is cheap). 0 = not recorded (before this existed).
-INGEST_VERSION = 18  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
+INGEST_VERSION = 19  # 3: descriptive image alt text kept; 4: the ĳ ligature as "ij"; 5: hard-break backslashes;
 # 6: ReSpec term shorthands ({{Term}}, [=term=]) kept as their term; 7: code spans keep the tags and
 # template code they show, struck-out text goes, empty table cells keep their column, split reference definitions
 # 8: a linked image whose alt text is dropped leaves no link target
@@ -78,6 +78,11 @@ INGEST_VERSION = 18  # 3: descriptive image alt text kept; 4: the ĳ ligature as
 # page is read from its hero; a Mermaid diagram keeps its accessible description (accDescr); a backtick that
 # opens no code span goes (a forgotten one no longer turns the rest of the sentence into code); Docusaurus tabs
 # named by values={[...]} take their labels; a count-up figure shows its number, not its placeholder 0
+# 19: a front matter title and an H1 wording the same title make one title (the fuller wording); pictographs
+# opening/ending a paragraph, item or sentence go (check/cross marks stay); MDX member expressions go and leave
+# no loose space; a self-closing component's short caption and a card linking another page (with its teaser)
+# go; Docsy tabs with lang= hold code; MyST {ref} without a title is named after its label; Obsidian
+# [[Note#Kop]] reads "Note › Kop" and task boxes [-]/[/] read "Vervallen:"/"Bezig:"
 
 
 class IndexMissingError(FileNotFoundError):

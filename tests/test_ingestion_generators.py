@@ -20,7 +20,7 @@ from index.documents import (
 )
 from index.formats.frontmatter import is_draft
 from index.loaders import find_source_files, load_all, load_document, load_text, skipped_source_paths
-from tests.doc_factories import body, rules
+from tests.doc_factories import body, paths, rules
 
 SITES = Path(__file__).parent / "data" / "sites"
 
@@ -188,6 +188,21 @@ def test_hextra_tabs_take_their_titles_from_the_tab_set_or_their_name() -> None:
     )
     assert body(doc) == (
         "Inwoner\n\nLog in met DigiD.\n\nOndernemer\n\nLog in met eHerkenning.\n\nJSON\n\nStuur het bericht als JSON."
+    )
+
+
+def test_a_docsy_tab_with_a_language_holds_code() -> None:
+    doc = load_text(
+        '# Koppelen\n\n{{< tabpane >}}\n{{< tab header="Python" lang="python" >}}\n# haal de zaak op\nzaak = api.get(1)\n'
+        '{{< /tab >}}\n{{< tab header="Uitleg" >}}\nDe zaak komt uit het zaaksysteem.\n{{< /tab >}}\n{{< /tabpane >}}\n\n'
+        '{{< tabpane lang="bash" >}}\n{{< tab "Linux" >}}curl -s https://api.example.nl{{< /tab >}}\n'
+        '{{< tab header="Let op" text=true >}}Gebruik een sleutel.{{< /tab >}}\n{{< /tabpane >}}\n',
+        path="a.md",
+    )
+    assert paths(doc) == [("Koppelen",)]  # "# haal de zaak op" is a comment in the code, not a heading
+    assert body(doc) == (
+        "Python\n\n# haal de zaak op\nzaak = api.get(1)\n\nUitleg\n\nDe zaak komt uit het zaaksysteem.\n\n"
+        "Linux\n\ncurl -s https://api.example.nl\n\nLet op\n\nGebruik een sleutel."
     )
 
 
@@ -455,6 +470,20 @@ def test_folder_pages_are_titled_after_their_folder(tmp_path: Path) -> None:
     docs = {d.path: d.title for d in load_all([tmp_path])}
     assert docs == {"aansluiten/_index.md": "Aansluiten", "testen/README.md": "Testen",
                     "index.md": tmp_path.name[:1].upper() + tmp_path.name[1:].replace("_", " ")}
+
+
+def test_a_front_matter_title_and_an_h1_wording_the_same_title_make_one_title() -> None:
+    from index.chunking import chunk_document, heading_text
+
+    doc = load_text("---\ntitle: Aanvragen van een vergunning\n---\n\n# Vergunning aanvragen\n\nDat kan online.\n\n"
+                    "## Kosten\n\nDe leges zijn 25 euro.\n", path="a.md")
+    assert doc.title == "Aanvragen van een vergunning"
+    assert paths(doc) == [("Aanvragen van een vergunning",), ("Aanvragen van een vergunning", "Kosten")]
+    assert heading_text(chunk_document(doc)[1]) == "Aanvragen van een vergunning › Kosten"
+    fuller = load_text("---\ntitle: Algoritmekader\n---\n\nInleiding.\n\n# Het Algoritmekader\n\nUitleg.\n", path="b.md")
+    assert fuller.title == "Het Algoritmekader" and set(paths(fuller)) == {("Het Algoritmekader",)}
+    both = load_text("---\ntitle: Gemeenteraad en afval icoon\n---\n\n# Onderzoek iconen 2023\n\nTekst.\n", path="c.md")
+    assert both.title == "Gemeenteraad en afval icoon" and paths(both) == [("Onderzoek iconen 2023",)]
 
 
 def test_a_dated_post_without_a_title_is_titled_after_its_slug_as_jekyll_does() -> None:
@@ -928,6 +957,11 @@ def test_a_myst_doc_reference_without_a_title_is_named_after_its_page() -> None:
     assert body(doc) == "- kosten en termijnen legt de leges uit.\n- Bezwaar ook."
 
 
+def test_a_myst_ref_without_a_title_is_named_after_its_label() -> None:
+    doc = load_text("# T\n\nLees eerst {ref}`bezwaar-maken` en daarna {ref}`sec:termijnen_en_kosten`.\n", path="a.md")
+    assert body(doc) == "Lees eerst bezwaar maken en daarna termijnen en kosten."
+
+
 def test_a_myst_glossary_reads_as_terms_with_their_definitions() -> None:
     doc = load_text("# Begrippen\n\n```{glossary}\nBezwaar\n  Een reactie op een besluit.\n  Binnen zes weken.\n\n"
                     "Beroep\n  Een zaak bij de rechter.\n```\n", path="a.md")
@@ -1012,9 +1046,41 @@ def test_mdx_code_expressions_and_render_functions_leave_no_code_and_a_string_it
         path="a.mdx",
     )
     assert body(doc) == (
-        "Bijgewerkt in door .\n\nLetterlijke tekst blijft, net als /zaken/{uuid}.\n\n"
+        "Bijgewerkt in door.\n\nLetterlijke tekst blijft, net als /zaken/{uuid}.\n\n"
         "Gebruik {{ site.url }} in de sjabloon."
     )
+
+
+def test_an_mdx_member_expression_goes_and_leaves_no_loose_spaces() -> None:
+    doc = load_text(
+        "# T\n\nEr zijn {data.length} regelingen (zie {props.items[0].naam}) en {meta?.aantal}, zie /zaken/{uuid}.\n\n"
+        "Schrijf `{zaak.id}` in de sjabloon.\n",
+        path="a.mdx",
+    )
+    assert body(doc) == "Er zijn regelingen (zie) en, zie /zaken/{uuid}.\n\nSchrijf {zaak.id} in de sjabloon."
+
+
+def test_a_self_closing_component_leaves_no_lone_label() -> None:
+    doc = load_text(
+        '# Stappen\n\n<StepVocabulary label="Kernbegrippen van een stap"/>\n\nEen stap heeft een naam.\n\n'
+        '<Guideline appearance="dont" title="Gebruik geen vaktaal" />\n\n'
+        '<Figure caption="Kaart van Nederland met de twaalf provincies en hun hoofdsteden" />\n',
+        path="a.mdx",
+    )
+    assert body(doc) == (
+        "Een stap heeft een naam.\n\nNiet doen: Gebruik geen vaktaal\n\n"
+        "Kaart van Nederland met de twaalf provincies en hun hoofdsteden"
+    )
+
+
+def test_a_card_that_links_another_page_goes_with_its_teaser() -> None:
+    doc = load_text(
+        '# Overzicht\n\n<CardGroup cols={2}>\n<Card title="Aanvragen" href="/aanvragen">\n  Vraag de vergunning online aan.\n'
+        '</Card>\n<Card title="Kosten" icon="euro">\n  De aanvraag kost 25 euro.\n</Card>\n</CardGroup>\n\n'
+        '<LinkCard title="Bezwaar" href="/bezwaar" description="Lees hoe u bezwaar maakt." />\n\nTot slot.\n',
+        path="a.mdx",
+    )
+    assert body(doc) == "Kosten\n\nDe aanvraag kost 25 euro.\n\nTot slot."
 
 
 def test_docusaurus_tabs_named_by_their_values_take_the_label_of_their_value() -> None:

@@ -463,6 +463,18 @@ def test_text_under_an_emoji_only_heading_is_not_filed_under_the_heading_before_
     ]
 
 
+def test_decorating_pictographs_in_text_and_list_items_go_but_verdict_marks_stay() -> None:
+    doc = load_text(
+        "# Map\n\n- 📁 Documenten\n- 🗂️ Archief ✨\n  - 📄 Besluit\n- ✅ Goedgekeurd\n- ❌ Afgewezen\n\n"
+        "ℹ️ Lees eerst de handleiding.\n\n⚠️\n\nKlik op het ⚙️-menu. ⚠️ Zet een 👍 bij de reactie.\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Documenten\n- Archief\n  - Besluit\n- ✅ Goedgekeurd\n- ❌ Afgewezen\n\n"
+        "Lees eerst de handleiding.\n\nKlik op het ⚙️-menu. Zet een 👍 bij de reactie."
+    )
+
+
 def test_a_task_list_that_shows_progress_says_which_items_are_done() -> None:
     doc = load_text(
         "# Project\n\n## Voortgang\n\n- [x] Besluit genomen\n- [ ] Besluit gepubliceerd\n  - [X] Tekst klaar\n\n"
@@ -475,6 +487,18 @@ def test_a_task_list_that_shows_progress_says_which_items_are_done() -> None:
     )
 
 
+def test_obsidian_cancelled_and_begun_tasks_say_their_state() -> None:
+    doc = load_text(
+        "# Project\n\n- [x] Aanvraag ontvangen\n- [/] Advies opvragen\n- [-] Hoorzitting plannen\n- [ ] Besluit nemen\n\n"
+        "## Lijst\n\n- [-] Oude stap\n- [ ] Nieuwe stap\n",
+        path="a.md",
+    )
+    assert body(doc) == (
+        "- Afgerond: Aanvraag ontvangen\n- Bezig: Advies opvragen\n- Vervallen: Hoorzitting plannen\n"
+        "- Nog open: Besluit nemen\n\n- Vervallen: Oude stap\n- Nog open: Nieuwe stap"
+    )
+
+
 def test_obsidian_wikilinks_embeds_comments_and_block_ids_read_as_the_page_shows_them() -> None:
     doc = load_text(
         "# Begrippen\n\nZie [[zaakgericht-werken|zaakgericht werken]] en de [[Archiefwet]].\n\n![[keten.png]]\n\n"
@@ -482,6 +506,14 @@ def test_obsidian_wikilinks_embeds_comments_and_block_ids_read_as_the_page_shows
         path="a.md",
     )
     assert body(doc) == "Zie zaakgericht werken en de Archiefwet.\n\nEen zaak heeft een eigenaar."
+
+
+def test_an_obsidian_link_to_a_heading_reads_as_note_and_heading() -> None:
+    doc = load_text(
+        "# Werkwijze\n\nZie [[Aanvragen#Termijnen]], [[#Bezwaar]] en [[Archief#^blok-2]]; ook [[Aanvragen#Kosten|de kosten]].\n",
+        path="a.md",
+    )
+    assert body(doc) == "Zie Aanvragen › Termijnen, Bezwaar en Archief; ook de kosten."
 
 
 def test_obsidian_queries_go_and_a_dataview_field_reads_as_label_and_value() -> None:

@@ -44,7 +44,7 @@ from .markup import (
     JsxTabTitles, excluded_from_search, html_blocks_to_markdown, image_description, is_attr_list, outside_code_spans,
     remove_template_code, split_attr_list, strip_inline,
 )
-from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder, heading_label
+from .sections import HEADER_ROW, UNNAMED_COLUMNS, SectionBuilder, heading_label, without_pictographs
 from .shortcodes import template_tags
 
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7}|\|{7})(?:\s.*)?$")
@@ -83,7 +83,7 @@ NESTED_ITEM_INDENT = "  "  # a sub-item is written under its parent, indented th
 _ATX = re.compile(r"^(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _THEMATIC_BREAK = re.compile(r"^([-*_])(?:\s*\1){2,}\s*$")
-_LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[(?P<task>[ xX])\]\s+)?(?P<text>.*)$")
+_LIST_ITEM = re.compile(r"^(?:([-*+•])|(\d{1,9})[.)])\s+(?:\[(?P<task>[ xX/-])\]\s+)?(?P<text>.*)$")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _CELL_TOKEN = re.compile(r"(`+).+?(?<!`)\1(?!`)|\\.|\|")  # a code span, an escaped character or a cell boundary
 _INNER_PIPE = re.compile(r"\s*\|\s*")
@@ -123,7 +123,7 @@ class Block:
     excluded: bool = False  # heading marked { data-search-exclude }: its section is left out
     link_only: bool = False  # list item that is nothing but a link
     anchor_only: bool = False  # list item that is nothing but a link to a heading of the page
-    task: bool | None = None  # task list item: done ("- [x]") or open ("- [ ]"); None for other items
+    task: str | None = None  # task list item: its box ("x", " ", Obsidian "-" cancelled, "/" in progress); else None
 
 
 def _is_table_start(lines: list[str], i: int) -> bool:
@@ -194,7 +194,7 @@ class _BlockParser:
         self.paragraph: list[str] = []
         self.item: str | None = None  # the open list item, with its "- " / "1. " prefix
         self.item_depth = 0  # nesting depth of the open item (0: top level)
-        self.item_task: bool | None = None  # the open item is a task: done ("[x]") or open ("[ ]")
+        self.item_task: str | None = None  # the open item is a task: what its box holds ("x", " ", "-", "/")
         self.list_indents: list[int] = []  # marker columns of the open list levels, outermost first
         self.ordinals: list[int | None] = []  # per open list level: the number its last item showed
         self.indent = 0  # leading spaces of the current line (after any blockquote markers)
@@ -225,7 +225,7 @@ class _BlockParser:
         if self.item is not None:
             marker, _, text = self.item.partition(" ")
             text, attrs = split_attr_list(text)
-            cleaned = strip_inline(text).lstrip(_DECORATIVE_MARKS)
+            cleaned = without_pictographs(strip_inline(text)).lstrip(_DECORATIVE_MARKS)
             if cleaned and excluded_from_search(attrs):
                 record_drop(self.drops, DROP_SEARCH_EXCLUDE, cleaned)
             elif _TODO_NOTE.match(text):
@@ -247,7 +247,7 @@ class _BlockParser:
         self._close()
 
     def _emit(self, kind: str, text: str, level: int = 0) -> None:
-        cleaned = strip_inline(text) if kind not in {"row", HEADER_ROW, "code"} else text
+        cleaned = without_pictographs(strip_inline(text)) if kind not in {"row", HEADER_ROW, "code"} else text
         if cleaned:
             self.blocks.append(Block(kind, cleaned, level))
 
@@ -323,7 +323,7 @@ class _BlockParser:
                 self.ordinals[self.item_depth] = None  # a bullet list: a numbered one after it starts anew
             marker = "-" if item.group(1) else self._ordinal(self.item_depth, int(item.group(2)))
             self.item = f"{marker} {item.group('text')}"
-            self.item_task = None if item.group("task") is None else item.group("task") != " "
+            self.item_task = None if item.group("task") is None else item.group("task").lower()
             return
         if self.item is None and (not self.list_indents or self.indent <= self.list_indents[0]):
             self._end_lists()  # text at the list's own margin: the list has ended
@@ -570,21 +570,22 @@ class _Outline:
 
 
 _ITEM_MARKER = re.compile(r"^(\s*(?:-|\d+\.) )")
-TASK_DONE = "Afgerond: "
-TASK_OPEN = "Nog open: "
+TASK_OPEN = " "  # the box of a task that is still to do
+# What a task's box says (Obsidian adds "[-]" cancelled and "[/]" in progress to GitHub's "[x]" and "[ ]").
+TASK_STATES = {"x": "Afgerond: ", TASK_OPEN: "Nog open: ", "-": "Vervallen: ", "/": "Bezig: "}
 
 
 def _with_task_states(items: list[Block]) -> list[Block]:
-    """A task list that shows progress (some boxes ticked) says per item whether it is done.
+    """A task list that shows progress (some boxes ticked, cancelled or begun) says per item what its box says.
 
     The checkbox is all that tells a finished step from an open one ("- [x] Besluit genomen",
-    "- [ ] Publicatie"); without it both read as plain facts. A list of only open boxes is a
-    checklist for the reader to tick (what to bring, what to check): its items stay as written.
+    "- [ ] Publicatie", "- [-] Hoorzitting"); without it all read as plain facts. A list of only open
+    boxes is a checklist for the reader to tick (what to bring, what to check): its items stay as written.
     """
-    if not any(item.task for item in items):
+    if all(item.task in (None, TASK_OPEN) for item in items):
         return items
     return [item if item.task is None else
-            replace(item, text=_ITEM_MARKER.sub(lambda m: m.group(1) + (TASK_DONE if item.task else TASK_OPEN),
+            replace(item, text=_ITEM_MARKER.sub(lambda m: m.group(1) + TASK_STATES[item.task or TASK_OPEN],
                                                 item.text, count=1))
             for item in items]
 

@@ -158,7 +158,12 @@ def _field_caption(attrs: str) -> str:
 
 
 def _captioned(component: re.Match[str]) -> str:
-    """The component's tag, preceded by its caption as a paragraph of its own (if it has one)."""
+    """The component's tag, preceded by its caption as a paragraph of its own (if it has one).
+
+    A self-closing component (``<StepVocabulary label="Core step vocabulary"/>``) renders content the
+    page does not hold (a generated table, a widget): its caption would stand as a lone label over
+    nothing, so it goes, unless it is a description of 8 words or more (as an image's alt text is) or
+    carries a verdict ("Niet doen: ...")."""
     tag = component.group(0)
     field = _FIELD_COMPONENT.match(tag)
     if field and _field_caption(field.group(1)):
@@ -168,7 +173,20 @@ def _captioned(component: re.Match[str]) -> str:
         return tag
     text = caption.group(1) or caption.group(2) or ""
     label = _verdict(tag)
+    if tag.endswith("/>") and not label and len(text.split()) < MIN_DESCRIPTION_WORDS:
+        return tag
     return f"\n\n{label + ': ' + text if label else text}\n\n{tag}"
+
+
+# A card that links another page (Mintlify <Card title="Aanvragen" href="/aanvragen">tekst</Card>, a
+# Docusaurus <DocCard>): navigation, title and teaser alike, as a Hugo card with a link or a GitBook
+# content-ref; the page it links holds the text.
+_LINK_CARD = re.compile(r"<(?P<name>(?:[A-Z][\w.]*)?Card)\b(?P<attrs>[^<>]*)(?<!/)>(?P<body>.*?)</(?P=name)\s*>", re.DOTALL)
+
+
+def _without_link_card(card: re.Match[str]) -> str:
+    """Nothing for a card that links elsewhere (a paragraph break in its place); other cards stay."""
+    return "\n\n" if _LINK_ATTR.search(card.group("attrs")) else card.group(0)
 
 
 # Tab sets that name their tabs, not the tabs themselves: Nextra <Tabs items={['Inwoner', 'Ondernemer']}>
@@ -254,7 +272,6 @@ _JSX_FRAGMENT = re.compile(r"</>\s*\)\s*\}|</?>")  # "</> )}" closes a one-line 
 _JSX_ARROW = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*\(?")
 # MDX expressions in text: {" "} is a space, {frontMatter.version} a value we do not have.
 _JSX_SPACE = re.compile(r"""\{\s*(?:"\s*"|'\s*')\s*\}""")
-_MDX_VALUE = re.compile(r"(?<!\{)\{\s*(?:frontMatter|props|metadata|meta|site|siteConfig)\.[\w.]+\s*\}(?!\})")
 _JSX_CLOSE_LINE = re.compile(r"^[ \t]*\)?[ \t]*\}[ \t]*$", re.MULTILINE)
 # A render function that only shows a component ({() => <Kaart />}, Docusaurus <BrowserOnly>): no text.
 _JSX_RENDER = re.compile(r"\{\s*\([^()\n]*\)\s*=>\s*<[A-Za-z][^<>{}]*/>\s*\}")
@@ -265,6 +282,12 @@ _JS_CALL = re.compile(
     r"(?<![{=])\{\s*(?:new\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\s*\((?:[^(){}\n]|\([^(){}\n]*\))*\)"
     r"(?:\s*\.[A-Za-z_$][\w$]*(?:\s*\((?:[^(){}\n]|\([^(){}\n]*\))*\))?)*\s*\}(?!\})"
 )
+# A member access ({data.length}, {frontMatter.version}, {items[0].naam}) is a value the page computes
+# too; a bare name ({uuid}) is kept, as in a path "/zaken/{uuid}".
+_JS_MEMBER = re.compile(r"(?<![{=])\{\s*[A-Za-z_$][\w$]*(?:\[\d+\])?(?:\??\.[A-Za-z_$][\w$]*(?:\[\d+\])?)+\s*\}(?!\})")
+# A removed expression with the blanks before it: the hole it leaves is closed (see _closed_hole).
+_JS_VALUE = re.compile(rf"[ \t]*(?:{_JS_CALL.pattern}|{_JS_MEMBER.pattern})")
+_HOLE_END = frozenset(" \t\n.,;:!?)")
 _JS_STRING = re.compile(r"""(?<![{=])\{\s*(["'`])([^"'`{}\n]*)\1\s*\}(?!\})""")
 
 # --- example markup: headings that are not the page's ------------------------------------
@@ -457,13 +480,22 @@ def _button_link(match: re.Match[str]) -> str:
 
 def _drop_jsx_expressions(text: str) -> str:
     """Remove the JSX around an MDX live example (``{() => (`` ``<>`` ... ``</>`` ``)}``) and
-    MDX expressions in text (``{" "}``, ``{frontMatter.version}``, ``{new Date().getFullYear()}``,
-    ``{'tekst'}``)."""
+    MDX expressions in text (``{" "}``, ``{frontMatter.version}``, ``{data.length}``,
+    ``{new Date().getFullYear()}``, ``{'tekst'}``)."""
     text = _JSX_ARROW.sub("", _JSX_FRAGMENT.sub("", _JSX_RENDER.sub("", text)))
-    text = _MDX_VALUE.sub("", _JSX_SPACE.sub(" ", text))
+    text = _JSX_SPACE.sub(" ", text)
     if "{" in text:
-        text = _JS_STRING.sub(r"\2", _JS_CALL.sub("", text))
+        text = _JS_STRING.sub(r"\2", _JS_VALUE.sub(_closed_hole, text))
     return _JSX_CLOSE_LINE.sub("", text)
+
+
+def _closed_hole(match: re.Match[str]) -> str:
+    """Nothing for a computed value (we cannot know it), and no space left where it stood before a
+    space or punctuation: "Bijgewerkt in {jaar()} door {auteur.naam}." reads "Bijgewerkt in door.",
+    not "Bijgewerkt in door ."."""
+    following = match.string[match.end():match.end() + 1]
+    lead = match.group(0)[:len(match.group(0)) - len(match.group(0).lstrip(" \t"))]
+    return "" if not following or following in _HOLE_END else lead
 
 
 def html_blocks_to_markdown(text: str) -> str:
@@ -484,6 +516,8 @@ def html_blocks_to_markdown(text: str) -> str:
     text = _TABLE_ROW_LINE.sub(_one_line_row, text)
     text = _BUTTON_LINK.sub(_button_link, _BUTTON_COMPONENT.sub(_button_link, text))
     text = _BADGE.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    if "Card" in text:
+        text = _LINK_CARD.sub(_without_link_card, text)
     text = _COMPONENT.sub(_captioned, _IMG_ELEMENT.sub(_img_described, _ABBR_ELEMENT.sub(_expanded, text)))
     text = _page_headings(_jsx_headings(text))
     text = _TERM.sub(lambda m: f"\n\n{' '.join(_ANY_TAG.sub('', m.group(1)).split())}: ", text)
@@ -521,6 +555,13 @@ def _keys(match: re.Match[str]) -> str:
     return "+".join(key[:1].upper() + key[1:] for key in match.group(1).split("+"))
 
 
+def _wiki_heading(match: re.Match[str]) -> str:
+    """An Obsidian link to a heading as Obsidian shows it: ``[[Notitie#Kop]]`` reads "Notitie › Kop",
+    ``[[#Kop]]`` (a heading of this page) "Kop"; a link to a block (``#^id``) names only its note."""
+    parts = [part.strip() for part in match.group(2).split("#") if part.strip() and not part.startswith("^")]
+    return " › ".join(([match.group(1).strip()] if match.group(1).strip() else []) + parts)
+
+
 _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_CRITIC, _accepted),  # CriticMarkup {++x++}, {--x--}, {~~a~>b~~}, {==x==}, {>>opmerking<<}
     (re.compile(r"\+\+([\w-]+(?:\+[\w-]+)*)\+\+"), _keys),  # keys ++ctrl+c++
@@ -543,6 +584,7 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     (re.compile(r":(?:material|fontawesome|octicons|simple)-[\w-]+:"), ""),  # mkdocs icon
     (re.compile(r"(?<![^\s(\[]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?=[\s.,;!?)\]]|$)"), ""),  # emoji :warning:
     (re.compile(r"\[\[[^\[\]|\n]+\|([^\[\]\n]+)\]\]"), r"\1"),  # wiki link with its label [[pagina|label]]
+    (re.compile(r"(?<!\[)\[\[([^\[\]|#\n]*)#([^\[\]|\n]+)\]\](?!\])"), _wiki_heading),  # wiki link to a heading [[Notitie#Kop]]
     (re.compile(r"\[\[\[?!?#?([^\[\]|]+?)\]\]\]?"), r"\1"),  # ReSpec reference [[RFC2119]], wiki link
     (re.compile(r"\[/?[ibu]\]", re.IGNORECASE), ""),  # BBCode emphasis
     (re.compile(r"(`+)(.+?)\1"), r"\2"),  # inline code
@@ -571,11 +613,21 @@ def _page_name(target: str) -> str:
     return " ".join(re.sub(r"\.(?:md|ipynb|rst)$", "", name).replace("-", " ").replace("_", " ").split())
 
 
+_LABEL_PREFIX = re.compile(r"^[A-Za-z]+:(?=\S)")  # a label's namespace: "sec:aanvragen", "fig:kaart"
+
+
+def _label_name(label: str) -> str:
+    """A section named by its label ({ref}`termijnen-en-kosten`): Sphinx shows the section's title, which
+    the label is usually written after, so its words ("termijnen en kosten") stand where the title is shown."""
+    return _page_name(_LABEL_PREFIX.sub("", label.strip().lstrip("~!")))
+
+
 def myst_roles(text: str) -> str:
     """A MyST/Sphinx role as the text it shows: ``{ref}`de stappen <stappen>``` -> "de stappen",
     ``{numref}`Figuur {number} <fig:kaart>``` -> "Figuur", ``{term}`DigiD``` -> "DigiD";
     a page without a title (``{doc}`kosten-en-termijnen```) is named after its path ("kosten en
-    termijnen"); another reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
+    termijnen"), a section without one (``{ref}`sec:bezwaar-maken```) after its label ("bezwaar maken");
+    another reference without a title (``{eq}`eq:snelheid```) shows nothing we know."""
     def shown(match: re.Match[str]) -> str:
         content = match.group("content").strip()
         explicit = _EXPLICIT_TARGET.match(content)
@@ -583,6 +635,8 @@ def myst_roles(text: str) -> str:
             return _NUMBER_PLACEHOLDER.sub("", explicit.group("text"))
         if match.group("name").lower() == "doc":
             return _page_name(content)
+        if match.group("name").lower() == "ref":
+            return _label_name(content)
         if match.group("name").lower() in _REFERENCE_ROLES:
             return ""
         return content.lstrip("~!")

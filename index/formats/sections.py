@@ -18,11 +18,30 @@ UNNAMED_COLUMNS = "|"  # the text of a header row whose cells are all empty
 _CELL_SEPARATOR = re.compile(r"(?:^|\s)\|(?:\s|$)")
 # Pictographs (emoji, dingbats, flags, with their variation selector and joiner) that decorate a
 # heading: "🚀 Aan de slag", "Tips ✨". Arrows, letters and digits are no part of it.
-_PICTOGRAPH = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0F\u200D\u20E3"
+_PICTOGRAPH = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2139\uFE0F\u200D\u20E3"  # \u2139: ℹ️
 # Check and cross marks are verdicts, not decoration ("❌ Jargon" is a don't): they stay.
 _VERDICT_MARKS = "\u2705\u2713\u2714\u2611\u2612\u274C\u274E\u2716\u2717\u2718\U0001F6AB\u26D4"
 _DECORATIVE = f"(?:(?![{_VERDICT_MARKS}])[{_PICTOGRAPH}]|\\s)+"
 _DECORATION = re.compile(f"^{_DECORATIVE}|{_DECORATIVE}$")
+
+
+# In running text a pictograph that opens or ends a paragraph, a list item or a sentence ("ℹ️ Zie ook",
+# "- 📁 Documenten", "Klaar. ⚠️ Let op", "klaar ✨") decorates it; one used as a word inside a sentence
+# ("zet een 👍 bij de reactie") or written against a word ("het ⚙️-menu") is left alone.
+_STRAY_PICTOGRAPH = re.compile(
+    f"^{_DECORATIVE}|{_DECORATIVE}$|(?<=[.!?:;…])\\s+(?:(?![{_VERDICT_MARKS}])[{_PICTOGRAPH}])+(?=\\s)"
+)
+_DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}")
+
+
+def without_pictographs(text: str) -> str:
+    """Body text without the pictographs that decorate it (as :func:`heading_label` does for headings):
+    "⚠️ Let op" and "📁 Documenten" read as their words, in the passage and in its embedding. Check and
+    cross marks stay (a verdict); a leading indentation stays (a sub-item)."""
+    if text.isascii():
+        return text
+    indent = text[:len(text) - len(text.lstrip(" "))]
+    return indent + _DOUBLE_SPACE.sub(" ", _STRAY_PICTOGRAPH.sub("", text.lstrip(" ")))
 
 
 def heading_label(text: str) -> str:

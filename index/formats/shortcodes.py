@@ -217,6 +217,50 @@ def code_tags_to_fences(lines: list[str]) -> list[str]:
     return out
 
 
+# Docsy {{< tabpane >}}: a tab with a language (its own lang=/language= or its pane's) shows its content
+# as highlighted code, unless text=true makes it Markdown.
+_TABPANE = re.compile(r"\{\{[<%]\s*tabpane\b(?P<args>[^{}]*?)[>%]\}\}(?P<body>.*?)\{\{[<%]\s*/tabpane\s*[>%]\}\}",
+                      re.DOTALL)
+_PANE_TAB = re.compile(
+    r"(?P<open>\{\{[<%]\s*tab\b(?P<args>[^{}]*?)[>%]\}\})[ \t]*\n?(?P<code>.*?)[ \t]*(?P<close>\{\{[<%]\s*/tab\s*[>%]\}\})",
+    re.DOTALL,
+)
+_CODE_LANGUAGE_ATTRS = ("lang", "language")
+
+
+def _code_language(attrs: dict[str, str], pane: dict[str, str]) -> str | None:
+    """The language a Docsy tab shows its content in, or ``None`` when the content is text."""
+    text = attrs.get("text", pane.get("text", "")).strip().lower()
+    if text == "true":
+        return None
+    return next((found[key].strip() for found in (attrs, pane) for key in _CODE_LANGUAGE_ATTRS
+                 if found.get(key, "").strip()), None)
+
+
+def _code_tab(match: re.Match[str], pane: dict[str, str]) -> str:
+    """A tab that holds code, with its content in a fence (its title stays with the tab tag)."""
+    language = _code_language(Tag("tab", match.group("args"), False, False, True).attrs(), pane)
+    if language is None:
+        return match.group(0)
+    code = match.group("code").rstrip()
+    fence = "````" if "```" in code else "```"
+    return f"{match.group('open')}\n{fence}{language}\n{code}\n{fence}\n{match.group('close')}"
+
+
+def _code_pane(match: re.Match[str]) -> str:
+    """A tab pane with its code tabs fenced; its language (``lang=``) is that of each tab without one."""
+    pane = Tag("tabpane", match.group("args"), False, False, True).attrs()
+    body = _PANE_TAB.sub(lambda m: _code_tab(m, pane), match.group("body"))
+    whole, start = match.group(0), match.start()
+    return whole[:match.start("body") - start] + body + whole[match.end("body") - start:]
+
+
+def docsy_code_tabs(text: str) -> str:
+    """Docsy tab panes whose tabs hold code: their content in code fences, so it is read as code,
+    not as prose (``{{< tab header="Python" lang="python" >}}print(1){{< /tab >}}``)."""
+    return _TABPANE.sub(_code_pane, text) if "tabpane" in text else text
+
+
 # --- the rest ------------------------------------------------------------------------------
 
 
@@ -373,6 +417,9 @@ def template_tags(lines: list[str], drops: list[Dropped] | None = None) -> list[
     Whether a tag is a container is decided on the whole page, so a tab whose content
     is a code fence still keeps its title.
     """
+    text = "\n".join(lines)
+    if "tabpane" in text:
+        lines = docsy_code_tabs(text).split("\n")
     lines = numbered_steps(code_tags_to_fences(lines))
     text = "\n".join(lines)
     if "{{" not in text and "{%" not in text:
