@@ -147,11 +147,14 @@ def _spells(short: str, words: list[str]) -> bool:
 
 
 class Definition(NamedTuple):
-    """Where the corpus spells out a short form: the passage row and the sentence (or line)."""
+    """Where the corpus spells out a short form: the passage row and the sentence (or line);
+    for a definition in a heading ("### COA — Centraal Orgaan opvang asielzoekers"), the
+    heading, with the first sentence under it as ``context``."""
 
     short: str
     row: int
     sentence: str
+    context: str = ""
 
 
 def defining_sentence(short: str, long_folded: str, texts: Sequence[str]) -> Definition | None:
@@ -159,14 +162,30 @@ def defining_sentence(short: str, long_folded: str, texts: Sequence[str]) -> Def
     :func:`mine_abbreviations`): a glossary line that opens with the short form first, else
     the first sentence that names both ("... Gegevensbescherming (AVG) ...")."""
     pattern = re.compile(rf"(?<![\w&-]){re.escape(short)}(?![\w&-])")
-    opens = re.compile(rf"^[-*+|\s]*{re.escape(short)}\b")
     first: Definition | None = None
     for row, text in enumerate(texts):
         if short not in text or long_folded not in fold(text):
             continue
         for sentence in sentences(text):
             if pattern.search(sentence) and long_folded in fold(sentence):
-                if opens.match(sentence):
+                if is_glossary_line(short, sentence):
                     return Definition(short, row, sentence)
                 first = first or Definition(short, row, sentence)
     return first
+
+
+def is_glossary_line(short: str, sentence: str) -> bool:
+    """Whether a line opens with the short form, as a glossary entry or table row does."""
+    return re.match(rf"^[-*+|\s]*{re.escape(short)}(?![\w&-])", sentence) is not None
+
+
+def defining_heading(short: str, long_folded: str, headings: Sequence[Sequence[str]]) -> tuple[int, str] | None:
+    """The first passage (row) under a heading that defines ``short`` as ``long_folded``, and
+    that heading: glossaries are often written as one heading per term, the text under it
+    saying what the organisation does rather than what its letters stand for."""
+    pattern = re.compile(rf"(?<![\w&-]){re.escape(short)}(?![\w&-])")
+    for row, path in enumerate(headings):
+        for heading in path:
+            if short in heading and pattern.search(heading) and long_folded in fold(heading):
+                return row, heading
+    return None

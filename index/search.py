@@ -23,7 +23,7 @@ from .embeddings import Embedder
 from .lexical import LexicalIndex
 from .mentions import MentionIndex, TextWords, split_words
 from .persist import StoredIndex, load_index
-from .abbreviations import Definition, defining_sentence, mine_abbreviations
+from .abbreviations import Definition, defining_heading, defining_sentence, is_glossary_line, mine_abbreviations
 from .background import general_weight
 from .chunking import heading_text
 from .spelling import Correction, Speller
@@ -170,8 +170,9 @@ class SearchIndex:
             row: [self.terms.wrap(*split_words(s)) for s in sentences(chunk.text)] for row, chunk in enumerate(self.chunks)
         }
         self._weights: dict[Term, float] = {}
+        # Headings too: a glossary written as one heading per term ("### COA — Centraal ...").
         self.abbreviations: dict[str, str] = mine_abbreviations(
-            dict.fromkeys(c.text for c in self.chunks)
+            dict.fromkeys([c.text for c in self.chunks] + [h for c in self.chunks for h in c.heading_path])
         )
         self._speller: Speller | None = None
         self._definitions: dict[str, Definition | None] = {}
@@ -194,9 +195,22 @@ class SearchIndex:
         if short is None:
             return None
         if short not in self._definitions:
-            texts = [c.text for c in self.chunks]
-            self._definitions[short] = defining_sentence(short, self.abbreviations[short], texts)
+            self._definitions[short] = self._find_definition(short)
         return self._definitions[short]
+
+    def _find_definition(self, short: str) -> Definition | None:
+        """Where the corpus defines ``short``: a glossary line of the passages, else a heading
+        that defines it (with the first sentence under it), else a sentence that introduces it."""
+        long_folded = self.abbreviations[short]
+        found = defining_sentence(short, long_folded, [c.text for c in self.chunks])
+        if found is not None and is_glossary_line(short, found.sentence):
+            return found
+        in_heading = defining_heading(short, long_folded, [c.heading_path for c in self.chunks])
+        if in_heading is None:
+            return found
+        row, heading = in_heading
+        first = next(iter(sentences(self.chunks[row].text)), "")
+        return Definition(short, row, heading, first)
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder) -> "SearchIndex":

@@ -77,3 +77,28 @@ def test_desk_answers_both_parts_of_a_question_with_a_second_part(desk):
     assert answer.answer.startswith("COA — Centraal Orgaan opvang asielzoekers")
     assert "eerste aanspreekpunt" in answer.answer  # the second part, from the page on the core team
     assert len(answer.sources) == 2
+
+
+def test_a_glossary_written_as_headings_defines_its_terms(tmp_path, embedder):
+    """One heading per term ("### ROB — Regionaal Overleg Beheer"), the text under it about what
+    the body does: the heading says what the letters stand for, the text what it is."""
+    from bot.core.answering.desk import Desk
+    from index.build import build_index
+    from index.search import SearchIndex
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "begrippen.md").write_text(
+        "# Begrippen\n\n## Overleggen\n\n### ROB — Regionaal Overleg Beheer\n\n"
+        "Het overleg van de beheerders van de buurthuizen. Het ROB komt elk kwartaal samen.\n\n"
+        "### VNB — Vereniging van Nederlandse Buurthuizen\n\nDe koepel van alle buurthuizen.\n",
+        encoding="utf-8")
+    (tmp_path / "docs" / "werkwijze.md").write_text(
+        "# Werkwijze\n\nHet ROB bespreekt de begroting. De VNB stuurt elk jaar een verslag aan het ROB.\n",
+        encoding="utf-8")
+    build_index([tmp_path / "docs"], tmp_path / "index", embedder, progress=False)
+    index = SearchIndex.load(tmp_path / "index", embedder)
+    assert index.abbreviations["ROB"] == "regionaal overleg beheer"
+    answer = Desk(index).ask("waar staat rob voor?")
+    assert answer.answered
+    assert answer.answer.startswith("ROB — Regionaal Overleg Beheer: Het overleg van de beheerders")
+    assert answer.sources[0].path == "begrippen.md"

@@ -250,7 +250,10 @@ class Desk:
             return None
         chunk = self.index.chunks[found.row]
         source = _chunk_source(chunk, 1.0)
-        return Answer(question, True, definition_text(found.sentence), 1.0, [source], KIND_ANSWER,
+        text = definition_text(found.sentence)
+        if found.context:  # a heading that defines it, and what the text under it says
+            text = f"{text.rstrip('.:')}: {found.context}"
+        return Answer(question, True, text[:DEFAULT_MAX_CHARS], 1.0, [source], KIND_ANSWER,
                       [Passage(chunk.text, source)])
 
     def _verified_answer(self, query: Query) -> Answer | None:
