@@ -19,6 +19,7 @@ from index.abbreviations import defining_sentence
     ("cdk = ? zie het steeds staan in de stukken", "cdk"),
     ("Even een vraag. GVL voluit?", "GVL"),
     ("Waar is WBI de afkorting van?", "WBI"),
+    ("waar staan de letters PRT's eigenlijk voor", "PRT"),
 ])
 def test_questions_for_the_letters_name_the_short_form(question, short):
     asked = asked_meaning(question)

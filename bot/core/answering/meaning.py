@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_SHORT = r"(?P<short>[A-Za-z][A-Za-z0-9&]{1,9})"  # "coa", "CdK", "J&V"
+_SHORT = r"(?P<short>[A-Za-z][A-Za-z0-9&]{1,9})(?:['’]s)?"  # "coa", "CdK", "J&V"; a plural "PRT's"
 _FILLER = r"(?:\s+(?:eigenlijk|nou|nu|precies|ook|toch|dan|hier|daar))*"
 _NAMED = r"(?:(?:de|het|die|dat|deze)\s+)?(?:(?:afkorting|letters|letterwoord|term|voorvoegsel)\s+)?"
 _END = r"\s*(?:[?!.]|$)"
 _ASKS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    rf"\bwaar\s+staa?t\s+{_NAMED}{_SHORT}{_FILLER}\s+voor\b",
-    rf"\bwaarvoor\s+staa?t\s+{_NAMED}{_SHORT}\b",
+    rf"\bwaar\s+(?:staa?t|staan)\s+{_NAMED}{_SHORT}{_FILLER}\s+voor\b",
+    rf"\bwaarvoor\s+(?:staa?t|staan)\s+{_NAMED}{_SHORT}\b",
     rf"\bwat\s+(?:betekent|betekenen|is\s+de\s+betekenis\s+van|houdt)\s+{_NAMED}{_SHORT}{_FILLER}(?:\s+in)?{_END}",
     rf"\b(?:wat\s+is|hoe\s+heet|hoe\s+schrijf\s+je)\s+{_NAMED}{_SHORT}{_FILLER}\s+voluit\b",
     rf"(?:^|[.?!]\s+){_SHORT}\s+voluit\s*\?",
