@@ -161,7 +161,7 @@ def defining_sentence(short: str, long_folded: str, texts: Sequence[str]) -> Def
     """The sentence of ``texts`` that defines ``short`` as ``long_folded`` (from
     :func:`mine_abbreviations`): a glossary line that opens with the short form first, else
     the first sentence that names both ("... Gegevensbescherming (AVG) ...")."""
-    pattern = re.compile(rf"(?<![\w&-]){re.escape(short)}(?![\w&-])")
+    pattern = _as_word(short)
     first: Definition | None = None
     for row, text in enumerate(texts):
         if short not in text or long_folded not in fold(text):
@@ -174,16 +174,22 @@ def defining_sentence(short: str, long_folded: str, texts: Sequence[str]) -> Def
     return first
 
 
+def _as_word(short: str) -> re.Pattern[str]:
+    """The short form as a word of its own: "ROB" in "het ROB", not in "ROBOT" or "ROB-lid"."""
+    return re.compile(rf"(?<![\w&-]){re.escape(short)}(?![\w&-])")
+
+
 def is_glossary_line(short: str, sentence: str) -> bool:
     """Whether a line opens with the short form, as a glossary entry or table row does."""
-    return re.match(rf"^[-*+|\s]*{re.escape(short)}(?![\w&-])", sentence) is not None
+    found = _as_word(short).search(sentence)
+    return found is not None and not sentence[: found.start()].strip(" \t-*+|")
 
 
 def defining_heading(short: str, long_folded: str, headings: Sequence[Sequence[str]]) -> tuple[int, str] | None:
     """The first passage (row) under a heading that defines ``short`` as ``long_folded``, and
     that heading: glossaries are often written as one heading per term, the text under it
     saying what the organisation does rather than what its letters stand for."""
-    pattern = re.compile(rf"(?<![\w&-]){re.escape(short)}(?![\w&-])")
+    pattern = _as_word(short)
     for row, path in enumerate(headings):
         for heading in path:
             if short in heading and pattern.search(heading) and long_folded in fold(heading):

@@ -23,8 +23,8 @@ _FILLER = r"(?:\s+(?:eigenlijk|nou|nu|precies|ook|toch|dan|hier|daar))*"
 _NAMED = r"(?:(?:de|het|die|dat|deze)\s+)?(?:(?:afkorting|letters|letterwoord|term|voorvoegsel)\s+)?"
 _END = r"\s*(?:[?!.]|$)"
 _ASKS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    rf"\bwaar\s+(?:staa?t|staan)\s+{_NAMED}{_SHORT}{_FILLER}\s+voor\b",
-    rf"\bwaarvoor\s+(?:staa?t|staan)\s+{_NAMED}{_SHORT}\b",
+    rf"\bwaar\s+sta(?:a?t|an)\s+{_NAMED}{_SHORT}{_FILLER}\s+voor\b",
+    rf"\bwaarvoor\s+sta(?:a?t|an)\s+{_NAMED}{_SHORT}\b",
     rf"\bwat\s+(?:betekent|betekenen|is\s+de\s+betekenis\s+van|houdt)\s+{_NAMED}{_SHORT}{_FILLER}(?:\s+in)?{_END}",
     rf"\b(?:wat\s+is|hoe\s+heet|hoe\s+schrijf\s+je)\s+{_NAMED}{_SHORT}{_FILLER}\s+voluit\b",
     rf"(?:^|[.?!]\s+){_SHORT}\s+voluit\s*\?",
@@ -34,7 +34,7 @@ _ASKS = tuple(re.compile(p, re.IGNORECASE) for p in (
 # After the part that asks for the letters, a second question joined on ("... en geldt die
 # ook voor ons?") leaves more open than the definition answers; a remark does not ("zie
 # het steeds staan in de stukken", "bij de wallet").
-_SECOND_QUESTION = re.compile(r"^\s*[,;]?\s*(?:en|of|maar|en\s+is|en\s+wat|en\s+hoe)\s+\w+\s+\w+", re.IGNORECASE)
+_SECOND_QUESTION = re.compile(r"^\s*[,;]?\s*(?:en|of|maar)\s+\w+\s+\w+", re.IGNORECASE)
 
 
 class MeaningAsked(NamedTuple):
@@ -54,7 +54,10 @@ def asked_meaning(question: str) -> MeaningAsked | None:
     return None
 
 
+_LINE_START = re.compile(r"^\s*(?:[-*+]\s+|\|\s*)")  # a list marker or a table's first border
+_LINE_END = re.compile(r"\s*\|\s*$")  # a table's last border
+
+
 def definition_text(sentence: str) -> str:
     """The defining sentence as quoted: without the list marker or table borders of a glossary line."""
-    text = re.sub(r"^\s*(?:[-*+]\s+|\|\s*)", "", sentence.strip())
-    return re.sub(r"\s*\|\s*$", "", text).replace(" | ", " — ", 1)
+    return _LINE_END.sub("", _LINE_START.sub("", sentence.strip())).replace(" | ", " — ", 1)
