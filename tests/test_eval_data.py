@@ -21,11 +21,13 @@ DON_CORPUS = DATA / "corpus-don"
 GBO_CORPUS = DATA / "corpus-gebruikersonderzoeken"
 LOGIUS_CORPUS = DATA / "corpus-logius"
 MIJNSERVICES_CORPUS = DATA / "corpus-mijnservices"
+NERDS_CORPUS = DATA / "corpus-nerds"
 NLDS_CORPUS = DATA / "corpus-nlds"
 ZGW_CORPUS = DATA / "corpus-zgw"
 # Corpora copied into tests/data, each with a MANIFEST.tsv of the files it copied unmodified.
 COPIED_CORPORA = (
-    DON_CORPUS, GBO_CORPUS, LOGIUS_CORPUS, MIJNSERVICES_CORPUS, NLDS_CORPUS, ZGW_CORPUS,
+    DON_CORPUS, GBO_CORPUS, LOGIUS_CORPUS, MIJNSERVICES_CORPUS, NERDS_CORPUS, NLDS_CORPUS,
+    ZGW_CORPUS,
 )
 
 # Every question file and the corpus its ``doc`` paths are relative to.
@@ -34,6 +36,7 @@ CORPUS_OF = {
     "gebruikersonderzoeken.jsonl": GBO_CORPUS,
     "logius.jsonl": LOGIUS_CORPUS,
     "mijnservices.jsonl": MIJNSERVICES_CORPUS,
+    "nerds.jsonl": NERDS_CORPUS,
     "nlds.jsonl": NLDS_CORPUS,
     "zgw.jsonl": ZGW_CORPUS,
     "shared-corpus-heldout.jsonl": SHARED / "corpus",
