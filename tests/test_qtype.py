@@ -108,3 +108,21 @@ def test_a_version_asked_for_needs_a_version_number():
     assert satisfies(VERSION, "Sinds dit jaar geldt versie 2.0 van de standaard.")  # "versie 2.0" is the answer here
     assert not satisfies(VERSION, "Verbindingen zijn altijd versleuteld met TLS.")
     assert not satisfies(VERSION, "Versie 3 is de nieuwste.", question="Welke versie volgt op versie 3?")
+
+
+def test_a_share_asked_for_in_percent_is_a_percentage():
+    assert expected_type("Welke foutmarge in procenten haalt het model?") == PERCENT
+    assert expected_type("Hoe groot is de afwijking, in %?") == PERCENT
+    assert not satisfies(PERCENT, "Het model heeft een kleine foutmarge.")
+
+
+def test_a_year_is_no_count():
+    question = "Hoeveel registraties zijn er gepubliceerd?"
+    for text in ("In 2023 en 2024 zijn er een aantal registraties gepubliceerd.",
+                 "Sinds 2019 publiceren gemeenten registraties.", "Het rapport (2021) beschrijft registraties.",
+                 "De registraties van maart 2024.", "Het programma liep 2021-2025."):
+        assert not satisfies(NUMBER, text, question=question), text
+    for text in ("Er zijn 2000 registraties gepubliceerd.", "In 2024 waren het er twaalf.",
+                 "Het ging om 417 registraties in 2020."):
+        assert satisfies(NUMBER, text, question=question), text
+    assert satisfies(DATE, "Sinds 2019 publiceren gemeenten registraties.")  # as a moment a year still answers

@@ -22,7 +22,8 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (WEB, re.compile(r"\bwebadres|\binternetadres|\bwebsite ?adres|\burl\b|\bop welke website\b")),
     (MONEY, re.compile(r"\bwat kost|\bhoeveel (geld|kost)|\bwelk bedrag\b|\bhoe duur\b|\bhoeveel euro\b|\bwat zijn de kosten\b"
                        r"|\bwelk budget\b|\bwelke vergoeding\b|\bhoe ?hoog is (de|het) (bedrag|budget|vergoeding|subsidie)\b")),
-    (PERCENT, re.compile(r"\bwelke? percentage\b|\bhoe ?veel procent\b")),
+    # a share asked for by its unit ("de foutmarge in procenten") is a percentage as well
+    (PERCENT, re.compile(r"\bwelke? percentage\b|\bhoe ?veel procent\b|\bin procent(en)?\b|\bin %")),
     (FREQUENCY, re.compile(r"\bhoe ?vaak\b|\bhoe dikwijls\b|\bhoe regelmatig\b")),
     # "wanneer" with a modal or a choice asks as often for the case as for the moment
     (WHEN, re.compile(r"(?<!tot )(?<!vanaf )(?<!sinds )(?<!per )\bwanneer (mag|mogen|moet|moeten|kan|kun|kunnen"
@@ -70,6 +71,13 @@ _REFERENCE_WORDS = (r"artikel|art|artt|lid|leden|fase|hoofdstuk|hfst|paragraaf|p
                     r"principe|maatregel|vereiste|criterium|succescriterium")
 _REFERENCE = re.compile(rf"\b(?:{_REFERENCE_WORDS})\.? ?\d+(?:[.,:-]\d+)*[a-z]?\b")
 _SECTION_NUMBER = re.compile(r"(?<![\w.,])(?!\d+(?:\.\d{3})+(?![\w.]))\d+\.\d+\.\d+(?:\.\d+)*(?![\w])")
+# A year is a moment, not a count: "hoeveel IAMA's zijn er gepubliceerd?" is not answered by
+# "In 2023 en 2024 zijn ...". A year-like number counts as a year after a word that places it in
+# time ("in", "sinds", "eind", a month, "en" in "2023 en 2024") or when nothing but punctuation or
+# a conjunction follows it; "2000 inwoners" stays a number.
+_YEAR = re.compile(r"(?<![\w.,])(?:19|20)\d\d(?![\w]|[.,]\d)")
+_TIME_WORDS = frozenset(("in sinds vanaf tot na voor van eind begin medio uiterlijk per jaar t/m en of " + _MONTHS).split())
+_AFTER_YEAR = re.compile(r"\s*(?:$|[.,;:!?)/–-]|(?:en|of|t/m|tot)\b)")
 _PHONE = re.compile(r"\+?\d[\d\s()-]{7,}\d")  # at least nine digits and separators: "070 123 45 67", "+31 6 ..."
 _WEB = re.compile(r"https?://|\bwww\.|\b[a-z0-9-]+\.(nl|com|org|eu|net|gov|io|int)\b")
 
@@ -119,7 +127,8 @@ def satisfies(kind: str | None, text: str, *, question: str = "") -> bool:
     if kind == PERCENT:
         return has_digit and _PERCENT.search(t) is not None
     if kind == NUMBER:
-        return has_number
+        counted = _without_years(t)
+        return _NUMERAL.search(counted) is not None or any(_is_number_word(w) for w in _WORD.findall(counted))
     if kind == DATE:
         return has_digit or bool(_DATE_WORDS.search(t))
     if kind == WHEN:
@@ -133,6 +142,16 @@ def _without_given_numbers(text: str, question: str) -> str:
     if not given:
         return text
     return _DIGITS.sub(lambda m: " " if m.group() in given else m.group(), text)
+
+
+def _without_years(text: str) -> str:
+    """``text`` with the years that place something in time blanked out (see :data:`_YEAR`)."""
+    def blank(m: re.Match[str]) -> str:
+        before = text[:m.start()].rstrip()
+        word = before.rsplit(None, 1)[-1] if before else ""
+        in_time = word in _TIME_WORDS or before.endswith(("(", "/", "-", "–")) or _AFTER_YEAR.match(text, m.end())
+        return " " if in_time else m.group()
+    return _YEAR.sub(blank, text)
 
 
 def _without_references(text: str) -> str:
