@@ -126,3 +126,14 @@ def test_a_year_is_no_count():
                  "Het ging om 417 registraties in 2020."):
         assert satisfies(NUMBER, text, question=question), text
     assert satisfies(DATE, "Sinds 2019 publiceren gemeenten registraties.")  # as a moment a year still answers
+
+
+def test_hoe_laat_with_zien_asks_how_not_what_time():
+    assert expected_type("Hoe laat de gemeente aan inwoners zien hoe zeker de uitkomst is?") is None
+    assert expected_type("Hoe laat begint de bijeenkomst?") == DATE
+
+
+def test_a_point_of_an_annex_is_no_duration():
+    question = "Hoe lang duurt de registratie?"
+    assert not satisfies(DATE, "Systemen die in punt 2 van bijlage III staan, worden geregistreerd.", question=question)
+    assert satisfies(DATE, "De registratie duurt 2 weken.", question=question)

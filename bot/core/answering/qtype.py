@@ -31,7 +31,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "hoe lang", or a duration asked for by its noun ("wat is de bewaartermijn?", "welke
     # doorlooptijd"): weeks, months, a number of years, checked like a date. "Wat is een
     # bewaartermijn?" asks what the word means, so only "de"/"het"/"welke" before it count.
-    (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b|\bwelke dag\b"
+    (DATE, re.compile(r"\b(tot|vanaf|sinds|per)? ?wanneer\b|\bwelke datum\b|\bin welk jaar\b|\bhoe laat\b(?![^.?!]*\b(?:zien|weten|merken|blijken|horen)\b)|\bwelke dag\b"
                       r"|\bhoe lang\b|\b(?:wat is|welke) (?:de |het )?(?:(?!een\b)\w+ )?"
                       r"\w*(?:termijn|doorlooptijd|looptijd|wachttijd|reactietijd|behandeltijd|levertijd|hersteltijd)\b")),
     # "welke versie", "welke TLS-versie": a version number ("1.2", "BIO 1.0")
@@ -68,7 +68,7 @@ _WORD = re.compile(r"[a-z]+")
 # digits (Dutch thousands: "12.345.678"); "1.5" and "1.100" stay numbers.
 _REFERENCE_WORDS = (r"artikel|art|artt|lid|leden|fase|hoofdstuk|hfst|paragraaf|par|bijlage|annex|sectie|stap|versie|"
                     r"niveau|onderdeel|overweging|bio|iso|iec|nen|wcag|module|pagina|blz|nr|"
-                    r"principe|maatregel|vereiste|criterium|succescriterium")
+                    r"principe|maatregel|vereiste|criterium|succescriterium|punt|sub|onderdelen")
 _REFERENCE = re.compile(rf"\b(?:{_REFERENCE_WORDS})\.? ?\d+(?:[.,:-]\d+)*[a-z]?\b")
 _SECTION_NUMBER = re.compile(r"(?<![\w.,])(?!\d+(?:\.\d{3})+(?![\w.]))\d+\.\d+\.\d+(?:\.\d+)*(?![\w])")
 # A year is a moment, not a count: "hoeveel IAMA's zijn er gepubliceerd?" is not answered by
