@@ -137,3 +137,10 @@ def test_a_point_of_an_annex_is_no_duration():
     question = "Hoe lang duurt de registratie?"
     assert not satisfies(DATE, "Systemen die in punt 2 van bijlage III staan, worden geregistreerd.", question=question)
     assert satisfies(DATE, "De registratie duurt 2 weken.", question=question)
+
+
+def test_what_must_at_least_be_in_it_asks_for_contents_not_a_number():
+    assert expected_type("Wat moet er minimaal in een DPIA staan?") is None
+    assert expected_type("Wat is minimaal nodig voor een registratie?") is None
+    assert expected_type("Welke max-age moet de header minimaal hebben?") == NUMBER
+    assert expected_type("Wat is de maximale lengte van een linktekst?") == NUMBER

@@ -37,8 +37,10 @@ _TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "welke versie", "welke TLS-versie": a version number ("1.2", "BIO 1.0")
     (VERSION, re.compile(r"\bwelke? (?:[\w.]+[- ])?versie\b")),
     # a minimum or maximum of something is a number as well
+    # ("wat moet er minimaal in staan?" asks for the contents, not a number)
     (NUMBER, re.compile(r"\bhoeveel\b|\bhoe ?veel\b|\bhoe groot\b|\bwelk aantal\b|\bhoe hoog\b"
-                        r"|\bminima(al|le)\b|\bmaxima(al|le)\b")),
+                        r"|\bminimale\b|\bmaximale\b|(?<!\bwat )(?<!\bwat moet )(?<!\bwat moet er )(?<!\bwat moeten )"
+                        r"(?<!\bwat moeten er )(?<!\bwat hoort )(?<!\bwat hoort er )(?<!\bwat is )\b(?:minimaal|maximaal)\b")),
 )
 _MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
 _DATE_WORDS = re.compile(
